@@ -1,0 +1,12 @@
+/* gst-aes67: the elements of the aes67 plugin */
+#ifndef __GST_AES67_ELEMENTS_H__
+#define __GST_AES67_ELEMENTS_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+
+G_END_DECLS
+
+#endif /* __GST_AES67_ELEMENTS_H__ */

@@ -1,0 +1,78 @@
+/* gst-aes67 test helpers: network namespaces joined by veth pairs
+ *
+ * Tests that need a real network (multicast, PTP, loss) make their own small
+ * network of hosts: each host is a Linux network namespace, two hosts are
+ * joined by a veth pair, netem can delay or drop packets on a link. All
+ * addresses are the test's own (192.0.2.0/24, TEST-NET-1 of RFC 5737) and no
+ * packet leaves the machine.
+ *
+ * The calling thread can enter a host with aes67_test_net_enter(): sockets
+ * made while inside (a pipeline set to READY or PLAYING, a GSocket) stay in
+ * that host after aes67_test_net_leave(). Programs (ptp4l, ffmpeg, tshark)
+ * are started inside a host with aes67_test_net_spawn().
+ *
+ * Making namespaces needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) and the
+ * `ip` tool; aes67_test_net_check() says why it cannot, so a test can skip.
+ */
+#ifndef __AES67_TESTNET_H__
+#define __AES67_TESTNET_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define AES67_TEST_NET_MAX_HOSTS 4
+
+typedef struct {
+  gchar *name;                  /* namespace name, unique per process */
+  gchar *ifname;                /* its end of the veth link to host 0 */
+  gchar *addr;                  /* IPv4 address on that link, no prefix */
+} Aes67TestHost;
+
+/* A star of @n_hosts namespaces: host 0 is the hub; hosts 1..n-1 each have a
+ * veth link to it, bridged there, so all hosts share one 192.0.2.0/24 link
+ * and one multicast domain (224.0.0.0/4 routed to the link in each host). */
+typedef struct {
+  guint n_hosts;
+  Aes67TestHost hosts[AES67_TEST_NET_MAX_HOSTS];
+  gchar *bridge_ns;             /* namespace holding the bridge */
+} Aes67TestNet;
+
+/* Returns TRUE if namespaces can be made here; else FALSE and a reason the
+ * caller prints when it skips (owned by the caller, g_free()). */
+gboolean aes67_test_net_check (gchar ** reason);
+
+/* Makes @n_hosts (2..AES67_TEST_NET_MAX_HOSTS) hosts named after @tag and
+ * the process id. Returns NULL (and sets @error) on failure. */
+Aes67TestNet *aes67_test_net_new (const gchar * tag, guint n_hosts,
+    GError ** error);
+
+/* Deletes every namespace and link the net made. NULL-safe. */
+void aes67_test_net_free (Aes67TestNet * net);
+
+/* Moves the calling thread into host @i / back to the namespace the process
+ * started in. Return FALSE on failure (with a g_warning). */
+gboolean aes67_test_net_enter (Aes67TestNet * net, guint i);
+gboolean aes67_test_net_leave (void);
+
+/* Runs a command line in host @i (or in the starting namespace when @i is
+ * -1), waits for it. Returns TRUE if it exited 0. */
+gboolean aes67_test_net_run (Aes67TestNet * net, gint i, const gchar * cmdline,
+    gchar ** out, GError ** error);
+
+/* Starts @argv in host @i without waiting, stdout/stderr to @log_path if not
+ * NULL. Returns the pid, or 0 on failure. Stop it with
+ * aes67_test_net_stop(). */
+GPid aes67_test_net_spawn (Aes67TestNet * net, guint i,
+    const gchar * const *argv, const gchar * log_path, GError ** error);
+
+/* Sends SIGTERM (then SIGKILL after 2 s) and reaps @pid. */
+void aes67_test_net_stop (GPid pid);
+
+/* Applies a netem qdisc (e.g. "delay 5ms loss 10%") to host @i's link;
+ * NULL removes it. */
+gboolean aes67_test_net_netem (Aes67TestNet * net, guint i, const gchar * spec);
+
+G_END_DECLS
+
+#endif /* __AES67_TESTNET_H__ */
