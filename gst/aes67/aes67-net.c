@@ -1,0 +1,118 @@
+/* gst-aes67: small network look-ups for session descriptions
+ * Copyright (C) 2026 the gst-aes67 authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "aes67-net.h"
+
+#include <gio/gio.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static gchar *
+iface_address (const gchar * iface)
+{
+  struct ifaddrs *ifa, *it;
+  gchar *ret = NULL;
+
+  if (getifaddrs (&ifa) < 0)
+    return NULL;
+  for (it = ifa; it && !ret; it = it->ifa_next) {
+    if (it->ifa_addr && it->ifa_addr->sa_family == AF_INET
+        && g_strcmp0 (it->ifa_name, iface) == 0) {
+      gchar buf[INET_ADDRSTRLEN];
+      struct sockaddr_in *sin = (struct sockaddr_in *) it->ifa_addr;
+      if (inet_ntop (AF_INET, &sin->sin_addr, buf, sizeof (buf)))
+        ret = g_strdup (buf);
+    }
+  }
+  freeifaddrs (ifa);
+  return ret;
+}
+
+gchar *
+aes67_net_source_address (const gchar * dest, const gchar * iface,
+    GError ** error)
+{
+  struct sockaddr_in sin, local;
+  socklen_t len = sizeof (local);
+  gchar buf[INET_ADDRSTRLEN];
+  gint fd;
+
+  if (iface && *iface) {
+    gchar *a = iface_address (iface);
+    if (!a)
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+          "interface %s has no IPv4 address", iface);
+    return a;
+  }
+  memset (&sin, 0, sizeof (sin));
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons (9);
+  if (inet_pton (AF_INET, dest, &sin.sin_addr) != 1) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "\"%s\" is not an IPv4 address", dest);
+    return NULL;
+  }
+  fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &sin, sizeof (sin)) < 0
+      || getsockname (fd, (struct sockaddr *) &local, &len) < 0) {
+    gint e = errno;
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
+        "no route to %s: %s", dest, g_strerror (e));
+    if (fd >= 0)
+      close (fd);
+    return NULL;
+  }
+  close (fd);
+  if (!inet_ntop (AF_INET, &local.sin_addr, buf, sizeof (buf)))
+    return NULL;
+  return g_strdup (buf);
+}
+
+gchar *
+aes67_net_iface_of_address (const gchar * addr)
+{
+  struct ifaddrs *ifa, *it;
+  struct in_addr want;
+  gchar *ret = NULL;
+
+  if (!addr || inet_pton (AF_INET, addr, &want) != 1 || getifaddrs (&ifa) < 0)
+    return NULL;
+  for (it = ifa; it && !ret; it = it->ifa_next) {
+    if (it->ifa_addr && it->ifa_addr->sa_family == AF_INET
+        && ((struct sockaddr_in *) it->ifa_addr)->sin_addr.s_addr ==
+        want.s_addr)
+      ret = g_strdup (it->ifa_name);
+  }
+  freeifaddrs (ifa);
+  return ret;
+}
+
+gchar *
+aes67_net_iface_mac (const gchar * iface)
+{
+  gchar *path, *contents = NULL, *ret = NULL;
+
+  if (!iface || strchr (iface, '/'))
+    return NULL;
+  path = g_strdup_printf ("/sys/class/net/%s/address", iface);
+  if (g_file_get_contents (path, &contents, NULL, NULL)) {
+    g_strstrip (contents);
+    g_strdelimit (contents, ":", '-');
+    ret = g_ascii_strup (contents, -1);
+  }
+  g_free (contents);
+  g_free (path);
+  return ret;
+}

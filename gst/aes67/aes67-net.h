@@ -1,0 +1,27 @@
+/* gst-aes67: small network look-ups for session descriptions
+ * Copyright (C) 2026 the gst-aes67 authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __AES67_NET_H__
+#define __AES67_NET_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The IPv4 address the kernel would send from towards @dest (a routing
+ * decision, no packet leaves), or of @iface when given. NULL with @error
+ * when there is no route or no such interface. */
+gchar *aes67_net_source_address (const gchar * dest, const gchar * iface,
+    GError ** error);
+
+/* The name of the interface holding IPv4 address @addr, or NULL. */
+gchar *aes67_net_iface_of_address (const gchar * addr);
+
+/* The MAC of @iface as RFC 7273's localmac writes it ("00-11-22-33-44-55"),
+ * or NULL. */
+gchar *aes67_net_iface_mac (const gchar * iface);
+
+G_END_DECLS
+
+#endif /* __AES67_NET_H__ */

@@ -1,0 +1,351 @@
+/* gst-aes67: the packet pacer shared by every aes67sink of a process
+ * Copyright (C) 2026 the gst-aes67 authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * See aes67-pacer.h.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "aes67-pacer.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+GST_DEBUG_CATEGORY_STATIC (aes67_pacer_debug);
+#define GST_CAT_DEFAULT aes67_pacer_debug
+
+/* a packet within this much of its time goes now, with the others due */
+#define SEND_EARLY_NS   (20 * GST_USECOND)
+/* later than this counts as late in the statistics */
+#define LATE_NS         (100 * GST_USECOND)
+/* packets handed to the kernel in one call, at most */
+#define MAX_BATCH       64
+/* memories of one packet, at most (header + payload, or a few more) */
+#define MAX_VECS        4
+
+typedef struct {
+  GstBuffer *buf;
+  gint64 due;
+} Packet;
+
+struct _Aes67PacerStream {
+  /* all fields protected by the pacer lock */
+  GSocket *socket;
+  GSocketAddress *dest;
+  Packet *ring;
+  guint cap, head, len;
+  gboolean flushing;
+  Aes67PacerStats stats;
+};
+
+typedef struct {
+  GMutex lock;
+  GCond wake;                   /* the thread: something earlier was queued */
+  GCond space;                  /* pushers: packets left */
+  GPtrArray *streams;
+  GThread *thread;
+  gboolean quit;
+  gint64 sleep_until;           /* what the thread waits for, G_MAXINT64 idle */
+} Aes67Pacer;
+
+static Aes67Pacer pacer = { 0, };
+static GMutex pacer_init_lock;
+
+gint64
+aes67_pacer_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * GST_SECOND + ts.tv_nsec;
+}
+
+static void
+packet_drop (Packet * p)
+{
+  gst_buffer_unref (p->buf);
+  p->buf = NULL;
+}
+
+/* with the pacer lock */
+static void
+stream_send_due (Aes67PacerStream * s, gint64 now)
+{
+  GOutputMessage msgs[MAX_BATCH];
+  GOutputVector vecs[MAX_BATCH][MAX_VECS];
+  GstMapInfo maps[MAX_BATCH][MAX_VECS];
+  guint n_maps[MAX_BATCH];
+  guint n = 0, i, k;
+  gint sent;
+  GError *err = NULL;
+
+  while (s->len > 0 && n < MAX_BATCH) {
+    Packet *p = &s->ring[s->head];
+    guint n_mem;
+
+    if (p->due > now + SEND_EARLY_NS)
+      break;
+    n_mem = MIN (gst_buffer_n_memory (p->buf), MAX_VECS);
+    n_maps[n] = 0;
+    for (k = 0; k < n_mem; k++) {
+      GstMemory *mem = gst_buffer_peek_memory (p->buf, k);
+
+      if (!gst_memory_map (mem, &maps[n][k], GST_MAP_READ))
+        break;
+      vecs[n][k].buffer = maps[n][k].data;
+      vecs[n][k].size = maps[n][k].size;
+      n_maps[n]++;
+    }
+    msgs[n].address = s->dest;
+    msgs[n].vectors = vecs[n];
+    msgs[n].num_vectors = n_maps[n];
+    msgs[n].bytes_sent = 0;
+    msgs[n].control_messages = NULL;
+    msgs[n].num_control_messages = 0;
+    if (now - p->due > LATE_NS) {
+      s->stats.packets_late++;
+    }
+    GST_LOG ("packet %p due %" G_GINT64_FORMAT " now %" G_GINT64_FORMAT
+        " late %" G_GINT64_FORMAT " ns, %u queued", p->buf, p->due, now,
+        now - p->due, s->len);
+    if (now - p->due > s->stats.max_late_ns)
+      s->stats.max_late_ns = now - p->due;
+    n++;
+    s->head = (s->head + 1) % s->cap;
+    s->len--;
+  }
+  if (n == 0)
+    return;
+
+  sent = g_socket_send_messages (s->socket, msgs, n, 0, NULL, &err);
+  if (sent < 0) {
+    s->stats.send_errors++;
+    s->stats.packets_dropped += n;
+    s->stats.last_errno = err && err->domain == G_IO_ERROR ? err->code : -1;
+    GST_DEBUG ("send failed: %s", err ? err->message : "?");
+    g_clear_error (&err);
+    sent = 0;
+  } else {
+    for (i = 0; i < (guint) sent; i++) {
+      s->stats.packets_sent++;
+      s->stats.bytes_sent += msgs[i].bytes_sent;
+    }
+    if ((guint) sent < n) {
+      s->stats.packets_dropped += n - sent;
+      s->stats.send_errors++;
+    }
+  }
+  /* release what went (or did not) */
+  for (i = 0; i < n; i++) {
+    guint idx = (s->head + s->cap - n + i) % s->cap;
+    for (k = 0; k < n_maps[i]; k++)
+      gst_memory_unmap (gst_buffer_peek_memory (s->ring[idx].buf, k),
+          &maps[i][k]);
+    packet_drop (&s->ring[idx]);
+  }
+}
+
+static gpointer
+pacer_thread (gpointer data)
+{
+  struct sched_param param = {.sched_priority = 10 };
+
+  /* precise wake-ups: default timer slack is 50 µs */
+  prctl (PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  /* real-time priority where allowed (root, or RLIMIT_RTPRIO); harmless
+   * where not: the pacer then runs at normal priority */
+  if (!g_getenv ("AES67_PACER_NO_RT"))
+    pthread_setschedparam (pthread_self (), SCHED_FIFO, &param);
+
+  g_mutex_lock (&pacer.lock);
+  while (!pacer.quit) {
+    gint64 next = G_MAXINT64, now;
+    guint i;
+
+    for (i = 0; i < pacer.streams->len; i++) {
+      Aes67PacerStream *s = g_ptr_array_index (pacer.streams, i);
+      if (s->len > 0 && s->ring[s->head].due < next)
+        next = s->ring[s->head].due;
+    }
+    if (next == G_MAXINT64) {
+      pacer.sleep_until = G_MAXINT64;
+      g_cond_wait (&pacer.wake, &pacer.lock);
+      continue;
+    }
+    now = aes67_pacer_now ();
+    if (next > now + SEND_EARLY_NS) {
+      pacer.sleep_until = next;
+      /* GLib's monotonic time is CLOCK_MONOTONIC in µs */
+      g_cond_wait_until (&pacer.wake, &pacer.lock, next / 1000);
+      continue;
+    }
+    pacer.sleep_until = G_MAXINT64;
+    for (i = 0; i < pacer.streams->len; i++)
+      stream_send_due (g_ptr_array_index (pacer.streams, i), now);
+    g_cond_broadcast (&pacer.space);
+  }
+  g_mutex_unlock (&pacer.lock);
+  return NULL;
+}
+
+Aes67PacerStream *
+aes67_pacer_stream_new (GSocket * socket, GSocketAddress * dest)
+{
+  Aes67PacerStream *s;
+
+  g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
+  g_return_val_if_fail (G_IS_SOCKET_ADDRESS (dest), NULL);
+
+  g_mutex_lock (&pacer_init_lock);
+  if (!pacer.streams) {
+    GST_DEBUG_CATEGORY_INIT (aes67_pacer_debug, "aes67pacer", 0,
+        "AES67 packet pacer");
+    g_mutex_init (&pacer.lock);
+    g_cond_init (&pacer.wake);
+    g_cond_init (&pacer.space);
+    pacer.streams = g_ptr_array_new ();
+  }
+  s = g_new0 (Aes67PacerStream, 1);
+  s->socket = g_object_ref (socket);
+  s->dest = g_object_ref (dest);
+  s->cap = 64;
+  s->ring = g_new0 (Packet, s->cap);
+
+  g_mutex_lock (&pacer.lock);
+  g_ptr_array_add (pacer.streams, s);
+  if (!pacer.thread) {
+    pacer.quit = FALSE;
+    pacer.sleep_until = G_MAXINT64;
+    pacer.thread = g_thread_new ("aes67-pacer", pacer_thread, NULL);
+  }
+  g_mutex_unlock (&pacer.lock);
+  g_mutex_unlock (&pacer_init_lock);
+  return s;
+}
+
+/* with the pacer lock */
+static void
+stream_clear (Aes67PacerStream * s)
+{
+  while (s->len > 0) {
+    packet_drop (&s->ring[s->head]);
+    s->head = (s->head + 1) % s->cap;
+    s->len--;
+    s->stats.packets_dropped++;
+  }
+}
+
+void
+aes67_pacer_stream_free (Aes67PacerStream * s)
+{
+  GThread *thread = NULL;
+
+  if (!s)
+    return;
+  g_mutex_lock (&pacer_init_lock);
+  g_mutex_lock (&pacer.lock);
+  g_ptr_array_remove (pacer.streams, s);
+  stream_clear (s);
+  if (pacer.streams->len == 0 && pacer.thread) {
+    pacer.quit = TRUE;
+    thread = pacer.thread;
+    pacer.thread = NULL;
+    g_cond_broadcast (&pacer.wake);
+  }
+  g_cond_broadcast (&pacer.space);
+  g_mutex_unlock (&pacer.lock);
+  if (thread)
+    g_thread_join (thread);
+  g_mutex_unlock (&pacer_init_lock);
+
+  g_object_unref (s->socket);
+  g_object_unref (s->dest);
+  g_free (s->ring);
+  g_free (s);
+}
+
+void
+aes67_pacer_stream_push (Aes67PacerStream * s, GstBuffer * packet,
+    gint64 due_ns)
+{
+  g_mutex_lock (&pacer.lock);
+  if (s->flushing) {
+    g_mutex_unlock (&pacer.lock);
+    gst_buffer_unref (packet);
+    return;
+  }
+  if (s->len == s->cap) {
+    guint i, ncap = s->cap * 2;
+    Packet *nring = g_new0 (Packet, ncap);
+
+    for (i = 0; i < s->len; i++)
+      nring[i] = s->ring[(s->head + i) % s->cap];
+    g_free (s->ring);
+    s->ring = nring;
+    s->cap = ncap;
+    s->head = 0;
+  }
+  s->ring[(s->head + s->len) % s->cap].buf = packet;
+  s->ring[(s->head + s->len) % s->cap].due = due_ns;
+  s->len++;
+  if (due_ns < pacer.sleep_until)
+    g_cond_signal (&pacer.wake);
+  g_mutex_unlock (&pacer.lock);
+}
+
+gboolean
+aes67_pacer_stream_wait_space (Aes67PacerStream * s, gint64 ahead_ns)
+{
+  gboolean ret;
+
+  g_mutex_lock (&pacer.lock);
+  while (!s->flushing && s->len > 0) {
+    gint64 last = s->ring[(s->head + s->len - 1) % s->cap].due;
+    if (last - aes67_pacer_now () <= ahead_ns)
+      break;
+    g_cond_wait (&pacer.space, &pacer.lock);
+  }
+  ret = !s->flushing;
+  g_mutex_unlock (&pacer.lock);
+  return ret;
+}
+
+gboolean
+aes67_pacer_stream_drain (Aes67PacerStream * s)
+{
+  gboolean ret;
+
+  g_mutex_lock (&pacer.lock);
+  while (!s->flushing && s->len > 0)
+    g_cond_wait (&pacer.space, &pacer.lock);
+  ret = !s->flushing;
+  g_mutex_unlock (&pacer.lock);
+  return ret;
+}
+
+void
+aes67_pacer_stream_set_flushing (Aes67PacerStream * s, gboolean flushing)
+{
+  g_mutex_lock (&pacer.lock);
+  s->flushing = flushing;
+  if (flushing)
+    stream_clear (s);
+  g_cond_broadcast (&pacer.space);
+  g_mutex_unlock (&pacer.lock);
+}
+
+void
+aes67_pacer_stream_get_stats (Aes67PacerStream * s, Aes67PacerStats * st)
+{
+  g_mutex_lock (&pacer.lock);
+  *st = s->stats;
+  g_mutex_unlock (&pacer.lock);
+}

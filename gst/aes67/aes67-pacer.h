@@ -1,0 +1,67 @@
+/* gst-aes67: the packet pacer shared by every aes67sink of a process
+ * Copyright (C) 2026 the gst-aes67 authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * AES67-2018 (and SMPTE ST 2110-21 for video) want packets to leave evenly,
+ * one every packet time, not in bursts. A stock `udpsink sync=true` waits on
+ * the pipeline clock once per packet in every stream's own thread; the pacer
+ * instead keeps one thread per process that sleeps until the earliest
+ * packet of any stream is due, then hands every packet due by then to the
+ * kernel, one sendmmsg() call per stream (GSocket's g_socket_send_messages).
+ *
+ * Times are CLOCK_MONOTONIC nanoseconds; a caller maps its pipeline clock to
+ * them. No GObject type here; GLib and GstBuffer only.
+ */
+#ifndef __AES67_PACER_H__
+#define __AES67_PACER_H__
+
+#include <gio/gio.h>
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _Aes67PacerStream Aes67PacerStream;
+
+typedef struct {
+  guint64 packets_sent;
+  guint64 bytes_sent;           /* UDP payload bytes (RTP header included) */
+  guint64 packets_late;         /* left more than 100 µs after their time */
+  guint64 packets_dropped;      /* dropped by a flush, or a send error */
+  guint64 send_errors;
+  gint64 max_late_ns;           /* worst lateness seen */
+  gint last_errno;              /* errno of the last send error, 0 if none */
+} Aes67PacerStats;
+
+/* Monotonic time now, in ns (CLOCK_MONOTONIC). */
+gint64 aes67_pacer_now (void);
+
+/* A stream sending to @dest over @socket (both are referenced). The first
+ * stream starts the pacer thread; it stops when the last is freed. */
+Aes67PacerStream *aes67_pacer_stream_new (GSocket * socket,
+    GSocketAddress * dest);
+
+/* Unregisters @s, dropping what it still has queued. NULL-safe. */
+void aes67_pacer_stream_free (Aes67PacerStream * s);
+
+/* Queues one packet (a GstBuffer of one or more memories, taken) to leave
+ * at monotonic time @due_ns. Packets of one stream must be pushed in the
+ * order of their times. */
+void aes67_pacer_stream_push (Aes67PacerStream * s, GstBuffer * packet,
+    gint64 due_ns);
+
+/* Blocks while the stream's last queued packet is due more than @ahead_ns
+ * from now (flow control for sources faster than real time). Returns FALSE
+ * if the stream is flushing. */
+gboolean aes67_pacer_stream_wait_space (Aes67PacerStream * s, gint64 ahead_ns);
+
+/* Blocks until every queued packet has left. FALSE if flushing. */
+gboolean aes67_pacer_stream_drain (Aes67PacerStream * s);
+
+/* Flushing drops what is queued and makes waits return FALSE at once. */
+void aes67_pacer_stream_set_flushing (Aes67PacerStream * s, gboolean flushing);
+
+void aes67_pacer_stream_get_stats (Aes67PacerStream * s, Aes67PacerStats * st);
+
+G_END_DECLS
+
+#endif /* __AES67_PACER_H__ */

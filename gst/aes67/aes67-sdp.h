@@ -1,0 +1,91 @@
+/* gst-aes67: AES67 session descriptions (SDP, RFC 4566 / RFC 8866)
+ * Copyright (C) 2026 the gst-aes67 authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Building and reading the SDP of one AES67 / SMPTE ST 2110-30 audio stream,
+ * as AES67-2018 annex C (and the gear of the field) writes it, on top of
+ * gst-plugins-base's GstSDPMessage. No GObject in here.
+ */
+#ifndef __AES67_SDP_H__
+#define __AES67_SDP_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* What a stream's session description says. Strings are owned by the
+ * struct (aes67_sdp_stream_clear() frees them). */
+typedef struct {
+  gchar *session_name;          /* s= */
+  gchar *info;                  /* session i= (AES67: channel labels) */
+  guint64 session_id;           /* o= sess-id */
+  guint64 session_version;      /* o= sess-version */
+  gchar *origin_address;        /* o= unicast address of the sender */
+  gchar *address;               /* c= destination, without /ttl */
+  guint ttl;                    /* c= /ttl (multicast IPv4 only) */
+  gboolean multicast;
+  guint port;                   /* m= port */
+  guint payload_type;           /* m= fmt, 96..127 */
+  gchar *encoding;              /* rtpmap: "L16" or "L24" */
+  guint rate;                   /* rtpmap clock rate, Hz */
+  guint channels;               /* rtpmap encoding parameters */
+  guint ptime_us;               /* a=ptime in µs (0 if absent) */
+  guint framecount;             /* a=framecount (0 if absent) */
+  gchar *source_filter;         /* a=source-filter source address or NULL */
+  /* a=ts-refclk: either PTP (ptp_domain >= 0, ptp_gmid the grandmaster
+   * EUI-64 "00-1D-C1-FF-FE-50-36-33", or "traceable") or localmac */
+  gint ptp_domain;              /* -1: not PTP */
+  gchar *ptp_gmid;
+  gchar *localmac;              /* "00-11-22-33-44-55" or NULL */
+  gchar *ts_refclk;             /* the whole ts-refclk value, or NULL */
+  gboolean mediaclk_direct;     /* a=mediaclk:direct=<offset> present */
+  guint32 mediaclk_offset;
+} Aes67SdpStream;
+
+#define AES67_SDP_ERROR (aes67_sdp_error_quark ())
+GQuark aes67_sdp_error_quark (void);
+
+typedef enum {
+  AES67_SDP_ERROR_SYNTAX,       /* not SDP at all */
+  AES67_SDP_ERROR_NO_STREAM,    /* no usable m=audio line */
+  AES67_SDP_ERROR_UNSUPPORTED,  /* an encoding, rate or field we can't play */
+} Aes67SdpError;
+
+void aes67_sdp_stream_init (Aes67SdpStream * s);
+void aes67_sdp_stream_clear (Aes67SdpStream * s);
+
+/* Frames (samples per channel) in one packet of @ptime_us µs at @rate Hz:
+ * ptime 333 is the 1/3 ms of AES67 (16 frames at 48 kHz); others round to
+ * the nearest frame. 0 if the result would be 0. */
+guint aes67_ptime_to_frames (guint ptime_us, guint rate);
+
+/* The a=ptime value in ms as SDP writes it, locale-independent:
+ * 1000 -> "1", 125 -> "0.125", 250 -> "0.25", 333 -> "0.333". */
+gchar *aes67_ptime_to_string (guint ptime_us);
+
+/* Builds the SDP text (CRLF line ends) in the record order AES67 devices
+ * expect (see FIELD-NOTES / AES67-2018 annex C):
+ *   v o s i c t [a=clock-domain] m c a=rtpmap a=recvonly a=ptime
+ *   a=framecount a=ts-refclk a=mediaclk [a=source-filter]
+ * Needs address, port, payload_type, encoding, rate, channels, ptime_us,
+ * origin_address; a=ts-refclk is PTP when ptp_domain >= 0, else localmac
+ * when set. Returns NULL with @error on missing fields. */
+gchar *aes67_sdp_build (const Aes67SdpStream * s, GError ** error);
+
+/* Parses @text (CRLF or LF), taking the first m=audio line whose rtpmap is
+ * L16 or L24. Fills @s (initialised by the caller). On failure returns FALSE
+ * with an AES67_SDP_ERROR saying what is wrong. */
+gboolean aes67_sdp_parse (const gchar * text, Aes67SdpStream * s,
+    GError ** error);
+
+/* RTP caps (application/x-rtp, media, clock-rate, encoding-name, channels,
+ * payload, and a-ts-refclk / a-mediaclk for rtpjitterbuffer's RFC 7273
+ * sync) for a parsed stream. */
+GstCaps *aes67_sdp_stream_to_caps (const Aes67SdpStream * s);
+
+/* 32-bit FNV-1a hash, used for stable session ids and addresses. */
+guint32 aes67_hash32 (const gchar * str, guint32 seed);
+
+G_END_DECLS
+
+#endif /* __AES67_SDP_H__ */

@@ -1,0 +1,982 @@
+/* gst-aes67: the sending end inside aes67sink
+ * Copyright (C) 2026 the gst-aes67 authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * GstAes67Sender is aes67sink's last child and is not registered as an
+ * element of its own. It takes big-endian PCM (S16BE for L16, S24BE for
+ * L24), cuts it into packets of exactly one packet time (AES67-2018 7.2;
+ * a=framecount frames each), stamps each with the RTP time of its first
+ * sample on the media clock (RFC 7273 a=mediaclk:direct):
+ *
+ *   RTP time = (clock time of capture x rate / 1e9 + offset) mod 2^32
+ *
+ * where clock time = running time + base time of the pipeline clock, and
+ * hands the packets to the shared pacer (aes67-pacer.c), which sends each at
+ * the clock time of its first sample plus the pipeline latency. Packets are
+ * GstRTPBuffer headers with the audio memory appended (no copy of audio).
+ *
+ * GstBaseSink's own per-buffer clock wait is off (sync=false): the pacer
+ * does the waiting for every stream of the process in one thread. The
+ * latency query still answers as a live sink does, so the pipeline's
+ * latency (and hence the send time) covers the source's latency plus the
+ * processing deadline (1 ms by default).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstaes67sender.h"
+#include "aes67-sdp.h"
+#include "aes67-net.h"
+
+#include <gst/rtp/gstrtpbuffer.h>
+#include <gst/net/gstnet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_aes67_sender_debug);
+#define GST_CAT_DEFAULT gst_aes67_sender_debug
+
+#define DEFAULT_PORT 5004
+#define DEFAULT_PTIME 1000
+#define DEFAULT_PAYLOAD_TYPE 96
+#define DEFAULT_TTL 32
+#define DEFAULT_DSCP 34
+#define DEFAULT_LOOP TRUE
+#define DEFAULT_MTU 1500
+#define DEFAULT_PROCESSING_DEADLINE (1 * GST_MSECOND)
+/* IPv4 + UDP + RTP headers */
+#define PACKET_OVERHEAD (20 + 8 + 12)
+
+GType
+gst_aes67_encoding_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {AES67_ENCODING_AUTO, "L16 for input of 16 bits or fewer, else L24",
+        "auto"},
+    {AES67_ENCODING_L16, "L16: 16-bit big-endian PCM", "L16"},
+    {AES67_ENCODING_L24, "L24: 24-bit big-endian PCM", "L24"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstAes67Encoding", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+enum
+{
+  PROP_0,
+  PROP_SDP,
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw, format = (string) { S24BE, S16BE }, "
+        "rate = (int) { 44100, 48000, 96000 }, channels = (int) [ 1, 64 ], "
+        "layout = (string) interleaved"));
+
+#define gst_aes67_sender_parent_class parent_class
+G_DEFINE_TYPE (GstAes67Sender, gst_aes67_sender, GST_TYPE_BASE_SINK);
+
+static void gst_aes67_sender_finalize (GObject * object);
+static void gst_aes67_sender_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static gboolean gst_aes67_sender_start (GstBaseSink * sink);
+static gboolean gst_aes67_sender_stop (GstBaseSink * sink);
+static gboolean gst_aes67_sender_set_caps (GstBaseSink * sink, GstCaps * caps);
+static GstFlowReturn gst_aes67_sender_render (GstBaseSink * sink,
+    GstBuffer * buffer);
+static gboolean gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event);
+static gboolean gst_aes67_sender_element_query (GstElement * element,
+    GstQuery * query);
+static gboolean gst_aes67_sender_unlock (GstBaseSink * sink);
+static gboolean gst_aes67_sender_unlock_stop (GstBaseSink * sink);
+
+static void
+gst_aes67_sender_class_init (GstAes67SenderClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *bs_class = GST_BASE_SINK_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_aes67_sender_debug, "aes67sender", 0,
+      "AES67 packetizer and paced sender inside aes67sink");
+
+  gobject_class->finalize = gst_aes67_sender_finalize;
+  gobject_class->get_property = gst_aes67_sender_get_property;
+
+  /* only so that aes67sink can follow changes with notify::sdp */
+  g_object_class_install_property (gobject_class, PROP_SDP,
+      g_param_spec_string ("sdp", "SDP",
+          "The current session description (SDP text, CRLF line ends)",
+          NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class,
+      "AES67 sender (internal)", "Sink/Network",
+      "Packetizes big-endian PCM into AES67 RTP packets and paces them out",
+      "gst-aes67 developers");
+
+  element_class->query = gst_aes67_sender_element_query;
+  bs_class->start = gst_aes67_sender_start;
+  bs_class->stop = gst_aes67_sender_stop;
+  bs_class->set_caps = gst_aes67_sender_set_caps;
+  bs_class->render = gst_aes67_sender_render;
+  bs_class->event = gst_aes67_sender_event;
+  bs_class->unlock = gst_aes67_sender_unlock;
+  bs_class->unlock_stop = gst_aes67_sender_unlock_stop;
+}
+
+static void
+gst_aes67_sender_init (GstAes67Sender * self)
+{
+  self->port = DEFAULT_PORT;
+  self->ptime_us = DEFAULT_PTIME;
+  self->payload_type = DEFAULT_PAYLOAD_TYPE;
+  self->encoding = AES67_ENCODING_AUTO;
+  self->ttl = DEFAULT_TTL;
+  self->dscp = DEFAULT_DSCP;
+  self->loop = DEFAULT_LOOP;
+  self->mtu = DEFAULT_MTU;
+  self->adapter = gst_adapter_new ();
+  gst_audio_info_init (&self->info);
+
+  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+  gst_base_sink_set_async_enabled (GST_BASE_SINK (self), TRUE);
+  gst_base_sink_set_processing_deadline (GST_BASE_SINK (self),
+      DEFAULT_PROCESSING_DEADLINE);
+  gst_base_sink_set_qos_enabled (GST_BASE_SINK (self), FALSE);
+}
+
+static void
+gst_aes67_sender_finalize (GObject * object)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (object);
+
+  g_free (self->address);
+  g_free (self->multicast_iface);
+  g_free (self->session_name);
+  g_free (self->channel_labels);
+  g_free (self->sdp_file);
+  g_free (self->sdp);
+  g_free (self->used_address);
+  g_free (self->origin_address);
+  g_object_unref (self->adapter);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_aes67_sender_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (object);
+
+  switch (prop_id) {
+    case PROP_SDP:
+      GST_OBJECT_LOCK (self);
+      g_value_set_string (value, self->sdp);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+/* with the object lock */
+static gchar *
+effective_session_name (GstAes67Sender * self)
+{
+  GstObject *parent;
+  gchar *name;
+
+  if (self->session_name && *self->session_name)
+    return g_strdup (self->session_name);
+  /* "<host> <element> <pid>": two processes with default names must not
+   * land on one address; set session-name for one that survives restarts */
+  parent = GST_OBJECT_PARENT (self);
+  name = g_strdup_printf ("%s %s %d", g_get_host_name (),
+      parent ? GST_OBJECT_NAME (parent) : GST_OBJECT_NAME (self),
+      (gint) getpid ());
+  return name;
+}
+
+static gchar *
+machine_id (void)
+{
+  gchar *id = NULL;
+
+  if (g_file_get_contents ("/etc/machine-id", &id, NULL, NULL))
+    return g_strstrip (id);
+  return g_strdup (g_get_host_name ());
+}
+
+/* with the object lock */
+static gchar *
+derived_address (GstAes67Sender * self)
+{
+  gchar *name = effective_session_name (self), *mid = machine_id (), *key;
+  guint32 h;
+
+  key = g_strdup_printf ("%s\n%s\n%u", mid, name, self->port);
+  h = aes67_hash32 (key, 0);
+  g_free (key);
+  g_free (mid);
+  g_free (name);
+  /* 239.69.0.0/16: the prefix Dante's AES67 mode uses */
+  return g_strdup_printf ("239.69.%u.%u", 1 + h % 254, 1 + (h >> 8) % 254);
+}
+
+gchar *
+gst_aes67_sender_dup_address (GstAes67Sender * self)
+{
+  gchar *a;
+
+  GST_OBJECT_LOCK (self);
+  if (self->address && *self->address)
+    a = g_strdup (self->address);
+  else
+    a = derived_address (self);
+  GST_OBJECT_UNLOCK (self);
+  return a;
+}
+
+static GstStructure *
+make_stats (GstAes67Sender * self)
+{
+  Aes67PacerStats st = { 0, };
+  GstStructure *s;
+  guint32 ssrc;
+  guint16 seq;
+  guint32 rtptime;
+
+  GST_OBJECT_LOCK (self);
+  if (self->stream)
+    aes67_pacer_stream_get_stats (self->stream, &st);
+  ssrc = self->ssrc;
+  seq = self->seqnum;
+  rtptime = self->rtptime;
+  GST_OBJECT_UNLOCK (self);
+
+  s = gst_structure_new ("aes67-sink-stats",
+      "packets-sent", G_TYPE_UINT64, st.packets_sent,
+      "bytes-sent", G_TYPE_UINT64, st.bytes_sent,
+      "packets-late", G_TYPE_UINT64, st.packets_late,
+      "max-lateness-us", G_TYPE_INT64, st.max_late_ns / 1000,
+      "packets-dropped", G_TYPE_UINT64, st.packets_dropped,
+      "send-errors", G_TYPE_UINT64, st.send_errors,
+      "ssrc", G_TYPE_UINT, ssrc,
+      "seqnum", G_TYPE_UINT, (guint) seq,
+      "rtptime", G_TYPE_UINT, rtptime, NULL);
+  return s;
+}
+
+void
+gst_aes67_sender_set_config (GstAes67Sender * self, guint prop_id,
+    const GValue * value)
+{
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case AES67_SINK_PROP_ADDRESS:
+      g_free (self->address);
+      self->address = g_value_dup_string (value);
+      break;
+    case AES67_SINK_PROP_PORT:
+      self->port = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_PTIME:
+      self->ptime_us = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_PAYLOAD_TYPE:
+      self->payload_type = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_ENCODING:
+      self->encoding = g_value_get_enum (value);
+      break;
+    case AES67_SINK_PROP_TTL:
+      self->ttl = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_MULTICAST_IFACE:
+      g_free (self->multicast_iface);
+      self->multicast_iface = g_value_dup_string (value);
+      break;
+    case AES67_SINK_PROP_DSCP:
+      self->dscp = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_LOOP:
+      self->loop = g_value_get_boolean (value);
+      break;
+    case AES67_SINK_PROP_MTU:
+      self->mtu = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_SESSION_NAME:
+      g_free (self->session_name);
+      self->session_name = g_value_dup_string (value);
+      break;
+    case AES67_SINK_PROP_SESSION_ID:
+      self->session_id = g_value_get_uint64 (value);
+      break;
+    case AES67_SINK_PROP_CHANNEL_LABELS:
+      g_free (self->channel_labels);
+      self->channel_labels = g_value_dup_string (value);
+      break;
+    case AES67_SINK_PROP_TIMESTAMP_OFFSET:
+      self->timestamp_offset = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_SDP_FILE:
+      g_free (self->sdp_file);
+      self->sdp_file = g_value_dup_string (value);
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+void
+gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
+    GValue * value)
+{
+  if (prop_id == AES67_SINK_PROP_STATS) {
+    g_value_take_boxed (value, make_stats (self));
+    return;
+  }
+  if (prop_id == AES67_SINK_PROP_ADDRESS) {
+    g_value_take_string (value, gst_aes67_sender_dup_address (self));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case AES67_SINK_PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case AES67_SINK_PROP_PTIME:
+      g_value_set_uint (value, self->ptime_us);
+      break;
+    case AES67_SINK_PROP_PAYLOAD_TYPE:
+      g_value_set_uint (value, self->payload_type);
+      break;
+    case AES67_SINK_PROP_ENCODING:
+      g_value_set_enum (value, self->encoding);
+      break;
+    case AES67_SINK_PROP_TTL:
+      g_value_set_uint (value, self->ttl);
+      break;
+    case AES67_SINK_PROP_MULTICAST_IFACE:
+      g_value_set_string (value, self->multicast_iface);
+      break;
+    case AES67_SINK_PROP_DSCP:
+      g_value_set_uint (value, self->dscp);
+      break;
+    case AES67_SINK_PROP_LOOP:
+      g_value_set_boolean (value, self->loop);
+      break;
+    case AES67_SINK_PROP_MTU:
+      g_value_set_uint (value, self->mtu);
+      break;
+    case AES67_SINK_PROP_SESSION_NAME:
+      g_value_take_string (value, effective_session_name (self));
+      break;
+    case AES67_SINK_PROP_SESSION_ID:
+      g_value_set_uint64 (value, self->session_id);
+      break;
+    case AES67_SINK_PROP_CHANNEL_LABELS:
+      g_value_set_string (value, self->channel_labels);
+      break;
+    case AES67_SINK_PROP_TIMESTAMP_OFFSET:
+      g_value_set_uint (value, self->timestamp_offset);
+      break;
+    case AES67_SINK_PROP_SDP:
+      g_value_set_string (value, self->sdp);
+      break;
+    case AES67_SINK_PROP_SDP_FILE:
+      g_value_set_string (value, self->sdp_file);
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static const gchar *
+position_label (GstAudioChannelPosition p)
+{
+  switch (p) {
+    case GST_AUDIO_CHANNEL_POSITION_MONO:
+      return "Mono";
+    case GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT:
+      return "Left";
+    case GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT:
+      return "Right";
+    case GST_AUDIO_CHANNEL_POSITION_FRONT_CENTER:
+      return "Center";
+    case GST_AUDIO_CHANNEL_POSITION_LFE1:
+      return "LFE";
+    case GST_AUDIO_CHANNEL_POSITION_REAR_LEFT:
+      return "Left Surround";
+    case GST_AUDIO_CHANNEL_POSITION_REAR_RIGHT:
+      return "Right Surround";
+    case GST_AUDIO_CHANNEL_POSITION_SIDE_LEFT:
+      return "Left Side";
+    case GST_AUDIO_CHANNEL_POSITION_SIDE_RIGHT:
+      return "Right Side";
+    default:
+      return NULL;
+  }
+}
+
+/* "2 channels: Left, Right" (AES67 gear shows this; Lawo wants one).
+ * with the object lock */
+static gchar *
+channel_info (GstAes67Sender * self)
+{
+  GString *s = g_string_new (NULL);
+  guint ch = GST_AUDIO_INFO_CHANNELS (&self->info), i;
+  gchar **labels = NULL;
+
+  g_string_append_printf (s, "%u channel%s: ", ch, ch == 1 ? "" : "s");
+  if (self->channel_labels && *self->channel_labels)
+    labels = g_strsplit (self->channel_labels, ",", -1);
+  for (i = 0; i < ch; i++) {
+    const gchar *l = NULL;
+    gchar num[16];
+
+    if (labels && i < g_strv_length (labels))
+      l = g_strstrip (labels[i]);
+    if ((!l || !*l) && !GST_AUDIO_INFO_IS_UNPOSITIONED (&self->info))
+      l = position_label (self->info.position[i]);
+    if (!l || !*l) {
+      g_snprintf (num, sizeof (num), "%u", i + 1);
+      l = num;
+    }
+    g_string_append_printf (s, "%s%s", i ? ", " : "", l);
+  }
+  g_strfreev (labels);
+  return g_string_free (s, FALSE);
+}
+
+/* Makes the SDP for the current configuration and format. Returns TRUE if
+ * it differs from the one before (the caller notifies, without locks). */
+static gboolean
+rebuild_sdp (GstAes67Sender * self)
+{
+  Aes67SdpStream s;
+  gchar *text = NULL, *body, *mid, *name, *file = NULL, *iface;
+  gboolean changed;
+  GError *err = NULL;
+
+  aes67_sdp_stream_init (&s);
+  GST_OBJECT_LOCK (self);
+  if (!self->have_info || !self->used_address || !self->origin_address) {
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  name = effective_session_name (self);
+  mid = machine_id ();
+  s.session_name = name;
+  s.info = channel_info (self);
+  s.session_id = self->session_id;
+  if (!s.session_id) {
+    gchar *key = g_strdup_printf ("%s\n%s", mid, name);
+    s.session_id = aes67_hash32 (key, 0x67);
+    g_free (key);
+  }
+  s.origin_address = g_strdup (self->origin_address);
+  s.address = g_strdup (self->used_address);
+  s.ttl = self->ttl;
+  s.port = self->port;
+  s.payload_type = self->payload_type;
+  s.encoding = g_strdup (GST_AUDIO_INFO_FORMAT (&self->info) ==
+      GST_AUDIO_FORMAT_S16BE ? "L16" : "L24");
+  s.rate = GST_AUDIO_INFO_RATE (&self->info);
+  s.channels = GST_AUDIO_INFO_CHANNELS (&self->info);
+  s.ptime_us = self->ptime_us;
+  s.framecount = self->frames_per_packet;
+  s.mediaclk_offset = self->timestamp_offset;
+  /* no PTP clock yet: RFC 7273 localmac of the sending interface */
+  iface = self->multicast_iface && *self->multicast_iface ?
+      g_strdup (self->multicast_iface) :
+      aes67_net_iface_of_address (self->origin_address);
+  s.localmac = aes67_net_iface_mac (iface);
+  g_free (iface);
+  if (!s.localmac)
+    s.localmac = g_strdup ("00-00-00-00-00-00");
+  GST_OBJECT_UNLOCK (self);
+
+  /* the version is a hash of everything else: it stays while the session
+   * stays (also across restarts), and changes when the session changes */
+  s.session_version = 0;
+  body = aes67_sdp_build (&s, &err);
+  if (body) {
+    s.session_version = aes67_hash32 (body, 0x5d) | 1;
+    text = aes67_sdp_build (&s, &err);
+  }
+  g_free (body);
+  g_free (mid);
+  aes67_sdp_stream_clear (&s);
+  if (!text) {
+    GST_ERROR_OBJECT (self, "cannot build the SDP: %s", err->message);
+    g_clear_error (&err);
+    return FALSE;
+  }
+
+  GST_OBJECT_LOCK (self);
+  changed = g_strcmp0 (text, self->sdp) != 0;
+  if (changed) {
+    g_free (self->sdp);
+    self->sdp = g_strdup (text);
+  }
+  file = g_strdup (self->sdp_file);
+  GST_OBJECT_UNLOCK (self);
+
+  if (changed && file && *file) {
+    if (!g_file_set_contents (file, text, -1, &err)) {
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+          ("Could not write the session description to %s.", file),
+          ("%s", err->message));
+      g_clear_error (&err);
+    }
+  }
+  g_free (file);
+  g_free (text);
+  return changed;
+}
+
+static gboolean
+gst_aes67_sender_start (GstBaseSink * sink)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (sink);
+  GError *err = NULL;
+  gchar *address, *iface, *origin;
+  GInetAddress *inet;
+  guint port, ttl, dscp;
+  gboolean loop, mc;
+  gint tos, fd;
+
+  address = gst_aes67_sender_dup_address (self);
+  GST_OBJECT_LOCK (self);
+  iface = g_strdup (self->multicast_iface);
+  port = self->port;
+  ttl = self->ttl;
+  dscp = self->dscp;
+  loop = self->loop;
+  GST_OBJECT_UNLOCK (self);
+
+  if (self->ptime_us != 125 && self->ptime_us != 250 && self->ptime_us != 333
+      && self->ptime_us != 1000 && self->ptime_us != 4000) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("ptime %u µs is not an AES67 packet time: use 125, 250, 333, 1000 "
+            "or 4000.", self->ptime_us), (NULL));
+    inet = NULL;
+    goto fail;
+  }
+  inet = g_inet_address_new_from_string (address);
+  if (!inet || g_inet_address_get_family (inet) != G_SOCKET_FAMILY_IPV4) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("\"%s\" is not an IPv4 address: set address to a multicast group "
+            "such as 239.69.1.10 or to a receiver's unicast address.",
+            address), (NULL));
+    goto fail;
+  }
+  mc = g_inet_address_get_is_multicast (inet);
+
+  self->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, &err);
+  if (!self->socket) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Could not create a UDP socket."), ("%s", err->message));
+    goto fail;
+  }
+  fd = g_socket_get_fd (self->socket);
+  tos = (gint) (dscp << 2);
+  if (!g_socket_set_option (self->socket, IPPROTO_IP, IP_TOS, tos, &err)) {
+    GST_WARNING_OBJECT (self, "could not set DSCP %u: %s", dscp, err->message);
+    g_clear_error (&err);
+  }
+  g_socket_set_ttl (self->socket, ttl);
+  if (mc) {
+    g_socket_set_multicast_ttl (self->socket, ttl);
+    g_socket_set_multicast_loopback (self->socket, loop);
+    if (iface && *iface) {
+      struct ip_mreqn mreq;
+
+      memset (&mreq, 0, sizeof (mreq));
+      mreq.imr_ifindex = if_nametoindex (iface);
+      if (mreq.imr_ifindex == 0 || setsockopt (fd, IPPROTO_IP,
+              IP_MULTICAST_IF, &mreq, sizeof (mreq)) < 0) {
+        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+            ("Could not send multicast on interface \"%s\": %s.", iface,
+                g_strerror (errno)), (NULL));
+        goto fail;
+      }
+    }
+  }
+  /* sending to a port of our own makes no difference to receivers; a
+   * buffer for a few hundred packets keeps sendmmsg from blocking */
+  g_socket_set_blocking (self->socket, TRUE);
+
+  origin = aes67_net_source_address (address, mc ? iface : NULL, &err);
+  if (!origin) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Cannot send to %s: %s.", address, err->message), (NULL));
+    goto fail;
+  }
+
+  self->dest = g_inet_socket_address_new (inet, port);
+  self->stream = aes67_pacer_stream_new (self->socket, self->dest);
+
+  GST_OBJECT_LOCK (self);
+  g_free (self->used_address);
+  self->used_address = g_strdup (address);
+  g_free (self->origin_address);
+  self->origin_address = origin;
+  self->ssrc = g_random_int ();
+  self->seqnum = (guint16) g_random_int_range (0, 65536);
+  GST_OBJECT_UNLOCK (self);
+  self->resync = TRUE;
+  self->warned_errors = 0;
+  self->warned_at = 0;
+
+  GST_INFO_OBJECT (self, "sending to %s:%u from %s (ttl %u, dscp %u)",
+      address, port, self->origin_address, ttl, dscp);
+  g_object_unref (inet);
+  g_free (address);
+  g_free (iface);
+  return TRUE;
+
+fail:
+  g_clear_error (&err);
+  g_clear_object (&self->socket);
+  g_clear_object (&inet);
+  g_free (address);
+  g_free (iface);
+  return FALSE;
+}
+
+static gboolean
+gst_aes67_sender_stop (GstBaseSink * sink)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (sink);
+
+  aes67_pacer_stream_free (self->stream);
+  self->stream = NULL;
+  g_clear_object (&self->dest);
+  g_clear_object (&self->socket);
+  gst_adapter_clear (self->adapter);
+  GST_OBJECT_LOCK (self);
+  self->have_info = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static gboolean
+gst_aes67_sender_set_caps (GstBaseSink * sink, GstCaps * caps)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (sink);
+  GstAudioInfo info;
+  guint frames, bytes, mtu, ptime;
+
+  if (!gst_audio_info_from_caps (&info, caps)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("Unusable audio format."),
+        ("caps %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (self);
+  mtu = self->mtu;
+  ptime = self->ptime_us;
+  GST_OBJECT_UNLOCK (self);
+
+  frames = aes67_ptime_to_frames (ptime, GST_AUDIO_INFO_RATE (&info));
+  bytes = frames * GST_AUDIO_INFO_BPF (&info);
+  if (frames == 0 || bytes + PACKET_OVERHEAD > mtu) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("The stream does not fit the MTU: a packet of %u µs at %u Hz holds "
+            "%u frames x %u channels x %u bytes = %u bytes of audio, plus "
+            "%u bytes of IPv4, UDP and RTP headers = %u bytes, over the MTU "
+            "of %u bytes. Use a shorter ptime or fewer channels.",
+            ptime, GST_AUDIO_INFO_RATE (&info), frames,
+            GST_AUDIO_INFO_CHANNELS (&info), GST_AUDIO_INFO_WIDTH (&info) / 8,
+            bytes, PACKET_OVERHEAD, bytes + PACKET_OVERHEAD, mtu), (NULL));
+    return FALSE;
+  }
+
+  GST_OBJECT_LOCK (self);
+  self->info = info;
+  self->have_info = TRUE;
+  self->frames_per_packet = frames;
+  self->packet_bytes = bytes;
+  GST_OBJECT_UNLOCK (self);
+  gst_adapter_clear (self->adapter);
+  self->resync = TRUE;
+
+  GST_INFO_OBJECT (self, "%s, %u Hz, %u channels: %u frames (%u bytes) per "
+      "packet", gst_audio_format_to_string (GST_AUDIO_INFO_FORMAT (&info)),
+      GST_AUDIO_INFO_RATE (&info), GST_AUDIO_INFO_CHANNELS (&info), frames,
+      bytes);
+
+  if (rebuild_sdp (self))
+    g_object_notify (G_OBJECT (self), "sdp");
+  return TRUE;
+}
+
+/* Monotonic ns minus pipeline clock ns, for mapping send times. */
+static gint64
+clock_to_monotonic_offset (GstAes67Sender * self)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  gint64 mono, ct, off = 0;
+
+  if (clock) {
+    mono = aes67_pacer_now ();
+    ct = (gint64) gst_clock_get_time (clock);
+    off = mono - ct;
+    gst_object_unref (clock);
+  }
+  return off;
+}
+
+/* Cuts whole packets off the adapter and queues them. */
+static void
+packetize (GstAes67Sender * self, GstClockTime base_time, GstClockTime latency,
+    gint64 mono_off, gboolean have_clock)
+{
+  guint rate = GST_AUDIO_INFO_RATE (&self->info);
+  guint frames = self->frames_per_packet;
+  guint8 pt;
+  guint32 ssrc;
+
+  GST_OBJECT_LOCK (self);
+  pt = self->payload_type;
+  ssrc = self->ssrc;
+  GST_OBJECT_UNLOCK (self);
+
+  while (gst_adapter_available (self->adapter) >= self->packet_bytes) {
+    GstBuffer *payload, *packet;
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    GstClockTime rt;
+    gint64 due;
+    guint16 seq;
+    guint32 ts;
+
+    rt = self->timeline_rt + gst_util_uint64_scale_int (self->timeline_frames,
+        GST_SECOND, rate);
+    payload = gst_adapter_take_buffer_fast (self->adapter, self->packet_bytes);
+    packet = gst_rtp_buffer_new_allocate (0, 0, 0);
+
+    GST_OBJECT_LOCK (self);
+    seq = self->seqnum++;
+    ts = self->rtptime;
+    self->rtptime += frames;
+    GST_OBJECT_UNLOCK (self);
+
+    gst_rtp_buffer_map (packet, GST_MAP_WRITE, &rtp);
+    gst_rtp_buffer_set_payload_type (&rtp, pt);
+    gst_rtp_buffer_set_seq (&rtp, seq);
+    gst_rtp_buffer_set_timestamp (&rtp, ts);
+    gst_rtp_buffer_set_ssrc (&rtp, ssrc);
+    gst_rtp_buffer_set_marker (&rtp, self->marker);
+    gst_rtp_buffer_unmap (&rtp);
+    self->marker = FALSE;
+    packet = gst_buffer_append (packet, payload);
+
+    if (have_clock)
+      due = (gint64) (base_time + rt + latency) + mono_off;
+    else
+      due = aes67_pacer_now ();
+    aes67_pacer_stream_push (self->stream, packet, due);
+    self->timeline_frames += frames;
+  }
+}
+
+static GstFlowReturn
+gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (sink);
+  GstClockTime base_time, latency, rt = GST_CLOCK_TIME_NONE, expect;
+  guint rate = GST_AUDIO_INFO_RATE (&self->info);
+  guint bpf = GST_AUDIO_INFO_BPF (&self->info);
+  gboolean have_clock;
+  gint64 mono_off;
+  GstClock *clock;
+  Aes67PacerStats st;
+
+  if (G_UNLIKELY (!self->have_info || !self->stream))
+    return GST_FLOW_NOT_NEGOTIATED;
+
+  clock = gst_element_get_clock (GST_ELEMENT (self));
+  have_clock = clock != NULL;
+  if (clock)
+    gst_object_unref (clock);
+  base_time = gst_element_get_base_time (GST_ELEMENT (self));
+  latency = gst_base_sink_get_latency (sink) +
+      (GstClockTime) MAX (0, gst_base_sink_get_ts_offset (sink));
+  mono_off = clock_to_monotonic_offset (self);
+
+  if (GST_BUFFER_PTS_IS_VALID (buffer))
+    rt = gst_segment_to_running_time (&sink->segment, GST_FORMAT_TIME,
+        GST_BUFFER_PTS (buffer));
+
+  /* does this buffer continue the timeline (within half a packet)? */
+  if (!self->resync && GST_CLOCK_TIME_IS_VALID (rt)) {
+    expect = self->timeline_rt + gst_util_uint64_scale_int
+        (self->timeline_frames + gst_adapter_available (self->adapter) / bpf,
+        GST_SECOND, rate);
+    if (ABS (GST_CLOCK_DIFF (expect, rt)) >
+        (GstClockTimeDiff) (self->ptime_us * GST_USECOND / 2)) {
+      GST_INFO_OBJECT (self, "timestamp gap: expected %" GST_TIME_FORMAT
+          ", got %" GST_TIME_FORMAT ": new timeline", GST_TIME_ARGS (expect),
+          GST_TIME_ARGS (rt));
+      self->resync = TRUE;
+    }
+  }
+  if (self->resync || base_time != self->timeline_base) {
+    guint32 offset;
+
+    if (!GST_CLOCK_TIME_IS_VALID (rt))
+      rt = self->resync ? 0 : self->timeline_rt +
+          gst_util_uint64_scale_int (self->timeline_frames, GST_SECOND, rate);
+    gst_adapter_clear (self->adapter);
+    self->timeline_rt = rt;
+    self->timeline_frames = 0;
+    self->timeline_base = base_time;
+    GST_OBJECT_LOCK (self);
+    offset = self->timestamp_offset;
+    /* RTP time of the capture clock time: the AES67 media clock */
+    self->rtptime = (guint32) (gst_util_uint64_scale (rt + base_time, rate,
+            GST_SECOND) + offset);
+    GST_OBJECT_UNLOCK (self);
+    self->marker = TRUE;
+    self->resync = FALSE;
+  }
+
+  GST_LOG_OBJECT (self, "buffer rt %" GST_TIME_FORMAT " latency %"
+      GST_TIME_FORMAT " arrives %" G_GINT64_FORMAT " ns after its capture",
+      GST_TIME_ARGS (rt), GST_TIME_ARGS (latency), GST_CLOCK_TIME_IS_VALID (rt)
+      ? aes67_pacer_now () - mono_off - (gint64) (base_time + rt) : 0);
+  gst_adapter_push (self->adapter, gst_buffer_ref (buffer));
+  packetize (self, base_time, latency, mono_off, have_clock);
+
+  /* a send error (network gone) is worth a warning, every 5 s at most */
+  aes67_pacer_stream_get_stats (self->stream, &st);
+  if (st.send_errors > self->warned_errors) {
+    gint64 now = aes67_pacer_now ();
+    if (self->warned_at == 0 || now - (gint64) self->warned_at >
+        5 * (gint64) GST_SECOND) {
+      gchar *addr = gst_aes67_sender_dup_address (self);
+      GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+          ("Could not send to %s:%u (%" G_GUINT64_FORMAT " send errors so "
+              "far); the stream continues when the network returns.", addr,
+              self->port, st.send_errors), (NULL));
+      g_free (addr);
+      self->warned_at = now;
+    }
+    self->warned_errors = st.send_errors;
+  }
+
+  /* flow control: keep at most latency + 50 ms queued */
+  if (!aes67_pacer_stream_wait_space (self->stream,
+          (gint64) latency + 50 * GST_MSECOND))
+    return GST_FLOW_FLUSHING;
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (sink);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      /* the last partial packet goes out padded with silence, so that every
+       * packet holds framecount frames; then wait until all have left */
+      if (self->stream && self->have_info
+          && gst_adapter_available (self->adapter) > 0) {
+        guint missing = self->packet_bytes -
+            gst_adapter_available (self->adapter) % self->packet_bytes;
+        GstBuffer *pad = gst_buffer_new_allocate (NULL, missing, NULL);
+        GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+
+        gst_buffer_memset (pad, 0, 0, missing);
+        gst_adapter_push (self->adapter, pad);
+        packetize (self, gst_element_get_base_time (GST_ELEMENT (self)),
+            gst_base_sink_get_latency (sink),
+            clock_to_monotonic_offset (self), clock != NULL);
+        if (clock)
+          gst_object_unref (clock);
+      }
+      if (self->stream)
+        aes67_pacer_stream_drain (self->stream);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      gst_adapter_clear (self->adapter);
+      self->resync = TRUE;
+      break;
+    case GST_EVENT_SEGMENT:
+      self->resync = TRUE;
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
+}
+
+/* The bin asks its sinks for the latency with an element query, which
+ * GstBaseSink answers from its own sync logic (not live, with sync off).
+ * Answer as a live, syncing sink: upstream's latency plus our processing
+ * deadline, the margin the pacer needs to queue a buffer's first packet
+ * before it is due. */
+static gboolean
+gst_aes67_sender_element_query (GstElement * element, GstQuery * query)
+{
+  GstBaseSink *sink = GST_BASE_SINK (element);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
+    gboolean live;
+    GstClockTime min, max;
+
+    if (!gst_pad_peer_query (GST_BASE_SINK_PAD (sink), query))
+      return FALSE;
+    gst_query_parse_latency (query, &live, &min, &max);
+    if (live) {
+      GstClockTime deadline = gst_base_sink_get_processing_deadline (sink);
+      min += deadline;
+      if (GST_CLOCK_TIME_IS_VALID (max))
+        max += deadline;
+    }
+    GST_DEBUG_OBJECT (sink, "latency: live %d, min %" GST_TIME_FORMAT
+        ", max %" GST_TIME_FORMAT, live, GST_TIME_ARGS (min),
+        GST_TIME_ARGS (max));
+    gst_query_set_latency (query, live, min, max);
+    return TRUE;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->query (element, query);
+}
+
+static gboolean
+gst_aes67_sender_unlock (GstBaseSink * sink)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (sink);
+
+  if (self->stream)
+    aes67_pacer_stream_set_flushing (self->stream, TRUE);
+  return TRUE;
+}
+
+static gboolean
+gst_aes67_sender_unlock_stop (GstBaseSink * sink)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (sink);
+
+  if (self->stream)
+    aes67_pacer_stream_set_flushing (self->stream, FALSE);
+  return TRUE;
+}

@@ -1,0 +1,383 @@
+/* gst-aes67: aes67sink
+ * Copyright (C) 2026 the gst-aes67 authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-aes67sink
+ * @title: aes67sink
+ * @see_also: aes67src, sapannounce, ptpclock, rtpL24pay, udpsink
+ *
+ * aes67sink sends raw audio as one AES67 (AES67-2018, SMPTE ST 2110-30)
+ * RTP stream: L16 or L24, 44.1, 48 or 96 kHz, 1 to 64 channels, one packet
+ * every packet time (ptime), and describes it with an SDP that AES67 gear
+ * accepts (`sdp` property, `sdp-file`).
+ *
+ * What makes it AES67 rather than plain RTP:
+ *
+ * - The media clock. The RTP timestamp of a sample is the clock time of its
+ *   capture in samples, `(clock time × rate / 1e9 + timestamp-offset) mod
+ *   2^32` (RFC 7273 `a=mediaclk:direct=<timestamp-offset>`), where clock
+ *   time is the pipeline clock's: running time plus base time. With a PTP
+ *   pipeline clock (see ptpclock) the stream thus carries the PTP media
+ *   clock; with GStreamer's default system clock the SDP says so truthfully
+ *   (`a=ts-refclk:localmac=<MAC of the sending interface>`).
+ * - Pacing. Each packet leaves at the clock time of its first sample plus
+ *   the pipeline latency, evenly, not in bursts. One thread per process
+ *   paces every aes67sink, sending all packets due at one instant in one
+ *   system call per stream.
+ * - Packets of exactly one ptime (`a=framecount` frames), sequence numbers
+ *   continuous, the marker bit on the first packet, an SSRC that stays for
+ *   the session, DSCP AF41 (34) by default.
+ *
+ * Input in S16BE (L16) or S24BE (L24) reaches the wire unchanged. Any other
+ * raw format is converted inside (by audioconvert): formats of 16 bits or
+ * fewer go out as L16, the others (S24LE, S32, F32, F64…) as L24, unless
+ * `encoding` says otherwise. The rate is not converted: put audioresample in
+ * front for rates other than 44100, 48000 and 96000 Hz.
+ *
+ * A format that does not fit one packet into the MTU (ptime × rate ×
+ * channels × sample size + 40 bytes of headers over `mtu`) fails at
+ * negotiation with an element error that names the numbers.
+ *
+ * The SDP follows AES67-2018 annex C and what devices expect (records in
+ * this order, CRLF): v, o, s, i (channel labels), c (with /ttl), t,
+ * a=clock-domain (PTP only), m, c, a=rtpmap, a=recvonly, a=ptime (written
+ * locale-independently), a=framecount, a=ts-refclk, a=mediaclk,
+ * a=source-filter (multicast). The o= session id stays for a session name
+ * on a machine; the version is a hash of the rest, so it changes exactly
+ * when the session changes.
+ *
+ * aes67sink posts no messages of its own beyond errors and warnings: an
+ * element error when the destination is not an IPv4 address, the socket
+ * cannot be made or the format does not fit the MTU; an element warning
+ * (at most every 5 s) while sends fail, e.g. when the network is gone, and
+ * the stream carries on when it returns. Statistics are in `stats`.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=2 ! \
+ *     aes67sink address=239.69.1.10 session-name="Studio 1" sdp-file=studio1.sdp
+ * ]| A stereo test tone as L24 (audiotestsrc gives S16LE, so L16 — add
+ * encoding=L24 to force L24), 1 ms packets, to 239.69.1.10:5004; the SDP
+ * goes to studio1.sdp.
+ * |[
+ * gst-launch-1.0 filesrc location=/usr/share/sounds/alsa/Front_Center.wav ! \
+ *     wavparse ! audioresample ! audio/x-raw,rate=48000 ! \
+ *     aes67sink address=239.69.1.11 ptime=125 encoding=L24
+ * ]| A recording as L24 at 125 µs packet time, paced in real time.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstaes67sink.h"
+#include "gstaes67sender.h"
+#include "gstaes67elements.h"
+
+#include <gst/audio/audio.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_aes67_sink_debug);
+#define GST_CAT_DEFAULT gst_aes67_sink_debug
+
+#define DEFAULT_ADDRESS NULL
+#define DEFAULT_PORT 5004
+#define DEFAULT_PTIME 1000
+#define DEFAULT_PAYLOAD_TYPE 96
+#define DEFAULT_ENCODING AES67_ENCODING_AUTO
+#define DEFAULT_TTL 32
+#define DEFAULT_MULTICAST_IFACE NULL
+#define DEFAULT_DSCP 34
+#define DEFAULT_LOOP TRUE
+#define DEFAULT_MTU 1500
+#define DEFAULT_SESSION_NAME NULL
+#define DEFAULT_SESSION_ID 0
+#define DEFAULT_CHANNEL_LABELS NULL
+#define DEFAULT_TIMESTAMP_OFFSET 0
+#define DEFAULT_SDP_FILE NULL
+
+static GParamSpec *properties[AES67_SINK_N_PROPS];
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw, format = (string) " GST_AUDIO_FORMATS_ALL
+        ", rate = (int) { 44100, 48000, 96000 }, channels = (int) [ 1, 64 ], "
+        "layout = (string) { interleaved, non-interleaved }"));
+
+#define gst_aes67_sink_parent_class parent_class
+G_DEFINE_TYPE (GstAes67Sink, gst_aes67_sink, GST_TYPE_BIN);
+GST_ELEMENT_REGISTER_DEFINE (aes67sink, "aes67sink", GST_RANK_NONE,
+    GST_TYPE_AES67_SINK);
+
+static void gst_aes67_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_aes67_sink_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_aes67_sink_update_caps (GstAes67Sink * self,
+    GstCaps * in_caps);
+static GstStateChangeReturn gst_aes67_sink_change_state (GstElement *
+    element, GstStateChange transition);
+
+static void
+gst_aes67_sink_class_init (GstAes67SinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY;
+
+  GST_DEBUG_CATEGORY_INIT (gst_aes67_sink_debug, "aes67sink", 0,
+      "AES67 stream sender");
+
+  gobject_class->set_property = gst_aes67_sink_set_property;
+  gobject_class->get_property = gst_aes67_sink_get_property;
+  element_class->change_state = gst_aes67_sink_change_state;
+
+  properties[AES67_SINK_PROP_ADDRESS] =
+      g_param_spec_string ("address", "Address",
+      "Destination IPv4 address: a multicast group (239.x.x.x) or a "
+      "receiver's unicast address. Default: a group in 239.69.0.0/16 derived "
+      "from the machine and the session name, so that two senders do not "
+      "share one by accident", DEFAULT_ADDRESS, rw);
+  properties[AES67_SINK_PROP_PORT] =
+      g_param_spec_uint ("port", "Port", "Destination UDP port",
+      1, 65535, DEFAULT_PORT, rw);
+  properties[AES67_SINK_PROP_PTIME] =
+      g_param_spec_uint ("ptime", "Packet time",
+      "Packet time in µs: 125, 250, 333 (1/3 ms: 16 frames at 48 kHz), 1000 "
+      "or 4000", 125, 4000, DEFAULT_PTIME, rw);
+  properties[AES67_SINK_PROP_PAYLOAD_TYPE] =
+      g_param_spec_uint ("payload-type", "Payload type",
+      "RTP payload type (dynamic range)", 96, 127, DEFAULT_PAYLOAD_TYPE, rw);
+  properties[AES67_SINK_PROP_ENCODING] =
+      g_param_spec_enum ("encoding", "Encoding",
+      "RTP encoding on the wire (L16: 16-bit, L24: 24-bit big-endian PCM)",
+      GST_TYPE_AES67_ENCODING, DEFAULT_ENCODING, rw);
+  properties[AES67_SINK_PROP_TTL] =
+      g_param_spec_uint ("ttl", "TTL",
+      "IP time to live (hops) of the packets; written as c=<address>/<ttl> "
+      "for multicast", 1, 255, DEFAULT_TTL, rw);
+  properties[AES67_SINK_PROP_MULTICAST_IFACE] =
+      g_param_spec_string ("multicast-iface", "Multicast interface",
+      "Network interface (name, e.g. eth1) to send multicast on; NULL: the "
+      "routing table decides", DEFAULT_MULTICAST_IFACE, rw);
+  properties[AES67_SINK_PROP_DSCP] =
+      g_param_spec_uint ("dscp", "DSCP",
+      "Differentiated services code point of the packets (6 bits; AES67 "
+      "media: 34 = AF41)", 0, 63, DEFAULT_DSCP, rw);
+  properties[AES67_SINK_PROP_LOOP] =
+      g_param_spec_boolean ("loop", "Multicast loopback",
+      "Deliver multicast packets to receivers on this machine too",
+      DEFAULT_LOOP, rw);
+  properties[AES67_SINK_PROP_MTU] =
+      g_param_spec_uint ("mtu", "MTU",
+      "Largest IP packet in bytes (headers included) the network carries",
+      576, 9000, DEFAULT_MTU, rw);
+  properties[AES67_SINK_PROP_SESSION_NAME] =
+      g_param_spec_string ("session-name", "Session name",
+      "Name of the session (SDP s=) that receivers show. Default: "
+      "\"<host> <element name> <process id>\"", DEFAULT_SESSION_NAME, rw);
+  properties[AES67_SINK_PROP_SESSION_ID] =
+      g_param_spec_uint64 ("session-id", "Session id",
+      "SDP o= session id; 0: derived from the machine and session name "
+      "(stays across restarts)", 0, G_MAXUINT64, DEFAULT_SESSION_ID, rw);
+  properties[AES67_SINK_PROP_CHANNEL_LABELS] =
+      g_param_spec_string ("channel-labels", "Channel labels",
+      "Comma-separated channel names for the SDP i= line (e.g. "
+      "\"Left,Right\"); NULL: from the channel positions, else numbers",
+      DEFAULT_CHANNEL_LABELS, rw);
+  properties[AES67_SINK_PROP_TIMESTAMP_OFFSET] =
+      g_param_spec_uint ("timestamp-offset", "Timestamp offset",
+      "Media clock offset in samples: RTP time = clock time in samples + "
+      "this, mod 2^32 (SDP a=mediaclk:direct=<offset>)", 0, G_MAXUINT32,
+      DEFAULT_TIMESTAMP_OFFSET, rw);
+  properties[AES67_SINK_PROP_SDP] =
+      g_param_spec_string ("sdp", "SDP",
+      "The current session description (SDP text, CRLF line ends); NULL "
+      "until the format is known. Notifies when it changes", NULL,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[AES67_SINK_PROP_SDP_FILE] =
+      g_param_spec_string ("sdp-file", "SDP file",
+      "Path the session description is written to when the stream starts "
+      "and whenever it changes; NULL: none", DEFAULT_SDP_FILE, rw);
+  /**
+   * GstAes67Sink:stats:
+   *
+   * A GstStructure named `aes67-sink-stats`:
+   *
+   * - `packets-sent` (guint64): packets handed to the kernel
+   * - `bytes-sent` (guint64): their size, RTP header included, in bytes
+   * - `packets-late` (guint64): packets that left more than 100 µs after
+   *   their time
+   * - `max-lateness-us` (gint64): the worst lateness, µs
+   * - `packets-dropped` (guint64): packets never sent (flush, send error)
+   * - `send-errors` (guint64): failed send calls
+   * - `ssrc` (guint): the stream's RTP SSRC
+   * - `seqnum` (guint): sequence number of the next packet
+   * - `rtptime` (guint): RTP timestamp of the next packet
+   */
+  properties[AES67_SINK_PROP_STATS] =
+      g_param_spec_boxed ("stats", "Statistics",
+      "Sender statistics (aes67-sink-stats: packets, bytes, lateness in µs, "
+      "errors)", GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (gobject_class, AES67_SINK_N_PROPS,
+      properties);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_AES67_ENCODING, 0);
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class,
+      "AES67 sender", "Sink/Network/Audio",
+      "Sends raw audio as an AES67 RTP stream (L16/L24, media clock, paced "
+      "packets, SDP)", "gst-aes67 developers");
+}
+
+static void
+sender_sdp_notify (GObject * sender, GParamSpec * pspec, GstAes67Sink * self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self),
+      properties[AES67_SINK_PROP_SDP]);
+}
+
+static GstPadProbeReturn
+sink_caps_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
+    GstCaps *caps;
+
+    gst_event_parse_caps (event, &caps);
+    gst_aes67_sink_update_caps (GST_AES67_SINK (user_data), caps);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+gst_aes67_sink_init (GstAes67Sink * self)
+{
+  GstPad *target;
+
+  /* audioconvert ! capsfilter (L16 / L24 format) ! aes67sender
+   *  [ghost sink]                                    (packets, pacer, SDP) */
+  self->convert = gst_element_factory_make ("audioconvert", "convert");
+  self->capsfilter = gst_element_factory_make ("capsfilter", "format");
+  self->sender = g_object_new (GST_TYPE_AES67_SENDER, "name", "sender", NULL);
+
+  self->sinkpad = gst_ghost_pad_new_no_target_from_template ("sink",
+      gst_static_pad_template_get (&sink_template));
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
+
+  gst_bin_add (GST_BIN (self), self->sender);
+  g_signal_connect (self->sender, "notify::sdp",
+      G_CALLBACK (sender_sdp_notify), self);
+
+  /* audioconvert and capsfilter are in gst-plugins-base, which we need
+   * anyway; if they are missing, say so at NULL->READY */
+  if (!self->convert || !self->capsfilter)
+    return;
+  gst_bin_add_many (GST_BIN (self), self->convert, self->capsfilter, NULL);
+  gst_element_link_many (self->convert, self->capsfilter, self->sender, NULL);
+  target = gst_element_get_static_pad (self->convert, "sink");
+  gst_ghost_pad_set_target (GST_GHOST_PAD (self->sinkpad), target);
+  gst_object_unref (target);
+  gst_pad_add_probe (self->sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      sink_caps_probe, self, NULL);
+}
+
+/* Chooses L16 or L24 for the input format (encoding=auto) and sets the
+ * capsfilter. Called from the streaming thread with no lock held. */
+static void
+gst_aes67_sink_update_caps (GstAes67Sink * self, GstCaps * in_caps)
+{
+  GValue v = G_VALUE_INIT;
+  Aes67Encoding enc;
+  GstAudioInfo info;
+  const gchar *format;
+  GstCaps *caps, *cur;
+
+  g_value_init (&v, GST_TYPE_AES67_ENCODING);
+  gst_aes67_sender_get_config (GST_AES67_SENDER (self->sender),
+      AES67_SINK_PROP_ENCODING, &v);
+  enc = g_value_get_enum (&v);
+  g_value_unset (&v);
+
+  if (enc == AES67_ENCODING_AUTO) {
+    enc = AES67_ENCODING_L24;
+    if (gst_audio_info_from_caps (&info, in_caps)
+        && GST_AUDIO_INFO_DEPTH (&info) <= 16)
+      enc = AES67_ENCODING_L16;
+  }
+  format = enc == AES67_ENCODING_L16 ? "S16BE" : "S24BE";
+  caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, format,
+      NULL);
+  g_object_get (self->capsfilter, "caps", &cur, NULL);
+  if (!cur || !gst_caps_is_equal (cur, caps)) {
+    GST_INFO_OBJECT (self, "sending %s", format);
+    g_object_set (self->capsfilter, "caps", caps, NULL);
+  }
+  if (cur)
+    gst_caps_unref (cur);
+  gst_caps_unref (caps);
+}
+
+static GstStateChangeReturn
+gst_aes67_sink_change_state (GstElement * element, GstStateChange transition)
+{
+  GstAes67Sink *self = GST_AES67_SINK (element);
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY
+      && (!self->convert || !self->capsfilter)) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("Missing element '%s': install gst-plugins-base "
+            "(gstreamer1.0-plugins-base).",
+            self->convert ? "capsfilter" : "audioconvert"), (NULL));
+    return GST_STATE_CHANGE_FAILURE;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+}
+
+static void
+gst_aes67_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstAes67Sink *self = GST_AES67_SINK (object);
+
+  switch (prop_id) {
+    case AES67_SINK_PROP_ADDRESS:
+    case AES67_SINK_PROP_PORT:
+    case AES67_SINK_PROP_PTIME:
+    case AES67_SINK_PROP_PAYLOAD_TYPE:
+    case AES67_SINK_PROP_ENCODING:
+    case AES67_SINK_PROP_TTL:
+    case AES67_SINK_PROP_MULTICAST_IFACE:
+    case AES67_SINK_PROP_DSCP:
+    case AES67_SINK_PROP_LOOP:
+    case AES67_SINK_PROP_MTU:
+    case AES67_SINK_PROP_SESSION_NAME:
+    case AES67_SINK_PROP_SESSION_ID:
+    case AES67_SINK_PROP_CHANNEL_LABELS:
+    case AES67_SINK_PROP_TIMESTAMP_OFFSET:
+    case AES67_SINK_PROP_SDP_FILE:
+      gst_aes67_sender_set_config (GST_AES67_SENDER (self->sender), prop_id,
+          value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_aes67_sink_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstAes67Sink *self = GST_AES67_SINK (object);
+
+  if (prop_id > AES67_SINK_PROP_0 && prop_id < AES67_SINK_N_PROPS)
+    gst_aes67_sender_get_config (GST_AES67_SENDER (self->sender), prop_id,
+        value);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
