@@ -631,6 +631,22 @@ gst_aes67_sender_start (GstBaseSink * sink)
     goto fail;
   }
 
+  /* send from the address the SDP names (o=, source-filter): bind to it,
+   * else the kernel may pick another address of the host for multicast */
+  {
+    GInetAddress *src = g_inet_address_new_from_string (origin);
+    GSocketAddress *sa = g_inet_socket_address_new (src, 0);
+    gboolean bound = g_socket_bind (self->socket, sa, FALSE, &err);
+
+    g_object_unref (sa);
+    g_object_unref (src);
+    if (!bound) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+          ("Could not send from %s: %s.", origin, err->message), (NULL));
+      g_free (origin);
+      goto fail;
+    }
+  }
   self->dest = g_inet_socket_address_new (inet, port);
   self->stream = aes67_pacer_stream_new (self->socket, self->dest);
 

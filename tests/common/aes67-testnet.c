@@ -117,7 +117,7 @@ aes67_test_net_new (const gchar * tag, guint n_hosts, GError ** error)
 
     h->name = g_strdup_printf ("a67-%s-%d-h%u", tag, pid, i);
     h->ifname = g_strdup ("eth0");
-    h->addr = g_strdup_printf ("192.0.2.%u", i + 1);
+    h->addr = g_strdup_printf ("198.51.100.%u", i + 1);
     RUN ("ip netns add %s", h->name);
     RUN ("ip -n %s link add eth0 type veth peer name p%u netns %s",
         h->name, i, net->bridge_ns);

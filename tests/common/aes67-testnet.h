@@ -3,7 +3,7 @@
  * Tests that need a real network (multicast, PTP, loss) make their own small
  * network of hosts: each host is a Linux network namespace, two hosts are
  * joined by a veth pair, netem can delay or drop packets on a link. All
- * addresses are the test's own (192.0.2.0/24, TEST-NET-1 of RFC 5737) and no
+ * addresses are the test's own (198.51.100.0/24, TEST-NET-2 of RFC 5737) and no
  * packet leaves the machine.
  *
  * The calling thread can enter a host with aes67_test_net_enter(): sockets
@@ -30,7 +30,7 @@ typedef struct {
 } Aes67TestHost;
 
 /* A star of @n_hosts namespaces: host 0 is the hub; hosts 1..n-1 each have a
- * veth link to it, bridged there, so all hosts share one 192.0.2.0/24 link
+ * veth link to it, bridged there, so all hosts share one 198.51.100.0/24 link
  * and one multicast domain (224.0.0.0/4 routed to the link in each host). */
 typedef struct {
   guint n_hosts;
