@@ -726,6 +726,12 @@ gst_aes67_sender_set_caps (GstBaseSink * sink, GstCaps * caps)
   }
 
   GST_OBJECT_LOCK (self);
+  if (self->have_info && gst_audio_info_is_equal (&info, &self->info)
+      && self->frames_per_packet == frames) {
+    /* the same caps again (sticky events re-sent): the stream goes on */
+    GST_OBJECT_UNLOCK (self);
+    return TRUE;
+  }
   self->info = info;
   self->have_info = TRUE;
   self->frames_per_packet = frames;
@@ -937,7 +943,9 @@ gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event)
       self->resync = TRUE;
       break;
     case GST_EVENT_SEGMENT:
-      self->resync = TRUE;
+      /* no resync here: a repeated segment (sticky events re-sent when a
+       * pad is relinked) changes nothing, and a real jump in running time
+       * is caught by the timeline check in render */
       break;
     default:
       break;

@@ -29,8 +29,9 @@
  *   continuous, the marker bit on the first packet, an SSRC that stays for
  *   the session, DSCP AF41 (34) by default.
  *
- * Input in S16BE (L16) or S24BE (L24) reaches the wire unchanged. Any other
- * raw format is converted inside (by audioconvert): formats of 16 bits or
+ * Input in S16BE (L16) or S24BE (L24) reaches the wire unchanged: it does
+ * not pass through any converter. Any other raw format is converted inside
+ * (by audioconvert, up to 63 channels): formats of 16 bits or
  * fewer go out as L16, the others (S24LE, S32, F32, F64…) as L24, unless
  * `encoding` says otherwise. The rate is not converted: put audioresample in
  * front for rates other than 44100, 48000 and 96000 Hz.
@@ -286,15 +287,45 @@ gst_aes67_sink_init (GstAes67Sink * self)
       sink_caps_probe, self, NULL);
 }
 
-/* Chooses L16 or L24 for the input format (encoding=auto) and sets the
- * capsfilter. Called from the streaming thread with no lock held. */
+/* Points the ghost pad at audioconvert, or past it at the capsfilter. */
+static void
+set_path (GstAes67Sink * self, gboolean convert)
+{
+  GstPad *conv_src = gst_element_get_static_pad (self->convert, "src");
+  GstPad *conv_sink = gst_element_get_static_pad (self->convert, "sink");
+  GstPad *filt_sink = gst_element_get_static_pad (self->capsfilter, "sink");
+  GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (self->sinkpad));
+
+  if (convert && target != conv_sink) {
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->sinkpad), NULL);
+    gst_pad_link (conv_src, filt_sink);
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->sinkpad), conv_sink);
+  } else if (!convert && target != filt_sink) {
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->sinkpad), NULL);
+    gst_pad_unlink (conv_src, filt_sink);
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->sinkpad), filt_sink);
+  }
+  if (target)
+    gst_object_unref (target);
+  gst_object_unref (conv_src);
+  gst_object_unref (conv_sink);
+  gst_object_unref (filt_sink);
+}
+
+/* Chooses L16 or L24 for the input format (encoding=auto), sets the
+ * capsfilter, and takes audioconvert out of the path when the input is
+ * already what goes on the wire: S16BE / S24BE interleaved then reach the
+ * packets untouched (and audioconvert, whose channel mixer stops at 63
+ * channels, never sees them). Called from the streaming thread, from a
+ * probe on the ghost pad before the caps go further, with no lock held. */
 static void
 gst_aes67_sink_update_caps (GstAes67Sink * self, GstCaps * in_caps)
 {
   GValue v = G_VALUE_INIT;
   Aes67Encoding enc;
   GstAudioInfo info;
-  const gchar *format;
+  GstAudioFormat wire;
+  gboolean have_info;
   GstCaps *caps, *cur;
 
   g_value_init (&v, GST_TYPE_AES67_ENCODING);
@@ -303,23 +334,27 @@ gst_aes67_sink_update_caps (GstAes67Sink * self, GstCaps * in_caps)
   enc = g_value_get_enum (&v);
   g_value_unset (&v);
 
+  have_info = gst_audio_info_from_caps (&info, in_caps);
   if (enc == AES67_ENCODING_AUTO) {
     enc = AES67_ENCODING_L24;
-    if (gst_audio_info_from_caps (&info, in_caps)
-        && GST_AUDIO_INFO_DEPTH (&info) <= 16)
+    if (have_info && GST_AUDIO_INFO_DEPTH (&info) <= 16)
       enc = AES67_ENCODING_L16;
   }
-  format = enc == AES67_ENCODING_L16 ? "S16BE" : "S24BE";
-  caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING, format,
-      NULL);
+  wire = enc == AES67_ENCODING_L16 ? GST_AUDIO_FORMAT_S16BE :
+      GST_AUDIO_FORMAT_S24BE;
+  caps = gst_caps_new_simple ("audio/x-raw", "format", G_TYPE_STRING,
+      gst_audio_format_to_string (wire), NULL);
   g_object_get (self->capsfilter, "caps", &cur, NULL);
   if (!cur || !gst_caps_is_equal (cur, caps)) {
-    GST_INFO_OBJECT (self, "sending %s", format);
+    GST_INFO_OBJECT (self, "sending %s", gst_audio_format_to_string (wire));
     g_object_set (self->capsfilter, "caps", caps, NULL);
   }
   if (cur)
     gst_caps_unref (cur);
   gst_caps_unref (caps);
+
+  set_path (self, !(have_info && GST_AUDIO_INFO_FORMAT (&info) == wire
+          && GST_AUDIO_INFO_LAYOUT (&info) == GST_AUDIO_LAYOUT_INTERLEAVED));
 }
 
 static GstStateChangeReturn

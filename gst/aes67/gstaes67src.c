@@ -19,15 +19,17 @@
  * goes from NULL to READY; an SDP that cannot be used fails that state
  * change with an error saying why.
  *
- * Inside, GStreamer's own elements do the work:
+ * Inside, GStreamer's own elements and base classes do the work:
  * |[
  *  udpsrc ! (RTP checks, SSRC lock, RFC 3550 stats) ! rtpjitterbuffer !
- *       rtpL16depay / rtpL24depay ! [src]
+ *       (L16/L24 depayloader on GstRTPBaseDepayload) ! [src]
  * ]|
  * Packets that are not valid RTP, carry another payload type, come from a
  * source the SDP's source-filter leaves out, carry another SSRC than the
  * one the receiver locked to, or hold no whole number of frames are counted
- * and dropped; the pipeline keeps running.
+ * and dropped; the pipeline keeps running. Channels come out in the order
+ * they were sent: mono and stereo positioned, more channels unpositioned
+ * (channel-mask 0), as AES67 gives them no speaker positions.
  *
  * When no packet came for `timeout` ms the stream counts as lost: a
  * `stream-lost` message is posted and the pipeline keeps running (a live
@@ -86,6 +88,7 @@
 
 #include "gstaes67src.h"
 #include "gstaes67rtpfilter.h"
+#include "gstaes67depay.h"
 #include "gstaes67elements.h"
 #include "aes67-pacer.h"
 
@@ -275,17 +278,24 @@ gst_aes67_src_init (GstAes67Src * self)
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 
-  /*  udpsrc ! filter ! rtpjitterbuffer ! rtpL16depay | rtpL24depay  [src] */
+  /*  udpsrc ! filter ! rtpjitterbuffer ! depay  [src]
+   *  (depay: channels as they come, never reordered, see gstaes67depay.c) */
   self->udpsrc = make (self, "udpsrc", "udpsrc");
   self->filter = g_object_new (GST_TYPE_AES67_RTP_FILTER, "name", "filter",
       NULL);
   gst_bin_add (GST_BIN (self), self->filter);
   self->jitterbuffer = make (self, "rtpjitterbuffer", "jitterbuffer");
-  self->depay_l16 = make (self, "rtpL16depay", "depay-l16");
-  self->depay_l24 = make (self, "rtpL24depay", "depay-l24");
+  self->depay = g_object_new (GST_TYPE_AES67_DEPAY, "name", "depay", NULL);
+  gst_bin_add (GST_BIN (self), self->depay);
   if (self->missing)
     return;
-  gst_element_link_many (self->udpsrc, self->filter, self->jitterbuffer, NULL);
+  gst_element_link_many (self->udpsrc, self->filter, self->jitterbuffer,
+      self->depay, NULL);
+  {
+    GstPad *target = gst_element_get_static_pad (self->depay, "src");
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), target);
+    gst_object_unref (target);
+  }
   g_object_set (self->jitterbuffer, "do-lost", TRUE, NULL);
 }
 
@@ -430,9 +440,7 @@ static void
 apply_stream (GstAes67Src * self)
 {
   GstAes67RtpFilter *filter = GST_AES67_RTP_FILTER (self->filter);
-  GstElement *depay, *other;
   GstCaps *caps;
-  GstPad *target;
   gchar *address, *iface, *source_filter;
   guint port, pt, frame_bytes, rate, latency, buffer_size, timeout;
   gboolean l16;
@@ -467,16 +475,6 @@ apply_stream (GstAes67Src * self)
   GST_OBJECT_UNLOCK (filter);
   gst_aes67_rtp_filter_reset (filter);
 
-  depay = l16 ? self->depay_l16 : self->depay_l24;
-  other = l16 ? self->depay_l24 : self->depay_l16;
-  if (self->depay != depay) {
-    gst_element_unlink (self->jitterbuffer, other);
-    gst_element_link (self->jitterbuffer, depay);
-    target = gst_element_get_static_pad (depay, "src");
-    gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), target);
-    gst_object_unref (target);
-    self->depay = depay;
-  }
   GST_INFO_OBJECT (self, "receiving %" GST_PTR_FORMAT " on %s:%u, link "
       "offset %u ms", caps, address, port, latency);
   gst_caps_unref (caps);

@@ -21,8 +21,7 @@ struct _GstAes67Src
   GstElement *udpsrc;
   GstElement *filter;           /* GstAes67RtpFilter */
   GstElement *jitterbuffer;
-  GstElement *depay_l16, *depay_l24;
-  GstElement *depay;            /* the one linked, set at NULL->READY */
+  GstElement *depay;            /* GstAes67Depay */
   GstPad *srcpad;               /* ghost pad */
   gchar *missing;               /* a child that could not be made */
 

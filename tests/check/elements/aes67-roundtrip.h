@@ -1,0 +1,53 @@
+/* gst-aes67 tests: send known audio through aes67sink -> network ->
+ * aes67src and compare it byte for byte.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __AES67_ROUNDTRIP_H__
+#define __AES67_ROUNDTRIP_H__
+
+#include <gst/gst.h>
+#include <gio/gio.h>
+#include "aes67-testnet.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const gchar *encoding;        /* "L16" / "L24" */
+  guint rate, channels, ptime_us;
+  const gchar *address;         /* destination */
+  const gchar *iface;           /* multicast interface or NULL */
+  guint port;
+  guint frames;                 /* audio to send */
+  /* namespaces: sender in net host tx_host, receiver in rx_host (net may
+   * be NULL: both here) */
+  Aes67TestNet *net;
+  guint tx_host, rx_host;
+} RoundTrip;
+
+typedef struct {
+  GBytes *sent;                 /* what went in (S16BE / S24BE) */
+  GBytes *received;             /* what came out */
+  gchar *sdp;                   /* the sender's SDP */
+  GstStructure *rx_stats;       /* aes67src stats at the end */
+  GstStructure *tx_stats;       /* aes67sink stats at the end */
+  gsize match_offset;           /* where `sent` starts in `received`, or -1 */
+} RoundTripResult;
+
+/* Runs one round trip; fails the test on pipeline errors. */
+void roundtrip_run (const RoundTrip * rt, RoundTripResult * res);
+void roundtrip_result_clear (RoundTripResult * res);
+
+/* Deterministic test audio: @n bytes from seed @seed. */
+GBytes *roundtrip_make_audio (gsize n, guint32 seed);
+
+/* A free UDP port on 127.0.0.1 (even, as RTP likes it). */
+guint roundtrip_free_port (void);
+
+/* Waits up to @timeout_ms for a message named @name (element message) or
+ * of type @type on @bus; returns it or NULL. */
+GstMessage *roundtrip_wait_element_message (GstBus * bus, const gchar * name,
+    guint timeout_ms);
+
+G_END_DECLS
+
+#endif /* __AES67_ROUNDTRIP_H__ */

@@ -1,0 +1,618 @@
+/* gst-aes67: aes67sink and aes67src over real sockets on loopback
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/app/gstappsink.h>
+#include <string.h>
+#include <stdlib.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include "aes67-roundtrip.h"
+
+/* L16/L24 x 1/2/8 channels x 48/96 kHz x 125 µs/1 ms, unicast on
+ * loopback: what goes in comes out, byte for byte */
+GST_START_TEST (test_roundtrip_unicast)
+{
+  static const gchar *enc[] = { "L16", "L24" };
+  static const guint chans[] = { 1, 2, 8 };
+  static const guint rates[] = { 48000, 96000 };
+  static const guint ptimes[] = { 125, 1000 };
+  guint e, c, r, p, n = 0;
+
+  for (e = 0; e < 2; e++)
+    for (c = 0; c < 3; c++)
+      for (r = 0; r < 2; r++)
+        for (p = 0; p < 2; p++) {
+          RoundTrip rt = { 0, };
+          RoundTripResult res;
+          guint64 lost = 1, malformed = 1, received = 0, sent = 0;
+          gint64 l;
+
+          /* 8 ch L24 at 96 kHz, 1 ms: 96 x 8 x 3 = 2304 bytes > MTU */
+          if (chans[c] * (e ? 3 : 2) * rates[r] * ptimes[p] / 1000000 + 40
+              > 1500)
+            continue;
+          rt.encoding = enc[e];
+          rt.channels = chans[c];
+          rt.rate = rates[r];
+          rt.ptime_us = ptimes[p];
+          rt.address = "127.0.0.1";
+          rt.port = roundtrip_free_port ();
+          rt.frames = rates[r] / 4 + 17;  /* 0.25 s and a partial packet */
+          roundtrip_run (&rt, &res);
+          fail_unless (res.match_offset != (gsize) - 1,
+              "%s %u ch %u Hz %u µs: sent audio not found bit-exact in the "
+              "output (%" G_GSIZE_FORMAT " bytes sent, %" G_GSIZE_FORMAT
+              " received)", rt.encoding, rt.channels, rt.rate, rt.ptime_us,
+              g_bytes_get_size (res.sent), g_bytes_get_size (res.received));
+          fail_unless (gst_structure_get_int64 (res.rx_stats, "packets-lost",
+                  &l));
+          lost = (guint64) l;
+          gst_structure_get_uint64 (res.rx_stats, "packets-malformed",
+              &malformed);
+          gst_structure_get_uint64 (res.rx_stats, "packets-received",
+              &received);
+          gst_structure_get_uint64 (res.tx_stats, "packets-sent", &sent);
+          fail_unless_equals_uint64 (lost, 0);
+          fail_unless_equals_uint64 (malformed, 0);
+          /* every packet counted: frames / framecount, rounded up */
+          {
+            guint fpp = rt.ptime_us == 125 ? rt.rate / 8000 : rt.rate / 1000;
+            guint64 expect = (rt.frames + fpp - 1) / fpp;
+            fail_unless_equals_uint64 (sent, expect);
+            fail_unless_equals_uint64 (received, expect);
+          }
+          fail_unless (strstr (res.sdp, rt.encoding) != NULL);
+          roundtrip_result_clear (&res);
+          n++;
+        }
+  /* 24 less L16 and L24 8 ch at 96 kHz, 1 ms: over the MTU */
+  fail_unless_equals_int (n, 22);
+}
+
+GST_END_TEST;
+
+static gint
+cmp_i64 (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+static gint64
+mono_ns (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * GST_SECOND + ts.tv_nsec;
+}
+
+/* On the wire: packets 1 ms apart (kernel receive timestamps), the RTP
+ * header right (marker on the first, sequence continuous, SSRC stable,
+ * timestamps 48 apart) and RTP time = clock time of capture x rate. */
+GST_START_TEST (test_wire_pacing_and_media_clock)
+{
+  GstElement *pipe;
+  GstBus *bus;
+  gint fd, one = 1;
+  struct sockaddr_in sin;
+  socklen_t sl = sizeof (sin);
+  guint port;
+  const guint N = 2000;
+  gint64 *arrival_rt = g_new0 (gint64, N), *arrival_mono = g_new0 (gint64, N);
+  guint8 (*hdr)[12] = g_malloc0 ((gsize) N * 12);
+  gint64 *dev;
+  guint i, got = 0, skip = 20;
+  gchar *desc;
+  gint64 latency_ns = 11 * GST_MSECOND;       /* 480 frames + 1 ms */
+  gint64 worst_clock = 0, rt_minus_mono, *errs;
+  struct timespec rts;
+
+  fd = socket (AF_INET, SOCK_DGRAM, 0);
+  memset (&sin, 0, sizeof (sin));
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  fail_unless (bind (fd, (struct sockaddr *) &sin, sizeof (sin)) == 0);
+  getsockname (fd, (struct sockaddr *) &sin, &sl);
+  port = ntohs (sin.sin_port);
+  setsockopt (fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof (one));
+  {
+    struct timeval tv = { 3, 0 };
+    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof (tv));
+  }
+
+  desc = g_strdup_printf ("audiotestsrc is-live=true samplesperbuffer=480 ! "
+      "audio/x-raw,rate=48000,channels=2 ! aes67sink address=127.0.0.1 "
+      "port=%u encoding=L24", port);
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  fail_unless (pipe != NULL);
+  bus = gst_element_get_bus (pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+
+  while (got < N) {
+    guint8 buf[2048];
+    gchar ctrl[256];
+    struct iovec iov = { buf, sizeof (buf) };
+    struct msghdr mh = { 0, };
+    struct cmsghdr *cm;
+    ssize_t len;
+
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = ctrl;
+    mh.msg_controllen = sizeof (ctrl);
+    len = recvmsg (fd, &mh, 0);
+    fail_unless (len == 12 + 48 * 2 * 3, "packet %u: %zd bytes", got, len);
+    arrival_mono[got] = mono_ns ();
+    for (cm = CMSG_FIRSTHDR (&mh); cm; cm = CMSG_NXTHDR (&mh, cm))
+      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPNS) {
+        struct timespec ts;
+        memcpy (&ts, CMSG_DATA (cm), sizeof (ts));
+        arrival_rt[got] = (gint64) ts.tv_sec * GST_SECOND + ts.tv_nsec;
+      }
+    memcpy (hdr[got], buf, 12);
+    got++;
+  }
+  clock_gettime (CLOCK_REALTIME, &rts);
+  rt_minus_mono = (gint64) rts.tv_sec * GST_SECOND + rts.tv_nsec - mono_ns ();
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_if (gst_bus_have_pending (bus)
+      && gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) != NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  close (fd);
+
+  /* header */
+  fail_unless_equals_int (hdr[0][0], 0x80);
+  fail_unless (hdr[0][1] & 0x80, "no marker on the first packet");
+  for (i = 1; i < N; i++) {
+    guint16 s0 = GST_READ_UINT16_BE (hdr[i - 1] + 2);
+    guint16 s1 = GST_READ_UINT16_BE (hdr[i] + 2);
+    guint32 t0 = GST_READ_UINT32_BE (hdr[i - 1] + 4);
+    guint32 t1 = GST_READ_UINT32_BE (hdr[i] + 4);
+
+    fail_unless_equals_int (hdr[i][1] & 0x7f, 96);
+    fail_if (hdr[i][1] & 0x80, "marker on packet %u", i);
+    fail_unless_equals_int ((guint16) (s1 - s0), 1);
+    fail_unless_equals_int ((guint32) (t1 - t0), 48);
+    fail_unless (memcmp (hdr[i] + 8, hdr[0] + 8, 4) == 0, "SSRC changed");
+  }
+
+  /* media clock: RTP time / rate is the GstSystemClock (CLOCK_MONOTONIC)
+   * time of capture; the packet leaves that plus the latency. Arrival is
+   * the kernel's receive time (CLOCK_REALTIME) moved onto CLOCK_MONOTONIC. */
+  errs = g_new0 (gint64, N);
+  for (i = skip; i < N; i++) {
+    guint32 t = GST_READ_UINT32_BE (hdr[i] + 4);
+    guint64 arrival_samples = gst_util_uint64_scale (arrival_rt[i] -
+        rt_minus_mono, 48000, GST_SECOND);
+    /* samples between capture and arrival, mod 2^32 */
+    gint64 d = (gint64) (guint32) ((guint32) arrival_samples - t);
+    gint64 d_ns = gst_util_uint64_scale (d, GST_SECOND, 48000);
+    errs[i - skip] = ABS (d_ns - latency_ns);
+  }
+  qsort (errs, N - skip, sizeof (gint64), cmp_i64);
+  worst_clock = errs[(N - skip) * 99 / 100];
+  g_free (errs);
+  /* 99 % within 200 µs: one sample is 21 µs, a wrong buffer 10 ms */
+  fail_unless (worst_clock < 200 * GST_USECOND,
+      "p99 of |arrival - latency - RTP time| is %" G_GINT64_FORMAT " µs",
+      worst_clock / 1000);
+
+  /* pacing: deviation of each gap from 1 ms */
+  dev = g_new0 (gint64, N);
+  for (i = skip + 1; i < N; i++)
+    dev[i - skip - 1] = ABS (arrival_rt[i] - arrival_rt[i - 1] - 1000000);
+  qsort (dev, N - skip - 1, sizeof (gint64), cmp_i64);
+  GST_INFO ("gap deviation p50 %" G_GINT64_FORMAT " µs, p99 %"
+      G_GINT64_FORMAT " µs, max %" G_GINT64_FORMAT " µs",
+      dev[(N - skip - 1) / 2] / 1000, dev[(N - skip - 1) * 99 / 100] / 1000,
+      dev[N - skip - 2] / 1000);
+  g_print ("pacing: gap deviation from 1 ms p50 %" G_GINT64_FORMAT " us, p99 %"
+      G_GINT64_FORMAT " us, max %" G_GINT64_FORMAT " us; p99 of RTP time "
+      "vs capture clock %" G_GINT64_FORMAT " us\n",
+      dev[(N - skip - 1) / 2] / 1000, dev[(N - skip - 1) * 99 / 100] / 1000,
+      dev[N - skip - 2] / 1000, worst_clock / 1000);
+  if (!g_getenv ("AES67_TEST_NO_PACING_ASSERT"))
+    fail_unless (dev[(N - skip - 1) * 99 / 100] <= 100 * GST_USECOND,
+        "p99 gap deviation %" G_GINT64_FORMAT " µs > 100 µs",
+        dev[(N - skip - 1) * 99 / 100] / 1000);
+  g_free (dev);
+  g_free (arrival_rt);
+  g_free (arrival_mono);
+  g_free (hdr);
+}
+
+GST_END_TEST;
+
+/* Raw formats other than S16BE/S24BE are converted inside: S16LE goes out
+ * as L16 with the same sample values, F32 as L24. */
+GST_START_TEST (test_format_conversion)
+{
+  static const struct
+  {
+    const gchar *format;
+    const gchar *expect_enc;
+  } t[] = {
+    {"S16LE", "L16"}, {"F32LE", "L24"}, {"S32LE", "L24"}, {"U8", "L16"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (t); i++) {
+    GstElement *pipe, *sink;
+    gchar *desc, *sdp = NULL, *expect;
+
+    desc = g_strdup_printf ("audiotestsrc num-buffers=2 ! audio/x-raw,"
+        "format=%s,rate=48000,channels=2 ! aes67sink name=s "
+        "address=127.0.0.1 port=%u", t[i].format, roundtrip_free_port ());
+    pipe = gst_parse_launch (desc, NULL);
+    g_free (desc);
+    sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+    gst_element_set_state (pipe, GST_STATE_PAUSED);
+    fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+            5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+    g_object_get (sink, "sdp", &sdp, NULL);
+    expect = g_strdup_printf ("a=rtpmap:96 %s/48000/2", t[i].expect_enc);
+    fail_unless (sdp && strstr (sdp, expect), "%s: expected %s in\n%s",
+        t[i].format, expect, sdp);
+    g_free (expect);
+    g_free (sdp);
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+  }
+}
+
+GST_END_TEST;
+
+/* The sender stops; the receiver says the stream is lost and keeps
+ * running; a new sender (new SSRC) comes; the receiver follows. */
+GST_START_TEST (test_stream_lost_and_restored)
+{
+  GstElement *tx1, *tx2, *rx, *appsink;
+  GstBus *bus;
+  GstMessage *m;
+  guint port = roundtrip_free_port ();
+  gchar *desc;
+  guint ssrc1 = 0, ssrc2 = 0, lost_ssrc = 0;
+  gboolean same = TRUE;
+  GstSample *sample;
+
+  desc = g_strdup_printf ("aes67src address=127.0.0.1 port=%u "
+      "encoding-name=L24 rate=48000 channels=2 timeout=200 latency=10 "
+      "stats-interval=100 name=src ! appsink name=out sync=false "
+      "max-buffers=50 drop=true", port);
+  rx = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  appsink = gst_bin_get_by_name (GST_BIN (rx), "out");
+  bus = gst_element_get_bus (rx);
+  gst_element_set_state (rx, GST_STATE_PLAYING);
+
+  desc = g_strdup_printf ("audiotestsrc is-live=true ! audio/x-raw,rate=48000,"
+      "channels=2 ! aes67sink address=127.0.0.1 port=%u encoding=L24", port);
+  tx1 = gst_parse_launch (desc, NULL);
+  tx2 = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  gst_element_set_state (tx1, GST_STATE_PLAYING);
+
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink), GST_SECOND);
+  fail_unless (sample != NULL, "no audio from the first sender");
+  gst_sample_unref (sample);
+  {
+    GstElement *s = gst_bin_get_by_name (GST_BIN (rx), "src");
+    GstStructure *st;
+    g_object_get (s, "stats", &st, NULL);
+    gst_structure_get_uint (st, "ssrc", &ssrc1);
+    fail_unless_equals_string (gst_structure_get_string (st, "stream-state"),
+        "receiving");
+    gst_structure_free (st);
+    gst_object_unref (s);
+  }
+  g_usleep (200000);
+  gst_element_set_state (tx1, GST_STATE_NULL);
+
+  m = roundtrip_wait_element_message (bus, "stream-lost", 2000);
+  fail_unless (m != NULL, "no stream-lost after the sender stopped");
+  gst_structure_get_uint (gst_message_get_structure (m), "ssrc", &lost_ssrc);
+  fail_unless_equals_int (lost_ssrc, ssrc1);
+  gst_message_unref (m);
+  /* still running */
+  fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
+  /* drain what was queued */
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink), 0)))
+    gst_sample_unref (sample);
+
+  gst_element_set_state (tx2, GST_STATE_PLAYING);
+  m = roundtrip_wait_element_message (bus, "stream-restored", 3000);
+  fail_unless (m != NULL, "no stream-restored after a new sender came");
+  gst_structure_get_uint (gst_message_get_structure (m), "ssrc", &ssrc2);
+  gst_structure_get_boolean (gst_message_get_structure (m), "same-ssrc",
+      &same);
+  gst_message_unref (m);
+  fail_if (same);
+  fail_if (ssrc2 == ssrc1);
+
+  /* and audio flows again */
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
+      2 * GST_SECOND);
+  fail_unless (sample != NULL, "no audio after the stream came back");
+  gst_sample_unref (sample);
+
+  fail_if (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) != NULL);
+  gst_element_set_state (tx2, GST_STATE_NULL);
+  gst_element_set_state (rx, GST_STATE_NULL);
+  gst_object_unref (appsink);
+  gst_object_unref (bus);
+  gst_object_unref (tx1);
+  gst_object_unref (tx2);
+  gst_object_unref (rx);
+}
+
+GST_END_TEST;
+
+/* Hand-made packets: what is not the stream is counted and dropped, what
+ * is comes out byte for byte. */
+static gsize
+make_packet (guint8 * p, guint pt, guint16 seq, guint32 ts, guint32 ssrc,
+    const guint8 * payload, gsize len)
+{
+  p[0] = 0x80;
+  p[1] = pt;
+  GST_WRITE_UINT16_BE (p + 2, seq);
+  GST_WRITE_UINT32_BE (p + 4, ts);
+  GST_WRITE_UINT32_BE (p + 8, ssrc);
+  memcpy (p + 12, payload, len);
+  return 12 + len;
+}
+
+GST_START_TEST (test_malformed_packets)
+{
+  GstElement *rx, *src, *appsink;
+  GSocket *sock;
+  GSocketAddress *dest;
+  GInetAddress *lo;
+  guint port = roundtrip_free_port ();
+  gchar *desc;
+  GBytes *audio = roundtrip_make_audio (60 * 288, 77);
+  const guint8 *a = g_bytes_get_data (audio, NULL);
+  GByteArray *out = g_byte_array_new ();
+  guint8 p[2048];
+  gsize len;
+  guint i, seq = 1000, ts = 5000;
+  const guint32 SSRC = 0x12345678;
+  GstStructure *st;
+  guint64 v;
+  GstSample *sample;
+
+  desc = g_strdup_printf ("aes67src name=src address=127.0.0.1 port=%u "
+      "encoding-name=L24 rate=48000 channels=2 payload-type=98 latency=20 "
+      "! appsink name=out sync=false", port);
+  rx = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  src = gst_bin_get_by_name (GST_BIN (rx), "src");
+  appsink = gst_bin_get_by_name (GST_BIN (rx), "out");
+  gst_element_set_state (rx, GST_STATE_PLAYING);
+  g_usleep (100000);
+
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+  lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  dest = g_inet_socket_address_new (lo, port);
+
+#define SEND(buf, n) g_socket_send_to (sock, dest, (const gchar *) (buf), \
+    (n), NULL, NULL)
+
+  for (i = 0; i < 60; i++) {
+    /* the valid packet: seq, 48 frames of 2 ch L24 */
+    len = make_packet (p, 98, seq, ts, SSRC, a + i * 288, 288);
+    SEND (p, len);
+    if (i == 10) {
+      /* the table, interleaved with the stream */
+      /* 1. truncated: 5 bytes */
+      SEND (p, 5);
+      /* 2. version 1 */
+      len = make_packet (p, 98, seq + 1, ts, SSRC, a, 288);
+      p[0] = 0x40;
+      SEND (p, len);
+      /* 3. CSRC count 15 in a 20-byte packet */
+      len = make_packet (p, 98, seq + 1, ts, SSRC, a, 8);
+      p[0] = 0x8f;
+      SEND (p, len);
+      /* 4. padding flag, padding length 200 in a 30-byte packet */
+      len = make_packet (p, 98, seq + 1, ts, SSRC, a, 18);
+      p[0] = 0xa0;
+      p[len - 1] = 200;
+      SEND (p, len);
+      /* 5. extension flag, extension of 1000 words */
+      len = make_packet (p, 98, seq + 1, ts, SSRC, a, 16);
+      p[0] = 0x90;
+      GST_WRITE_UINT16_BE (p + 14, 1000);
+      SEND (p, len);
+      /* 6. 5 bytes of payload: not whole 6-byte frames */
+      len = make_packet (p, 98, seq + 1, ts, SSRC, a, 5);
+      SEND (p, len);
+      /* 7. no payload at all */
+      len = make_packet (p, 98, seq + 1, ts, SSRC, a, 0);
+      SEND (p, len);
+      /* 8. another payload type (foreign) */
+      len = make_packet (p, 97, seq + 1, ts, SSRC, a, 288);
+      SEND (p, len);
+      /* 9. another SSRC while locked (foreign) */
+      len = make_packet (p, 98, seq + 1, ts, SSRC + 1, a, 288);
+      SEND (p, len);
+      /* 10. a duplicate of the packet just sent */
+      len = make_packet (p, 98, seq, ts, SSRC, a + i * 288, 288);
+      SEND (p, len);
+    }
+    seq++;
+    ts += 48;
+    g_usleep (1000);
+  }
+#undef SEND
+
+  /* 60 x 288 bytes must come out, in order, exactly */
+  while (out->len < 60 * 288 &&
+      (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
+              GST_SECOND))) {
+    GstMapInfo map;
+    GstBuffer *b = gst_sample_get_buffer (sample);
+    if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
+      gst_buffer_map (b, &map, GST_MAP_READ);
+      g_byte_array_append (out, map.data, map.size);
+      gst_buffer_unmap (b, &map);
+    }
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (out->len, 60 * 288);
+  fail_unless (memcmp (out->data, a, 60 * 288) == 0, "audio altered");
+
+  g_object_get (src, "stats", &st, NULL);
+  gst_structure_get_uint64 (st, "packets-received", &v);
+  fail_unless_equals_uint64 (v, 60);
+  gst_structure_get_uint64 (st, "packets-malformed", &v);
+  fail_unless_equals_uint64 (v, 7);
+  gst_structure_get_uint64 (st, "packets-foreign", &v);
+  fail_unless_equals_uint64 (v, 2);
+  gst_structure_get_uint64 (st, "packets-duplicate", &v);
+  fail_unless_equals_uint64 (v, 1);
+  {
+    gint64 lost;
+    gst_structure_get_int64 (st, "packets-lost", &lost);
+    fail_unless_equals_int64 (lost, 0);
+  }
+  gst_structure_free (st);
+  fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
+
+  gst_element_set_state (rx, GST_STATE_NULL);
+  g_object_unref (dest);
+  g_object_unref (lo);
+  g_object_unref (sock);
+  g_byte_array_unref (out);
+  g_bytes_unref (audio);
+  gst_object_unref (src);
+  gst_object_unref (appsink);
+  gst_object_unref (rx);
+}
+
+GST_END_TEST;
+
+static gchar *
+error_of (GstElement * pipe, GstState target)
+{
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *m;
+  gchar *text = NULL;
+
+  gst_element_set_state (pipe, target);
+  m = gst_bus_timed_pop_filtered (bus, 3 * GST_SECOND, GST_MESSAGE_ERROR);
+  if (m) {
+    GError *err = NULL;
+    gst_message_parse_error (m, &err, NULL);
+    text = g_strdup (err->message);
+    g_error_free (err);
+    gst_message_unref (m);
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  return text;
+}
+
+/* 64 channels of L24 in 1 ms packets do not fit a 1500-byte MTU */
+GST_START_TEST (test_mtu_error)
+{
+  GstElement *pipe;
+  gchar *err, *desc;
+
+  desc = g_strdup_printf ("audiotestsrc num-buffers=1 ! audio/x-raw,"
+      "format=S24BE,rate=48000,channels=64 ! aes67sink address=127.0.0.1 "
+      "port=%u", roundtrip_free_port ());
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  err = error_of (pipe, GST_STATE_PLAYING);
+  fail_unless (err != NULL, "no error for a format over the MTU");
+  /* 48 frames x 64 ch x 3 bytes = 9216, + 40 = 9256 over 1500 */
+  fail_unless (strstr (err, "9216") && strstr (err, "9256")
+      && strstr (err, "1500") && strstr (err, "MTU"), "%s", err);
+  g_free (err);
+  gst_object_unref (pipe);
+
+  /* the same at 125 µs fits: 6 x 64 x 3 = 1152 */
+  desc = g_strdup_printf ("audiotestsrc num-buffers=3 ! audio/x-raw,"
+      "format=S24BE,rate=48000,channels=64 ! aes67sink address=127.0.0.1 "
+      "port=%u ptime=125", roundtrip_free_port ());
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  err = error_of (pipe, GST_STATE_PLAYING);
+  fail_unless (err == NULL, "%s", err);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* bad configuration: a clear error, no crash */
+GST_START_TEST (test_bad_configuration)
+{
+  static const struct
+  {
+    const gchar *pipeline;
+    const gchar *says;
+  } t[] = {
+    {"aes67src sdp=\"hello\" ! fakesink", "cannot be played"},
+    {"aes67src sdp=\"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=x\r\nc=IN IP4 "
+          "239.1.1.1/32\r\nt=0 0\r\nm=audio 5004 RTP/AVP 96\r\na=rtpmap:96 "
+          "AM824/48000/2\r\n\" ! fakesink", "AM824"},
+    {"aes67src sdp-file=/nonexistent/x.sdp ! fakesink", "/nonexistent/x.sdp"},
+    {"aes67src ! fakesink", "No stream to receive"},
+    {"aes67src address=239.1.1.1 encoding-name=L20 ! fakesink", "L20"},
+    {"audiotestsrc ! aes67sink address=not-an-address", "not an IPv4"},
+    {"audiotestsrc ! aes67sink address=127.0.0.1 ptime=500", "ptime 500"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (t); i++) {
+    GstElement *pipe = gst_parse_launch (t[i].pipeline, NULL);
+    gchar *err;
+
+    fail_unless (pipe != NULL, "%s", t[i].pipeline);
+    err = error_of (pipe, GST_STATE_PAUSED);
+    fail_unless (err != NULL, "no error for %s", t[i].pipeline);
+    fail_unless (strstr (err, t[i].says) != NULL, "'%s' says '%s'",
+        t[i].pipeline, err);
+    g_free (err);
+    gst_object_unref (pipe);
+  }
+}
+
+GST_END_TEST;
+
+static Suite *
+aes67_suite (void)
+{
+  Suite *s = suite_create ("aes67");
+  TCase *tc = tcase_create ("loopback");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_roundtrip_unicast);
+  tcase_add_test (tc, test_wire_pacing_and_media_clock);
+  tcase_add_test (tc, test_format_conversion);
+  tcase_add_test (tc, test_stream_lost_and_restored);
+  tcase_add_test (tc, test_malformed_packets);
+  tcase_add_test (tc, test_mtu_error);
+  tcase_add_test (tc, test_bad_configuration);
+  return s;
+}
+
+GST_CHECK_MAIN (aes67);
