@@ -14,7 +14,7 @@ PKGS=(
   # demo input: real speech recordings
   alsa-utils
   # test peers and tools
-  iproute2 linuxptp ffmpeg tshark avahi-daemon avahi-utils dbus
+  iproute2 nftables linuxptp ffmpeg tshark avahi-daemon avahi-utils dbus
   pipewire pipewire-bin wireplumber
   valgrind python3 clang libclang-rt-14-dev
 )

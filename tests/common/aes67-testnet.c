@@ -313,3 +313,25 @@ aes67_test_net_netem (Aes67TestNet * net, guint i, const gchar * spec)
   g_free (cmd);
   return ok;
 }
+
+gboolean
+aes67_test_net_drop (Aes67TestNet * net, guint i, guint udp_port,
+    guint every_n)
+{
+  gchar *cmd;
+  gboolean ok;
+
+  g_return_val_if_fail (net && i < net->n_hosts, FALSE);
+  if (every_n == 0) {
+    cmd = g_strdup_printf ("ip netns exec %s nft delete table ip a67loss",
+        net->hosts[i].name);
+  } else {
+    cmd = g_strdup_printf ("ip netns exec %s nft 'add table ip a67loss; "
+        "add chain ip a67loss in { type filter hook prerouting priority -300; "
+        "}; add rule ip a67loss in udp dport %u numgen inc mod %u 0 drop'",
+        net->hosts[i].name, udp_port, every_n);
+  }
+  ok = run_cmd (cmd, NULL, NULL);
+  g_free (cmd);
+  return ok;
+}

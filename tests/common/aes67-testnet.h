@@ -70,8 +70,15 @@ GPid aes67_test_net_spawn (Aes67TestNet * net, guint i,
 void aes67_test_net_stop (GPid pid);
 
 /* Applies a netem qdisc (e.g. "delay 5ms loss 10%") to host @i's link;
- * NULL removes it. */
+ * NULL removes it. FALSE where the kernel has no netem (CI's VM kernel is
+ * built without CONFIG_NET_SCH_NETEM): use aes67_test_net_drop() for loss. */
 gboolean aes67_test_net_netem (Aes67TestNet * net, guint i, const gchar * spec);
+
+/* Makes host @i drop every @every_n-th UDP packet it receives for
+ * @udp_port (nftables numgen: deterministic, so a test knows exactly how
+ * many are lost); @every_n 0 removes the rule. FALSE if nft is missing. */
+gboolean aes67_test_net_drop (Aes67TestNet * net, guint i, guint udp_port,
+    guint every_n);
 
 G_END_DECLS
 
