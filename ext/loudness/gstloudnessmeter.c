@@ -41,6 +41,12 @@
  * format. Multichannel caps without any channel-mask are refused (give the
  * mask, or 0 for unpositioned).
  *
+ * ## Bad input
+ *
+ * Float samples that are NaN or infinite are metered as silence, with one
+ * warning message per format; the audio still passes unchanged. A buffer
+ * that ends in a partial frame has that partial frame left unmetered.
+ *
  * ## The loudness message
  *
  * Every #GstLoudnessMeter:interval of audio, and once more at EOS for the
@@ -309,8 +315,8 @@ mode_for_measures (GstLoudnessMeterMeasures m)
 {
   gint mode = EBUR128_MODE_M | EBUR128_MODE_HISTOGRAM;
 
-  if (m & GST_LOUDNESS_METER_MEASURE_SHORT_TERM)
-    mode |= EBUR128_MODE_S;
+  /* momentary and short-term come from 10 ms window energies (see
+   * gst_loudness_meter_end_step), which mode M provides */
   if (m & GST_LOUDNESS_METER_MEASURE_INTEGRATED)
     mode |= EBUR128_MODE_I;
   /* the loudness range is ours (loudness-range.c) */
@@ -337,6 +343,7 @@ gst_loudness_meter_free_state (GstLoudnessMeter * self)
   if (self->st)
     ebur128_destroy (&self->st);
   loudness_range_clear (&self->lra);
+  g_clear_pointer (&self->clean, g_free);
   g_clear_pointer (&self->interval_sample_peak, g_free);
   g_clear_pointer (&self->interval_true_peak, g_free);
   g_clear_pointer (&self->max_sample_peak, g_free);
@@ -355,6 +362,8 @@ gst_loudness_meter_clear_measurement (GstLoudnessMeter * self)
   self->step_left = self->step_frames;
   self->max_momentary = -INFINITY;
   self->max_short_term = -INFINITY;
+  self->step_momentary = -INFINITY;
+  self->step_short_term = -INFINITY;
   loudness_range_reset (&self->lra);
   for (c = 0; c < self->channels; c++) {
     self->interval_sample_peak[c] = 0.0;
@@ -417,6 +426,8 @@ gst_loudness_meter_make_state (GstLoudnessMeter * self,
    * truncates it (>= 1: the caps start at 100 Hz) */
   self->step_frames = (guint64) self->rate * GST_LOUDNESS_METER_STEP_MS / 1000;
 
+  self->clean = g_malloc ((gsize) CHUNK_FRAMES * self->channels *
+      GST_AUDIO_INFO_BPS (info));
   if (loudness_range_init (&self->lra) != 0) {
     GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
         ("Out of memory setting up loudness measurement."), (NULL));
@@ -451,6 +462,8 @@ gst_loudness_meter_setup (GstAudioFilter * filter, const GstAudioInfo * info)
   /* GstAudioFilter stores info only after we accept it */
   if (!gst_loudness_meter_make_state (self, info, TRUE))
     return FALSE;
+  self->warned_non_finite = FALSE;
+  self->non_finite_samples = 0;
 
   self->interval_done = 0;
   self->interval_start = GST_CLOCK_TIME_NONE;
@@ -472,17 +485,14 @@ gst_loudness_meter_update_figures (GstLoudnessMeter * self,
 
   figures_clear (&f);
 
-  if (ebur128_loudness_momentary (self->st, &v) == EBUR128_SUCCESS) {
-    self->max_momentary = MAX (self->max_momentary, v);
-    if (m & GST_LOUDNESS_METER_MEASURE_MOMENTARY) {
-      f.momentary = v;
-      f.max_momentary = self->max_momentary;
-    }
+  /* momentary and short-term as of the last sub-block boundary, which is
+   * the interval's end when the interval is a multiple of 10 ms */
+  if (m & GST_LOUDNESS_METER_MEASURE_MOMENTARY) {
+    f.momentary = self->step_momentary;
+    f.max_momentary = self->max_momentary;
   }
-  if ((m & GST_LOUDNESS_METER_MEASURE_SHORT_TERM) &&
-      ebur128_loudness_shortterm (self->st, &v) == EBUR128_SUCCESS) {
-    self->max_short_term = MAX (self->max_short_term, v);
-    f.short_term = v;
+  if (m & GST_LOUDNESS_METER_MEASURE_SHORT_TERM) {
+    f.short_term = self->step_short_term;
     f.max_short_term = self->max_short_term;
   }
   if ((m & GST_LOUDNESS_METER_MEASURE_INTEGRATED) &&
@@ -624,6 +634,7 @@ gst_loudness_meter_end_step (GstLoudnessMeter * self)
     sum += self->step_energy[n];
   }
   v = energy_to_lufs (sum / GST_LOUDNESS_METER_M_STEPS);
+  self->step_momentary = v;
   self->max_momentary = MAX (self->max_momentary, v);
 
   if (self->active_measures & (GST_LOUDNESS_METER_MEASURE_SHORT_TERM |
@@ -632,6 +643,7 @@ gst_loudness_meter_end_step (GstLoudnessMeter * self)
     for (i = 0; i < GST_LOUDNESS_METER_S_STEPS; i++)
       sum += self->step_energy[i];
     v = energy_to_lufs (sum / GST_LOUDNESS_METER_S_STEPS);
+    self->step_short_term = v;
     self->max_short_term = MAX (self->max_short_term, v);
     /* loudness range: a short-term value every 100 ms once the first 3 s
      * window is full */
@@ -642,10 +654,57 @@ gst_loudness_meter_end_step (GstLoudnessMeter * self)
   }
 }
 
+/* Float input may hold NaN or infinities; one of them would leave
+ * libebur128's filter state NaN for good. Returns the number of such
+ * samples in @data; if any, @clean gets a copy with them set to 0. */
+static guint
+clean_non_finite (GstAudioFormat format, const guint8 * data, gsize samples,
+    gpointer clean)
+{
+  guint bad = 0;
+  gsize i;
+
+  if (format == GST_AUDIO_FORMAT_F32) {
+    const gfloat *in = (const gfloat *) data;
+
+    for (i = 0; i < samples; i++)
+      bad += !isfinite (in[i]);
+    if (bad)
+      for (i = 0; i < samples; i++)
+        ((gfloat *) clean)[i] = isfinite (in[i]) ? in[i] : 0.0f;
+  } else if (format == GST_AUDIO_FORMAT_F64) {
+    const gdouble *in = (const gdouble *) data;
+
+    for (i = 0; i < samples; i++)
+      bad += !isfinite (in[i]);
+    if (bad)
+      for (i = 0; i < samples; i++)
+        ((gdouble *) clean)[i] = isfinite (in[i]) ? in[i] : 0.0;
+  }
+  return bad;
+}
+
 static int
 add_frames (GstLoudnessMeter * self, GstAudioFormat format,
     const guint8 * data, gsize frames)
 {
+  if (format == GST_AUDIO_FORMAT_F32 || format == GST_AUDIO_FORMAT_F64) {
+    guint bad = clean_non_finite (format, data, frames * self->channels,
+        self->clean);
+
+    if (bad) {
+      self->non_finite_samples += bad;
+      data = self->clean;
+      if (!self->warned_non_finite) {
+        self->warned_non_finite = TRUE;
+        GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+            ("The audio holds NaN or infinite samples; they are metered as "
+                "silence (the audio itself passes unchanged). Check the "
+                "element that produces it."), ("%u in this chunk", bad));
+      }
+    }
+  }
+
   switch (format) {
     case GST_AUDIO_FORMAT_S16:
       return ebur128_add_frames_short (self->st, (const short *) data, frames);

@@ -100,9 +100,15 @@ struct _GstLoudnessMeter
   gdouble step_energy[GST_LOUDNESS_METER_S_STEPS];
   guint step_index;
   guint64 steps_seen;
+  gdouble step_momentary;       /* LUFS at the last sub-block's end */
+  gdouble step_short_term;      /* LUFS at the last sub-block's end */
   gdouble max_momentary;        /* LUFS since reset */
   gdouble max_short_term;       /* LUFS since reset */
   LoudnessRange lra;            /* own loudness range (10 Hz short-term) */
+  gpointer clean;               /* CHUNK_FRAMES frames: float input with
+                                 * NaN/inf replaced by 0 */
+  gboolean warned_non_finite;   /* posted the warning for this format */
+  guint64 non_finite_samples;   /* replaced since the format was set */
   /* per channel, linear: peak in this interval and since reset */
   gdouble *interval_sample_peak;
   gdouble *interval_true_peak;

@@ -36,7 +36,10 @@
 #endif
 #endif
 #ifdef HAVE_ASAN
-#include <sanitizer/allocator_interface.h>
+/* from the ASan runtime (sanitizer/allocator_interface.h, which Debian's
+ * gcc does not install): malloc goes through ASan, so mallinfo2() would
+ * not see it */
+size_t __sanitizer_get_current_allocated_bytes (void);
 #endif
 
 /* EBU Tech 3341 tolerance for loudness readings */
@@ -514,10 +517,11 @@ GST_END_TEST;
  * silence: the maximum momentary loudness of each is -23.0. The bursts at
  * odd i start 5 ms later still, so that they fall half-way between two of
  * the meter's 10 ms evaluation points (its worst case). Messages every
- * 100 ms: the maximum must be caught between them. */
+ * 100 ms: the maximum must be caught between them, and the momentary
+ * figures in the messages alone miss it for most bursts. */
 GST_START_TEST (test_3341_case_13)
 {
-  guint i;
+  guint i, coarse_misses = 0;
 
   for (i = 0; i < 20; i++) {
     Segment seg[] = { SEG (i * 0.020 + (i % 2) * 0.005, NAN),
@@ -526,14 +530,25 @@ GST_START_TEST (test_3341_case_13)
     RunConfig cfg = { 0 };
     Result r;
     gchar *what = g_strdup_printf ("case 13-%u max momentary", i + 1);
+    gdouble coarse = -INFINITY;
+    GList *l;
 
     cfg.buffer_frames = 1000 + 37 * i;
     run_signal (&cfg, seg, 3, &r);
     assert_near (r.max_momentary, -23.0, TOL_LU, what);
-    /* the figure at 100 ms readings alone would miss it by more */
+    /* the largest momentary figure in the 100 ms messages: what a meter
+     * reading only at 100 ms would report */
+    for (l = r.messages; l; l = l->next)
+      coarse = MAX (coarse, msg_double (l->data, "momentary-lufs"));
+    if (coarse < -23.0 - TOL_LU)
+      coarse_misses++;
     g_free (what);
     result_clear (&r);
   }
+  /* the test signal does catch out 100 ms readings (FIELD-NOTES: by up to
+   * 0.45 LU); most of the 20 bursts fall between them */
+  fail_unless (coarse_misses >= 10, "only %u of 20 missed at 100 ms",
+      coarse_misses);
 }
 
 GST_END_TEST;
@@ -884,6 +899,58 @@ GST_START_TEST (test_passthrough_bit_exact)
 
 GST_END_TEST;
 
+/* NaN and infinite float samples: metered as silence with a warning, the
+ * meter keeps working (a NaN in libebur128's filter state would stay
+ * there), and the audio, NaN included, passes unchanged. 5 s of a -23 dBFS
+ * stereo sine with a NaN at 1 s and +inf at 1.5 s: momentary and
+ * integrated loudness at the end are -23.0 +/- 0.1. */
+GST_START_TEST (test_non_finite)
+{
+  GstHarness *h = gst_harness_new ("loudnessmeter");
+  GstBus *bus = gst_bus_new ();
+  const guint frames = 4800;
+  gfloat *data = g_new (gfloat, frames * 2);
+  Result r;
+  guint b, i;
+
+  memset (&r, 0, sizeof (r));
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h, "audio/x-raw, format=F32LE, "
+      "layout=interleaved, rate=48000, channels=2");
+  for (b = 0; b < 50; b++) {
+    GstBuffer *in, *out;
+    GstMapInfo map;
+
+    for (i = 0; i < frames; i++)
+      data[2 * i] = data[2 * i + 1] = (gfloat) (db_to_lin (-23.0) *
+          sin (2 * G_PI * 1000.0 * (b * frames + i) / 48000.0));
+    if (b == 10)
+      data[2 * 100] = NAN;
+    if (b == 15)
+      data[2 * 200 + 1] = INFINITY;
+    in = gst_buffer_new_memdup (data, frames * 2 * sizeof (gfloat));
+    GST_BUFFER_PTS (in) = b * 100 * GST_MSECOND;
+    fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+    out = gst_harness_pull (h);
+    fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+    fail_unless (memcmp (map.data, data, map.size) == 0);
+    gst_buffer_unmap (out, &map);
+    gst_buffer_unref (out);
+    collect_messages (bus, &r);
+  }
+  read_props (h->element, &r);
+  fail_unless (r.warned, "no warning about NaN/inf samples");
+  assert_near (r.momentary, -23.0, TOL_LU, "momentary after NaN");
+  assert_near (r.integrated, -23.0, TOL_LU, "integrated after NaN");
+  result_clear (&r);
+  g_free (data);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* ---- memory over a long run ------------------------------------------- */
 
 static gsize
@@ -1168,6 +1235,7 @@ loudnessmeter_suite (void)
   tcase_add_test (tc2, test_silence);
   tcase_add_test (tc2, test_reset);
   tcase_add_test (tc2, test_passthrough_bit_exact);
+  tcase_add_test (tc2, test_non_finite);
   tcase_add_test (tc2, test_memory_flat);
   tcase_add_test (tc2, test_against_ffmpeg);
   return s;
