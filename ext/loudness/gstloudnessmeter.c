@@ -64,9 +64,11 @@
  * * `momentary-lufs` (#gdouble, LUFS): momentary loudness, 400 ms window.
  * * `short-term-lufs` (#gdouble, LUFS): short-term loudness, 3 s window.
  * * `integrated-lufs` (#gdouble, LUFS): gated integrated loudness since
- *   start or reset.
+ *   start or reset (libebur128's histogram of 0.1 LU bins makes it exact
+ *   to within 0.05 LU).
  * * `loudness-range-lu` (#gdouble, LU): loudness range since start or
- *   reset; 0.0 until there are enough short-term blocks above the gates.
+ *   reset, from the short-term values every 100 ms once the first 3 s have
+ *   passed; 0.0 while there are none above the gates.
  * * `max-momentary-lufs` (#gdouble, LUFS): highest momentary loudness since
  *   start or reset, evaluated every 10 ms of audio.
  * * `max-short-term-lufs` (#gdouble, LUFS): highest short-term loudness
@@ -79,6 +81,14 @@
  *   peak).
  * * `max-sample-peak-dbfs`, `max-true-peak-dbtp` (#GstValueArray of
  *   #gdouble, one per channel): the same since start or reset.
+ *
+ * Momentary and short-term loudness (and their maxima, and the short-term
+ * values the loudness range is made of) are evaluated at every 10 ms of
+ * audio; the figures in a message are those of the last 10 ms boundary at
+ * or before the interval's end, which is the end itself whenever the
+ * interval is a whole number of 10 ms. At rates that are not a multiple of
+ * 100 Hz the 10 ms step is rounded down to whole frames, so the windows are
+ * up to 1 % shorter (0.2 % at 11025 Hz).
  *
  * Fields of measures left out of #GstLoudnessMeter:measures are not in the
  * message (max-momentary goes with momentary, max-short-term with
@@ -97,7 +107,8 @@
  * gst-launch-1.0 -m audiotestsrc wave=sine volume=0.1 num-buffers=200 ! \
  *     audio/x-raw,rate=48000,channels=2 ! loudnessmeter ! fakesink
  * ]|
- * Meters two seconds of a test tone and prints every `loudness` message.
+ * Meters about four seconds of a test tone (-20 dBFS, so -20.7 LUFS) and
+ * prints every `loudness` message.
  *
  * |[
  * gst-launch-1.0 -m aes67src sdp-file=stream.sdp ! \
