@@ -17,6 +17,8 @@ PKGS=(
   iproute2 nftables linuxptp ffmpeg tshark avahi-daemon avahi-utils dbus
   pipewire pipewire-bin wireplumber
   valgrind python3 clang libclang-rt-14-dev
+  # benchmarks: CPU time of a process (tests/benchmarks/*.sh)
+  time
 )
 
 SUDO=""
