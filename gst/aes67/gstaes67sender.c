@@ -904,9 +904,10 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
     self->warned_errors = st.send_errors;
   }
 
-  /* flow control: keep at most latency + 50 ms queued */
+  /* flow control: keep at most latency + 200 ms queued (headroom for a
+   * source that is not live and hiccups, e.g. at a file boundary) */
   if (!aes67_pacer_stream_wait_space (self->stream,
-          (gint64) latency + 50 * GST_MSECOND))
+          (gint64) latency + 200 * GST_MSECOND))
     return GST_FLOW_FLUSHING;
   return GST_FLOW_OK;
 }
