@@ -19,7 +19,7 @@ PKGS=(
   valgrind python3 clang libclang-rt-14-dev indent
   python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   # benchmarks: CPU time of a process (tests/benchmarks/*.sh)
-  time
+  time linux-perf
 )
 
 SUDO=""

@@ -22,8 +22,13 @@
 GST_DEBUG_CATEGORY_STATIC (aes67_pacer_debug);
 #define GST_CAT_DEFAULT aes67_pacer_debug
 
-/* a packet within this much of its time goes now, with the others due */
-#define SEND_EARLY_NS   (20 * GST_USECOND)
+/* Send times are rounded up to this grid: streams whose packets fall
+ * due within one grid step share one wake-up and one system call; no
+ * packet leaves early, none more than one step late. 125 µs is AES67's
+ * shortest packet time. */
+#define GRID_NS         (125 * GST_USECOND)
+/* a packet within this much of its (rounded) time goes now */
+#define SEND_EARLY_NS   (5 * GST_USECOND)
 /* later than this counts as late in the statistics */
 #define LATE_NS         (100 * GST_USECOND)
 /* packets handed to the kernel in one call, at most */
@@ -50,6 +55,7 @@ typedef struct {
   GMutex lock;
   GCond wake;                   /* the thread: something earlier was queued */
   GCond space;                  /* pushers: packets left */
+  guint space_waiters;          /* threads in wait_space / drain */
   GPtrArray *streams;
   GThread *thread;
   gboolean quit;
@@ -75,88 +81,118 @@ packet_drop (Packet * p)
   p->buf = NULL;
 }
 
-/* with the pacer lock */
-static void
-stream_send_due (Aes67PacerStream * s, gint64 now)
-{
+/* One system call's worth of packets, from one or more streams that share
+ * a socket. */
+typedef struct {
+  GSocket *socket;
+  guint n;
   GOutputMessage msgs[MAX_BATCH];
   GOutputVector vecs[MAX_BATCH][MAX_VECS];
   GstMapInfo maps[MAX_BATCH][MAX_VECS];
   guint n_maps[MAX_BATCH];
-  guint n = 0, i, k;
-  gint sent;
-  GError *err = NULL;
+  GstBuffer *bufs[MAX_BATCH];
+  Aes67PacerStream *owner[MAX_BATCH];
+} Batch;
 
-  while (s->len > 0 && n < MAX_BATCH) {
+/* with the pacer lock */
+static void
+batch_flush (Batch * b)
+{
+  GError *err = NULL;
+  gint sent;
+  guint i, k;
+
+  if (b->n == 0)
+    return;
+  sent = g_socket_send_messages (b->socket, b->msgs, b->n, 0, NULL, &err);
+  if (sent < 0) {
+    GST_DEBUG ("send failed: %s", err ? err->message : "?");
+    for (i = 0; i < b->n; i++) {
+      b->owner[i]->stats.send_errors++;
+      b->owner[i]->stats.last_errno = err && err->domain == G_IO_ERROR ?
+          err->code : -1;
+    }
+    g_clear_error (&err);
+    sent = 0;
+  }
+  for (i = 0; i < b->n; i++) {
+    Aes67PacerStats *st = &b->owner[i]->stats;
+
+    if (i < (guint) sent) {
+      st->packets_sent++;
+      st->bytes_sent += b->msgs[i].bytes_sent;
+    } else {
+      st->packets_dropped++;
+      if (sent > 0 && i == (guint) sent)
+        st->send_errors++;
+    }
+    for (k = 0; k < b->n_maps[i]; k++)
+      gst_memory_unmap (gst_buffer_peek_memory (b->bufs[i], k),
+          &b->maps[i][k]);
+    gst_buffer_unref (b->bufs[i]);
+  }
+  b->n = 0;
+}
+
+/* Moves the packets of @s that are due by @now into @b. With the pacer
+ * lock. */
+static void
+stream_collect_due (Aes67PacerStream * s, gint64 now, Batch * b)
+{
+  while (s->len > 0) {
     Packet *p = &s->ring[s->head];
-    guint n_mem;
+    guint n_mem, k, i;
 
     if (p->due > now + SEND_EARLY_NS)
       break;
+    if (b->socket != s->socket || b->n == MAX_BATCH) {
+      batch_flush (b);
+      b->socket = s->socket;
+    }
+    i = b->n++;
     n_mem = MIN (gst_buffer_n_memory (p->buf), MAX_VECS);
-    n_maps[n] = 0;
+    b->n_maps[i] = 0;
     for (k = 0; k < n_mem; k++) {
       GstMemory *mem = gst_buffer_peek_memory (p->buf, k);
 
-      if (!gst_memory_map (mem, &maps[n][k], GST_MAP_READ))
+      if (!gst_memory_map (mem, &b->maps[i][k], GST_MAP_READ))
         break;
-      vecs[n][k].buffer = maps[n][k].data;
-      vecs[n][k].size = maps[n][k].size;
-      n_maps[n]++;
+      b->vecs[i][k].buffer = b->maps[i][k].data;
+      b->vecs[i][k].size = b->maps[i][k].size;
+      b->n_maps[i]++;
     }
-    msgs[n].address = s->dest;
-    msgs[n].vectors = vecs[n];
-    msgs[n].num_vectors = n_maps[n];
-    msgs[n].bytes_sent = 0;
-    msgs[n].control_messages = NULL;
-    msgs[n].num_control_messages = 0;
-    if (now - p->due > LATE_NS) {
+    b->msgs[i].address = s->dest;
+    b->msgs[i].vectors = b->vecs[i];
+    b->msgs[i].num_vectors = b->n_maps[i];
+    b->msgs[i].bytes_sent = 0;
+    b->msgs[i].control_messages = NULL;
+    b->msgs[i].num_control_messages = 0;
+    b->bufs[i] = p->buf;
+    b->owner[i] = s;
+    p->buf = NULL;
+    if (now - p->due > LATE_NS)
       s->stats.packets_late++;
-    }
-    GST_LOG ("packet %p due %" G_GINT64_FORMAT " now %" G_GINT64_FORMAT
-        " late %" G_GINT64_FORMAT " ns, %u queued", p->buf, p->due, now,
-        now - p->due, s->len);
     if (now - p->due > s->stats.max_late_ns)
       s->stats.max_late_ns = now - p->due;
-    n++;
     s->head = (s->head + 1) % s->cap;
     s->len--;
   }
-  if (n == 0)
-    return;
+}
 
-  sent = g_socket_send_messages (s->socket, msgs, n, 0, NULL, &err);
-  if (sent < 0) {
-    s->stats.send_errors++;
-    s->stats.packets_dropped += n;
-    s->stats.last_errno = err && err->domain == G_IO_ERROR ? err->code : -1;
-    GST_DEBUG ("send failed: %s", err ? err->message : "?");
-    g_clear_error (&err);
-    sent = 0;
-  } else {
-    for (i = 0; i < (guint) sent; i++) {
-      s->stats.packets_sent++;
-      s->stats.bytes_sent += msgs[i].bytes_sent;
-    }
-    if ((guint) sent < n) {
-      s->stats.packets_dropped += n - sent;
-      s->stats.send_errors++;
-    }
-  }
-  /* release what went (or did not) */
-  for (i = 0; i < n; i++) {
-    guint idx = (s->head + s->cap - n + i) % s->cap;
-    for (k = 0; k < n_maps[i]; k++)
-      gst_memory_unmap (gst_buffer_peek_memory (s->ring[idx].buf, k),
-          &maps[i][k]);
-    packet_drop (&s->ring[idx]);
-  }
+static gint
+compare_stream_socket (gconstpointer a, gconstpointer b)
+{
+  const Aes67PacerStream *x = *(Aes67PacerStream * const *) a;
+  const Aes67PacerStream *y = *(Aes67PacerStream * const *) b;
+
+  return x->socket < y->socket ? -1 : x->socket > y->socket;
 }
 
 static gpointer
 pacer_thread (gpointer data)
 {
   struct sched_param param = {.sched_priority = 10 };
+  Batch *batch = g_new0 (Batch, 1);
 
   /* precise wake-ups: default timer slack is 50 µs */
   prctl (PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
@@ -188,11 +224,18 @@ pacer_thread (gpointer data)
       continue;
     }
     pacer.sleep_until = G_MAXINT64;
+    /* streams are kept sorted by socket: one call per socket */
+    batch->n = 0;
+    batch->socket = NULL;
     for (i = 0; i < pacer.streams->len; i++)
-      stream_send_due (g_ptr_array_index (pacer.streams, i), now);
-    g_cond_broadcast (&pacer.space);
+      stream_collect_due (g_ptr_array_index (pacer.streams, i), now, batch);
+    batch_flush (batch);
+    /* a broadcast is a system call even with nobody waiting */
+    if (pacer.space_waiters > 0)
+      g_cond_broadcast (&pacer.space);
   }
   g_mutex_unlock (&pacer.lock);
+  g_free (batch);
   return NULL;
 }
 
@@ -221,6 +264,7 @@ aes67_pacer_stream_new (GSocket * socket, GSocketAddress * dest)
 
   g_mutex_lock (&pacer.lock);
   g_ptr_array_add (pacer.streams, s);
+  g_ptr_array_sort (pacer.streams, compare_stream_socket);
   if (!pacer.thread) {
     pacer.quit = FALSE;
     pacer.sleep_until = G_MAXINT64;
@@ -293,6 +337,9 @@ aes67_pacer_stream_push (Aes67PacerStream * s, GstBuffer * packet,
     s->cap = ncap;
     s->head = 0;
   }
+  /* round up to the grid (see GRID_NS) */
+  if (due_ns > 0)
+    due_ns = (due_ns + GRID_NS - 1) / GRID_NS * GRID_NS;
   s->ring[(s->head + s->len) % s->cap].buf = packet;
   s->ring[(s->head + s->len) % s->cap].due = due_ns;
   s->len++;
@@ -311,7 +358,9 @@ aes67_pacer_stream_wait_space (Aes67PacerStream * s, gint64 ahead_ns)
     gint64 last = s->ring[(s->head + s->len - 1) % s->cap].due;
     if (last - aes67_pacer_now () <= ahead_ns)
       break;
+    pacer.space_waiters++;
     g_cond_wait (&pacer.space, &pacer.lock);
+    pacer.space_waiters--;
   }
   ret = !s->flushing;
   g_mutex_unlock (&pacer.lock);
@@ -324,8 +373,11 @@ aes67_pacer_stream_drain (Aes67PacerStream * s)
   gboolean ret;
 
   g_mutex_lock (&pacer.lock);
-  while (!s->flushing && s->len > 0)
+  while (!s->flushing && s->len > 0) {
+    pacer.space_waiters++;
     g_cond_wait (&pacer.space, &pacer.lock);
+    pacer.space_waiters--;
+  }
   ret = !s->flushing;
   g_mutex_unlock (&pacer.lock);
   return ret;

@@ -551,16 +551,128 @@ rebuild_sdp (GstAes67Sender * self)
   return changed;
 }
 
+/* Senders whose sockets would be alike (source address, TTL, DSCP,
+ * interface, loopback) share one: the pacer then hands all their packets
+ * due at one instant to the kernel in one system call. */
+typedef struct {
+  GSocket *socket;
+  guint refs;
+} SharedSocket;
+
+static GMutex shared_sockets_lock;
+static GHashTable *shared_sockets;      /* key -> SharedSocket */
+
+static GSocket *
+make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
+    guint dscp, const gchar * iface, gboolean loop, gboolean mc)
+{
+  GError *err = NULL;
+  GSocket *sock;
+  GInetAddress *src;
+  GSocketAddress *sa;
+  gboolean bound;
+
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, &err);
+  if (!sock) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Could not create a UDP socket."), ("%s", err->message));
+    g_clear_error (&err);
+    return NULL;
+  }
+  if (!g_socket_set_option (sock, IPPROTO_IP, IP_TOS, (gint) (dscp << 2),
+          &err)) {
+    GST_WARNING_OBJECT (self, "could not set DSCP %u: %s", dscp, err->message);
+    g_clear_error (&err);
+  }
+  g_socket_set_ttl (sock, ttl);
+  if (mc) {
+    g_socket_set_multicast_ttl (sock, ttl);
+    g_socket_set_multicast_loopback (sock, loop);
+    if (iface && *iface) {
+      struct ip_mreqn mreq;
+
+      memset (&mreq, 0, sizeof (mreq));
+      mreq.imr_ifindex = if_nametoindex (iface);
+      if (mreq.imr_ifindex == 0 || setsockopt (g_socket_get_fd (sock),
+              IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof (mreq)) < 0) {
+        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+            ("Could not send multicast on interface \"%s\": %s.", iface,
+                g_strerror (errno)), (NULL));
+        g_object_unref (sock);
+        return NULL;
+      }
+    }
+  }
+  /* send from the address the SDP names (o=, source-filter): bind to it,
+   * else the kernel may pick another address of the host for multicast */
+  src = g_inet_address_new_from_string (origin);
+  sa = g_inet_socket_address_new (src, 0);
+  bound = g_socket_bind (sock, sa, FALSE, &err);
+  g_object_unref (sa);
+  g_object_unref (src);
+  if (!bound) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Could not send from %s: %s.", origin, err->message), (NULL));
+    g_clear_error (&err);
+    g_object_unref (sock);
+    return NULL;
+  }
+  return sock;
+}
+
+static GSocket *
+shared_socket_get (GstAes67Sender * self, const gchar * key,
+    const gchar * origin, guint ttl, guint dscp, const gchar * iface,
+    gboolean loop, gboolean mc)
+{
+  SharedSocket *ss;
+  GSocket *sock = NULL;
+
+  g_mutex_lock (&shared_sockets_lock);
+  if (!shared_sockets)
+    shared_sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        g_free);
+  ss = g_hash_table_lookup (shared_sockets, key);
+  if (!ss) {
+    sock = make_socket (self, origin, ttl, dscp, iface, loop, mc);
+    if (sock) {
+      ss = g_new0 (SharedSocket, 1);
+      ss->socket = sock;
+      g_hash_table_insert (shared_sockets, g_strdup (key), ss);
+    }
+  }
+  if (ss) {
+    ss->refs++;
+    sock = g_object_ref (ss->socket);
+  }
+  g_mutex_unlock (&shared_sockets_lock);
+  return sock;
+}
+
+static void
+shared_socket_release (const gchar * key)
+{
+  SharedSocket *ss;
+
+  g_mutex_lock (&shared_sockets_lock);
+  ss = shared_sockets ? g_hash_table_lookup (shared_sockets, key) : NULL;
+  if (ss && --ss->refs == 0) {
+    g_object_unref (ss->socket);
+    g_hash_table_remove (shared_sockets, key);
+  }
+  g_mutex_unlock (&shared_sockets_lock);
+}
+
 static gboolean
 gst_aes67_sender_start (GstBaseSink * sink)
 {
   GstAes67Sender *self = GST_AES67_SENDER (sink);
   GError *err = NULL;
-  gchar *address, *iface, *origin;
-  GInetAddress *inet;
-  guint port, ttl, dscp;
+  gchar *address, *iface, *origin = NULL;
+  GInetAddress *inet = NULL;
+  guint port, ttl, dscp, ptime;
   gboolean loop, mc;
-  gint tos, fd;
 
   address = gst_aes67_sender_dup_address (self);
   GST_OBJECT_LOCK (self);
@@ -569,14 +681,14 @@ gst_aes67_sender_start (GstBaseSink * sink)
   ttl = self->ttl;
   dscp = self->dscp;
   loop = self->loop;
+  ptime = self->ptime_us;
   GST_OBJECT_UNLOCK (self);
 
-  if (self->ptime_us != 125 && self->ptime_us != 250 && self->ptime_us != 333
-      && self->ptime_us != 1000 && self->ptime_us != 4000) {
+  if (ptime != 125 && ptime != 250 && ptime != 333 && ptime != 1000
+      && ptime != 4000) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("ptime %u µs is not an AES67 packet time: use 125, 250, 333, 1000 "
-            "or 4000.", self->ptime_us), (NULL));
-    inet = NULL;
+            "or 4000.", ptime), (NULL));
     goto fail;
   }
   inet = g_inet_address_new_from_string (address);
@@ -589,41 +701,6 @@ gst_aes67_sender_start (GstBaseSink * sink)
   }
   mc = g_inet_address_get_is_multicast (inet);
 
-  self->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-      G_SOCKET_PROTOCOL_UDP, &err);
-  if (!self->socket) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-        ("Could not create a UDP socket."), ("%s", err->message));
-    goto fail;
-  }
-  fd = g_socket_get_fd (self->socket);
-  tos = (gint) (dscp << 2);
-  if (!g_socket_set_option (self->socket, IPPROTO_IP, IP_TOS, tos, &err)) {
-    GST_WARNING_OBJECT (self, "could not set DSCP %u: %s", dscp, err->message);
-    g_clear_error (&err);
-  }
-  g_socket_set_ttl (self->socket, ttl);
-  if (mc) {
-    g_socket_set_multicast_ttl (self->socket, ttl);
-    g_socket_set_multicast_loopback (self->socket, loop);
-    if (iface && *iface) {
-      struct ip_mreqn mreq;
-
-      memset (&mreq, 0, sizeof (mreq));
-      mreq.imr_ifindex = if_nametoindex (iface);
-      if (mreq.imr_ifindex == 0 || setsockopt (fd, IPPROTO_IP,
-              IP_MULTICAST_IF, &mreq, sizeof (mreq)) < 0) {
-        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-            ("Could not send multicast on interface \"%s\": %s.", iface,
-                g_strerror (errno)), (NULL));
-        goto fail;
-      }
-    }
-  }
-  /* sending to a port of our own makes no difference to receivers; a
-   * buffer for a few hundred packets keeps sendmmsg from blocking */
-  g_socket_set_blocking (self->socket, TRUE);
-
   origin = aes67_net_source_address (address, mc ? iface : NULL, &err);
   if (!origin) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
@@ -631,21 +708,13 @@ gst_aes67_sender_start (GstBaseSink * sink)
     goto fail;
   }
 
-  /* send from the address the SDP names (o=, source-filter): bind to it,
-   * else the kernel may pick another address of the host for multicast */
-  {
-    GInetAddress *src = g_inet_address_new_from_string (origin);
-    GSocketAddress *sa = g_inet_socket_address_new (src, 0);
-    gboolean bound = g_socket_bind (self->socket, sa, FALSE, &err);
-
-    g_object_unref (sa);
-    g_object_unref (src);
-    if (!bound) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-          ("Could not send from %s: %s.", origin, err->message), (NULL));
-      g_free (origin);
-      goto fail;
-    }
+  self->socket_key = g_strdup_printf ("%s|%u|%u|%s|%d|%d", origin, ttl, dscp,
+      mc && iface ? iface : "", loop, mc);
+  self->socket = shared_socket_get (self, self->socket_key, origin, ttl, dscp,
+      mc ? iface : NULL, loop, mc);
+  if (!self->socket) {
+    g_clear_pointer (&self->socket_key, g_free);
+    goto fail;
   }
   self->dest = g_inet_socket_address_new (inet, port);
   self->stream = aes67_pacer_stream_new (self->socket, self->dest);
@@ -655,6 +724,7 @@ gst_aes67_sender_start (GstBaseSink * sink)
   self->used_address = g_strdup (address);
   g_free (self->origin_address);
   self->origin_address = origin;
+  origin = NULL;
   self->ssrc = g_random_int ();
   self->seqnum = (guint16) g_random_int_range (0, 65536);
   GST_OBJECT_UNLOCK (self);
@@ -671,8 +741,8 @@ gst_aes67_sender_start (GstBaseSink * sink)
 
 fail:
   g_clear_error (&err);
-  g_clear_object (&self->socket);
   g_clear_object (&inet);
+  g_free (origin);
   g_free (address);
   g_free (iface);
   return FALSE;
@@ -687,6 +757,10 @@ gst_aes67_sender_stop (GstBaseSink * sink)
   self->stream = NULL;
   g_clear_object (&self->dest);
   g_clear_object (&self->socket);
+  if (self->socket_key) {
+    shared_socket_release (self->socket_key);
+    g_clear_pointer (&self->socket_key, g_free);
+  }
   gst_adapter_clear (self->adapter);
   GST_OBJECT_LOCK (self);
   self->have_info = FALSE;
@@ -784,13 +858,12 @@ packetize (GstAes67Sender * self, GstClockTime base_time, GstClockTime latency,
   while (gst_adapter_available (self->adapter) >= self->packet_bytes) {
     GstBuffer *payload, *packet;
     GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-    GstClockTime rt;
-    gint64 due;
+    gint64 rt, due;
     guint16 seq;
     guint32 ts;
 
-    rt = self->timeline_rt + gst_util_uint64_scale_int (self->timeline_frames,
-        GST_SECOND, rate);
+    rt = self->timeline_rt + (gint64) gst_util_uint64_scale_int
+        (self->timeline_frames, GST_SECOND, rate);
     payload = gst_adapter_take_buffer_fast (self->adapter, self->packet_bytes);
     packet = gst_rtp_buffer_new_allocate (0, 0, 0);
 
@@ -811,7 +884,7 @@ packetize (GstAes67Sender * self, GstClockTime base_time, GstClockTime latency,
     packet = gst_buffer_append (packet, payload);
 
     if (have_clock)
-      due = (gint64) (base_time + rt + latency) + mono_off;
+      due = (gint64) base_time + rt + (gint64) latency + mono_off;
     else
       due = aes67_pacer_now ();
     aes67_pacer_stream_push (self->stream, packet, due);
@@ -823,7 +896,8 @@ static GstFlowReturn
 gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
 {
   GstAes67Sender *self = GST_AES67_SENDER (sink);
-  GstClockTime base_time, latency, rt = GST_CLOCK_TIME_NONE, expect;
+  GstClockTime base_time, latency, rt = GST_CLOCK_TIME_NONE;
+  gint64 expect;
   guint rate = GST_AUDIO_INFO_RATE (&self->info);
   guint bpf = GST_AUDIO_INFO_BPF (&self->info);
   gboolean have_clock;
@@ -849,32 +923,48 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
 
   /* does this buffer continue the timeline (within half a packet)? */
   if (!self->resync && GST_CLOCK_TIME_IS_VALID (rt)) {
-    expect = self->timeline_rt + gst_util_uint64_scale_int
+    expect = self->timeline_rt + (gint64) gst_util_uint64_scale_int
         (self->timeline_frames + gst_adapter_available (self->adapter) / bpf,
         GST_SECOND, rate);
-    if (ABS (GST_CLOCK_DIFF (expect, rt)) >
-        (GstClockTimeDiff) (self->ptime_us * GST_USECOND / 2)) {
-      GST_INFO_OBJECT (self, "timestamp gap: expected %" GST_TIME_FORMAT
-          ", got %" GST_TIME_FORMAT ": new timeline", GST_TIME_ARGS (expect),
+    if (ABS ((gint64) rt - expect) >
+        (gint64) (self->ptime_us * GST_USECOND / 2)) {
+      GST_INFO_OBJECT (self, "timestamp gap: expected %" GST_STIME_FORMAT
+          ", got %" GST_TIME_FORMAT ": new timeline", GST_STIME_ARGS (expect),
           GST_TIME_ARGS (rt));
       self->resync = TRUE;
     }
   }
   if (self->resync || base_time != self->timeline_base) {
     guint32 offset;
+    guint64 clock_frames;
+    guint lead;
 
     if (!GST_CLOCK_TIME_IS_VALID (rt))
-      rt = self->resync ? 0 : self->timeline_rt +
-          gst_util_uint64_scale_int (self->timeline_frames, GST_SECOND, rate);
+      rt = self->resync ? 0 : (GstClockTime) MAX (0, self->timeline_rt +
+          (gint64) gst_util_uint64_scale_int (self->timeline_frames,
+              GST_SECOND, rate));
     gst_adapter_clear (self->adapter);
-    self->timeline_rt = rt;
+    /* Packet boundaries on the media clock: the first packet starts at a
+     * clock time that is a whole number of packet times, with the frames
+     * before the first sample filled with silence. Streams of one packet
+     * time then fall due together and share the pacer's wake-ups. */
+    clock_frames = gst_util_uint64_scale (rt + base_time, rate, GST_SECOND);
+    lead = (guint) (clock_frames % self->frames_per_packet);
+    if (lead > 0) {
+      GstBuffer *pad = gst_buffer_new_allocate (NULL, (gsize) lead * bpf,
+          NULL);
+      gst_buffer_memset (pad, 0, 0, (gsize) lead * bpf);
+      gst_adapter_push (self->adapter, pad);
+    }
+    /* running time of the first (silent) frame: may be before 0 */
+    self->timeline_rt = (gint64) gst_util_uint64_scale (clock_frames - lead,
+        GST_SECOND, rate) - (gint64) base_time;
     self->timeline_frames = 0;
     self->timeline_base = base_time;
     GST_OBJECT_LOCK (self);
     offset = self->timestamp_offset;
     /* RTP time of the capture clock time: the AES67 media clock */
-    self->rtptime = (guint32) (gst_util_uint64_scale (rt + base_time, rate,
-            GST_SECOND) + offset);
+    self->rtptime = (guint32) (clock_frames - lead + offset);
     GST_OBJECT_UNLOCK (self);
     self->marker = TRUE;
     self->resync = FALSE;

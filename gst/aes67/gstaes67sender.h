@@ -91,7 +91,9 @@ struct _GstAes67Sender
   gboolean resync;              /* next buffer starts a new timeline */
   GstClockTime next_rt;         /* running time of the next packet's first
                                  * sample, as the timeline expects it */
-  GstClockTime timeline_rt;     /* running time where the timeline began */
+  gint64 timeline_rt;           /* running time where the timeline began
+                                 * (its first packet's first frame; may be
+                                 * before 0) */
   GstClockTime timeline_base;   /* base time the timeline was made with */
   guint64 timeline_frames;      /* frames packetized since then */
   gboolean marker;
@@ -99,7 +101,8 @@ struct _GstAes67Sender
   guint64 warned_errors;
 
   /* the network, set up in start() */
-  GSocket *socket;
+  GSocket *socket;              /* shared with alike senders */
+  gchar *socket_key;
   GSocketAddress *dest;
   Aes67PacerStream *stream;
 };

@@ -28,6 +28,13 @@
  * - Packets of exactly one ptime (`a=framecount` frames), sequence numbers
  *   continuous, the marker bit on the first packet, an SSRC that stays for
  *   the session, DSCP AF41 (34) by default.
+ * - Packet boundaries on the media clock: the first packet starts at a clock
+ *   time that is a whole number of packet times (its RTP time a multiple of
+ *   framecount), the frames before the first sample being silence; the last
+ *   packet is filled up with silence. Streams of one packet time thus fall
+ *   due together, and the pacer sends them in one system call per socket
+ *   (streams with the same source address, TTL, DSCP and interface share a
+ *   socket). Send times are rounded up to a 125 µs grid for the same reason.
  *
  * Input in S16BE (L16) or S24BE (L24) reaches the wire unchanged: it does
  * not pass through any converter. Any other raw format is converted inside
