@@ -36,12 +36,14 @@ GST_DEBUG_CATEGORY_STATIC (aes67_pacer_debug);
 /* memories of one packet, at most (header + payload, or a few more) */
 #define MAX_VECS        4
 
-typedef struct {
+typedef struct
+{
   GstBuffer *buf;
   gint64 due;
 } Packet;
 
-struct _Aes67PacerStream {
+struct _Aes67PacerStream
+{
   /* all fields protected by the pacer lock */
   GSocket *socket;
   GSocketAddress *dest;
@@ -51,7 +53,8 @@ struct _Aes67PacerStream {
   Aes67PacerStats stats;
 };
 
-typedef struct {
+typedef struct
+{
   GMutex lock;
   GCond wake;                   /* the thread: something earlier was queued */
   GCond space;                  /* pushers: packets left */
@@ -63,6 +66,7 @@ typedef struct {
 } Aes67Pacer;
 
 static Aes67Pacer pacer = { 0, };
+
 static GMutex pacer_init_lock;
 
 gint64
@@ -83,7 +87,8 @@ packet_drop (Packet * p)
 
 /* One system call's worth of packets, from one or more streams that share
  * a socket. */
-typedef struct {
+typedef struct
+{
   GSocket *socket;
   guint n;
   GOutputMessage msgs[MAX_BATCH];
@@ -127,8 +132,7 @@ batch_flush (Batch * b)
         st->send_errors++;
     }
     for (k = 0; k < b->n_maps[i]; k++)
-      gst_memory_unmap (gst_buffer_peek_memory (b->bufs[i], k),
-          &b->maps[i][k]);
+      gst_memory_unmap (gst_buffer_peek_memory (b->bufs[i], k), &b->maps[i][k]);
     gst_buffer_unref (b->bufs[i]);
   }
   b->n = 0;

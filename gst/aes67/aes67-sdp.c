@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 
-G_DEFINE_QUARK (aes67-sdp-error-quark, aes67_sdp_error);
+G_DEFINE_QUARK (aes67 - sdp - error - quark, aes67_sdp_error);
 
 void
 aes67_sdp_stream_init (Aes67SdpStream * s)
@@ -154,8 +154,7 @@ aes67_sdp_build (const Aes67SdpStream * s, GError ** error)
   gst_sdp_media_add_attribute (media, "mediaclk", tmp);
   g_free (tmp);
   if (mc) {
-    tmp = g_strdup_printf (" incl IN IP4 %s %s", s->address,
-        s->origin_address);
+    tmp = g_strdup_printf (" incl IN IP4 %s %s", s->address, s->origin_address);
     gst_sdp_media_add_attribute (media, "source-filter", tmp);
     g_free (tmp);
   }

@@ -554,7 +554,8 @@ rebuild_sdp (GstAes67Sender * self)
 /* Senders whose sockets would be alike (source address, TTL, DSCP,
  * interface, loopback) share one: the pacer then hands all their packets
  * due at one instant to the kernel in one system call. */
-typedef struct {
+typedef struct
+{
   GSocket *socket;
   guint refs;
 } SharedSocket;
@@ -580,8 +581,7 @@ make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
     g_clear_error (&err);
     return NULL;
   }
-  if (!g_socket_set_option (sock, IPPROTO_IP, IP_TOS, (gint) (dscp << 2),
-          &err)) {
+  if (!g_socket_set_option (sock, IPPROTO_IP, IP_TOS, (gint) (dscp << 2), &err)) {
     GST_WARNING_OBJECT (self, "could not set DSCP %u: %s", dscp, err->message);
     g_clear_error (&err);
   }

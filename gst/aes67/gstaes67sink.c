@@ -121,8 +121,7 @@ static void gst_aes67_sink_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
 static void gst_aes67_sink_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
-static void gst_aes67_sink_update_caps (GstAes67Sink * self,
-    GstCaps * in_caps);
+static void gst_aes67_sink_update_caps (GstAes67Sink * self, GstCaps * in_caps);
 static GstStateChangeReturn gst_aes67_sink_change_state (GstElement *
     element, GstStateChange transition);
 
@@ -243,8 +242,7 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
 static void
 sender_sdp_notify (GObject * sender, GParamSpec * pspec, GstAes67Sink * self)
 {
-  g_object_notify_by_pspec (G_OBJECT (self),
-      properties[AES67_SINK_PROP_SDP]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[AES67_SINK_PROP_SDP]);
 }
 
 static GstPadProbeReturn

@@ -193,8 +193,7 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
           rw));
   g_object_class_install_property (gobject_class, PROP_RATE,
       g_param_spec_uint ("rate", "Rate",
-          "Sample rate in Hz, without an SDP", 8000, 384000, DEFAULT_RATE,
-          rw));
+          "Sample rate in Hz, without an SDP", 8000, 384000, DEFAULT_RATE, rw));
   g_object_class_install_property (gobject_class, PROP_CHANNELS,
       g_param_spec_uint ("channels", "Channels",
           "Number of channels, without an SDP", 1, 64, DEFAULT_CHANNELS, rw));
@@ -222,8 +221,7 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_STATS_INTERVAL,
       g_param_spec_uint ("stats-interval", "Statistics interval",
           "Interval in ms between aes67-stats messages (0: none)",
-          0, 3600000, DEFAULT_STATS_INTERVAL,
-          rw | GST_PARAM_MUTABLE_PLAYING));
+          0, 3600000, DEFAULT_STATS_INTERVAL, rw | GST_PARAM_MUTABLE_PLAYING));
   /**
    * GstAes67Src:stats:
    *
@@ -400,8 +398,7 @@ configure_stream (GstAes67Src * self)
     if (!s.address || !g_hostname_is_ip_address (s.address)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("No stream to receive: set sdp, sdp-file, or address (an IPv4 "
-              "address) with port, encoding-name, rate and channels."),
-          (NULL));
+              "address) with port, encoding-name, rate and channels."), (NULL));
       goto fail;
     }
     if (strcmp (s.encoding, "L16") && strcmp (s.encoding, "L24")) {
@@ -471,7 +468,7 @@ apply_stream (GstAes67Src * self)
   filter->clock_rate = rate;
   g_free (filter->source_filter);
   filter->source_filter = source_filter;
-  filter->timeout = (GstClockTime) timeout * GST_MSECOND;
+  filter->timeout = (GstClockTime) timeout *GST_MSECOND;
   GST_OBJECT_UNLOCK (filter);
   gst_aes67_rtp_filter_reset (filter);
 
@@ -509,15 +506,14 @@ monitor_thread (gpointer data)
     GST_OBJECT_UNLOCK (self);
     GST_OBJECT_LOCK (self->filter);
     GST_AES67_RTP_FILTER (self->filter)->timeout =
-        (GstClockTime) timeout * GST_MSECOND;
+        (GstClockTime) timeout *GST_MSECOND;
     GST_OBJECT_UNLOCK (self->filter);
 
     if (gst_aes67_rtp_filter_check_timeout (GST_AES67_RTP_FILTER
             (self->filter), now)) {
       Aes67RtpFilterStats st;
 
-      gst_aes67_rtp_filter_get_stats (GST_AES67_RTP_FILTER (self->filter),
-          &st);
+      gst_aes67_rtp_filter_get_stats (GST_AES67_RTP_FILTER (self->filter), &st);
       lost = gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("stream-lost",
               "ssrc", G_TYPE_UINT, st.ssrc,
@@ -526,12 +522,12 @@ monitor_thread (gpointer data)
     }
     if (interval > 0) {
       if (next_stats == 0)
-        next_stats = now + (gint64) interval * GST_MSECOND;
+        next_stats = now + (gint64) interval *GST_MSECOND;
       else if (now >= next_stats) {
         stats = gst_message_new_element (GST_OBJECT (self), make_stats (self));
-        next_stats += (gint64) interval * GST_MSECOND;
+        next_stats += (gint64) interval *GST_MSECOND;
         if (next_stats < now)
-          next_stats = now + (gint64) interval * GST_MSECOND;
+          next_stats = now + (gint64) interval *GST_MSECOND;
       }
     }
     if (lost) {

@@ -226,7 +226,8 @@ aes67_test_net_run (Aes67TestNet * net, gint i, const gchar * cmdline,
   return ok;
 }
 
-typedef struct {
+typedef struct
+{
   const gchar *ns_path;
   const gchar *log_path;
 } ChildSetup;
@@ -315,8 +316,7 @@ aes67_test_net_netem (Aes67TestNet * net, guint i, const gchar * spec)
 }
 
 gboolean
-aes67_test_net_drop (Aes67TestNet * net, guint i, guint udp_port,
-    guint every_n)
+aes67_test_net_drop (Aes67TestNet * net, guint i, guint udp_port, guint every_n)
 {
   gchar *cmd;
   gboolean ok;

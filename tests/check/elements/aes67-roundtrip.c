@@ -84,7 +84,8 @@ roundtrip_wait_element_message (GstBus * bus, const gchar * name,
   return NULL;
 }
 
-typedef struct {
+typedef struct
+{
   GMutex lock;
   GByteArray *data;
 } Collector;
@@ -124,8 +125,7 @@ check_no_error (GstBus * bus, const gchar * who)
 }
 
 static void
-set_state_in (Aes67TestNet * net, guint host, GstElement * e,
-    GstState state)
+set_state_in (Aes67TestNet * net, guint host, GstElement * e, GstState state)
 {
   if (net)
     fail_unless (aes67_test_net_enter (net, host));
@@ -258,8 +258,7 @@ roundtrip_run (const RoundTrip * rt, RoundTripResult * res)
 
     if (rlen >= n)
       hit = memmem (r, rlen, in, MIN (n, 64));
-    if (hit && (gsize) (hit - r) + n <= rlen
-        && memcmp (hit, in, n) == 0)
+    if (hit && (gsize) (hit - r) + n <= rlen && memcmp (hit, in, n) == 0)
       res->match_offset = hit - r;
     else if (hit) {
       gsize k;

@@ -50,7 +50,7 @@ GST_START_TEST (test_roundtrip_unicast)
           rt.ptime_us = ptimes[p];
           rt.address = "127.0.0.1";
           rt.port = roundtrip_free_port ();
-          rt.frames = rates[r] / 4 + 17;  /* 0.25 s and a partial packet */
+          rt.frames = rates[r] / 4 + 17;        /* 0.25 s and a partial packet */
           roundtrip_run (&rt, &res);
           fail_unless (res.match_offset != (gsize) - 1,
               "%s %u ch %u Hz %u µs: sent audio not found bit-exact in the "
@@ -126,7 +126,7 @@ measure_wire (void)
   gint64 *dev;
   guint i, got = 0, skip = 20;
   gchar *desc;
-  gint64 latency_ns = 11 * GST_MSECOND;       /* 480 frames + 1 ms */
+  gint64 latency_ns = 11 * GST_MSECOND; /* 480 frames + 1 ms */
   gint64 worst_clock = 0, median_clock, rt_minus_mono, *errs;
   struct timespec rts;
 
@@ -235,9 +235,10 @@ measure_wire (void)
       dev[N - skip - 2] / 1000);
   g_print ("pacing: gap deviation from 1 ms p50 %" G_GINT64_FORMAT " us, p99 %"
       G_GINT64_FORMAT " us, max %" G_GINT64_FORMAT " us; RTP time vs "
-      "capture clock: median %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us\n",
-      dev[(N - skip - 1) / 2] / 1000, dev[(N - skip - 1) * 99 / 100] / 1000,
-      dev[N - skip - 2] / 1000, median_clock / 1000, worst_clock / 1000);
+      "capture clock: median %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT
+      " us\n", dev[(N - skip - 1) / 2] / 1000,
+      dev[(N - skip - 1) * 99 / 100] / 1000, dev[N - skip - 2] / 1000,
+      median_clock / 1000, worst_clock / 1000);
   worst_clock = dev[(N - skip - 1) * 99 / 100];
   g_free (dev);
   g_free (arrival_rt);
@@ -366,8 +367,7 @@ GST_START_TEST (test_stream_lost_and_restored)
   m = roundtrip_wait_element_message (bus, "stream-restored", 3000);
   fail_unless (m != NULL, "no stream-restored after a new sender came");
   gst_structure_get_uint (gst_message_get_structure (m), "ssrc", &ssrc2);
-  gst_structure_get_boolean (gst_message_get_structure (m), "same-ssrc",
-      &same);
+  gst_structure_get_boolean (gst_message_get_structure (m), "same-ssrc", &same);
   gst_message_unref (m);
   fail_if (same);
   fail_if (ssrc2 == ssrc1);

@@ -74,7 +74,7 @@ path (const gchar * name)
 /* ffmpeg's RTP muxer (L24, its own SDP) -> aes67src: bit-exact */
 GST_START_TEST (test_ffmpeg_to_aes67src)
 {
-  GBytes *audio = roundtrip_make_audio (288000, 4711);     /* 1 s */
+  GBytes *audio = roundtrip_make_audio (288000, 4711);  /* 1 s */
   gchar *in = path ("ff-in.raw"), *sdp = path ("ff.sdp"), *log =
       path ("ffmpeg-tx.log"), *url, *desc, *sdptext = NULL;
   guint port = roundtrip_free_port ();
@@ -184,7 +184,7 @@ sink_to_ffmpeg (const gchar * enc, guint channels)
 {
   gboolean l16 = !strcmp (enc, "L16");
   guint bpf = channels * (l16 ? 2 : 3);
-  gsize n = (gsize) 48000 * bpf;       /* 1 s compared */
+  gsize n = (gsize) 48000 * bpf;        /* 1 s compared */
   /* 1.2 s sent: ffmpeg -t 1 stops by itself at the first packet past 1 s */
   GBytes *audio = roundtrip_make_audio (n * 6 / 5, 99 + channels);
   gchar *sdp = path ("sink.sdp"), *outf = path ("ffmpeg-out.raw"), *log =
@@ -229,7 +229,8 @@ sink_to_ffmpeg (const gchar * enc, guint channels)
 
   {
     const gchar *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-loglevel",
-      "warning", "-reorder_queue_size", "0", "-protocol_whitelist", "file,udp,rtp",
+      "warning", "-reorder_queue_size", "0", "-protocol_whitelist",
+      "file,udp,rtp",
       "-i", sdp, "-t", "1", "-c:a", l16 ? "pcm_s16be" : "pcm_s24be", "-f",
       l16 ? "s16be" : "s24be", "-y", outf, NULL
     };

@@ -133,7 +133,8 @@ GST_START_TEST (test_network_vanishes)
   fail_unless (aes67_test_net_enter (net, 1));
   gst_element_set_state (rx, GST_STATE_PLAYING);
   fail_unless (aes67_test_net_leave ());
-  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink), 2 * GST_SECOND);
+  sample =
+      gst_app_sink_try_pull_sample (GST_APP_SINK (appsink), 2 * GST_SECOND);
   fail_unless (sample != NULL, "no audio before the network went");
   gst_sample_unref (sample);
 
@@ -153,12 +154,12 @@ GST_START_TEST (test_network_vanishes)
   m = roundtrip_wait_element_message (bus, "stream-restored", 3000);
   fail_unless (m != NULL, "no stream-restored when the network came back");
   gst_structure_get_uint (gst_message_get_structure (m), "ssrc", &ssrc_back);
-  gst_structure_get_boolean (gst_message_get_structure (m), "same-ssrc",
-      &same);
+  gst_structure_get_boolean (gst_message_get_structure (m), "same-ssrc", &same);
   gst_message_unref (m);
   fail_unless (same);
   fail_unless_equals_int (ssrc_back, ssrc_lost);
-  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink), 2 * GST_SECOND);
+  sample =
+      gst_app_sink_try_pull_sample (GST_APP_SINK (appsink), 2 * GST_SECOND);
   fail_unless (sample != NULL, "no audio after the network came back");
   gst_sample_unref (sample);
   fail_if (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) != NULL);
