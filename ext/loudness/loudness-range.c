@@ -44,10 +44,9 @@ loudness_range_add (LoudnessRange * lra, double lufs)
 {
   int bin;
 
-  if (!(lufs >= LOUDNESS_LRA_MIN_LUFS))       /* also NaN and -inf */
+  if (!(lufs >= LOUDNESS_LRA_MIN_LUFS)) /* also NaN and -inf */
     return;
-  bin = (int) floor ((lufs - LOUDNESS_LRA_MIN_LUFS) *
-      LOUDNESS_LRA_BINS_PER_LU);
+  bin = (int) floor ((lufs - LOUDNESS_LRA_MIN_LUFS) * LOUDNESS_LRA_BINS_PER_LU);
   if (bin >= LOUDNESS_LRA_BINS)
     bin = LOUDNESS_LRA_BINS - 1;
   if (lra->bins[bin] < UINT32_MAX)

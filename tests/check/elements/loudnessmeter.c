@@ -245,8 +245,7 @@ run_signal (const RunConfig * cfg_in, const Segment * segs, guint nsegs,
       }
       convert_frames (frame_buf, (gsize) n * cfg.channels, cfg.format, out);
       buf = gst_buffer_new_memdup (out, (gsize) n * bpf);
-      GST_BUFFER_PTS (buf) = gst_util_uint64_scale (pos, GST_SECOND,
-          cfg.rate);
+      GST_BUFFER_PTS (buf) = gst_util_uint64_scale (pos, GST_SECOND, cfg.rate);
       GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (pos + n, GST_SECOND,
           cfg.rate) - GST_BUFFER_PTS (buf);
       fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
@@ -379,11 +378,17 @@ GST_END_TEST;
  * surrounds as side channels (also 1.41). */
 GST_START_TEST (test_3341_case_6)
 {
-  Segment s50[] = { {20, {-28, -28, -24, -30, -30}} };
+  Segment s50[] = { {20, {-28, -28, -24, -30, -30}
+      }
+  };
   /* 5.1 order: FL FR FC LFE RL RR; LFE at -10 dBFS */
-  Segment s51[] = { {20, {-28, -28, -24, -10, -30, -30}} };
+  Segment s51[] = { {20, {-28, -28, -24, -10, -30, -30}
+      }
+  };
   /* FL FR FC SL SR */
-  Segment s50side[] = { {20, {-28, -28, -24, -30, -30}} };
+  Segment s50side[] = { {20, {-28, -28, -24, -30, -30}
+      }
+  };
   RunConfig cfg = { 0 };
   Result r;
 
