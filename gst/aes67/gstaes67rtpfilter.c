@@ -158,6 +158,55 @@ gst_aes67_rtp_filter_check_timeout (GstAes67RtpFilter * self, gint64 now)
   return lost;
 }
 
+/* RFC 7273 media clock: the RTP time of a packet, less the mediaclk
+ * offset, counts the samples of the clock time of its capture (mod 2^32).
+ * Take the capture clock time closest to now, and make it the packet's
+ * DTS (as running time). rtpjitterbuffer in "synced" mode then times the
+ * stream from these, so that the audio plays out `latency` after its
+ * capture, whatever the network's delay. */
+static GstBuffer *
+stamp_capture_time (GstAes67RtpFilter * self, GstBuffer * buf,
+    guint32 rtptime, guint rate, guint32 offset)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstClockTime now, base, capture;
+  guint64 now_frames, cap_frames;
+  gint32 d;
+
+  /* (NULL: the packet cannot be placed on the media clock and must not
+   * reach the jitter buffer, whose "synced" mode takes the first packet's
+   * time as its base) */
+  if (!clock || rate == 0) {
+    if (clock)
+      gst_object_unref (clock);
+    gst_buffer_unref (buf);
+    return NULL;
+  }
+  now = gst_clock_get_time (clock);
+  gst_object_unref (clock);
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  now_frames = gst_util_uint64_scale (now, rate, GST_SECOND);
+  /* samples from capture to now, as a signed 32-bit difference */
+  d = (gint32) ((guint32) now_frames - (guint32) (rtptime - offset));
+  if (d < 0 && (guint64) (-(gint64) d) > now_frames) {
+    gst_buffer_unref (buf);
+    return NULL;
+  }
+  cap_frames = now_frames - d;
+  capture = gst_util_uint64_scale (cap_frames, GST_SECOND, rate);
+  /* captured before this pipeline started: too old to place */
+  if (capture < base) {
+    gst_buffer_unref (buf);
+    return NULL;
+  }
+  GST_LOG_OBJECT (self, "RTP time %u: capture %" GST_TIME_FORMAT ", now %"
+      GST_TIME_FORMAT, rtptime, GST_TIME_ARGS (capture), GST_TIME_ARGS (now));
+  buf = gst_buffer_make_writable (buf);
+  GST_BUFFER_DTS (buf) = capture - base;
+  GST_BUFFER_PTS (buf) = capture - base;
+  return buf;
+}
+
 /* RFC 3550 A.1: extend a 16-bit sequence number against the highest one */
 static guint32
 extend_seq (guint32 max_ext, guint16 seq)
@@ -184,6 +233,9 @@ gst_aes67_rtp_filter_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   gboolean restored = FALSE, same_ssrc = FALSE;
   gint64 lost_ns = 0;
   GstNetAddressMeta *meta;
+  gboolean media_clock = FALSE;
+  guint clock_rate = 0;
+  guint32 mc_offset = 0;
 
   if (!gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
     GST_OBJECT_LOCK (self);
@@ -301,6 +353,9 @@ gst_aes67_rtp_filter_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     self->have_transit = TRUE;
   }
   self->last_arrival = now;
+  media_clock = self->media_clock;
+  clock_rate = self->clock_rate;
+  mc_offset = self->mediaclk_offset;
   GST_OBJECT_UNLOCK (self);
 
   if (restored) {
@@ -313,6 +368,15 @@ gst_aes67_rtp_filter_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
                 "same-ssrc", G_TYPE_BOOLEAN, same_ssrc,
                 "lost-duration-ms", G_TYPE_UINT64,
                 (guint64) (lost_ns / 1000000), NULL)));
+  }
+  if (media_clock) {
+    buf = stamp_capture_time (self, buf, rtptime, clock_rate, mc_offset);
+    if (!buf) {
+      GST_OBJECT_LOCK (self);
+      self->stats.too_early++;
+      GST_OBJECT_UNLOCK (self);
+      return GST_FLOW_OK;
+    }
   }
   return gst_pad_push (self->srcpad, buf);
 

@@ -28,6 +28,8 @@ typedef struct {
   guint64 malformed;            /* not valid RTP, or a payload that is not
                                  * whole frames */
   guint64 foreign;              /* other payload type, source or SSRC */
+  guint64 too_early;            /* media-clock playout: captured before the
+                                 * pipeline started, dropped */
   gdouble jitter_us;            /* interarrival jitter (A.8), µs */
   guint32 ssrc;                 /* locked SSRC (0 if none yet) */
   Aes67StreamState state;
@@ -46,6 +48,11 @@ struct _GstAes67RtpFilter
   guint clock_rate;
   gchar *source_filter;         /* only packets from this address, or NULL */
   GstClockTime timeout;         /* ns without packets before "lost" */
+  /* media-clock playout (RFC 7273): stamp each packet's DTS with the
+   * running time of its capture, from its RTP time; else leave udpsrc's
+   * arrival time */
+  gboolean media_clock;
+  guint32 mediaclk_offset;      /* a=mediaclk:direct=<offset> */
 
   /* state, object lock */
   Aes67RtpFilterStats stats;

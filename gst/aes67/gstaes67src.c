@@ -37,6 +37,22 @@
  * matches again, with the same or a new SSRC (a restarted sender), and posts
  * `stream-restored`.
  *
+ * ## Playout and the link offset
+ *
+ * With `playout=media-clock` (and with `auto` when the pipeline clock is a
+ * PTP clock and the SDP says the stream is on PTP), each packet's time is
+ * the capture time its RTP time says on the pipeline clock (RFC 7273
+ * mediaclk:direct), and the jitter buffer runs in "synced" mode: audio
+ * plays out the pipeline's latency after it was captured, whatever the
+ * network's delay, so receivers on one clock play sample-aligned. The
+ * pipeline's latency is the link offset plus what elements downstream add:
+ * a GstBaseSink's `processing-deadline` (20 ms by default) and an audio
+ * sink's buffer; set `processing-deadline=0` (or the pipeline's `latency`)
+ * for a playout time of exactly the link offset. Packets that arrive later
+ * than that are dropped and counted as late. With `playout=arrival` the
+ * link offset counts from each packet's arrival (rtpjitterbuffer's own
+ * timing, which follows a sender clock that drifts).
+ *
  * ## Messages
  *
  * Element messages, from aes67src:
@@ -47,7 +63,8 @@
  * - `packets-lost` (gint64): RFC 3550 cumulative number of packets lost
  *   (expected minus received), summed over SSRC changes
  * - `packets-late` (guint64): packets that came too late for their playout
- *   time (dropped by the jitter buffer)
+ *   time (dropped by the jitter buffer; with media-clock playout also those
+ *   captured before the pipeline started)
  * - `packets-duplicate` (guint64): sequence numbers received twice (dropped)
  * - `packets-reordered` (guint64): packets older than the newest one
  * - `packets-malformed` (guint64): not valid RTP, or not whole frames
@@ -58,6 +75,8 @@
  *   "lost"
  * - `restored-count` (guint64): how often the stream came back after a loss
  * - `latency-ms` (guint): the link offset in use, ms
+ * - `playout` (gchararray): what the link offset counts from: "media-clock"
+ *   (the audio's RTP time on the pipeline clock) or "arrival"
  * - `encoding-name` (gchararray), `clock-rate` (gint, Hz), `channels`
  *   (gint), `address` (gchararray), `port` (gint): the stream received
  *
@@ -113,6 +132,7 @@ enum
   PROP_BUFFER_SIZE,
   PROP_TIMEOUT,
   PROP_STATS_INTERVAL,
+  PROP_PLAYOUT,
   PROP_STATS,
 };
 
@@ -129,6 +149,29 @@ enum
 #define DEFAULT_BUFFER_SIZE (256 * 1024)
 #define DEFAULT_TIMEOUT 1000
 #define DEFAULT_STATS_INTERVAL 1000
+#define DEFAULT_PLAYOUT AES67_PLAYOUT_AUTO
+
+GType
+gst_aes67_playout_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {AES67_PLAYOUT_AUTO, "media-clock when the pipeline clock is a PTP clock "
+          "and the SDP says the stream is on PTP, else arrival", "auto"},
+    {AES67_PLAYOUT_ARRIVAL, "latency after each packet's arrival "
+          "(rtpjitterbuffer's own timing)", "arrival"},
+    {AES67_PLAYOUT_MEDIA_CLOCK, "latency after each packet's RTP time on the "
+          "pipeline clock (RFC 7273): sender and receiver must share the clock",
+        "media-clock"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstAes67Playout", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
 
 /* how often the monitor thread looks at the stream */
 #define MONITOR_TICK_US 10000
@@ -153,6 +196,7 @@ static void gst_aes67_src_get_property (GObject * object, guint prop_id,
 static GstStateChangeReturn gst_aes67_src_change_state (GstElement * element,
     GstStateChange transition);
 static void gst_aes67_src_handle_message (GstBin * bin, GstMessage * msg);
+static void choose_playout (GstAes67Src * self);
 
 static void
 gst_aes67_src_class_init (GstAes67SrcClass * klass)
@@ -222,6 +266,11 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
       g_param_spec_uint ("stats-interval", "Statistics interval",
           "Interval in ms between aes67-stats messages (0: none)",
           0, 3600000, DEFAULT_STATS_INTERVAL, rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_PLAYOUT,
+      g_param_spec_enum ("playout", "Playout",
+          "What the link offset counts from: the RTP time of the audio on the "
+          "shared (PTP) clock, or the packets' arrival", GST_TYPE_AES67_PLAYOUT,
+          DEFAULT_PLAYOUT, rw));
   /**
    * GstAes67Src:stats:
    *
@@ -234,6 +283,7 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
           "SSRC, stream state)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  gst_type_mark_as_plugin_api (GST_TYPE_AES67_PLAYOUT, 0);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "AES67 receiver", "Source/Network/Audio",
@@ -267,6 +317,7 @@ gst_aes67_src_init (GstAes67Src * self)
   self->buffer_size = DEFAULT_BUFFER_SIZE;
   self->timeout_ms = DEFAULT_TIMEOUT;
   self->stats_interval_ms = DEFAULT_STATS_INTERVAL;
+  self->playout = DEFAULT_PLAYOUT;
   aes67_sdp_stream_init (&self->stream);
   g_mutex_init (&self->monitor_lock);
   g_cond_init (&self->monitor_cond);
@@ -332,7 +383,7 @@ make_stats (GstAes67Src * self)
   s = gst_structure_new ("aes67-stats",
       "packets-received", G_TYPE_UINT64, st.received,
       "packets-lost", G_TYPE_INT64, st.lost,
-      "packets-late", G_TYPE_UINT64, late,
+      "packets-late", G_TYPE_UINT64, late + st.too_early,
       "packets-duplicate", G_TYPE_UINT64, st.duplicate,
       "packets-reordered", G_TYPE_UINT64, st.reordered,
       "packets-malformed", G_TYPE_UINT64, st.malformed,
@@ -342,7 +393,9 @@ make_stats (GstAes67Src * self)
       "stream-state", G_TYPE_STRING, aes67_stream_state_name (st.state),
       "restored-count", G_TYPE_UINT64, st.restored_count, NULL);
   GST_OBJECT_LOCK (self);
-  gst_structure_set (s, "latency-ms", G_TYPE_UINT, self->latency_ms, NULL);
+  gst_structure_set (s, "latency-ms", G_TYPE_UINT, self->latency_ms,
+      "playout", G_TYPE_STRING, self->media_clock_in_use ? "media-clock" :
+      "arrival", NULL);
   if (self->have_stream)
     gst_structure_set (s,
         "encoding-name", G_TYPE_STRING, self->stream.encoding,
@@ -582,6 +635,9 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
       self->monitor = g_thread_new ("aes67src-monitor", monitor_thread, self);
       g_mutex_unlock (&self->monitor_lock);
       break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      choose_playout (self);
+      break;
     default:
       break;
   }
@@ -599,6 +655,53 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
       && transition == GST_STATE_CHANGE_READY_TO_PAUSED)
     stop_monitor (self);
   return ret;
+}
+
+/* Whether the pipeline clock is one the SDP's media clock refers to. */
+static gboolean
+clock_is_stream_clock (GstAes67Src * self, GstClock * clock)
+{
+  return FALSE;
+}
+
+/* On the way to PLAYING (the pipeline has given us its clock, a live
+ * source has passed no data yet): decide what the link offset counts from.
+ * Called with no lock held (setting the jitter buffer's mode from within
+ * set_clock would deadlock on the pipeline's lock through deep-notify). */
+static void
+choose_playout (GstAes67Src * self)
+{
+  GstAes67RtpFilter *filter = GST_AES67_RTP_FILTER (self->filter);
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  gboolean media;
+  Aes67Playout playout;
+  guint32 offset;
+
+  GST_OBJECT_LOCK (self);
+  playout = self->playout;
+  offset = self->stream.mediaclk_offset;
+  media = playout == AES67_PLAYOUT_MEDIA_CLOCK;
+  GST_OBJECT_UNLOCK (self);
+  if (playout == AES67_PLAYOUT_AUTO && clock)
+    media = clock_is_stream_clock (self, clock);
+  if (!clock)
+    media = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  self->media_clock_in_use = media;
+  GST_OBJECT_UNLOCK (self);
+  GST_OBJECT_LOCK (filter);
+  filter->media_clock = media;
+  filter->mediaclk_offset = offset;
+  GST_OBJECT_UNLOCK (filter);
+  /* synced: the first packet's (capture) time as base, RTP time after */
+  if (self->jitterbuffer)
+    gst_util_set_object_arg (G_OBJECT (self->jitterbuffer), "mode",
+        media ? "synced" : "slave");
+  GST_INFO_OBJECT (self, "link offset counted from %s",
+      media ? "the RTP time on the media clock" : "packet arrival");
+  if (clock)
+    gst_object_unref (clock);
 }
 
 static void
@@ -670,6 +773,9 @@ gst_aes67_src_set_property (GObject * object, guint prop_id,
     case PROP_STATS_INTERVAL:
       self->stats_interval_ms = g_value_get_uint (value);
       break;
+    case PROP_PLAYOUT:
+      self->playout = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -727,6 +833,9 @@ gst_aes67_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_STATS_INTERVAL:
       g_value_set_uint (value, self->stats_interval_ms);
+      break;
+    case PROP_PLAYOUT:
+      g_value_set_enum (value, self->playout);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -10,6 +10,15 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  AES67_PLAYOUT_AUTO,
+  AES67_PLAYOUT_ARRIVAL,
+  AES67_PLAYOUT_MEDIA_CLOCK,
+} Aes67Playout;
+
+#define GST_TYPE_AES67_PLAYOUT (gst_aes67_playout_get_type ())
+GType gst_aes67_playout_get_type (void);
+
 #define GST_TYPE_AES67_SRC (gst_aes67_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstAes67Src, gst_aes67_src, GST, AES67_SRC, GstBin);
 
@@ -39,6 +48,8 @@ struct _GstAes67Src
   guint buffer_size;
   guint timeout_ms;
   guint stats_interval_ms;
+  Aes67Playout playout;
+  gboolean media_clock_in_use;  /* decided when the clock is set */
 
   /* the stream in use, object lock */
   Aes67SdpStream stream;

@@ -625,6 +625,177 @@ GST_START_TEST (test_bad_configuration)
 
 GST_END_TEST;
 
+
+/* media-clock playout (RFC 7273): sender and receivers share the pipeline
+ * clock (GstSystemClock, one process). The audio counts its own samples;
+ * every output buffer's time (PTS + base time) is the capture clock time
+ * of its first sample, within 1 sample; two receivers agree; each
+ * receiver's pipeline latency is the link offset, so the audio plays out
+ * the link offset after its capture. */
+typedef struct {
+  GMutex lock;
+  guint n;
+  gint64 worst_ns;
+  GstClockTime tx_base, first_pts;
+  GstElement *pipe;
+} Playout;
+
+static GstFlowReturn
+playout_sample (GstAppSink * sink, gpointer user_data)
+{
+  Playout *p = user_data;
+  GstSample *s = gst_app_sink_pull_sample (sink);
+  GstBuffer *b = gst_sample_get_buffer (s);
+  GstMapInfo map;
+
+  if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)
+      && gst_buffer_map (b, &map, GST_MAP_READ) && map.size >= 2) {
+    /* the sample counts its index since the sender started, mod 2^16 */
+    guint16 v = GST_READ_UINT16_BE (map.data);
+    GstClockTime t = GST_BUFFER_PTS (b) + gst_element_get_base_time (p->pipe);
+    /* the capture clock time of sample index i: tx_base + first + i / rate;
+     * i is the one with i mod 2^16 = v nearest to t */
+    gint64 rel = (gint64) t - (gint64) (p->tx_base + p->first_pts);
+    gint64 approx = rel * 48000 / (gint64) GST_SECOND;
+    gint64 i = approx - (gint64) (gint16) ((guint16) approx - v);
+    gint64 cap = (gint64) (p->tx_base + p->first_pts) +
+        (gint64) gst_util_uint64_scale (i, GST_SECOND, 48000);
+    gint64 err = ABS ((gint64) t - cap);
+
+    g_mutex_lock (&p->lock);
+    p->n++;
+    if (err > p->worst_ns)
+      p->worst_ns = err;
+    g_mutex_unlock (&p->lock);
+    gst_buffer_unmap (b, &map);
+  }
+  gst_sample_unref (s);
+  return GST_FLOW_OK;
+}
+
+static void
+count_need_data (GstAppSrc * src, guint length, gpointer user_data)
+{
+  guint64 *next = user_data;
+  GstBuffer *b = gst_buffer_new_allocate (NULL, 480 * 2, NULL);
+  GstMapInfo map;
+  guint k;
+
+  gst_buffer_map (b, &map, GST_MAP_WRITE);
+  for (k = 0; k < 480; k++)
+    GST_WRITE_UINT16_BE (map.data + 2 * k, (guint16) (*next + k));
+  gst_buffer_unmap (b, &map);
+  GST_BUFFER_PTS (b) = gst_util_uint64_scale (*next, GST_SECOND, 48000);
+  GST_BUFFER_DURATION (b) = gst_util_uint64_scale (*next + 480, GST_SECOND,
+      48000) - GST_BUFFER_PTS (b);
+  *next += 480;
+  gst_app_src_push_buffer (src, b);
+}
+
+GST_START_TEST (test_media_clock_playout)
+{
+  GstElement *tx, *appsrc, *sink, *rx[2];
+  Playout p[2];
+  guint64 next = 0;
+  guint port = roundtrip_free_port (), r;
+  gchar *sdp = NULL, *desc;
+  GstCaps *caps;
+
+  tx = gst_pipeline_new ("tx");
+  appsrc = gst_element_factory_make ("appsrc", NULL);
+  sink = gst_element_factory_make ("aes67sink", NULL);
+  caps = gst_caps_from_string ("audio/x-raw,format=S16BE,rate=48000,"
+      "channels=1,layout=interleaved");
+  g_object_set (appsrc, "caps", caps, "format", GST_FORMAT_TIME, "is-live",
+      TRUE, "max-bytes", (guint64) 4800, NULL);
+  gst_caps_unref (caps);
+  g_signal_connect (appsrc, "need-data", G_CALLBACK (count_need_data), &next);
+  g_object_set (sink, "address", "239.69.77.1", "port", port,
+      "multicast-iface", "lo", NULL);
+  gst_bin_add_many (GST_BIN (tx), appsrc, sink, NULL);
+  gst_element_link (appsrc, sink);
+  /* one clock for all: the sender's */
+  gst_pipeline_use_clock (GST_PIPELINE (tx), gst_system_clock_obtain ());
+  gst_element_set_state (tx, GST_STATE_PLAYING);
+  {
+    gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+    while (!sdp && g_get_monotonic_time () < end) {
+      g_object_get (sink, "sdp", &sdp, NULL);
+      g_usleep (10000);
+    }
+  }
+  fail_unless (sdp != NULL);
+
+  for (r = 0; r < 2; r++) {
+    GstElement *src, *out;
+
+    memset (&p[r], 0, sizeof (Playout));
+    g_mutex_init (&p[r].lock);
+    /* multicast on lo: two receivers of one stream; the sink adds no
+     * latency of its own (processing-deadline=0), so the pipeline's
+     * latency is the link offset */
+    desc = g_strdup_printf ("aes67src name=src playout=media-clock "
+        "multicast-iface=lo latency=%u ! appsink name=out sync=true "
+        "processing-deadline=0", 20 + 5 * r);
+    rx[r] = gst_parse_launch (desc, NULL);
+    g_free (desc);
+    p[r].pipe = rx[r];
+    p[r].tx_base = gst_element_get_base_time (tx);
+    p[r].first_pts = 0;
+    src = gst_bin_get_by_name (GST_BIN (rx[r]), "src");
+    out = gst_bin_get_by_name (GST_BIN (rx[r]), "out");
+    g_object_set (src, "sdp", sdp, NULL);
+    g_object_set (out, "emit-signals", TRUE, NULL);
+    g_signal_connect (out, "new-sample", G_CALLBACK (playout_sample), &p[r]);
+    gst_pipeline_use_clock (GST_PIPELINE (rx[r]), gst_system_clock_obtain ());
+    gst_element_set_state (rx[r], GST_STATE_PLAYING);
+    gst_object_unref (src);
+    gst_object_unref (out);
+  }
+  g_usleep (1500000);
+
+  for (r = 0; r < 2; r++) {
+    GstQuery *q = gst_query_new_latency ();
+    gboolean live;
+    GstClockTime min, max;
+    GstElement *src = gst_bin_get_by_name (GST_BIN (rx[r]), "src");
+    GstStructure *st;
+
+    fail_unless (gst_element_query (rx[r], q));
+    gst_query_parse_latency (q, &live, &min, &max);
+    gst_query_unref (q);
+    /* the link offset, and nothing else, is the playout delay */
+    fail_unless (live);
+    fail_unless_equals_uint64 (min, (20 + 5 * r) * GST_MSECOND);
+    g_object_get (src, "stats", &st, NULL);
+    fail_unless_equals_string (gst_structure_get_string (st, "playout"),
+        "media-clock");
+    gst_structure_free (st);
+    gst_object_unref (src);
+
+    g_mutex_lock (&p[r].lock);
+    fail_unless (p[r].n > 50, "receiver %u: %u buffers", r, p[r].n);
+    /* within 1 sample (20.8 µs) of the capture clock time */
+    fail_unless (p[r].worst_ns <= 20834, "receiver %u: output time off the "
+        "capture time by %" G_GINT64_FORMAT " ns", r, p[r].worst_ns);
+    g_mutex_unlock (&p[r].lock);
+  }
+  g_print ("media-clock playout: %u and %u buffers, worst |PTS + base - "
+      "capture| %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " ns\n", p[0].n,
+      p[1].n, p[0].worst_ns, p[1].worst_ns);
+
+  for (r = 0; r < 2; r++) {
+    gst_element_set_state (rx[r], GST_STATE_NULL);
+    gst_object_unref (rx[r]);
+    g_mutex_clear (&p[r].lock);
+  }
+  gst_element_set_state (tx, GST_STATE_NULL);
+  gst_object_unref (tx);
+  g_free (sdp);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67_suite (void)
 {
@@ -639,6 +810,7 @@ aes67_suite (void)
   tcase_add_test (tc, test_malformed_packets);
   tcase_add_test (tc, test_mtu_error);
   tcase_add_test (tc, test_bad_configuration);
+  tcase_add_test (tc, test_media_clock_playout);
   return s;
 }
 
