@@ -18,6 +18,7 @@ plugin_init (GstPlugin * plugin)
   gboolean ret = TRUE;
 
   /* each element: ret &= GST_ELEMENT_REGISTER (name, plugin); */
+  ret &= GST_ELEMENT_REGISTER (ptpclock, plugin);
 
   return ret;
 }
