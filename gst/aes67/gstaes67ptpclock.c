@@ -67,8 +67,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_aes67_ptp_clock_debug);
 #define POLL_INTERVAL_US    (200 * G_TIME_SPAN_MILLISECOND)
 #define REPLY_TIMEOUT_MS    150
 #define MIN_SYNC_GAP_US     (500 * G_TIME_SPAN_MILLISECOND)
-/* the internal backend: GstPtpClock updates about once a second */
-#define INTERNAL_SYNC_GAP_US (1800 * G_TIME_SPAN_MILLISECOND)
+/* the internal backend: GstPtpClock 1.22 updates its time only when a
+ * Sync meets a fresh delay measurement, measured every 1-2 s here with
+ * ptp4l's default logMinDelayReqInterval 0 */
+#define INTERNAL_SYNC_GAP_US (3500 * G_TIME_SPAN_MILLISECOND)
 
 /* linux/posix-timers.h: a dynamic POSIX clock from a file descriptor */
 #define FD_TO_CLOCKID(fd)   ((clockid_t) ((((unsigned int) ~(fd)) << 3) | 3))

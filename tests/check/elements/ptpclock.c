@@ -350,6 +350,22 @@ set_playing (gpointer data)
   return NULL;
 }
 
+/* fails if a ptp-clock-status @event is pending on the bus (a lock that
+ * flapped while it should have held) */
+static void
+expect_no_status (Pipe * p, const gchar * event)
+{
+  GstMessage *m;
+
+  while ((m = gst_bus_pop_filtered (p->bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (m);
+    if (s && gst_structure_has_name (s, "ptp-clock-status")
+        && g_strcmp0 (gst_structure_get_string (s, "event"), event) == 0)
+      fail ("unexpected ptp-clock-status %s", event);
+    gst_message_unref (m);
+  }
+}
+
 static void
 check_running (Pipe * p, const gchar * when)
 {
@@ -442,7 +458,10 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
     fail_unless (ABS (err_ns) <= LINUXPTP_TOL_NS);
     check_running (p, "locked");
 
-    /* grandmaster stopped: loss within 5 s, pipeline keeps running */
+    /* hold the lock for 3 s more, then stop the grandmaster: loss within
+     * 5 s, pipeline keeps running */
+    g_usleep (3 * G_USEC_PER_SEC);
+    expect_no_status (p, "lost");
     aes67_test_net_stop (gm_pid);
     gm_pid = 0;
     t_start = g_get_monotonic_time ();
@@ -476,6 +495,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
         gm_id);
     gst_structure_free (s);
     check_running (p, "relocked");
+    expect_no_status (p, "lost");
 
     gst_object_unref (clock);
     pipe_free (p);
@@ -538,6 +558,8 @@ GST_START_TEST (test_internal_lock_loss)
   g_print ("internal: clock - true time = %" G_GINT64_FORMAT " ns\n", err_ns);
   fail_unless (ABS (err_ns) <= INTERNAL_TOL_NS);
   check_running (p, "locked");
+  g_usleep (3 * G_USEC_PER_SEC);
+  expect_no_status (p, "lost");
 
   aes67_test_net_stop (gm_pid);
   gm_pid = 0;
@@ -558,6 +580,8 @@ GST_START_TEST (test_internal_lock_loss)
   fail_unless_equals_string (gst_structure_get_string (s, "grandmaster-id"),
       gm_id);
   gst_structure_free (s);
+  check_running (p, "relocked");
+  expect_no_status (p, "lost");
 
   gst_object_unref (clock);
   pipe_free (p);
