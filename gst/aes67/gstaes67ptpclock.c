@@ -581,7 +581,9 @@ monitor_thread (gpointer data)
       GST_INFO_OBJECT (self, "%s %s", self->in_use ==
           GST_AES67_PTP_BACKEND_LINUXPTP ? self->uds_path : "PTP client",
           r.answering ? "answers" : "does not answer");
-    /* notifications with no lock held */
+    /* notifications with no lock held; a handler may drop what was the
+     * last reference to us but ours */
+    g_object_ref (self);
     if (ch_state)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT_STATE]);
     if (ch_offset)
@@ -601,6 +603,13 @@ monitor_thread (gpointer data)
       gst_clock_set_synced (GST_CLOCK (self), r.synced);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED]);
     }
+    if (g_atomic_int_get (&G_OBJECT (self)->ref_count) == 1) {
+      /* nobody else holds the clock: dispose here (it sees that it runs on
+       * this thread and does not join), then touch nothing more */
+      g_object_unref (self);
+      return NULL;
+    }
+    g_object_unref (self);
 
     g_mutex_lock (&self->thread_lock);
     until = g_get_monotonic_time () + POLL_INTERVAL_US;
@@ -698,7 +707,11 @@ gst_aes67_ptp_clock_dispose (GObject * object)
     self->stopping = TRUE;
     g_cond_signal (&self->thread_cond);
     g_mutex_unlock (&self->thread_lock);
-    g_thread_join (self->thread);
+    /* the last reference can go from a handler running on that thread */
+    if (self->thread == g_thread_self ())
+      g_thread_unref (self->thread);
+    else
+      g_thread_join (self->thread);
     self->thread = NULL;
   }
   if (self->stats_id) {

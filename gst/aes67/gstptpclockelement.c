@@ -48,7 +48,9 @@
  * when it loses its grandmaster, when the grandmaster changes, and once at
  * the end of the READY to PAUSED wait if it has not locked by then:
  *
- * - `event` (string): `locked`, `lost`, `grandmaster-changed`, `no-lock`
+ * - `event` (string): `locked`, `lost`, `grandmaster-changed` (locked to
+ *   another grandmaster than the one before, whether or not a `lost` came
+ *   in between, as when ptp4l switches masters), `no-lock`
  *   (a PTP backend that has not locked within sync-timeout; it keeps trying)
  *   or `system` (auto fell back to the system clock)
  * - `synced` (boolean): locked to a grandmaster now
@@ -171,7 +173,11 @@ on_clock_notify (GObject * obj, GParamSpec * pspec, gpointer user_data)
 
   g_mutex_lock (&self->status_lock);
   if (synced && !self->last_synced) {
-    event = "locked";
+    /* locked again, but to another grandmaster than before */
+    if (gm && self->last_gm && strcmp (gm, self->last_gm) != 0)
+      event = "grandmaster-changed";
+    else
+      event = "locked";
     self->lost_warned = FALSE;
   } else if (!synced && self->last_synced) {
     event = "lost";
@@ -181,9 +187,11 @@ on_clock_notify (GObject * obj, GParamSpec * pspec, gpointer user_data)
     event = "grandmaster-changed";
   }
   self->last_synced = synced;
-  if (gm || !synced) {
-    old_gm = self->last_gm;
-    self->last_gm = g_strdup (gm ? gm : old_gm);
+  /* last_gm: the grandmaster we were last locked to */
+  old_gm = g_strdup (self->last_gm);
+  if (synced && gm) {
+    g_free (self->last_gm);
+    self->last_gm = g_strdup (gm);
   }
   if (event)
     self->posted_any = TRUE;
@@ -228,8 +236,9 @@ set_clock (GstAes67PtpClockElement * self, GstClock * clock)
   g_mutex_unlock (&self->status_lock);
 
   if (clock) {
-    gulong id = g_signal_connect (clock, "notify",
-        G_CALLBACK (on_clock_notify), self);
+    /* keeps the element alive while the clock's thread is in the handler */
+    gulong id = g_signal_connect_object (clock, "notify",
+        G_CALLBACK (on_clock_notify), self, 0);
     GST_OBJECT_LOCK (self);
     self->notify_id = id;
     GST_OBJECT_UNLOCK (self);

@@ -53,7 +53,7 @@
 
 static Aes67TestNet *net;
 static gchar *tmpdir;
-static GPid gm_pid, slave_pid;
+static GPid gm_pid, slave_pid, gm2_pid;
 
 static void
 cleanup (void)
@@ -61,7 +61,8 @@ cleanup (void)
   aes67_test_net_leave ();
   aes67_test_net_stop (gm_pid);
   aes67_test_net_stop (slave_pid);
-  gm_pid = slave_pid = 0;
+  aes67_test_net_stop (gm2_pid);
+  gm_pid = slave_pid = gm2_pid = 0;
   aes67_test_net_free (net);
   net = NULL;
   if (tmpdir) {
@@ -173,13 +174,13 @@ pmc (const gchar * sock_name, const gchar * cmd)
 /* the grandmaster's clockIdentity as pmc prints it ("c28d73.fffe.338de4"),
  * written as SDP writes it */
 static gchar *
-grandmaster_eui64 (void)
+grandmaster_eui64 (const gchar * sock)
 {
   gchar *out = NULL, *p, *ret = NULL;
   gint tries;
 
   for (tries = 0; tries < 20 && !ret; tries++) {
-    out = pmc ("gm.sock", "GET DEFAULT_DATA_SET");
+    out = pmc (sock, "GET DEFAULT_DATA_SET");
     if (out && (p = strstr (out, "clockIdentity"))) {
       guint b[8];
       p += strlen ("clockIdentity");
@@ -422,7 +423,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
     fail_unless (job.ret != GST_STATE_CHANGE_FAILURE);
 
     /* the status against independent sources: pmc on the grandmaster */
-    gm_id = grandmaster_eui64 ();
+    gm_id = grandmaster_eui64 ("gm.sock");
     fail_unless (gm_id != NULL, "pmc cannot read the grandmaster's id");
     fail_unless_equals_string (gst_structure_get_string (s, "backend"),
         "linuxptp");
@@ -497,6 +498,30 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
     check_running (p, "relocked");
     expect_no_status (p, "lost");
 
+    /* a better grandmaster (priority1 0) appears in host 2: ptp4l switches,
+     * ptpclock reports the new one */
+    t_start = g_get_monotonic_time ();
+    gm2_pid = start_ptp4l (2, "gm2", 0, "priority1 0\n");
+    s = wait_status (p, "grandmaster-changed", RELOCK_LIMIT_S, NULL);
+    fail_unless (s != NULL, "no grandmaster change within %d s",
+        RELOCK_LIMIT_S);
+    g_print ("linuxptp: grandmaster change reported %.2f s after the better "
+        "grandmaster started\n", (g_get_monotonic_time () - t_start) / 1e6);
+    {
+      gchar *gm2_id = grandmaster_eui64 ("gm2.sock");
+      gboolean synced = FALSE;
+
+      fail_unless (gm2_id != NULL);
+      fail_unless (g_strcmp0 (gm2_id, gm_id) != 0);
+      fail_unless_equals_string (gst_structure_get_string (s,
+              "grandmaster-id"), gm2_id);
+      fail_unless (gst_structure_get_boolean (s, "synced", &synced));
+      fail_unless (synced);
+      g_free (gm2_id);
+    }
+    gst_structure_free (s);
+    check_running (p, "after the grandmaster change");
+
     gst_object_unref (clock);
     pipe_free (p);
   }
@@ -542,7 +567,7 @@ GST_START_TEST (test_internal_lock_loss)
   g_thread_join (st);
   fail_unless (job.ret != GST_STATE_CHANGE_FAILURE);
 
-  gm_id = grandmaster_eui64 ();
+  gm_id = grandmaster_eui64 ("gm.sock");
   fail_unless (gm_id != NULL);
   fail_unless_equals_string (gst_structure_get_string (s, "backend"),
       "internal");
