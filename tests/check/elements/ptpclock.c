@@ -270,8 +270,8 @@ pipe_new (const gchar * ptp_props)
   GstElement *sink;
 
   p->pipeline = gst_parse_launch (desc, &err);
-  if (!p->pipeline)
-    fail ("cannot make pipeline: %s", err->message);
+  if (!p->pipeline || err)
+    fail ("cannot make pipeline: %s", err ? err->message : "?");
   g_free (desc);
   p->ptp = gst_bin_get_by_name (GST_BIN (p->pipeline), "ptp");
   sink = gst_bin_get_by_name (GST_BIN (p->pipeline), "sink");
@@ -709,12 +709,111 @@ GST_START_TEST (test_linuxptp_wrong_domain)
 
 GST_END_TEST;
 
+/* an element that provides a clock of its own, as audio sinks do */
+typedef struct
+{
+  GstElement parent;
+  GstClock *clock;
+} TestClockProvider;
+typedef struct
+{
+  GstElementClass parent_class;
+} TestClockProviderClass;
+
+static GType test_clock_provider_get_type (void);
+G_DEFINE_TYPE (TestClockProvider, test_clock_provider, GST_TYPE_ELEMENT);
+
+static GstClock *
+test_clock_provider_provide_clock (GstElement * e)
+{
+  return gst_object_ref (((TestClockProvider *) e)->clock);
+}
+
+static void
+test_clock_provider_finalize (GObject * o)
+{
+  gst_object_unref (((TestClockProvider *) o)->clock);
+  G_OBJECT_CLASS (test_clock_provider_parent_class)->finalize (o);
+}
+
+static void
+test_clock_provider_class_init (TestClockProviderClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_clock_provider_finalize;
+  GST_ELEMENT_CLASS (klass)->provide_clock = test_clock_provider_provide_clock;
+  gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass),
+      "clock provider", "Test", "provides a clock", "tests");
+}
+
+static void
+test_clock_provider_init (TestClockProvider * self)
+{
+  self->clock = g_object_new (GST_TYPE_SYSTEM_CLOCK, "name",
+      "provider-clock", NULL);
+  gst_object_ref_sink (self->clock);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_PROVIDE_CLOCK);
+}
+
+static GstClock *
+pipeline_clock_of (const gchar * desc)
+{
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &err);
+  GstClock *c;
+
+  if (!pipeline || err)
+    fail ("cannot make pipeline: %s", err ? err->message : "?");
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_get_state (pipeline, NULL, NULL, 5 * GST_SECOND)
+      == GST_STATE_CHANGE_SUCCESS);
+  c = gst_pipeline_get_clock (GST_PIPELINE (pipeline));
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+  return c;
+}
+
+/* ptpclock's clock wins over a sink's clock, wherever it stands */
+GST_START_TEST (test_wins_over_sink_clock)
+{
+  static const gchar *descs[] = {
+    "ptpclock backend=system audiotestsrc is-live=true ! fakesink sync=true "
+        "testclockprovider",
+    "testclockprovider audiotestsrc is-live=true ! fakesink sync=true "
+        "ptpclock backend=system",
+  };
+  GstClock *c;
+  guint i;
+
+  fail_unless (gst_element_register (NULL, "testclockprovider",
+          GST_RANK_NONE, test_clock_provider_get_type ()));
+  /* control: without ptpclock the provider's clock is chosen */
+  c = pipeline_clock_of ("testclockprovider audiotestsrc is-live=true ! "
+      "fakesink sync=true");
+  fail_unless_equals_string (GST_OBJECT_NAME (c), "provider-clock");
+  gst_object_unref (c);
+
+  for (i = 0; i < G_N_ELEMENTS (descs); i++) {
+    c = pipeline_clock_of (descs[i]);
+    fail_unless (g_str_has_suffix (G_OBJECT_TYPE_NAME (c),
+            "GstAes67PtpClock"), "pipeline %u chose %s", i,
+        GST_OBJECT_NAME (c));
+    gst_object_unref (c);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 ptpclock_suite (void)
 {
   Suite *s = suite_create ("ptpclock");
   TCase *tc = tcase_create ("ptp4l");
 
+  TCase *tc_local = tcase_create ("local");
+
+  suite_add_tcase (s, tc_local);
+  tcase_add_test (tc_local, test_wins_over_sink_clock);
   suite_add_tcase (s, tc);
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_set_timeout (tc, 90);
