@@ -47,9 +47,11 @@
 #define LOSS_LIMIT_S        5           /* loss reported within 5 s */
 #define RELOCK_LIMIT_S      20
 /* linuxptp backend reads CLOCK_REALTIME: only read jitter separates it from
- * the truth; GStreamer's client was measured -40 to -330 µs off */
+ * the truth (ptp-bench: mean 4-5 ns, worst 20 ns). GStreamer's client, which
+ * the internal backend wraps, was measured -40 to -330 µs off, and in one
+ * ptp-bench run -690 µs mean, 1.7 ms worst in the 12 s after its lock */
 #define LINUXPTP_TOL_NS     (50 * GST_USECOND)
-#define INTERNAL_TOL_NS     (1 * GST_MSECOND)
+#define INTERNAL_TOL_NS     (2 * GST_MSECOND)
 
 static Aes67TestNet *net;
 static gchar *tmpdir;
