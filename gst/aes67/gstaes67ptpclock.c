@@ -346,6 +346,9 @@ poll_linuxptp (GstAes67PtpClock * self, PollResult * res)
   if (n < 0 || aes67_ptp_time_status_np_parse (d, n, &ts) < 0)
     return;
   res->offset_ns = ts.master_offset;
+  GST_LOG_OBJECT (self, "port %s, master offset %" G_GINT64_FORMAT " ns, "
+      "ingress %" G_GINT64_FORMAT, aes67_ptp_port_state_name (port.port_state),
+      ts.master_offset, ts.ingress_time);
   if (ts.ingress_time != self->last_ingress) {
     self->last_ingress = ts.ingress_time;
     self->last_ingress_change = now;
@@ -359,9 +362,9 @@ poll_linuxptp (GstAes67PtpClock * self, PollResult * res)
       AES67_PTP_MID_PARENT_DATA_SET, REPLY_TIMEOUT_MS, FALSE, d, sizeof (d));
   if (n >= 0 && aes67_ptp_parent_ds_parse (d, n, &parent) == 0) {
     memcpy (res->gm, parent.gm_identity, 8);
-    /* a port that is not a slave has itself as "grandmaster" */
-    res->have_gm = port.port_state == AES67_PTP_PORT_STATE_SLAVE
-        || port.port_state == AES67_PTP_PORT_STATE_UNCALIBRATED;
+    /* a port that is not a slave has itself as "grandmaster"; one that has
+     * lost its master still names the old one: name it only while locked */
+    res->have_gm = port.port_state == AES67_PTP_PORT_STATE_SLAVE && fresh;
   }
 
   n = uds_get (self->sock, self->uds_path, self->domain, ++self->seq,
@@ -868,8 +871,8 @@ gst_aes67_ptp_clock_class_init (GstAes67PtpClockClass * klass)
       "Locked to a PTP grandmaster now", FALSE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_GRANDMASTER_ID] = g_param_spec_string ("grandmaster-id",
-      "Grandmaster ID", "Clock identity of the grandmaster as EUI-64 "
-      "(00-1D-C1-FF-FE-50-36-33), NULL when none", NULL,
+      "Grandmaster ID", "Clock identity of the grandmaster locked to, as EUI-64 "
+      "(00-1D-C1-FF-FE-50-36-33); NULL when not locked", NULL,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_PORT_STATE] = g_param_spec_string ("port-state",
       "Port state", "PTP port state (SLAVE, LISTENING, ...)", "NONE",

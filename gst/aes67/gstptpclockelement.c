@@ -56,8 +56,8 @@
  * - `synced` (boolean): locked to a grandmaster now
  * - `backend` (string): backend in use: `linuxptp`, `internal` or `system`
  * - `domain` (uint): PTP domain, 0-127
- * - `grandmaster-id` (string): grandmaster clock identity as EUI-64
- *   (`00-1D-C1-FF-FE-50-36-33`), empty when none
+ * - `grandmaster-id` (string): identity of the grandmaster locked to, as
+ *   EUI-64 (`00-1D-C1-FF-FE-50-36-33`); empty when not locked
  * - `port-state` (string): PTP port state (`SLAVE`, `LISTENING`, ...;
  *   `NONE` for the system backend)
  * - `offset-ns` (int64): last offset from the master in nanoseconds, as
@@ -629,8 +629,8 @@ gst_aes67_ptp_clock_element_class_init (GstAes67PtpClockElementClass * klass)
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_GRANDMASTER_ID,
       g_param_spec_string ("grandmaster-id", "Grandmaster ID",
-          "Grandmaster clock identity as EUI-64 (00-1D-C1-FF-FE-50-36-33), "
-          "NULL when none", NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "Clock identity of the grandmaster locked to, as EUI-64 "
+          "(00-1D-C1-FF-FE-50-36-33); NULL when not locked", NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PORT_STATE,
       g_param_spec_string ("port-state", "Port state",
           "PTP port state (SLAVE, LISTENING, ...; NONE without PTP)", "NONE",

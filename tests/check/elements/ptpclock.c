@@ -442,11 +442,11 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
       fail_unless (synced);
       fail_unless (gst_structure_get_int64 (s, "offset-ns", &offset));
     }
-    /* ptp4l's own measurement of a true offset of 0 (measured 2-7 µs rms
-     * over veth): within 100 µs */
+    /* ptp4l's own measurement of a true offset of 0 (FIELD-NOTES: 2-7 µs
+     * rms over veth, software timestamps): within 250 µs */
     g_print ("linuxptp: ptp4l master offset %" G_GINT64_FORMAT " ns\n",
         offset);
-    fail_unless (ABS (offset) < 100000, "offset %" G_GINT64_FORMAT, offset);
+    fail_unless (ABS (offset) < 250000, "offset %" G_GINT64_FORMAT, offset);
     gst_structure_free (s);
 
     /* the pipeline runs on our clock, and it reads the true time */
@@ -464,6 +464,12 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
     /* hold the lock for 3 s more, then stop the grandmaster: loss within
      * 5 s, pipeline keeps running */
     g_usleep (3 * G_USEC_PER_SEC);
+    /* the offset as the element reports it once ptp4l has measured for a
+     * while (a free-running ptp4l reports 0 for ~1.5 s after SLAVE) */
+    g_object_get (p->ptp, "offset-ns", &offset, NULL);
+    g_print ("linuxptp: offset-ns property 3.5 s after lock %"
+        G_GINT64_FORMAT " ns\n", offset);
+    fail_unless (ABS (offset) < 250000, "offset %" G_GINT64_FORMAT, offset);
     expect_no_status (p, "lost");
     aes67_test_net_stop (gm_pid);
     gm_pid = 0;
@@ -476,6 +482,8 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
       gboolean synced = TRUE;
       fail_unless (gst_structure_get_boolean (s, "synced", &synced));
       fail_unless (!synced);
+      fail_unless_equals_string (gst_structure_get_string (s,
+              "grandmaster-id"), "");
     }
     gst_structure_free (s);
     if (!warned) {
@@ -637,10 +645,11 @@ GST_START_TEST (test_auto_fallback_system)
       != GST_STATE_CHANGE_FAILURE);
   waited = g_get_monotonic_time () - t0;
   aes67_test_net_leave ();
-  /* waited sync-timeout (2 s), not much more (probe 0.3 s) */
+  /* waited sync-timeout (2 s), not much more (probe < 0.3 s, starting
+   * GStreamer's PTP client) */
   g_print ("auto: fell back after %.2f s\n", waited / 1e6);
   fail_unless (waited >= 2 * G_USEC_PER_SEC
-      && waited < 3 * G_USEC_PER_SEC, "waited %.2f s", waited / 1e6);
+      && waited < 4 * G_USEC_PER_SEC, "waited %.2f s", waited / 1e6);
 
   s = wait_status (p, "system", 1, &warned);
   fail_unless (s != NULL);

@@ -243,7 +243,8 @@ GST_START_TEST (test_ptp_clocks)
   fail_unless (g_atomic_int_get (&changes) > 0, "no change within 5 s");
   fail_unless (aes67_clock_get_ptp_info (ours, &gm, &domain, &synced));
   fail_if (synced);
-  g_free (gm);
+  fail_unless (gm == NULL, "still names grandmaster %s", gm);
+  fail_unless_equals_int (domain, DOMAIN);
 
   aes67_clock_unwatch_ptp_info (ours, watch);
   g_atomic_int_set (&nudge_stop, 1);
