@@ -57,14 +57,102 @@ static Aes67TestNet *net;
 static gchar *tmpdir;
 static GPid gm_pid, slave_pid, gm2_pid;
 
+/* Network and leftovers are handled in the parent (unchecked fixtures, one
+ * test per TCase): libcheck ends a failed test's child with _exit(), which
+ * runs neither checked teardowns nor atexit handlers. The child notes every
+ * ptp4l it starts ("+pid") and stops ("-pid") in tmpdir/pids; the parent
+ * kills what is left, after checking it is still a ptp4l. */
 static void
-cleanup (void)
+note_pid (gchar sign, GPid pid)
 {
-  aes67_test_net_leave ();
-  aes67_test_net_stop (gm_pid);
-  aes67_test_net_stop (slave_pid);
-  aes67_test_net_stop (gm2_pid);
-  gm_pid = slave_pid = gm2_pid = 0;
+  gchar *path = g_build_filename (tmpdir, "pids", NULL);
+  FILE *f = fopen (path, "a");
+
+  if (f) {
+    fprintf (f, "%c%d\n", sign, (gint) pid);
+    fclose (f);
+  }
+  g_free (path);
+}
+
+static void
+stop_proc (GPid * pid)
+{
+  if (*pid) {
+    aes67_test_net_stop (*pid);
+    note_pid ('-', *pid);
+    *pid = 0;
+  }
+}
+
+static void
+stop_all (void)
+{
+  stop_proc (&gm_pid);
+  stop_proc (&gm2_pid);
+  stop_proc (&slave_pid);
+}
+
+static void
+kill_leftovers (void)
+{
+  gchar *path = g_build_filename (tmpdir, "pids", NULL), *text = NULL;
+  gchar **lines;
+  GHashTable *live = g_hash_table_new (NULL, NULL);
+  GHashTableIter it;
+  gpointer key;
+  guint i;
+
+  if (g_file_get_contents (path, &text, NULL, NULL)) {
+    lines = g_strsplit (text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+      gint pid = atoi (lines[i] + (lines[i][0] ? 1 : 0));
+      if (lines[i][0] == '+')
+        g_hash_table_add (live, GINT_TO_POINTER (pid));
+      else if (lines[i][0] == '-')
+        g_hash_table_remove (live, GINT_TO_POINTER (pid));
+    }
+    g_strfreev (lines);
+  }
+  g_hash_table_iter_init (&it, live);
+  while (g_hash_table_iter_next (&it, &key, NULL)) {
+    gint pid = GPOINTER_TO_INT (key);
+    gchar *cmdpath = g_strdup_printf ("/proc/%d/cmdline", pid), *cmd = NULL;
+    gsize len = 0;
+
+    if (pid > 0 && g_file_get_contents (cmdpath, &cmd, &len, NULL)
+        && len > 0 && strstr (cmd, "ptp4l")) {
+      g_printerr ("killing leftover ptp4l %d\n", pid);
+      kill (-pid, SIGKILL);
+      kill (pid, SIGKILL);
+    }
+    g_free (cmd);
+    g_free (cmdpath);
+  }
+  g_hash_table_destroy (live);
+  g_free (text);
+  g_free (path);
+}
+
+/* parent: before each network test */
+static void
+setup (void)
+{
+  GError *err = NULL;
+
+  tmpdir = g_dir_make_tmp ("aes67-ptp-XXXXXX", &err);
+  fail_unless (tmpdir != NULL);
+  net = aes67_test_net_new ("ptp", 3, &err);
+  if (!net)
+    fail ("cannot make the test network: %s", err->message);
+}
+
+/* parent: after it, whatever happened in the child */
+static void
+teardown (void)
+{
+  if (tmpdir)
+    kill_leftovers ();
   aes67_test_net_free (net);
   net = NULL;
   if (tmpdir) {
@@ -74,26 +162,6 @@ cleanup (void)
     g_free (cmd);
     g_clear_pointer (&tmpdir, g_free);
   }
-}
-
-static void
-setup (void)
-{
-  GError *err = NULL;
-
-  tmpdir = g_dir_make_tmp ("aes67-ptpclock-XXXXXX", &err);
-  fail_unless (tmpdir != NULL);
-  net = aes67_test_net_new ("ptp", 3, &err);
-  if (!net)
-    fail ("cannot make the test network: %s", err->message);
-  /* check ends a failed test with exit(): clean up there too */
-  atexit (cleanup);
-}
-
-static void
-teardown (void)
-{
-  cleanup ();
 }
 
 static gchar *
@@ -135,6 +203,7 @@ start_ptp4l (guint host, const gchar * name, guint domain,
   pid = aes67_test_net_spawn (net, host, argv, log_path, &err);
   if (!pid)
     fail ("cannot start ptp4l: %s", err ? err->message : "?");
+  note_pid ('+', pid);
   g_free (cfg);
   g_free (sock);
   g_free (cfg_path);
@@ -471,8 +540,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
         G_GINT64_FORMAT " ns\n", offset);
     fail_unless (ABS (offset) < 250000, "offset %" G_GINT64_FORMAT, offset);
     expect_no_status (p, "lost");
-    aes67_test_net_stop (gm_pid);
-    gm_pid = 0;
+    stop_proc (&gm_pid);
     t_start = g_get_monotonic_time ();
     s = wait_status (p, "lost", LOSS_LIMIT_S, &warned);
     fail_unless (s != NULL, "loss not reported within %d s", LOSS_LIMIT_S);
@@ -540,6 +608,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
   g_free (gm_id);
   g_free (props);
   g_free (uds);
+  stop_all ();
 }
 
 GST_END_TEST;
@@ -596,8 +665,7 @@ GST_START_TEST (test_internal_lock_loss)
   g_usleep (3 * G_USEC_PER_SEC);
   expect_no_status (p, "lost");
 
-  aes67_test_net_stop (gm_pid);
-  gm_pid = 0;
+  stop_proc (&gm_pid);
   t_start = g_get_monotonic_time ();
   s = wait_status (p, "lost", LOSS_LIMIT_S, NULL);
   fail_unless (s != NULL, "loss not reported within %d s", LOSS_LIMIT_S);
@@ -621,6 +689,7 @@ GST_START_TEST (test_internal_lock_loss)
   gst_object_unref (clock);
   pipe_free (p);
   g_free (gm_id);
+  stop_all ();
 }
 
 GST_END_TEST;
@@ -716,6 +785,7 @@ GST_START_TEST (test_linuxptp_wrong_domain)
   check_running (p, "unlocked");
   pipe_free (p);
   g_free (props);
+  stop_all ();
 }
 
 GST_END_TEST;
@@ -815,23 +885,28 @@ GST_START_TEST (test_wins_over_sink_clock)
 
 GST_END_TEST;
 
+/* one TCase per network test: the parent makes and removes the network
+ * around each */
+#define ADD_NET_TEST(suite, name, func) G_STMT_START {  \
+    TCase *tc_ = tcase_create (name);                   \
+    suite_add_tcase (suite, tc_);                       \
+    tcase_add_unchecked_fixture (tc_, setup, teardown); \
+    tcase_set_timeout (tc_, 90);                        \
+    tcase_add_test (tc_, func);                         \
+  } G_STMT_END
+
 static Suite *
 ptpclock_suite (void)
 {
   Suite *s = suite_create ("ptpclock");
-  TCase *tc = tcase_create ("ptp4l");
-
   TCase *tc_local = tcase_create ("local");
 
   suite_add_tcase (s, tc_local);
   tcase_add_test (tc_local, test_wins_over_sink_clock);
-  suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
-  tcase_set_timeout (tc, 90);
-  tcase_add_test (tc, test_linuxptp_lock_loss_relock);
-  tcase_add_test (tc, test_internal_lock_loss);
-  tcase_add_test (tc, test_auto_fallback_system);
-  tcase_add_test (tc, test_linuxptp_wrong_domain);
+  ADD_NET_TEST (s, "linuxptp", test_linuxptp_lock_loss_relock);
+  ADD_NET_TEST (s, "internal", test_internal_lock_loss);
+  ADD_NET_TEST (s, "fallback", test_auto_fallback_system);
+  ADD_NET_TEST (s, "domain", test_linuxptp_wrong_domain);
   return s;
 }
 

@@ -17,6 +17,7 @@
 #include "config.h"
 #endif
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +34,94 @@ static Aes67TestNet *net;
 static gchar *tmpdir;
 static GPid gm_pid, slave_pid;
 
+/* Network and leftovers are handled in the parent (unchecked fixtures, one
+ * test per TCase): libcheck ends a failed test's child with _exit(), which
+ * runs neither checked teardowns nor atexit handlers. The child notes every
+ * ptp4l it starts ("+pid") and stops ("-pid") in tmpdir/pids; the parent
+ * kills what is left, after checking it is still a ptp4l. */
 static void
-cleanup (void)
+note_pid (gchar sign, GPid pid)
 {
-  aes67_test_net_leave ();
-  aes67_test_net_stop (gm_pid);
-  aes67_test_net_stop (slave_pid);
-  gm_pid = slave_pid = 0;
+  gchar *path = g_build_filename (tmpdir, "pids", NULL);
+  FILE *f = fopen (path, "a");
+
+  if (f) {
+    fprintf (f, "%c%d\n", sign, (gint) pid);
+    fclose (f);
+  }
+  g_free (path);
+}
+
+static void
+stop_proc (GPid * pid)
+{
+  if (*pid) {
+    aes67_test_net_stop (*pid);
+    note_pid ('-', *pid);
+    *pid = 0;
+  }
+}
+
+static void
+kill_leftovers (void)
+{
+  gchar *path = g_build_filename (tmpdir, "pids", NULL), *text = NULL;
+  gchar **lines;
+  GHashTable *live = g_hash_table_new (NULL, NULL);
+  GHashTableIter it;
+  gpointer key;
+  guint i;
+
+  if (g_file_get_contents (path, &text, NULL, NULL)) {
+    lines = g_strsplit (text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+      gint pid = atoi (lines[i] + (lines[i][0] ? 1 : 0));
+      if (lines[i][0] == '+')
+        g_hash_table_add (live, GINT_TO_POINTER (pid));
+      else if (lines[i][0] == '-')
+        g_hash_table_remove (live, GINT_TO_POINTER (pid));
+    }
+    g_strfreev (lines);
+  }
+  g_hash_table_iter_init (&it, live);
+  while (g_hash_table_iter_next (&it, &key, NULL)) {
+    gint pid = GPOINTER_TO_INT (key);
+    gchar *cmdpath = g_strdup_printf ("/proc/%d/cmdline", pid), *cmd = NULL;
+    gsize len = 0;
+
+    if (pid > 0 && g_file_get_contents (cmdpath, &cmd, &len, NULL)
+        && len > 0 && strstr (cmd, "ptp4l")) {
+      g_printerr ("killing leftover ptp4l %d\n", pid);
+      kill (-pid, SIGKILL);
+      kill (pid, SIGKILL);
+    }
+    g_free (cmd);
+    g_free (cmdpath);
+  }
+  g_hash_table_destroy (live);
+  g_free (text);
+  g_free (path);
+}
+
+/* parent: before each network test */
+static void
+setup (void)
+{
+  GError *err = NULL;
+
+  tmpdir = g_dir_make_tmp ("aes67-pci-XXXXXX", &err);
+  fail_unless (tmpdir != NULL);
+  net = aes67_test_net_new ("pci", 3, &err);
+  if (!net)
+    fail ("cannot make the test network: %s", err->message);
+}
+
+/* parent: after it, whatever happened in the child */
+static void
+teardown (void)
+{
+  if (tmpdir)
+    kill_leftovers ();
   aes67_test_net_free (net);
   net = NULL;
   if (tmpdir) {
@@ -49,19 +131,6 @@ cleanup (void)
     g_free (cmd);
     g_clear_pointer (&tmpdir, g_free);
   }
-}
-
-static void
-setup (void)
-{
-  GError *err = NULL;
-
-  tmpdir = g_dir_make_tmp ("aes67-clockinfo-XXXXXX", &err);
-  fail_unless (tmpdir != NULL);
-  net = aes67_test_net_new ("pci", 3, &err);
-  if (!net)
-    fail ("cannot make the test network: %s", err->message);
-  atexit (cleanup);
 }
 
 static GPid
@@ -80,6 +149,7 @@ start_ptp4l (guint host, const gchar * name, const gchar * extra)
   fail_unless (g_file_set_contents (cfg, text, -1, NULL));
   pid = aes67_test_net_spawn (net, host, argv, log, NULL);
   fail_unless (pid != 0);
+  note_pid ('+', pid);
   g_free (cfg);
   g_free (log);
   g_free (text);
@@ -233,8 +303,7 @@ GST_START_TEST (test_ptp_clocks)
 
   /* grandmaster gone: a change, then no grandmaster, not synced */
   changes = 0;
-  aes67_test_net_stop (gm_pid);
-  gm_pid = 0;
+  stop_proc (&gm_pid);
   {
     gint i;
     for (i = 0; i < 50 && g_atomic_int_get (&changes) == 0; i++)
@@ -253,6 +322,7 @@ GST_START_TEST (test_ptp_clocks)
   gst_object_unref (stock);
   g_free (want);
   g_free (uds);
+  stop_proc (&slave_pid);
 }
 
 GST_END_TEST;
@@ -267,7 +337,7 @@ ptpclockinfo_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_not_ptp);
   suite_add_tcase (s, tcn);
-  tcase_add_checked_fixture (tcn, setup, cleanup);
+  tcase_add_unchecked_fixture (tcn, setup, teardown);
   tcase_set_timeout (tcn, 60);
   tcase_add_test (tcn, test_ptp_clocks);
   return s;
