@@ -14,7 +14,49 @@
 
 #include <errno.h>
 #include <string.h>
-#include <gst/gst.h>
+
+/* Big-endian field accessors, byte by byte. GStreamer's rd16
+ * and friends load through unaligned pointers on x86, which UBSan reports;
+ * these compile to the same instructions without the undefined behaviour. */
+static inline guint16
+rd16 (const guint8 * p)
+{
+  return (guint16) ((p[0] << 8) | p[1]);
+}
+
+static inline guint32
+rd32 (const guint8 * p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) |
+      ((guint32) p[2] << 8) | p[3];
+}
+
+static inline guint64
+rd64 (const guint8 * p)
+{
+  return ((guint64) rd32 (p) << 32) | rd32 (p + 4);
+}
+
+static inline void
+wr16 (guint8 * p, guint16 v)
+{
+  p[0] = (guint8) (v >> 8);
+  p[1] = (guint8) v;
+}
+
+static inline void
+wr32 (guint8 * p, guint32 v)
+{
+  wr16 (p, (guint16) (v >> 16));
+  wr16 (p + 2, (guint16) v);
+}
+
+static inline void
+wr64 (guint8 * p, guint64 v)
+{
+  wr32 (p, (guint32) (v >> 32));
+  wr32 (p + 4, (guint32) v);
+}
 
 /* offsets in the common header */
 #define OFF_MSGTYPE       0
@@ -62,10 +104,10 @@ aes67_ptp_mgmt_write (const Aes67PtpMgmtMsg * msg, guint8 * buf,
   memset (buf, 0, total);
   buf[OFF_MSGTYPE] = AES67_PTP_MSGTYPE_MANAGEMENT;
   buf[OFF_VERSION] = AES67_PTP_VERSION;
-  GST_WRITE_UINT16_BE (buf + OFF_LENGTH, (guint16) total);
+  wr16 (buf + OFF_LENGTH, (guint16) total);
   buf[OFF_DOMAIN] = msg->domain;
   memcpy (buf + OFF_SOURCE_PORT, msg->source_port_identity, 10);
-  GST_WRITE_UINT16_BE (buf + OFF_SEQUENCE, msg->sequence_id);
+  wr16 (buf + OFF_SEQUENCE, msg->sequence_id);
   buf[OFF_CONTROL] = AES67_PTP_CONTROL_MANAGEMENT;
   buf[OFF_LOG_INTERVAL] = 0x7F;
   memcpy (buf + OFF_TARGET_PORT, msg->target_port_identity, 10);
@@ -74,15 +116,15 @@ aes67_ptp_mgmt_write (const Aes67PtpMgmtMsg * msg, guint8 * buf,
   buf[OFF_ACTION] = msg->action & 0x0F;
 
   p = buf + OFF_TLV;
-  GST_WRITE_UINT16_BE (p, msg->tlv_type);
-  GST_WRITE_UINT16_BE (p + 2, (guint16) tlv_value_len);
+  wr16 (p, msg->tlv_type);
+  wr16 (p + 2, (guint16) tlv_value_len);
   p += AES67_PTP_TLV_HEADER_LEN;
   if (msg->tlv_type == AES67_PTP_TLV_MANAGEMENT_ERROR_STATUS) {
-    GST_WRITE_UINT16_BE (p, msg->error_id);
-    GST_WRITE_UINT16_BE (p + 2, msg->management_id);
+    wr16 (p, msg->error_id);
+    wr16 (p + 2, msg->management_id);
     p += ERROR_TLV_FIXED;
   } else {
-    GST_WRITE_UINT16_BE (p, msg->management_id);
+    wr16 (p, msg->management_id);
     p += 2;
   }
   if (msg->data_len > 0)
@@ -124,21 +166,21 @@ aes67_ptp_mgmt_parse (const guint8 * buf, gsize len, Aes67PtpMgmtMsg * msg)
     return -EBADMSG;
   if ((buf[OFF_VERSION] & 0x0F) != AES67_PTP_VERSION)
     return -EBADMSG;
-  msg_len = GST_READ_UINT16_BE (buf + OFF_LENGTH);
+  msg_len = rd16 (buf + OFF_LENGTH);
   if (msg_len < AES67_PTP_MGMT_MIN_LEN || msg_len > len)
     return -EBADMSG;
 
   msg->domain = buf[OFF_DOMAIN];
   memcpy (msg->source_port_identity, buf + OFF_SOURCE_PORT, 10);
-  msg->sequence_id = GST_READ_UINT16_BE (buf + OFF_SEQUENCE);
+  msg->sequence_id = rd16 (buf + OFF_SEQUENCE);
   memcpy (msg->target_port_identity, buf + OFF_TARGET_PORT, 10);
   msg->starting_boundary_hops = buf[OFF_START_HOPS];
   msg->boundary_hops = buf[OFF_HOPS];
   msg->action = buf[OFF_ACTION] & 0x0F;
 
   tlv = buf + OFF_TLV;
-  msg->tlv_type = GST_READ_UINT16_BE (tlv);
-  tlv_len = GST_READ_UINT16_BE (tlv + 2);
+  msg->tlv_type = rd16 (tlv);
+  tlv_len = rd16 (tlv + 2);
   if ((gsize) OFF_TLV + AES67_PTP_TLV_HEADER_LEN + tlv_len > msg_len)
     return -EBADMSG;
   tlv += AES67_PTP_TLV_HEADER_LEN;
@@ -147,15 +189,15 @@ aes67_ptp_mgmt_parse (const guint8 * buf, gsize len, Aes67PtpMgmtMsg * msg)
     case AES67_PTP_TLV_MANAGEMENT:
       if (tlv_len < 2)
         return -EBADMSG;
-      msg->management_id = GST_READ_UINT16_BE (tlv);
+      msg->management_id = rd16 (tlv);
       msg->data = tlv + 2;
       msg->data_len = tlv_len - 2;
       break;
     case AES67_PTP_TLV_MANAGEMENT_ERROR_STATUS:
       if (tlv_len < ERROR_TLV_FIXED)
         return -EBADMSG;
-      msg->error_id = GST_READ_UINT16_BE (tlv);
-      msg->management_id = GST_READ_UINT16_BE (tlv + 2);
+      msg->error_id = rd16 (tlv);
+      msg->management_id = rd16 (tlv + 2);
       msg->data = tlv + ERROR_TLV_FIXED;
       msg->data_len = tlv_len - ERROR_TLV_FIXED;
       break;
@@ -191,9 +233,9 @@ aes67_ptp_current_ds_parse (const guint8 * data, gsize len,
     return -EINVAL;
   if (len < AES67_PTP_CURRENT_DS_LEN)
     return -EBADMSG;
-  ds->steps_removed = GST_READ_UINT16_BE (data);
-  ds->offset_from_master_scaled = (gint64) GST_READ_UINT64_BE (data + 2);
-  ds->mean_path_delay_scaled = (gint64) GST_READ_UINT64_BE (data + 10);
+  ds->steps_removed = rd16 (data);
+  ds->offset_from_master_scaled = (gint64) rd64 (data + 2);
+  ds->mean_path_delay_scaled = (gint64) rd64 (data + 10);
   return 0;
 }
 
@@ -205,9 +247,9 @@ aes67_ptp_current_ds_write (const Aes67PtpCurrentDS * ds, guint8 * buf,
     return -EINVAL;
   if (len < AES67_PTP_CURRENT_DS_LEN)
     return -ENOSPC;
-  GST_WRITE_UINT16_BE (buf, ds->steps_removed);
-  GST_WRITE_UINT64_BE (buf + 2, (guint64) ds->offset_from_master_scaled);
-  GST_WRITE_UINT64_BE (buf + 10, (guint64) ds->mean_path_delay_scaled);
+  wr16 (buf, ds->steps_removed);
+  wr64 (buf + 2, (guint64) ds->offset_from_master_scaled);
+  wr64 (buf + 10, (guint64) ds->mean_path_delay_scaled);
   return AES67_PTP_CURRENT_DS_LEN;
 }
 
@@ -222,13 +264,13 @@ aes67_ptp_parent_ds_parse (const guint8 * data, gsize len,
   memcpy (ds->parent_port_identity, data, 10);
   ds->parent_stats = data[10] & 0x01;
   ds->observed_parent_offset_scaled_log_variance =
-      GST_READ_UINT16_BE (data + 12);
+      rd16 (data + 12);
   ds->observed_parent_clock_phase_change_rate =
-      (gint32) GST_READ_UINT32_BE (data + 14);
+      (gint32) rd32 (data + 14);
   ds->gm_priority1 = data[18];
   ds->gm_clock_class = data[19];
   ds->gm_clock_accuracy = data[20];
-  ds->gm_offset_scaled_log_variance = GST_READ_UINT16_BE (data + 21);
+  ds->gm_offset_scaled_log_variance = rd16 (data + 21);
   ds->gm_priority2 = data[23];
   memcpy (ds->gm_identity, data + 24, 8);
   return 0;
@@ -245,14 +287,14 @@ aes67_ptp_parent_ds_write (const Aes67PtpParentDS * ds, guint8 * buf,
   memset (buf, 0, AES67_PTP_PARENT_DS_LEN);
   memcpy (buf, ds->parent_port_identity, 10);
   buf[10] = ds->parent_stats & 0x01;
-  GST_WRITE_UINT16_BE (buf + 12,
+  wr16 (buf + 12,
       ds->observed_parent_offset_scaled_log_variance);
-  GST_WRITE_UINT32_BE (buf + 14,
+  wr32 (buf + 14,
       (guint32) ds->observed_parent_clock_phase_change_rate);
   buf[18] = ds->gm_priority1;
   buf[19] = ds->gm_clock_class;
   buf[20] = ds->gm_clock_accuracy;
-  GST_WRITE_UINT16_BE (buf + 21, ds->gm_offset_scaled_log_variance);
+  wr16 (buf + 21, ds->gm_offset_scaled_log_variance);
   buf[23] = ds->gm_priority2;
   memcpy (buf + 24, ds->gm_identity, 8);
   return AES67_PTP_PARENT_DS_LEN;
@@ -266,7 +308,7 @@ aes67_ptp_time_properties_ds_parse (const guint8 * data, gsize len,
     return -EINVAL;
   if (len < AES67_PTP_TIME_PROPERTIES_DS_LEN)
     return -EBADMSG;
-  ds->current_utc_offset = (gint16) GST_READ_UINT16_BE (data);
+  ds->current_utc_offset = (gint16) rd16 (data);
   ds->flags = data[2];
   ds->time_source = data[3];
   return 0;
@@ -280,7 +322,7 @@ aes67_ptp_time_properties_ds_write (const Aes67PtpTimePropertiesDS * ds,
     return -EINVAL;
   if (len < AES67_PTP_TIME_PROPERTIES_DS_LEN)
     return -ENOSPC;
-  GST_WRITE_UINT16_BE (buf, (guint16) ds->current_utc_offset);
+  wr16 (buf, (guint16) ds->current_utc_offset);
   buf[2] = ds->flags;
   buf[3] = ds->time_source;
   return AES67_PTP_TIME_PROPERTIES_DS_LEN;
@@ -296,7 +338,7 @@ aes67_ptp_port_ds_parse (const guint8 * data, gsize len, Aes67PtpPortDS * ds)
   memcpy (ds->port_identity, data, 10);
   ds->port_state = data[10];
   ds->log_min_delay_req_interval = (gint8) data[11];
-  ds->peer_mean_path_delay_scaled = (gint64) GST_READ_UINT64_BE (data + 12);
+  ds->peer_mean_path_delay_scaled = (gint64) rd64 (data + 12);
   ds->log_announce_interval = (gint8) data[20];
   ds->announce_receipt_timeout = data[21];
   ds->log_sync_interval = (gint8) data[22];
@@ -316,7 +358,7 @@ aes67_ptp_port_ds_write (const Aes67PtpPortDS * ds, guint8 * buf, gsize len)
   memcpy (buf, ds->port_identity, 10);
   buf[10] = ds->port_state;
   buf[11] = (guint8) ds->log_min_delay_req_interval;
-  GST_WRITE_UINT64_BE (buf + 12, (guint64) ds->peer_mean_path_delay_scaled);
+  wr64 (buf + 12, (guint64) ds->peer_mean_path_delay_scaled);
   buf[20] = (guint8) ds->log_announce_interval;
   buf[21] = ds->announce_receipt_timeout;
   buf[22] = (guint8) ds->log_sync_interval;
@@ -334,13 +376,13 @@ aes67_ptp_time_status_np_parse (const guint8 * data, gsize len,
     return -EINVAL;
   if (len < AES67_PTP_TIME_STATUS_NP_LEN)
     return -EBADMSG;
-  ds->master_offset = (gint64) GST_READ_UINT64_BE (data);
-  ds->ingress_time = (gint64) GST_READ_UINT64_BE (data + 8);
-  ds->cumulative_scaled_rate_offset = (gint32) GST_READ_UINT32_BE (data + 16);
-  ds->scaled_last_gm_phase_change = (gint32) GST_READ_UINT32_BE (data + 20);
-  ds->gm_time_base_indicator = GST_READ_UINT16_BE (data + 24);
+  ds->master_offset = (gint64) rd64 (data);
+  ds->ingress_time = (gint64) rd64 (data + 8);
+  ds->cumulative_scaled_rate_offset = (gint32) rd32 (data + 16);
+  ds->scaled_last_gm_phase_change = (gint32) rd32 (data + 20);
+  ds->gm_time_base_indicator = rd16 (data + 24);
   memcpy (ds->last_gm_phase_change, data + 26, 12);
-  ds->gm_present = (gint32) GST_READ_UINT32_BE (data + 38);
+  ds->gm_present = (gint32) rd32 (data + 38);
   memcpy (ds->gm_identity, data + 42, 8);
   return 0;
 }
@@ -353,13 +395,13 @@ aes67_ptp_time_status_np_write (const Aes67PtpTimeStatusNP * ds, guint8 * buf,
     return -EINVAL;
   if (len < AES67_PTP_TIME_STATUS_NP_LEN)
     return -ENOSPC;
-  GST_WRITE_UINT64_BE (buf, (guint64) ds->master_offset);
-  GST_WRITE_UINT64_BE (buf + 8, (guint64) ds->ingress_time);
-  GST_WRITE_UINT32_BE (buf + 16, (guint32) ds->cumulative_scaled_rate_offset);
-  GST_WRITE_UINT32_BE (buf + 20, (guint32) ds->scaled_last_gm_phase_change);
-  GST_WRITE_UINT16_BE (buf + 24, ds->gm_time_base_indicator);
+  wr64 (buf, (guint64) ds->master_offset);
+  wr64 (buf + 8, (guint64) ds->ingress_time);
+  wr32 (buf + 16, (guint32) ds->cumulative_scaled_rate_offset);
+  wr32 (buf + 20, (guint32) ds->scaled_last_gm_phase_change);
+  wr16 (buf + 24, ds->gm_time_base_indicator);
   memcpy (buf + 26, ds->last_gm_phase_change, 12);
-  GST_WRITE_UINT32_BE (buf + 38, (guint32) ds->gm_present);
+  wr32 (buf + 38, (guint32) ds->gm_present);
   memcpy (buf + 42, ds->gm_identity, 8);
   return AES67_PTP_TIME_STATUS_NP_LEN;
 }
