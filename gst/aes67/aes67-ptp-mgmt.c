@@ -80,8 +80,7 @@ wr64 (guint8 * p, guint64 v)
 #define ERROR_TLV_FIXED   8
 
 gint
-aes67_ptp_mgmt_write (const Aes67PtpMgmtMsg * msg, guint8 * buf,
-    gsize buf_len)
+aes67_ptp_mgmt_write (const Aes67PtpMgmtMsg * msg, guint8 * buf, gsize buf_len)
 {
   gsize tlv_value_len, total;
   guint8 *p;
@@ -263,10 +262,8 @@ aes67_ptp_parent_ds_parse (const guint8 * data, gsize len,
     return -EBADMSG;
   memcpy (ds->parent_port_identity, data, 10);
   ds->parent_stats = data[10] & 0x01;
-  ds->observed_parent_offset_scaled_log_variance =
-      rd16 (data + 12);
-  ds->observed_parent_clock_phase_change_rate =
-      (gint32) rd32 (data + 14);
+  ds->observed_parent_offset_scaled_log_variance = rd16 (data + 12);
+  ds->observed_parent_clock_phase_change_rate = (gint32) rd32 (data + 14);
   ds->gm_priority1 = data[18];
   ds->gm_clock_class = data[19];
   ds->gm_clock_accuracy = data[20];
@@ -277,8 +274,7 @@ aes67_ptp_parent_ds_parse (const guint8 * data, gsize len,
 }
 
 gint
-aes67_ptp_parent_ds_write (const Aes67PtpParentDS * ds, guint8 * buf,
-    gsize len)
+aes67_ptp_parent_ds_write (const Aes67PtpParentDS * ds, guint8 * buf, gsize len)
 {
   if (!ds || !buf)
     return -EINVAL;
@@ -287,10 +283,8 @@ aes67_ptp_parent_ds_write (const Aes67PtpParentDS * ds, guint8 * buf,
   memset (buf, 0, AES67_PTP_PARENT_DS_LEN);
   memcpy (buf, ds->parent_port_identity, 10);
   buf[10] = ds->parent_stats & 0x01;
-  wr16 (buf + 12,
-      ds->observed_parent_offset_scaled_log_variance);
-  wr32 (buf + 14,
-      (guint32) ds->observed_parent_clock_phase_change_rate);
+  wr16 (buf + 12, ds->observed_parent_offset_scaled_log_variance);
+  wr32 (buf + 14, (guint32) ds->observed_parent_clock_phase_change_rate);
   buf[18] = ds->gm_priority1;
   buf[19] = ds->gm_clock_class;
   buf[20] = ds->gm_clock_accuracy;

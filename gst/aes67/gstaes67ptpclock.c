@@ -871,17 +871,21 @@ gst_aes67_ptp_clock_class_init (GstAes67PtpClockClass * klass)
       "Locked to a PTP grandmaster now", FALSE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_GRANDMASTER_ID] = g_param_spec_string ("grandmaster-id",
-      "Grandmaster ID", "Clock identity of the grandmaster locked to, as EUI-64 "
+      "Grandmaster ID",
+      "Clock identity of the grandmaster locked to, as EUI-64 "
       "(00-1D-C1-FF-FE-50-36-33); NULL when not locked", NULL,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PORT_STATE] = g_param_spec_string ("port-state",
-      "Port state", "PTP port state (SLAVE, LISTENING, ...)", "NONE",
+  properties[PROP_PORT_STATE] =
+      g_param_spec_string ("port-state", "Port state",
+      "PTP port state (SLAVE, LISTENING, ...)", "NONE",
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_OFFSET_NS] = g_param_spec_int64 ("offset-ns", "Offset",
+  properties[PROP_OFFSET_NS] =
+      g_param_spec_int64 ("offset-ns", "Offset",
       "Last measured offset from the master in ns", G_MININT64, G_MAXINT64, 0,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TIMESCALE_OFFSET_S] = g_param_spec_int ("timescale-offset-s",
-      "Timescale offset", "Seconds added to the system clock to show the "
+  properties[PROP_TIMESCALE_OFFSET_S] =
+      g_param_spec_int ("timescale-offset-s", "Timescale offset",
+      "Seconds added to the system clock to show the "
       "grandmaster's timescale (currentUtcOffset when it sends TAI, else 0)",
       G_MININT, G_MAXINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);

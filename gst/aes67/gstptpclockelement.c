@@ -280,8 +280,7 @@ make_clock (GstAes67PtpClockElement * self)
   name = g_strdup_printf ("%s-clock", GST_OBJECT_NAME (self));
   clock = gst_aes67_ptp_clock_new (name, backend, domain, iface, uds, phc);
   g_free (name);
-  in_use = gst_aes67_ptp_clock_get_backend_in_use (GST_AES67_PTP_CLOCK
-      (clock));
+  in_use = gst_aes67_ptp_clock_get_backend_in_use (GST_AES67_PTP_CLOCK (clock));
   GST_INFO_OBJECT (self, "backend %s -> %s", backend_nick (backend),
       backend_nick (in_use));
 
@@ -630,15 +629,16 @@ gst_aes67_ptp_clock_element_class_init (GstAes67PtpClockElementClass * klass)
   g_object_class_install_property (gobject_class, PROP_GRANDMASTER_ID,
       g_param_spec_string ("grandmaster-id", "Grandmaster ID",
           "Clock identity of the grandmaster locked to, as EUI-64 "
-          "(00-1D-C1-FF-FE-50-36-33); NULL when not locked", NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "(00-1D-C1-FF-FE-50-36-33); NULL when not locked", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PORT_STATE,
       g_param_spec_string ("port-state", "Port state",
           "PTP port state (SLAVE, LISTENING, ...; NONE without PTP)", "NONE",
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_OFFSET_NS,
       g_param_spec_int64 ("offset-ns", "Offset",
-          "Last measured offset from the master in ns", G_MININT64,
-          G_MAXINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "Last measured offset from the master in ns", G_MININT64, G_MAXINT64,
+          0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_BACKEND_IN_USE,
       g_param_spec_enum ("backend-in-use", "Backend in use",
           "The backend the clock runs on (after auto's choice)",

@@ -124,7 +124,7 @@ sample (Subject * s)
   }
   s->n++;
   s->sum += err;
-  s->sum2 += (gdouble) err * err;
+  s->sum2 += (gdouble) err *err;
   s->max_abs = MAX (s->max_abs, fabs ((gdouble) err));
 }
 

@@ -43,8 +43,8 @@
   "announceReceiptTimeout 3\n"                  \
   "uds_address %s\n"
 
-#define LOCK_LIMIT_S        15          /* lock within 15 s of start */
-#define LOSS_LIMIT_S        5           /* loss reported within 5 s */
+#define LOCK_LIMIT_S        15  /* lock within 15 s of start */
+#define LOSS_LIMIT_S        5   /* loss reported within 5 s */
 #define RELOCK_LIMIT_S      20
 /* linuxptp backend reads CLOCK_REALTIME: only read jitter separates it from
  * the truth (ptp-bench: mean 4-5 ns, worst 20 ns). GStreamer's client, which
@@ -172,8 +172,7 @@ path_in_tmp (const gchar * name)
 
 /* starts ptp4l in @host; killed with us if we die (SIGKILL on timeout) */
 static GPid
-start_ptp4l (guint host, const gchar * name, guint domain,
-    const gchar * extra)
+start_ptp4l (guint host, const gchar * name, guint domain, const gchar * extra)
 {
   gchar *cfg = g_strdup_printf ("%s.cfg", name), *sock, *cfg_path, *log_name,
       *log_path, *text;
@@ -231,8 +230,7 @@ pmc (const gchar * sock_name, const gchar * cmd)
   gchar *sock = path_in_tmp (sock_name), *client, *line, *out = NULL;
   static gint n = 0;
 
-  client = g_strdup_printf ("%s/pmc-%d.sock", tmpdir, g_atomic_int_add (&n,
-          1));
+  client = g_strdup_printf ("%s/pmc-%d.sock", tmpdir, g_atomic_int_add (&n, 1));
   line = g_strdup_printf ("pmc -u -b 0 -s %s -i %s '%s'", sock, client, cmd);
   if (!g_spawn_command_line_sync (line, &out, NULL, NULL, NULL))
     out = NULL;
@@ -513,8 +511,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
     }
     /* ptp4l's own measurement of a true offset of 0 (FIELD-NOTES: 2-7 µs
      * rms over veth, software timestamps): within 250 µs */
-    g_print ("linuxptp: ptp4l master offset %" G_GINT64_FORMAT " ns\n",
-        offset);
+    g_print ("linuxptp: ptp4l master offset %" G_GINT64_FORMAT " ns\n", offset);
     fail_unless (ABS (offset) < 250000, "offset %" G_GINT64_FORMAT, offset);
     gst_structure_free (s);
 
@@ -525,8 +522,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
     fail_unless (pclock == clock);
     gst_object_unref (pclock);
     err_ns = clock_error_ns (clock);
-    g_print ("linuxptp: clock - true time = %" G_GINT64_FORMAT " ns\n",
-        err_ns);
+    g_print ("linuxptp: clock - true time = %" G_GINT64_FORMAT " ns\n", err_ns);
     fail_unless (ABS (err_ns) <= LINUXPTP_TOL_NS);
     check_running (p, "locked");
 
@@ -723,8 +719,7 @@ GST_START_TEST (test_auto_fallback_system)
   s = wait_status (p, "system", 1, &warned);
   fail_unless (s != NULL);
   fail_unless (warned);
-  fail_unless_equals_string (gst_structure_get_string (s, "backend"),
-      "system");
+  fail_unless_equals_string (gst_structure_get_string (s, "backend"), "system");
   fail_unless_equals_string (gst_structure_get_string (s, "grandmaster-id"),
       "");
   fail_unless (gst_structure_get_boolean (s, "synced", &synced));

@@ -317,8 +317,7 @@ GST_START_TEST (test_ptp_clocks)
         diff = t - (a + b) / 2;
       }
     }
-    g_print ("linuxptp clock - GstPtpClock = %" G_GINT64_FORMAT " ns\n",
-        diff);
+    g_print ("linuxptp clock - GstPtpClock = %" G_GINT64_FORMAT " ns\n", diff);
     fail_unless (ABS (diff) < 2 * GST_MSECOND);
   }
 
@@ -382,6 +381,5 @@ main (int argc, char **argv)
   g_free (ptp4l);
   g_free (setpriv);
   gst_check_init (&argc, &argv);
-  return gst_check_run_suite (ptpclockinfo_suite (), "ptpclockinfo",
-      __FILE__);
+  return gst_check_run_suite (ptpclockinfo_suite (), "ptpclockinfo", __FILE__);
 }
