@@ -154,19 +154,15 @@ post_status (GstAes67PtpClockElement * self, GstClock * clock,
   g_free (state);
 }
 
-/* called from the clock's thread with no lock held */
+/* compares the clock's state with what was last posted and posts what
+ * changed; called with no lock held, from the clock's thread or right after
+ * connecting to it (the clock may have locked before) */
 static void
-on_clock_notify (GObject * obj, GParamSpec * pspec, gpointer user_data)
+update_status (GstAes67PtpClockElement * self, GstAes67PtpClock * c)
 {
-  GstAes67PtpClockElement *self = user_data;
-  GstAes67PtpClock *c = GST_AES67_PTP_CLOCK (obj);
   const gchar *event = NULL;
   gboolean synced, warn = FALSE;
   gchar *gm, *old_gm = NULL;
-
-  if (strcmp (pspec->name, "synced") != 0
-      && strcmp (pspec->name, "grandmaster-id") != 0)
-    return;
 
   synced = gst_aes67_ptp_clock_is_locked (c);
   gm = gst_aes67_ptp_clock_dup_grandmaster_id (c);
@@ -212,6 +208,14 @@ on_clock_notify (GObject * obj, GParamSpec * pspec, gpointer user_data)
 }
 
 static void
+on_clock_notify (GObject * obj, GParamSpec * pspec, gpointer user_data)
+{
+  if (strcmp (pspec->name, "synced") == 0
+      || strcmp (pspec->name, "grandmaster-id") == 0)
+    update_status (user_data, GST_AES67_PTP_CLOCK (obj));
+}
+
+static void
 set_clock (GstAes67PtpClockElement * self, GstClock * clock)
 {
   GstClock *old;
@@ -242,6 +246,7 @@ set_clock (GstAes67PtpClockElement * self, GstClock * clock)
     GST_OBJECT_LOCK (self);
     self->notify_id = id;
     GST_OBJECT_UNLOCK (self);
+    update_status (self, GST_AES67_PTP_CLOCK (clock));
   }
 }
 
