@@ -62,8 +62,28 @@ typedef void (*Aes67ClockPtpChangedFunc) (GstClock * clock,
  * Connects @func to the notifications that say a PTP clock's grandmaster or
  * lock state changed: notify::grandmaster-id and notify::synced on a
  * GstAes67PtpClock; on a stock GstPtpClock only its GstClock::synced signal
- * (1.22's GstPtpClock emits nothing when the grandmaster changes: poll
- * aes67_clock_get_ptp_info() for that).
+ * (no notification of a grandmaster change is relied on for the stock clock:
+ * poll aes67_clock_get_ptp_info() for that).
+ *
+ * A grandmaster change shows as a call after which @gm_id differs from the
+ * one the caller last used; a loss as one after which @synced is FALSE and
+ * @gm_id NULL (keep the last SDP then: the stream continues on the
+ * free-running clock). Typical use in a sender:
+ *
+ * |[
+ *   static void
+ *   on_ptp_changed (GstClock * clock, gpointer user_data)
+ *   {
+ *     gchar *gm = NULL;
+ *     guint domain;
+ *     gboolean synced;
+ *
+ *     if (aes67_clock_get_ptp_info (clock, &gm, &domain, &synced) && gm
+ *         && g_strcmp0 (gm, self->sdp_gm) != 0)
+ *       ... rebuild the SDP with a new version ...
+ *     g_free (gm);
+ *   }
+ * ]|
  *
  * Returns: a handle for aes67_clock_unwatch_ptp_info(), 0 if @clock is not a
  * PTP clock.
