@@ -20,6 +20,7 @@ plugin_init (GstPlugin * plugin)
   /* each element: ret &= GST_ELEMENT_REGISTER (name, plugin); */
   ret &= GST_ELEMENT_REGISTER (aes67sink, plugin);
   ret &= GST_ELEMENT_REGISTER (aes67src, plugin);
+  ret &= GST_ELEMENT_REGISTER (ptpclock, plugin);
 
   return ret;
 }
