@@ -18,6 +18,8 @@ plugin_init (GstPlugin * plugin)
   gboolean ret = TRUE;
 
   /* each element: ret &= GST_ELEMENT_REGISTER (name, plugin); */
+  ret &= GST_ELEMENT_REGISTER (sapannounce, plugin);
+  ret &= GST_DEVICE_PROVIDER_REGISTER (aes67deviceprovider, plugin);
 
   return ret;
 }

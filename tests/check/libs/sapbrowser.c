@@ -154,7 +154,7 @@ browser_new (GAsyncQueue * q, GstClock * clock)
 }
 
 static guint64
-stat (GstAes67SapBrowser * b, const gchar * field)
+browser_stat (GstAes67SapBrowser * b, const gchar * field)
 {
   GstStructure *st = gst_aes67_sap_browser_get_stats (b);
   guint64 v = 0;
@@ -248,8 +248,8 @@ GST_START_TEST (test_announce_change_delete)
   send_sap (AES67_SAP_ANNOUNCE, sdp1, FALSE, AES67_SAP_ADDRESS_AES67);
   send_sap (AES67_SAP_ANNOUNCE, sdp1, FALSE, AES67_SAP_ADDRESS_GLOBAL);
   expect_none (q, G_TIME_SPAN_SECOND / 2);
-  fail_unless_equals_int (stat (b, "packets"), 3);
-  fail_unless_equals_int (stat (b, "sessions"), 1);
+  fail_unless_equals_int (browser_stat (b, "packets"), 3);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 1);
 
   /* a second session, on the RFC 2974 group, compressed */
   send_sap (AES67_SAP_ANNOUNCE, sdp3, TRUE, AES67_SAP_ADDRESS_GLOBAL);
@@ -257,7 +257,7 @@ GST_START_TEST (test_announce_change_delete)
   fail_unless_equals_string (ev->session->name, "Booth");
   fail_unless_equals_int (ev->session->channels, 1);
   ev_free (ev);
-  fail_unless_equals_int (stat (b, "sessions"), 2);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 2);
 
   found = gst_aes67_sap_browser_find_by_name (b, "Stage Left");
   fail_unless (found != NULL);
@@ -272,7 +272,7 @@ GST_START_TEST (test_announce_change_delete)
   fail_unless_equals_int (ev->session->channels, 8);
   fail_unless_equals_string (ev->session->key, "- 77 IN IP4 192.0.2.1");
   ev_free (ev);
-  fail_unless_equals_int (stat (b, "sessions"), 2);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 2);
   found = gst_aes67_sap_browser_find_by_name (b, "Stage Left");
   fail_unless_equals_string (found->sdp, sdp2);
   gst_aes67_sap_session_unref (found);
@@ -293,8 +293,8 @@ GST_START_TEST (test_announce_change_delete)
   ev = wait_ev (q, "removed");
   fail_unless_equals_string (ev->session->name, "Booth");
   ev_free (ev);
-  fail_unless_equals_int (stat (b, "sessions"), 0);
-  fail_unless_equals_int (stat (b, "malformed"), 0);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 0);
+  fail_unless_equals_int (browser_stat (b, "malformed"), 0);
 
   g_free (sdp1);
   g_free (sdp2);
@@ -330,11 +330,11 @@ GST_START_TEST (test_bad_packets)
   ev = wait_ev (q, "added");
   fail_unless_equals_string (ev->session->name, "After the storm");
   ev_free (ev);
-  fail_unless_equals_int (stat (b, "packets"), 6);
-  fail_unless_equals_int (stat (b, "encrypted"), 1);
-  fail_unless_equals_int (stat (b, "malformed"), 3);
-  fail_unless_equals_int (stat (b, "oversize"), 1);
-  fail_unless_equals_int (stat (b, "sessions"), 1);
+  fail_unless_equals_int (browser_stat (b, "packets"), 6);
+  fail_unless_equals_int (browser_stat (b, "encrypted"), 1);
+  fail_unless_equals_int (browser_stat (b, "malformed"), 3);
+  fail_unless_equals_int (browser_stat (b, "oversize"), 1);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 1);
   g_free (big);
   g_free (sdp);
   browser_free (b, q);
@@ -362,27 +362,27 @@ GST_START_TEST (test_timeouts)
   /* wait until the refresh is in: the packet count says so */
   {
     gint i;
-    for (i = 0; i < 300 && stat (b, "packets") < 3; i++)
+    for (i = 0; i < 300 && browser_stat (b, "packets") < 3; i++)
       g_usleep (10000);
-    fail_unless_equals_int (stat (b, "packets"), 3);
+    fail_unless_equals_int (browser_stat (b, "packets"), 3);
   }
   /* interval 5 s: alive at 50 s (not more than 10 × 5 s) */
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 50 * GST_SECOND);
   gst_aes67_sap_browser_check_timeouts (b);
-  fail_unless_equals_int (stat (b, "sessions"), 2);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 2);
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 1);
   gst_aes67_sap_browser_check_timeouts (b);
   ev = wait_ev (q, "removed");
   fail_unless_equals_string (ev->session->name, "Every five");
   fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_TIMEOUT);
   ev_free (ev);
-  fail_unless_equals_int (stat (b, "sessions"), 1);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 1);
 
   /* "Once" was seen at t0 only: lives max-timeout (3600 s) */
   gst_test_clock_set_time (GST_TEST_CLOCK (clock),
       (1000 + 3600) * GST_SECOND);
   gst_aes67_sap_browser_check_timeouts (b);
-  fail_unless_equals_int (stat (b, "sessions"), 1);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 1);
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 1);
   gst_aes67_sap_browser_check_timeouts (b);
   ev = wait_ev (q, "removed");
@@ -396,11 +396,11 @@ GST_START_TEST (test_timeouts)
   ev_free (wait_ev (q, "added"));
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 20 * GST_SECOND);
   gst_aes67_sap_browser_check_timeouts (b);
-  fail_unless_equals_int (stat (b, "sessions"), 1);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 1);
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
   gst_aes67_sap_browser_check_timeouts (b);
   ev_free (wait_ev (q, "removed"));
-  fail_unless_equals_int (stat (b, "sessions"), 0);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 0);
 
   g_free (a);
   g_free (o);
@@ -439,8 +439,8 @@ GST_START_TEST (test_max_sessions)
     g_free (name);
     g_free (sdp);
   }
-  fail_unless_equals_int (stat (b, "sessions"), 4);
-  fail_unless_equals_int (stat (b, "evicted"), 2);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 4);
+  fail_unless_equals_int (browser_stat (b, "evicted"), 2);
   browser_free (b, q);
   gst_object_unref (clock);
 }
