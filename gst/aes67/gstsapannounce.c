@@ -34,8 +34,9 @@
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 sapannounce sdp-files=/tmp/stage.sdp interval=5
- * ]| announces the SDP in /tmp/stage.sdp every 5 s until stopped.
+ * gst-launch-1.0 sapannounce sdp-files='<"/tmp/stage.sdp">' interval=5
+ * ]| announces the SDP in /tmp/stage.sdp every 5 s until stopped (the
+ * property is an array of paths: `'<"/tmp/a.sdp","/tmp/b.sdp">'`).
  * |[
  * gst-launch-1.0 audiotestsrc is-live=true ! aes67sink session-name=Stage \
  *     sapannounce
@@ -133,7 +134,7 @@ struct _GstSapAnnounce {
   gchar *iface;
   gboolean loop;
   gchar *sdp;
-  gchar **sdp_files;
+  gchar **sdp_files;            /* NULL-terminated, from a GstValueArray */
   gboolean auto_announce;
 
   /* protected by the object lock */
@@ -834,10 +835,16 @@ gst_sap_announce_set_property (GObject * object, guint prop_id,
       g_free (self->sdp);
       self->sdp = g_value_dup_string (value);
       break;
-    case PROP_SDP_FILES:
+    case PROP_SDP_FILES:{
+      guint i, n = gst_value_array_get_size (value);
+
       g_strfreev (self->sdp_files);
-      self->sdp_files = g_value_dup_boxed (value);
+      self->sdp_files = n ? g_new0 (gchar *, n + 1) : NULL;
+      for (i = 0; i < n; i++)
+        self->sdp_files[i] =
+            g_value_dup_string (gst_value_array_get_value (value, i));
       break;
+    }
     case PROP_AUTO:
       self->auto_announce = g_value_get_boolean (value);
       break;
@@ -877,9 +884,18 @@ gst_sap_announce_get_property (GObject * object, guint prop_id,
     case PROP_SDP:
       g_value_set_string (value, self->sdp);
       break;
-    case PROP_SDP_FILES:
-      g_value_set_boxed (value, self->sdp_files);
+    case PROP_SDP_FILES:{
+      guint i;
+
+      for (i = 0; self->sdp_files && self->sdp_files[i]; i++) {
+        GValue v = G_VALUE_INIT;
+
+        g_value_init (&v, G_TYPE_STRING);
+        g_value_set_string (&v, self->sdp_files[i]);
+        gst_value_array_append_and_take_value (value, &v);
+      }
       break;
+    }
     case PROP_AUTO:
       g_value_set_boolean (value, self->auto_announce);
       break;
@@ -957,9 +973,11 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SDP_FILES,
-      g_param_spec_boxed ("sdp-files", "SDP files",
+      gst_param_spec_array ("sdp-files", "SDP files",
           "Paths of SDP files to announce, one session each; read when "
-          "going to PAUSED", G_TYPE_STRV,
+          "going to PAUSED",
+          g_param_spec_string ("sdp-file", "SDP file", "Path of an SDP file",
+              NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS),
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_AUTO,

@@ -170,17 +170,21 @@ GST_START_TEST (test_defaults)
   gchar *address, *iface, *sdp;
   guint port, interval, ttl;
   gboolean loop, auto_announce;
-  gchar **files;
+  GValue files = G_VALUE_INIT;
 
   fail_unless (e != NULL);
   g_object_get (e, "address", &address, "port", &port, "interval",
       &interval, "ttl", &ttl, "multicast-iface", &iface, "loop", &loop,
-      "sdp", &sdp, "sdp-files", &files, "auto", &auto_announce, NULL);
+      "sdp", &sdp, "auto", &auto_announce, NULL);
+  g_value_init (&files, GST_TYPE_ARRAY);
+  g_object_get_property (G_OBJECT (e), "sdp-files", &files);
+  fail_unless_equals_int (gst_value_array_get_size (&files), 0);
+  g_value_unset (&files);
   fail_unless_equals_string (address, "239.255.255.255");
   fail_unless_equals_int (port, 9875);
   fail_unless_equals_int (interval, 30);
   fail_unless_equals_int (ttl, 15);
-  fail_unless (iface == NULL && sdp == NULL && files == NULL);
+  fail_unless (iface == NULL && sdp == NULL);
   fail_unless (loop && auto_announce);
   g_free (address);
   gst_object_unref (e);
@@ -281,7 +285,8 @@ GST_START_TEST (test_sdp_files_and_bad_input)
   gchar *missing = g_build_filename (dir, "missing.sdp", NULL);
   gchar *sdp1 = make_sdp ("File A", 11, 2);
   gchar *sdp2 = make_sdp ("File B", 12, 8);
-  const gchar *files[] = { f1, missing, f2, NULL };
+  const gchar *files[] = { f1, missing, f2 };
+  GValue arr = G_VALUE_INIT;
   GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_free);
   GstMessage *m;
@@ -290,7 +295,16 @@ GST_START_TEST (test_sdp_files_and_bad_input)
 
   fail_unless (g_file_set_contents (f1, sdp1, -1, NULL));
   fail_unless (g_file_set_contents (f2, sdp2, -1, NULL));
-  g_object_set (e, "sdp-files", files, "sdp", "this is not an SDP", NULL);
+  g_value_init (&arr, GST_TYPE_ARRAY);
+  for (i = 0; i < G_N_ELEMENTS (files); i++) {
+    GValue v = G_VALUE_INIT;
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_set_string (&v, files[i]);
+    gst_value_array_append_and_take_value (&arr, &v);
+  }
+  g_object_set_property (G_OBJECT (e), "sdp-files", &arr);
+  g_value_unset (&arr);
+  g_object_set (e, "sdp", "this is not an SDP", NULL);
   gst_bin_add (GST_BIN (pipe), e);
   set_state_in (0, pipe, GST_STATE_PLAYING);
 
