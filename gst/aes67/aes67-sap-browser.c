@@ -296,8 +296,10 @@ map_hash_locked (GstAes67SapBrowser * self, Entry * e, const gchar * hkey)
 {
   unmap_hash_locked (self, e);
   e->hash_key = g_strdup (hkey);
+  /* replace, not insert: the table's key must be this entry's string, the
+   * previous holder of the same key frees its own */
   if (e->hash_key)
-    g_hash_table_insert (self->by_hash, e->hash_key, e);
+    g_hash_table_replace (self->by_hash, e->hash_key, e);
 }
 
 /* Call with the object lock held. */

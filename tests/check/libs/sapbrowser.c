@@ -447,6 +447,76 @@ GST_START_TEST (test_max_sessions)
 
 GST_END_TEST;
 
+/* Two sessions from one origin with the same message id hash (a collision,
+ * or a sender that never changes it): each keeps its identity, deleting
+ * one leaves the other findable. Found by the fuzzer (a use-after-free of
+ * the hash table's key); run under ASan to see it. Packets are handed to
+ * the browser directly: this is about its tables, not the network. */
+GST_START_TEST (test_hash_collision)
+{
+  GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
+  GstAes67SapBrowser *b = gst_aes67_sap_browser_new (NULL, 0);
+  gchar *x = make_sdp ("X", 201, 1, 2), *y = make_sdp ("Y", 202, 1, 2);
+  const guint8 origin[4] = { 192, 0, 2, 1 };
+  guint8 buf[2048];
+  gssize n;
+  GstAes67SapSession *s;
+  Ev *ev;
+
+  g_signal_connect (b, "session-added", G_CALLBACK (on_added), q);
+  g_signal_connect (b, "session-removed", G_CALLBACK (on_removed), q);
+  n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, x,
+      strlen (x), FALSE, buf, sizeof (buf));
+  gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
+  n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, y,
+      strlen (y), FALSE, buf, sizeof (buf));
+  gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
+  ev_free (wait_ev (q, "added"));
+  ev_free (wait_ev (q, "added"));
+  fail_unless_equals_int (browser_stat (b, "sessions"), 2);
+  /* X again (the hash now maps to Y, so the slow path finds X) */
+  n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, x,
+      strlen (x), FALSE, buf, sizeof (buf));
+  gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
+  /* delete Y by its o= line, then announce X once more */
+  {
+    const gchar *oline = "o=- 202 1 IN IP4 192.0.2.1\r\n";
+    n = aes67_sap_build (AES67_SAP_DELETE, 5, origin, FALSE, NULL, oline,
+        strlen (oline), FALSE, buf, sizeof (buf));
+    gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
+  }
+  ev = wait_ev (q, "removed");
+  fail_unless_equals_string (ev->session->name, "Y");
+  ev_free (ev);
+  n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, x,
+      strlen (x), FALSE, buf, sizeof (buf));
+  gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
+  fail_unless (g_async_queue_try_pop (q) == NULL);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 1);
+  s = gst_aes67_sap_browser_find_by_name (b, "X");
+  fail_unless (s != NULL);
+  gst_aes67_sap_session_unref (s);
+  /* a deletion by origin + hash only (no o= line parses) removes X */
+  {
+    const gchar *junk = "v=0\r\n";
+    n = aes67_sap_build (AES67_SAP_DELETE, 5, origin, FALSE, NULL, junk,
+        strlen (junk), FALSE, buf, sizeof (buf));
+    gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
+  }
+  ev = wait_ev (q, "removed");
+  fail_unless_equals_string (ev->session->name, "X");
+  ev_free (ev);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 0);
+
+  g_free (x);
+  g_free (y);
+  gst_object_unref (b);
+  drain (q);
+  g_async_queue_unref (q);
+}
+
+GST_END_TEST;
+
 /* One shared browser per (interface, port); a new one after the last
  * reference is gone. */
 GST_START_TEST (test_shared)
@@ -498,6 +568,7 @@ sapbrowser_suite (void)
   tcase_add_test (tc, test_bad_packets);
   tcase_add_test (tc, test_timeouts);
   tcase_add_test (tc, test_max_sessions);
+  tcase_add_test (tc, test_hash_collision);
   tcase_add_test (tc, test_shared);
   return s;
 }
