@@ -172,8 +172,11 @@ parse_payload (Aes67SapPacket * pkt, const guint8 * p, gsize n,
 {
   gsize sdp_len;
 
-  /* the payload type is optional: a payload starting with "v=0" is SDP */
-  if (!(n >= 3 && memcmp (p, "v=0", 3) == 0)) {
+  /* the payload type is optional: a payload starting with "v=0" is SDP,
+   * and so is a deletion's bare "o=" line */
+  if (!(n >= 3 && memcmp (p, "v=0", 3) == 0)
+      && !(pkt->type == AES67_SAP_DELETE && n >= 2
+          && memcmp (p, "o=", 2) == 0)) {
     const guint8 *nul = memchr (p, 0, n);
     gsize i;
 

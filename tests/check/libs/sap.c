@@ -188,6 +188,8 @@ static const RoundTrip round_trips[] = {
       AES67_SAP_PAYLOAD_TYPE, sdp_dante, FALSE},
   {"IPv4 deletion, o= line only", AES67_SAP_DELETE, FALSE,
       AES67_SAP_PAYLOAD_TYPE, sdp_delete_oline, FALSE},
+  {"IPv4 deletion, o= line, no type", AES67_SAP_DELETE, FALSE, NULL,
+      sdp_delete_oline, FALSE},
   {"IPv6 deletion, compressed", AES67_SAP_DELETE, TRUE,
       AES67_SAP_PAYLOAD_TYPE, sdp_lf, TRUE},
   {"upper-case payload type", AES67_SAP_ANNOUNCE, FALSE, "APPLICATION/SDP",
@@ -326,6 +328,9 @@ static const Malformed malformed[] = {
   M ("no payload", AES67_SAP_ERROR_PAYLOAD, 0x20, 0, 0, 1, 10, 0, 0, 1),
   M ("payload type unterminated", AES67_SAP_ERROR_PAYLOAD_TYPE, 0x20, 0, 0,
       1, 10, 0, 0, 1, 'a', 'p', 'p', 'l'),
+  /* a bare o= line is taken as SDP in a deletion only */
+  M ("announcement of a bare o= line", AES67_SAP_ERROR_PAYLOAD_TYPE, 0x20, 0,
+      0, 1, 10, 0, 0, 1, 'o', '=', '-', ' ', '1'),
   M ("payload type not SDP", AES67_SAP_ERROR_PAYLOAD_TYPE, 0x20, 0, 0, 1, 10,
       0, 0, 1, 't', 'e', 'x', 't', '/', 'x', 0, 'v', '=', '0'),
   M ("payload type with control byte", AES67_SAP_ERROR_PAYLOAD_TYPE, 0x20, 0,
