@@ -246,7 +246,8 @@ GST_START_TEST (test_gst_device_monitor_tool)
 {
   gchar *tool = g_find_program_in_path ("gst-device-monitor-1.0");
   gchar *dir, *log, *text = NULL;
-  const gchar *argv[5];
+  const gchar *argv[6];
+  gchar *preload = NULL;
   GstElement *ann;
   GError *err = NULL;
   GPid pid;
@@ -259,10 +260,32 @@ GST_START_TEST (test_gst_device_monitor_tool)
   }
   dir = g_dir_make_tmp ("aes67-devmon-XXXXXX", NULL);
   log = g_build_filename (dir, "monitor.log", NULL);
+#ifdef __SANITIZE_ADDRESS__
+  /* the tool is not instrumented: it can load our ASan-built plugin only
+   * with the sanitizer runtimes preloaded */
+  {
+    gchar *asan = NULL, *ubsan = NULL;
+    g_spawn_command_line_sync ("gcc -print-file-name=libasan.so", &asan,
+        NULL, NULL, NULL);
+    g_spawn_command_line_sync ("gcc -print-file-name=libubsan.so", &ubsan,
+        NULL, NULL, NULL);
+    preload = g_strdup_printf ("LD_PRELOAD=%s %s", g_strstrip (asan),
+        g_strstrip (ubsan));
+    g_free (asan);
+    g_free (ubsan);
+  }
+  argv[0] = "env";
+  argv[1] = preload;
+  argv[2] = tool;
+  argv[3] = "-f";
+  argv[4] = "Audio/Source";
+  argv[5] = NULL;
+#else
   argv[0] = tool;
   argv[1] = "-f";
   argv[2] = "Audio/Source";
   argv[3] = NULL;
+#endif
   pid = aes67_test_net_spawn (net, 1, argv, log, &err);
   fail_unless (pid > 0, "%s", err ? err->message : "");
   /* the tool says "Probing devices..." once its monitor started */
@@ -309,6 +332,7 @@ GST_START_TEST (test_gst_device_monitor_tool)
   g_free (log);
   g_free (dir);
   g_free (tool);
+  g_free (preload);
 }
 
 GST_END_TEST;

@@ -120,9 +120,13 @@ GST_START_TEST (test_flood)
         strlen (sdp), FALSE, buf, sizeof (buf));
     fail_unless (g_socket_send_to (tx, sa, (gchar *) buf, n, NULL, &err) == n);
     g_free (sdp);
-    /* pace a little so the receive buffer is not the thing measured */
-    if (i % 100 == 99)
-      g_usleep (2000);
+    /* let the browser catch up every 200 packets (bounded), so a slow
+     * build (sanitizers) does not overflow the socket's receive buffer */
+    if (i % 200 == 199) {
+      gint k;
+      for (k = 0; k < 500 && browser_stat (b, "packets") < i + 1; k++)
+        g_usleep (2000);
+    }
   }
   /* wait until the browser has read what arrived */
   for (i = 0; i < 100; i++) {
@@ -147,8 +151,13 @@ GST_START_TEST (test_flood)
       GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS);
   fail_unless_equals_int (browser_stat (b, "evicted"),
       N_FLOOD - GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS);
+#ifdef __SANITIZE_ADDRESS__
+  /* ASan's redzones and quarantine make RSS say nothing about the browser */
+  g_print ("RSS cap not checked under AddressSanitizer\n");
+#else
   fail_unless (rss1 - rss0 < FLOOD_RSS_CAP_KB, "RSS grew by %ld kB",
       rss1 - rss0);
+#endif
   /* the newest sessions are the ones kept */
   s = gst_aes67_sap_browser_find_by_name (b, "Flood 9999");
   fail_unless (s != NULL);
