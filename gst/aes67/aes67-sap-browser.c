@@ -14,7 +14,11 @@
  * Sessions are kept by the identity of their SDP's o= line without its
  * version (RFC 4566: username, sess-id, nettype, addrtype, address). A
  * refresh is recognised without parsing the SDP again by its SAP origin and
- * message id hash. A new hash for a known identity is a change.
+ * message id hash. A new hash for a known identity is a change. A deletion
+ * names the session by its o= line (or, without one, by origin and hash);
+ * one whose o= version is not the current one deletes an older version and
+ * is ignored, so a sender may announce the new version before deleting the
+ * old.
  *
  * Time-out: a session not announced again within 10 times the largest
  * interval seen between its announcements, capped at max-timeout (1 h), is
@@ -419,24 +423,37 @@ gst_aes67_sap_browser_handle_packet (GstAes67SapBrowser * self,
     GstSDPMessage *msg = NULL;
     gchar *key = NULL;
 
+    gchar *version = NULL;
+
     /* the payload is the o= line or the whole SDP */
     gst_sdp_message_new (&msg);
     if (gst_sdp_message_parse_buffer ((const guint8 *) pkt.sdp,
             (guint) pkt.sdp_len, msg) == GST_SDP_OK) {
       const GstSDPOrigin *o = gst_sdp_message_get_origin (msg);
       if (o && o->username && o->sess_id && o->nettype && o->addrtype
-          && o->addr)
+          && o->addr) {
         key = origin_key (o);
+        version = g_strdup (o->sess_version);
+      }
     }
     gst_sdp_message_free (msg);
     GST_OBJECT_LOCK (self);
     e = key ? g_hash_table_lookup (self->sessions, key) : NULL;
-    if (!e && hkey)
+    if (e && version && g_strcmp0 (version,
+            gst_sdp_message_get_origin (e->session->msg)->sess_version)) {
+      /* it deletes an older version: the sender announced the new one
+       * first (sapannounce does), the session goes on */
+      GST_DEBUG_OBJECT (self, "ignored the deletion of version %s of '%s'",
+          version, e->session->name);
+      e = NULL;
+    } else if (!e && !key && hkey) {
       e = g_hash_table_lookup (self->by_hash, hkey);
+    }
     if (e)
       remove_entry_locked (self, e, events, GST_AES67_SAP_REMOVED_DELETED);
     GST_OBJECT_UNLOCK (self);
     g_free (key);
+    g_free (version);
     g_free (origin);
     goto done;
   }

@@ -18,10 +18,12 @@
  *
  * It has no pads. With no configuration it announces the SDP of every
  * aes67sink in its pipeline, sinks added later included, and follows their
- * SDP when it changes (a deletion packet for the old SDP, then the new one
- * at once). It can also announce SDPs given as text (#GstSapAnnounce:sdp)
- * or files (#GstSapAnnounce:sdp-files), for relays and for gear that cannot
- * announce itself.
+ * SDP when it changes: the new SDP is announced at once and a deletion is
+ * sent for the old one (after the new one when the o= version changed, so
+ * receivers see a change rather than a loss; before it otherwise). It can
+ * also announce SDPs given as text (#GstSapAnnounce:sdp, which may change
+ * while playing) or files (#GstSapAnnounce:sdp-files), for relays and for
+ * gear that cannot announce itself.
  *
  * Packets: SAP version 1, the IPv4 originating source of the interface
  * sending, a 16-bit message id hash of the SDP text (never 0; it changes
@@ -139,6 +141,7 @@ struct _GstSapAnnounce {
 
   /* protected by the object lock */
   GList *announcements;         /* of Announcement */
+  Announcement *sdp_announcement;       /* the sdp property's, in the list */
   GSocket *socket;
   GSocketAddress *dest;
   gchar *dest_str;
@@ -196,6 +199,25 @@ sdp_session_name (const gchar * sdp, GError ** error)
   name = g_strdup (s->name);
   gst_aes67_sap_session_unref (s);
   return name;
+}
+
+/* TRUE if the o= lines of @a and @b have the same session version (or one
+ * cannot be read) */
+static gboolean
+same_origin_version (const gchar * a, const gchar * b)
+{
+  GstAes67SapSession *sa = gst_aes67_sap_session_new (a, NULL, 0, NULL);
+  GstAes67SapSession *sb = gst_aes67_sap_session_new (b, NULL, 0, NULL);
+  gboolean same = TRUE;
+
+  if (sa && sb)
+    same = g_strcmp0 (gst_sdp_message_get_origin (sa->msg)->sess_version,
+        gst_sdp_message_get_origin (sb->msg)->sess_version) == 0;
+  if (sa)
+    gst_aes67_sap_session_unref (sa);
+  if (sb)
+    gst_aes67_sap_session_unref (sb);
+  return same;
 }
 
 /* Sends one packet. Takes the object lock. Returns the packet size, or 0
@@ -277,7 +299,7 @@ announcement_update (GstSapAnnounce * self, Announcement * a,
 {
   gchar *old_sdp = NULL, *old_name = NULL, *name = NULL;
   guint16 old_hash = 0, hash = 0;
-  gboolean was_announced;
+  gboolean was_announced, delete_first;
   gchar *source;
   GError *err = NULL;
   guint size;
@@ -314,7 +336,13 @@ announcement_update (GstSapAnnounce * self, Announcement * a,
   source = g_strdup (a->source);
   GST_OBJECT_UNLOCK (self);
 
-  if (old_sdp && was_announced) {
+  /* A new o= version is announced before the old one is deleted, so
+   * receivers see a change, not a loss (they ignore the deletion of a
+   * version that is no longer current). Without a new version the
+   * deletion must go first: it would delete the new SDP too. */
+  delete_first = old_sdp && was_announced
+      && (!sdp || same_origin_version (old_sdp, sdp));
+  if (delete_first) {
     size = send_packet (self, AES67_SAP_DELETE, old_sdp, old_hash);
     if (!sdp)
       post_message (self, "delete", source, old_name, old_sdp, old_hash, size);
@@ -328,6 +356,8 @@ announcement_update (GstSapAnnounce * self, Announcement * a,
       post_message (self, (old_sdp && was_announced) ? "change" : "announce",
           source, name, sdp, hash, size);
   }
+  if (old_sdp && was_announced && !delete_first)
+    send_packet (self, AES67_SAP_DELETE, old_sdp, old_hash);
   g_free (old_sdp);
   g_free (old_name);
   g_free (source);
@@ -670,7 +700,7 @@ close_socket (GstSapAnnounce * self)
 
 /* ---------- start / stop ---------- */
 
-static void
+static Announcement *
 add_given (GstSapAnnounce * self, const gchar * source, const gchar * sdp)
 {
   Announcement *a = g_new0 (Announcement, 1);
@@ -681,6 +711,7 @@ add_given (GstSapAnnounce * self, const gchar * source, const gchar * sdp)
   self->announcements = g_list_append (self->announcements, a);
   GST_OBJECT_UNLOCK (self);
   announcement_update (self, a, sdp);
+  return a;
 }
 
 static void
@@ -689,6 +720,7 @@ start_announcing (GstSapAnnounce * self)
   gchar *sdp;
   gchar **files;
   gboolean auto_announce;
+  Announcement *a;
   guint i;
 
   GST_OBJECT_LOCK (self);
@@ -697,8 +729,11 @@ start_announcing (GstSapAnnounce * self)
   auto_announce = self->auto_announce;
   GST_OBJECT_UNLOCK (self);
 
-  if (sdp)
-    add_given (self, "sdp", sdp);
+  /* always there, so the sdp property can be set while running */
+  a = add_given (self, "sdp", sdp);
+  GST_OBJECT_LOCK (self);
+  self->sdp_announcement = a;
+  GST_OBJECT_UNLOCK (self);
   for (i = 0; files && files[i]; i++) {
     gchar *text = NULL;
     GError *err = NULL;
@@ -748,6 +783,7 @@ stop_announcing (GstSapAnnounce * self)
   GST_OBJECT_LOCK (self);
   list = self->announcements;
   self->announcements = NULL;
+  self->sdp_announcement = NULL;
   for (l = list; l; l = l->next)
     ((Announcement *) l->data)->removed = TRUE;
   GST_OBJECT_UNLOCK (self);
@@ -806,6 +842,8 @@ gst_sap_announce_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstSapAnnounce *self = GST_SAP_ANNOUNCE (object);
+  Announcement *update = NULL;
+  gchar *update_sdp = NULL;
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
@@ -834,6 +872,11 @@ gst_sap_announce_set_property (GObject * object, guint prop_id,
     case PROP_SDP:
       g_free (self->sdp);
       self->sdp = g_value_dup_string (value);
+      /* running: re-announce (deletion of the old SDP, the new one) */
+      if (self->sdp_announcement) {
+        update = announcement_ref (self->sdp_announcement);
+        update_sdp = g_strdup (self->sdp);
+      }
       break;
     case PROP_SDP_FILES:{
       guint i, n = gst_value_array_get_size (value);
@@ -853,6 +896,12 @@ gst_sap_announce_set_property (GObject * object, guint prop_id,
       break;
   }
   GST_OBJECT_UNLOCK (self);
+
+  if (update) {
+    announcement_update (self, update, update_sdp);
+    announcement_free (update);
+    g_free (update_sdp);
+  }
 }
 
 static void
@@ -968,10 +1017,10 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SDP,
       g_param_spec_string ("sdp", "SDP",
-          "An SDP (text) to announce besides the aes67sinks'; taken when "
-          "going to PAUSED", DEFAULT_SDP,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          "An SDP (text) to announce besides the aes67sinks'; a new value "
+          "while running sends a deletion of the old one and announces it",
+          DEFAULT_SDP, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_SDP_FILES,
       gst_param_spec_array ("sdp-files", "SDP files",
           "Paths of SDP files to announce, one session each; read when "

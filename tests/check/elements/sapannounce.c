@@ -133,8 +133,12 @@ browser_stat (GstAes67SapBrowser * b, const gchar * field)
 {
   GstStructure *st = gst_aes67_sap_browser_get_stats (b);
   guint64 v = 0;
+  guint u = 0;
 
-  fail_unless (gst_structure_get_uint64 (st, field, &v));
+  if (!gst_structure_get_uint64 (st, field, &v)) {
+    fail_unless (gst_structure_get_uint (st, field, &u));
+    v = u;
+  }
   gst_structure_free (st);
   return v;
 }
@@ -247,6 +251,44 @@ GST_START_TEST (test_sdp_property)
   fail_unless (packets >= 2 && packets <= 4, "%" G_GUINT64_FORMAT
       " repeats in 3.5 s at 1 s", packets);
   fail_unless (g_async_queue_try_pop (q) == NULL, "a repeat made an event");
+
+  /* a new o= version while playing: announced first, then the old one
+   * deleted; receivers see a change, not a loss */
+  {
+    gchar *v2 = g_strdup (sdp_stage);
+    guint hash2;
+
+    memcpy (strstr (v2, "1311738121 1 IN") + 11, "2", 1);
+    hash2 = aes67_sap_msg_id_hash (v2, strlen (v2));
+    g_object_set (e, "sdp", v2, NULL);
+    ev = wait_ev (q, "changed");
+    fail_unless_equals_string (ev->session->sdp, v2);
+    ev_free (ev);
+    m = pop_sap_message (bus, "change");
+    st = gst_message_get_structure (m);
+    fail_unless (gst_structure_get_uint (st, "msg-id-hash", &u));
+    fail_unless_equals_int (u, hash2);
+    fail_unless_equals_string (gst_structure_get_string (st, "sdp"), v2);
+    gst_message_unref (m);
+    /* the deletion of version 1 came (a packet) and removed nothing */
+    g_usleep (300000);
+    fail_unless (g_async_queue_try_pop (q) == NULL);
+    fail_unless_equals_int (browser_stat (b, "sessions"), 1);
+
+    /* the same version with other content: deletion first, so it is a
+     * loss and a new session */
+    memcpy (strstr (v2, "a=ptime:1"), "a=ptime:4", 9);
+    g_object_set (e, "sdp", v2, NULL);
+    ev = wait_ev (q, "removed");
+    fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_DELETED);
+    ev_free (ev);
+    ev = wait_ev (q, "added");
+    fail_unless_equals_string (ev->session->sdp, v2);
+    ev_free (ev);
+    gst_message_unref (pop_sap_message (bus, "change"));
+    hash = aes67_sap_msg_id_hash (v2, strlen (v2));
+    g_free (v2);
+  }
 
   /* the deletion goes at PAUSED->READY (at NULL the bus is flushed) */
   set_state_in (0, pipe, GST_STATE_READY);

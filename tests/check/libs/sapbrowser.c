@@ -304,6 +304,37 @@ GST_START_TEST (test_announce_change_delete)
 
 GST_END_TEST;
 
+/* A deletion of an older o= version (sent after the new version was
+ * announced) is ignored; one of the current version removes. */
+GST_START_TEST (test_stale_deletion)
+{
+  GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
+  GstAes67SapBrowser *b = browser_new (q, NULL);
+  gchar *v1 = make_sdp ("Versions", 300, 1, 2);
+  gchar *v2 = make_sdp ("Versions", 300, 2, 2);
+  Ev *ev;
+
+  send_sap (AES67_SAP_ANNOUNCE, v1, FALSE, AES67_SAP_ADDRESS_AES67);
+  ev_free (wait_ev (q, "added"));
+  send_sap (AES67_SAP_ANNOUNCE, v2, FALSE, AES67_SAP_ADDRESS_AES67);
+  ev = wait_ev (q, "changed");
+  fail_unless_equals_string (ev->session->sdp, v2);
+  ev_free (ev);
+  send_sap (AES67_SAP_DELETE, v1, FALSE, AES67_SAP_ADDRESS_AES67);
+  expect_none (q, G_TIME_SPAN_SECOND / 2);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 1);
+  send_sap (AES67_SAP_DELETE, v2, FALSE, AES67_SAP_ADDRESS_AES67);
+  ev = wait_ev (q, "removed");
+  fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_DELETED);
+  ev_free (ev);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 0);
+  g_free (v1);
+  g_free (v2);
+  browser_free (b, q);
+}
+
+GST_END_TEST;
+
 /* Bad packets are counted and dropped; the browser keeps working. */
 GST_START_TEST (test_bad_packets)
 {
@@ -565,6 +596,7 @@ sapbrowser_suite (void)
   if (!setup_net ())
     exit (77);
   tcase_add_test (tc, test_announce_change_delete);
+  tcase_add_test (tc, test_stale_deletion);
   tcase_add_test (tc, test_bad_packets);
   tcase_add_test (tc, test_timeouts);
   tcase_add_test (tc, test_max_sessions);
