@@ -22,6 +22,7 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
+#include "../sap-test-spawn.h"
 
 static Aes67TestNet *net;
 
@@ -286,7 +287,7 @@ GST_START_TEST (test_gst_device_monitor_tool)
   argv[2] = "Audio/Source";
   argv[3] = NULL;
 #endif
-  pid = aes67_test_net_spawn (net, 1, argv, log, &err);
+  pid = sap_test_spawn (net, 1, argv, log, &err);
   fail_unless (pid > 0, "%s", err ? err->message : "");
   /* the tool says "Probing devices..." once its monitor started */
   for (i = 0; i < 100; i++) {
@@ -316,7 +317,7 @@ GST_START_TEST (test_gst_device_monitor_tool)
       break;
     g_usleep (50000);
   }
-  aes67_test_net_stop (pid);
+  sap_test_stop (pid);
   GST_INFO ("gst-device-monitor-1.0 printed:\n%s", text);
   fail_unless (text != NULL);
   if (!strstr (text, "Device found:") || !strstr (text, "name  : Stage")

@@ -25,6 +25,7 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
+#include "../sap-test-spawn.h"
 
 #define WAIT_US (3 * G_TIME_SPAN_SECOND)
 
@@ -530,7 +531,7 @@ GST_START_TEST (test_tshark)
   argv[7] = "-w";
   argv[8] = pcap;
   argv[9] = NULL;
-  pid = aes67_test_net_spawn (net, 1, argv, log, &err);
+  pid = sap_test_spawn (net, 1, argv, log, &err);
   fail_unless (pid > 0, "%s", err ? err->message : "");
   for (i = 0; i < 200; i++) {
     if (g_file_get_contents (log, &text, NULL, NULL)
@@ -553,13 +554,14 @@ GST_START_TEST (test_tshark)
   /* tshark exits after 2 packets */
   for (i = 0; i < 100; i++) {
     if (waitpid (pid, NULL, WNOHANG) == pid) {
+      sap_test_forget (pid);
       pid = 0;
       break;
     }
     g_usleep (50000);
   }
   if (pid)
-    aes67_test_net_stop (pid);
+    sap_test_stop (pid);
   fail_unless (pid == 0, "tshark did not see 2 packets in 5 s");
 
   cmd = g_strdup_printf ("%s -r %s -V", tshark, pcap);

@@ -26,6 +26,7 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
+#include "../sap-test-spawn.h"
 
 static Aes67TestNet *net;
 
@@ -58,7 +59,7 @@ pipewire_start (PipeWire * p, guint host, const gchar * conf)
     const gchar *argv[] = { "dbus-daemon", "--session", address, "--nofork",
       "--nopidfile", NULL
     };
-    p->dbus = aes67_test_net_spawn (net, host, argv, log, &err);
+    p->dbus = sap_test_spawn (net, host, argv, log, &err);
     fail_unless (p->dbus > 0, "%s", err ? err->message : "");
   }
   for (i = 0; i < 100 && !g_file_test (bus, G_FILE_TEST_EXISTS); i++)
@@ -74,7 +75,7 @@ pipewire_start (PipeWire * p, guint host, const gchar * conf)
     const gchar *argv[] = { "env", env_run, env_pw, env_cfg, env_bus,
       "pipewire", NULL
     };
-    p->pw = aes67_test_net_spawn (net, host, argv, log, &err);
+    p->pw = sap_test_spawn (net, host, argv, log, &err);
     fail_unless (p->pw > 0, "%s", err ? err->message : "");
   }
   g_free (run);
@@ -94,7 +95,7 @@ static void
 pipewire_stop_pw (PipeWire * p)
 {
   if (p->pw)
-    aes67_test_net_stop (p->pw);
+    sap_test_stop (p->pw);
   p->pw = 0;
 }
 
@@ -116,7 +117,7 @@ pipewire_free (PipeWire * p)
 
   pipewire_stop_pw (p);
   if (p->dbus)
-    aes67_test_net_stop (p->dbus);
+    sap_test_stop (p->dbus);
   cmd = g_strdup_printf ("rm -rf %s", p->dir);
   aes67_test_net_run (net, -1, cmd, NULL, NULL);
   g_free (cmd);
