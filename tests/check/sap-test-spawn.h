@@ -8,11 +8,15 @@
 #define __SAP_TEST_SPAWN_H__
 
 #include <stdlib.h>
+#include <unistd.h>
 #include "aes67-testnet.h"
 
 #define SAP_TEST_MAX_SPAWNED 16
 
 static GPid sap_test_spawned[SAP_TEST_MAX_SPAWNED];
+/* the process that started each: a forked test process inherits the table
+ * and the atexit() handler, and must not stop its parent's programs */
+static pid_t sap_test_owner[SAP_TEST_MAX_SPAWNED];
 
 static void
 sap_test_stop_all (void)
@@ -20,9 +24,10 @@ sap_test_stop_all (void)
   guint i;
 
   for (i = 0; i < SAP_TEST_MAX_SPAWNED; i++) {
-    if (sap_test_spawned[i] > 0)
+    if (sap_test_spawned[i] > 0 && sap_test_owner[i] == getpid ()) {
       aes67_test_net_stop (sap_test_spawned[i]);
-    sap_test_spawned[i] = 0;
+      sap_test_spawned[i] = 0;
+    }
   }
 }
 
@@ -58,6 +63,7 @@ sap_test_spawn (Aes67TestNet * net, guint host, const gchar * const *argv,
   for (i = 0; pid > 0 && i < SAP_TEST_MAX_SPAWNED; i++) {
     if (sap_test_spawned[i] == 0) {
       sap_test_spawned[i] = pid;
+      sap_test_owner[i] = getpid ();
       break;
     }
   }
