@@ -25,6 +25,10 @@
  * while playing) or files (#GstSapAnnounce:sdp-files), for relays and for
  * gear that cannot announce itself.
  *
+ * With #GstSapAnnounce:mdns every session is also published the RAVENNA
+ * way, with mDNS/DNS-SD and RTSP DESCRIBE, by a ravennaannounce element
+ * (aes67avahi plugin) that sapannounce runs itself.
+ *
  * Packets: SAP version 1, the IPv4 originating source of the interface
  * sending, a 16-bit message id hash of the SDP text (never 0; it changes
  * when the SDP changes), payload type `application/sdp`. They go to
@@ -100,6 +104,7 @@ enum {
   PROP_SDP,
   PROP_SDP_FILES,
   PROP_AUTO,
+  PROP_MDNS,
 };
 
 #define DEFAULT_ADDRESS          AES67_SAP_ADDRESS_AES67
@@ -111,6 +116,8 @@ enum {
 #define DEFAULT_SDP              NULL
 #define DEFAULT_SDP_FILES        NULL
 #define DEFAULT_AUTO             TRUE
+#define DEFAULT_MDNS             FALSE
+#define MDNS_FACTORY             "ravennaannounce"
 
 /* One announced session. */
 typedef struct {
@@ -138,8 +145,10 @@ struct _GstSapAnnounce {
   gchar *sdp;
   gchar **sdp_files;            /* NULL-terminated, from a GstValueArray */
   gboolean auto_announce;
+  gboolean mdns;
 
   /* protected by the object lock */
+  GstElement *ravenna;          /* the ravennaannounce used with mdns */
   GList *announcements;         /* of Announcement */
   Announcement *sdp_announcement;       /* the sdp property's, in the list */
   GSocket *socket;
@@ -290,6 +299,27 @@ post_message (GstSapAnnounce * self, const gchar * action,
       gst_message_new_element (GST_OBJECT (self), st));
 }
 
+/* With mdns: publishes @sdp / withdraws @old_name through ravennaannounce.
+ * Call with no lock held. */
+static void
+mdns_update (GstSapAnnounce * self, const gchar * old_name, const gchar * name,
+    const gchar * sdp)
+{
+  GstElement *r;
+  gboolean ok = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  r = self->ravenna ? gst_object_ref (self->ravenna) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (!r)
+    return;
+  if (old_name && g_strcmp0 (old_name, name) != 0)
+    g_signal_emit_by_name (r, "remove-session", old_name);
+  if (sdp)
+    g_signal_emit_by_name (r, "add-session", sdp, &ok);
+  gst_object_unref (r);
+}
+
 /* Sets @a's SDP to @sdp (NULL: none) and sends what that takes: a deletion
  * of the old one, an announcement of the new one. Call with no lock held;
  * @a must stay alive (state changes are serialised with it). */
@@ -358,6 +388,8 @@ announcement_update (GstSapAnnounce * self, Announcement * a,
   }
   if (old_sdp && was_announced && !delete_first)
     send_packet (self, AES67_SAP_DELETE, old_sdp, old_hash);
+  if (sdp || (old_sdp && was_announced))
+    mdns_update (self, was_announced ? old_name : NULL, name, sdp);
   g_free (old_sdp);
   g_free (old_name);
   g_free (source);
@@ -700,6 +732,49 @@ close_socket (GstSapAnnounce * self)
 
 /* ---------- start / stop ---------- */
 
+/* mdns: a ravennaannounce of our own, not in any bin, run by us */
+static void
+start_mdns (GstSapAnnounce * self)
+{
+  GstElement *r = gst_element_factory_make (MDNS_FACTORY, NULL);
+
+  if (!r) {
+    GST_ELEMENT_WARNING (self, CORE, MISSING_PLUGIN,
+        ("mdns=true needs the " MDNS_FACTORY " element of the aes67avahi "
+            "plugin (built with libavahi-client); announcing with SAP only."),
+        (NULL));
+    return;
+  }
+  if (gst_element_set_state (r, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+        ("Cannot publish with mDNS: is avahi-daemon running? Announcing "
+            "with SAP only."), (NULL));
+    gst_element_set_state (r, GST_STATE_NULL);
+    gst_object_unref (r);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  self->ravenna = gst_object_ref_sink (r);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+stop_mdns (GstSapAnnounce * self)
+{
+  GstElement *r;
+
+  GST_OBJECT_LOCK (self);
+  r = self->ravenna;
+  self->ravenna = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (r) {
+    /* withdraws whatever is left */
+    gst_element_set_state (r, GST_STATE_NULL);
+    gst_object_unref (r);
+  }
+}
+
 static Announcement *
 add_given (GstSapAnnounce * self, const gchar * source, const gchar * sdp)
 {
@@ -719,7 +794,7 @@ start_announcing (GstSapAnnounce * self)
 {
   gchar *sdp;
   gchar **files;
-  gboolean auto_announce;
+  gboolean auto_announce, mdns;
   Announcement *a;
   guint i;
 
@@ -727,7 +802,11 @@ start_announcing (GstSapAnnounce * self)
   sdp = g_strdup (self->sdp);
   files = g_strdupv (self->sdp_files);
   auto_announce = self->auto_announce;
+  mdns = self->mdns;
   GST_OBJECT_UNLOCK (self);
+
+  if (mdns)
+    start_mdns (self);
 
   /* always there, so the sdp property can be set while running */
   a = add_given (self, "sdp", sdp);
@@ -797,6 +876,7 @@ stop_announcing (GstSapAnnounce * self)
   for (l = list; l; l = l->next)
     announcement_delete (self, l->data);
   g_list_free_full (list, (GDestroyNotify) announcement_free);
+  stop_mdns (self);
 }
 
 static GstStateChangeReturn
@@ -891,6 +971,9 @@ gst_sap_announce_set_property (GObject * object, guint prop_id,
     case PROP_AUTO:
       self->auto_announce = g_value_get_boolean (value);
       break;
+    case PROP_MDNS:
+      self->mdns = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -947,6 +1030,9 @@ gst_sap_announce_get_property (GObject * object, guint prop_id,
     }
     case PROP_AUTO:
       g_value_set_boolean (value, self->auto_announce);
+      break;
+    case PROP_MDNS:
+      g_value_set_boolean (value, self->mdns);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1036,6 +1122,14 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
+  g_object_class_install_property (gobject_class, PROP_MDNS,
+      g_param_spec_boolean ("mdns", "mDNS too",
+          "Also publish every session RAVENNA-style (mDNS/DNS-SD and RTSP "
+          "DESCRIBE) with the ravennaannounce element (aes67avahi plugin, "
+          "needs avahi-daemon)", DEFAULT_MDNS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
   gst_element_class_set_static_metadata (element_class,
       "SAP announcer", "Network",
       "Announces AES67 sessions (the aes67sinks of its pipeline and given "
@@ -1057,6 +1151,7 @@ gst_sap_announce_init (GstSapAnnounce * self)
   self->sdp = g_strdup (DEFAULT_SDP);
   self->sdp_files = NULL;
   self->auto_announce = DEFAULT_AUTO;
+  self->mdns = DEFAULT_MDNS;
   g_mutex_init (&self->thread_lock);
   g_cond_init (&self->thread_cond);
 }

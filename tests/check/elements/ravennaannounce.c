@@ -435,6 +435,80 @@ GST_START_TEST (test_browse)
 
 GST_END_TEST;
 
+/* sapannounce mdns=true: the session is published with mDNS too (found
+ * and fetched from host 1), and withdrawn on stop. */
+GST_START_TEST (test_sapannounce_mdns)
+{
+  GstElement *e = gst_element_factory_make ("sapannounce", NULL);
+  gchar *out = NULL;
+  gint i;
+
+  if (!e) {
+    g_print ("SKIP test_sapannounce_mdns: no sapannounce in this build\n");
+    return;
+  }
+  g_object_set (e, "sdp", sdp_stage, "mdns", TRUE, NULL);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (e, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (aes67_test_net_leave ());
+
+  for (i = 0; i < 20; i++) {
+    g_free (out);
+    out = run_with_bus (1, "timeout 5 avahi-browse -rpt "
+        "_ravenna_session._sub._rtsp._tcp");
+    if (strstr (out, ";a67h0.local;192.0.2.1;"))
+      break;
+    g_usleep (250000);
+  }
+  if (!strstr (out, "=;eth0;IPv4;Stage\\032Left;")
+      || !strstr (out, ";a67h0.local;192.0.2.1;")) {
+    g_printerr ("avahi-browse printed:\n%s\n", out);
+    fail ("sapannounce mdns=true: host 1 did not find the session");
+  }
+  /* the port from avahi-browse's resolved line, then DESCRIBE there */
+  {
+    gchar **lines = g_strsplit (out, "\n", -1), *sdp = NULL;
+    GError *err = NULL;
+    guint k, port = 0;
+
+    for (k = 0; lines[k] && !port; k++) {
+      gchar **f = g_strsplit (lines[k], ";", -1);
+      if (g_strv_length (f) >= 9 && strcmp (f[0], "=") == 0
+          && strcmp (f[7], "192.0.2.1") == 0)
+        port = atoi (f[8]);
+      g_strfreev (f);
+    }
+    g_strfreev (lines);
+    fail_unless (port > 0);
+    fail_unless (aes67_test_net_enter (net, 1));
+    sdp = aes67_rtsp_describe ("192.0.2.1", port, "Stage Left",
+        2 * G_USEC_PER_SEC, &err);
+    fail_unless (aes67_test_net_leave ());
+    fail_unless (sdp != NULL, "%s", err ? err->message : "");
+    fail_unless_equals_string (sdp, sdp_stage);
+    g_free (sdp);
+  }
+
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (e, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  for (i = 0; i < 20; i++) {
+    g_free (out);
+    out = run_with_bus (1, "timeout 5 avahi-browse -pt "
+        "_ravenna_session._sub._rtsp._tcp");
+    if (!strstr (out, "Stage\\032Left"))
+      break;
+    g_usleep (250000);
+  }
+  fail_if (strstr (out, "Stage\\032Left") != NULL,
+      "still published 5 s after sapannounce stopped");
+  g_free (out);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 static Suite *
 ravenna_suite (gboolean with_avahi)
 {
@@ -446,6 +520,7 @@ ravenna_suite (gboolean with_avahi)
   if (with_avahi) {
     tcase_add_test (tc, test_publish);
     tcase_add_test (tc, test_browse);
+    tcase_add_test (tc, test_sapannounce_mdns);
   }
   return s;
 }
