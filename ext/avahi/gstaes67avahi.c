@@ -11,6 +11,7 @@
 #endif
 
 #include "gstravennaannounce.h"
+#include "gstravennadeviceprovider.h"
 
 static gboolean
 plugin_init (GstPlugin * plugin)
@@ -18,6 +19,7 @@ plugin_init (GstPlugin * plugin)
   gboolean ret = TRUE;
 
   ret &= GST_ELEMENT_REGISTER (ravennaannounce, plugin);
+  ret &= GST_DEVICE_PROVIDER_REGISTER (ravennadeviceprovider, plugin);
 
   return ret;
 }

@@ -26,6 +26,11 @@
  * property sets a fixed time instead. Times come from the `clock` property
  * (the system clock unless a test sets a GstTestClock).
  *
+ * mDNS: with the aes67avahi plugin installed (and `mdns` left on), the
+ * browser also runs its ravennadeviceprovider and lists the RAVENNA
+ * sessions it finds (SDP fetched with RTSP DESCRIBE); those do not time out
+ * but go when their mDNS service goes.
+ *
  * Bounds: packets larger than max-packet-size are dropped before parsing;
  * an SDP may inflate to at most AES67_SAP_MAX_INFLATED bytes; at most
  * max-sessions sessions are kept and a new one evicts the least recently
@@ -188,6 +193,7 @@ typedef struct {
   gchar *hash_key;              /* "origin/hash" or NULL when hash is 0 */
   GstClockTime last_seen;
   GstClockTime interval;        /* largest seen, GST_CLOCK_TIME_NONE if none */
+  gboolean mdns;                /* found with mDNS: lives while published */
 } Entry;
 
 typedef struct {
@@ -212,12 +218,15 @@ enum {
   PROP_MAX_PACKET_SIZE,
   PROP_TIMEOUT,
   PROP_MAX_TIMEOUT,
+  PROP_MDNS,
 };
 
 #define DEFAULT_MULTICAST_IFACE NULL
 #define DEFAULT_PORT            AES67_SAP_PORT
 #define DEFAULT_MAX_PACKET_SIZE AES67_SAP_DEFAULT_MAX_PACKET
 #define DEFAULT_TIMEOUT         0
+#define DEFAULT_MDNS            TRUE
+#define MDNS_PROVIDER           "ravennadeviceprovider"
 
 struct _GstAes67SapBrowser {
   GstObject parent;
@@ -232,6 +241,7 @@ struct _GstAes67SapBrowser {
   guint max_packet_size;
   guint timeout;                /* s, 0: automatic */
   guint max_timeout;            /* s */
+  gboolean mdns;
   GHashTable *sessions;         /* key -> Entry (owned) */
   GHashTable *by_hash;          /* hash_key -> Entry (not owned) */
   guint64 n_packets, n_malformed, n_encrypted, n_evicted, n_oversize;
@@ -243,6 +253,8 @@ struct _GstAes67SapBrowser {
   GThread *thread;
   guint8 *recv_buf;
   gchar *shared_key;            /* set when in the shared table */
+  GstDeviceProvider *mdns_provider;     /* ravennadeviceprovider, if any */
+  GSource *mdns_watch;
 };
 
 static guint signals[LAST_SIGNAL];
@@ -522,6 +534,142 @@ done:
   events_emit (self, events);
 }
 
+/* A session found (@added) or gone with mDNS, by ravennadeviceprovider */
+static void
+handle_mdns (GstAes67SapBrowser * self, const gchar * sdp,
+    const gchar * origin, gboolean added)
+{
+  GArray *events = g_array_new (FALSE, FALSE, sizeof (Event));
+  GstAes67SapSession *s;
+  GError *err = NULL;
+  Entry *e;
+
+  s = gst_aes67_sap_session_new (sdp, origin, 0, &err);
+  if (!s) {
+    GST_DEBUG_OBJECT (self, "unusable SDP from mDNS: %s", err->message);
+    g_clear_error (&err);
+    g_array_free (events, TRUE);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  e = g_hash_table_lookup (self->sessions, s->key);
+  if (!added) {
+    if (e && e->mdns)
+      remove_entry_locked (self, e, events, GST_AES67_SAP_REMOVED_DELETED);
+  } else if (e) {
+    e->mdns = TRUE;
+    e->last_seen = now_locked (self);
+    if (strcmp (e->session->sdp, s->sdp) != 0) {
+      gst_aes67_sap_session_unref (e->session);
+      e->session = gst_aes67_sap_session_ref (s);
+      event_add (events, SIGNAL_SESSION_CHANGED, s, 0);
+    }
+  } else if (self->max_sessions > 0) {
+    while (g_hash_table_size (self->sessions) >= self->max_sessions)
+      evict_oldest_locked (self, events);
+    e = g_new0 (Entry, 1);
+    e->session = gst_aes67_sap_session_ref (s);
+    e->last_seen = now_locked (self);
+    e->interval = GST_CLOCK_TIME_NONE;
+    e->mdns = TRUE;
+    g_hash_table_insert (self->sessions, g_strdup (s->key), e);
+    GST_DEBUG_OBJECT (self, "session '%s' (%s) found with mDNS", s->name,
+        s->key);
+    event_add (events, SIGNAL_SESSION_ADDED, s, 0);
+  }
+  GST_OBJECT_UNLOCK (self);
+  gst_aes67_sap_session_unref (s);
+  events_emit (self, events);
+}
+
+static gboolean
+on_mdns_message (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  GstAes67SapBrowser *self = user_data;
+  GstDevice *dev = NULL, *old = NULL;
+  gboolean added;
+
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_DEVICE_ADDED:
+      gst_message_parse_device_added (msg, &dev);
+      added = TRUE;
+      break;
+    case GST_MESSAGE_DEVICE_CHANGED:
+      gst_message_parse_device_changed (msg, &dev, &old);
+      added = TRUE;
+      break;
+    case GST_MESSAGE_DEVICE_REMOVED:
+      gst_message_parse_device_removed (msg, &dev);
+      added = FALSE;
+      break;
+    default:
+      return G_SOURCE_CONTINUE;
+  }
+  if (dev) {
+    GstStructure *props = gst_device_get_properties (dev);
+    const gchar *sdp = props ?
+        gst_structure_get_string (props, "aes67.sdp") : NULL;
+
+    if (sdp)
+      handle_mdns (self, sdp, gst_structure_get_string (props,
+              "aes67.origin"), added);
+    if (props)
+      gst_structure_free (props);
+    gst_object_unref (dev);
+  }
+  if (old)
+    gst_object_unref (old);
+  return G_SOURCE_CONTINUE;
+}
+
+/* With the aes67avahi plugin installed, runs its ravennadeviceprovider
+ * (in the calling thread's namespace) and merges what it finds. */
+static void
+start_mdns (GstAes67SapBrowser * self)
+{
+  GstDeviceProviderFactory *f =
+      gst_device_provider_factory_find (MDNS_PROVIDER);
+  GstDeviceProvider *p;
+  GstBus *bus;
+
+  if (!f) {
+    GST_DEBUG_OBJECT (self, "no %s: SAP only", MDNS_PROVIDER);
+    return;
+  }
+  p = gst_device_provider_factory_get (f);
+  gst_object_unref (f);
+  if (!p)
+    return;
+  bus = gst_device_provider_get_bus (p);
+  self->mdns_watch = gst_bus_create_watch (bus);
+  gst_object_unref (bus);
+  g_source_set_callback (self->mdns_watch, G_SOURCE_FUNC (on_mdns_message),
+      self, NULL);
+  g_source_attach (self->mdns_watch, self->context);
+  if (!gst_device_provider_start (p)) {
+    GST_INFO_OBJECT (self, "mDNS not available (no avahi-daemon?): SAP "
+        "only");
+    g_source_destroy (self->mdns_watch);
+    g_clear_pointer (&self->mdns_watch, g_source_unref);
+    gst_object_unref (p);
+    return;
+  }
+  self->mdns_provider = p;
+}
+
+static void
+stop_mdns (GstAes67SapBrowser * self)
+{
+  if (self->mdns_provider) {
+    gst_device_provider_stop (self->mdns_provider);
+    gst_clear_object (&self->mdns_provider);
+  }
+  if (self->mdns_watch) {
+    g_source_destroy (self->mdns_watch);
+    g_clear_pointer (&self->mdns_watch, g_source_unref);
+  }
+}
+
 void
 gst_aes67_sap_browser_check_timeouts (GstAes67SapBrowser * self)
 {
@@ -537,8 +685,8 @@ gst_aes67_sap_browser_check_timeouts (GstAes67SapBrowser * self)
   g_hash_table_iter_init (&it, self->sessions);
   while (g_hash_table_iter_next (&it, NULL, &v)) {
     Entry *e = v;
-    if (now > e->last_seen && now - e->last_seen > entry_timeout_locked (self,
-            e))
+    if (!e->mdns && now > e->last_seen
+        && now - e->last_seen > entry_timeout_locked (self, e))
       g_ptr_array_add (expired, e);
   }
   for (i = 0; i < expired->len; i++)
@@ -671,6 +819,7 @@ gst_aes67_sap_browser_start (GstAes67SapBrowser * self, GError ** error)
   GInetAddress *any;
   GSocketAddress *bind_addr;
   GSource *src;
+  gboolean mdns;
   guint i;
 
   g_return_val_if_fail (self->thread == NULL, FALSE);
@@ -719,6 +868,11 @@ gst_aes67_sap_browser_start (GstAes67SapBrowser * self, GError ** error)
   g_source_set_callback (src, on_tick, self, NULL);
   g_source_attach (src, self->context);
   g_source_unref (src);
+  GST_OBJECT_LOCK (self);
+  mdns = self->mdns;
+  GST_OBJECT_UNLOCK (self);
+  if (mdns)
+    start_mdns (self);
   self->thread = g_thread_new ("sap-browser", browser_thread, self);
   GST_INFO_OBJECT (self, "listening on port %u of %s", self->port,
       self->iface ? self->iface : "the default interface");
@@ -737,6 +891,8 @@ stop_internal (GstAes67SapBrowser * self, gboolean emit)
 {
   GArray *events = g_array_new (FALSE, FALSE, sizeof (Event));
 
+  /* the provider's watch is on our context: stop it first */
+  stop_mdns (self);
   if (self->thread) {
     /* quit from inside the loop: a quit before g_main_loop_run() started
      * would be forgotten */
@@ -880,6 +1036,11 @@ gst_aes67_sap_browser_set_property (GObject * object, guint prop_id,
       self->max_timeout = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_MDNS:
+      GST_OBJECT_LOCK (self);
+      self->mdns = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -914,6 +1075,9 @@ gst_aes67_sap_browser_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MAX_TIMEOUT:
       g_value_set_uint (value, self->max_timeout);
+      break;
+    case PROP_MDNS:
+      g_value_set_boolean (value, self->mdns);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1005,6 +1169,12 @@ gst_aes67_sap_browser_class_init (GstAes67SapBrowserClass * klass)
           GST_AES67_SAP_BROWSER_DEFAULT_MAX_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
+  g_object_class_install_property (gobject_class, PROP_MDNS,
+      g_param_spec_boolean ("mdns", "mDNS too",
+          "Also list RAVENNA sessions found with mDNS (needs the aes67avahi "
+          "plugin and avahi-daemon; read at start)", DEFAULT_MDNS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
   /**
    * GstAes67SapBrowser::session-added:
    * @session: (transfer none): the new GstAes67SapSession
@@ -1038,6 +1208,7 @@ gst_aes67_sap_browser_init (GstAes67SapBrowser * self)
   self->max_packet_size = DEFAULT_MAX_PACKET_SIZE;
   self->timeout = DEFAULT_TIMEOUT;
   self->max_timeout = GST_AES67_SAP_BROWSER_DEFAULT_MAX_TIMEOUT;
+  self->mdns = DEFAULT_MDNS;
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) entry_free);
   self->by_hash = g_hash_table_new (g_str_hash, g_str_equal);

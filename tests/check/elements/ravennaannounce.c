@@ -509,6 +509,107 @@ GST_START_TEST (test_sapannounce_mdns)
 
 GST_END_TEST;
 
+/* gst-device-monitor's view: aes67deviceprovider (through the shared SAP
+ * browser, which runs ravennadeviceprovider) lists a session host 1
+ * publishes only with mDNS, with the SDP fetched by DESCRIBE; it goes
+ * when the service goes. */
+GST_START_TEST (test_device_monitor_mdns)
+{
+  GstDeviceProviderFactory *f =
+      gst_device_provider_factory_find ("aes67deviceprovider");
+  GstDeviceMonitor *mon;
+  GstBus *bus;
+  Aes67RtspServer *srv;
+  GError *err = NULL;
+  GstDevice *d = NULL, *r = NULL;
+  GstStructure *props;
+  gchar *port_s, *env, *name;
+  const gchar *booth = "v=0\r\no=- 7000 3 IN IP4 192.0.2.2\r\n"
+      "s=Booth\r\nc=IN IP4 239.69.2.3/32\r\nt=0 0\r\n"
+      "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/8\r\n"
+      "a=ptime:1\r\n";
+  GPid pub;
+  gint64 end;
+
+  if (!f) {
+    g_print ("SKIP test_device_monitor_mdns: no aes67deviceprovider in "
+        "this build\n");
+    return;
+  }
+  gst_object_unref (f);
+
+  fail_unless (aes67_test_net_enter (net, 1));
+  srv = aes67_rtsp_server_new (0, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (srv != NULL);
+  aes67_rtsp_server_set_session (srv, "Booth", booth);
+  port_s = g_strdup_printf ("%u", aes67_rtsp_server_get_port (srv));
+  env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", avahi[1].bus);
+  {
+    const gchar *argv[] = { "env", env, "avahi-publish", "-s", "Booth",
+      "_rtsp._tcp", port_s, "--subtype=_ravenna_session._sub._rtsp._tcp",
+      NULL
+    };
+    pub = sap_test_spawn (net, 1, argv, NULL, &err);
+  }
+  fail_unless (pub > 0);
+
+  mon = gst_device_monitor_new ();
+  bus = gst_device_monitor_get_bus (mon);
+  gst_device_monitor_add_filter (mon, "Audio/Source/Network", NULL);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_device_monitor_start (mon));
+  fail_unless (aes67_test_net_leave ());
+
+  end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while (!d && g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, GST_SECOND,
+        GST_MESSAGE_DEVICE_ADDED);
+    if (!m)
+      continue;
+    gst_message_parse_device_added (m, &d);
+    gst_message_unref (m);
+    name = gst_device_get_display_name (d);
+    if (g_strcmp0 (name, "Booth") != 0)
+      gst_clear_object (&d);
+    g_free (name);
+  }
+  fail_unless (d != NULL, "no device for the mDNS session in 10 s");
+  props = gst_device_get_properties (d);
+  fail_unless_equals_string (gst_structure_get_string (props, "aes67.sdp"),
+      booth);
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.origin"), "192.0.2.2");
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.session-id"), "- 7000 IN IP4 192.0.2.2");
+  gst_structure_free (props);
+
+  sap_test_stop (pub);
+  end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  while (!r && g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, GST_SECOND,
+        GST_MESSAGE_DEVICE_REMOVED);
+    if (!m)
+      continue;
+    gst_message_parse_device_removed (m, &r);
+    gst_message_unref (m);
+    if (r != d)
+      gst_clear_object (&r);
+  }
+  fail_unless (r == d, "the device did not go within 5 s of the service");
+
+  gst_object_unref (r);
+  gst_object_unref (d);
+  gst_device_monitor_stop (mon);
+  gst_object_unref (bus);
+  gst_object_unref (mon);
+  aes67_rtsp_server_free (srv);
+  g_free (env);
+  g_free (port_s);
+}
+
+GST_END_TEST;
+
 static Suite *
 ravenna_suite (gboolean with_avahi)
 {
@@ -521,6 +622,7 @@ ravenna_suite (gboolean with_avahi)
     tcase_add_test (tc, test_publish);
     tcase_add_test (tc, test_browse);
     tcase_add_test (tc, test_sapannounce_mdns);
+    tcase_add_test (tc, test_device_monitor_mdns);
   }
   return s;
 }
