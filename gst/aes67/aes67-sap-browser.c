@@ -81,6 +81,15 @@ gst_aes67_sap_session_unref (GstAes67SapSession * s)
   g_free (s);
 }
 
+/* all six o= fields there and not empty */
+static gboolean
+origin_complete (const GstSDPOrigin * o)
+{
+  return o && o->username && *o->username && o->sess_id && *o->sess_id
+      && o->sess_version && *o->sess_version && o->nettype && *o->nettype
+      && o->addrtype && *o->addrtype && o->addr && *o->addr;
+}
+
 static gchar *
 origin_key (const GstSDPOrigin * o)
 {
@@ -151,7 +160,7 @@ gst_aes67_sap_session_new (const gchar * sdp, const gchar * origin,
   GstAes67SapSession *s;
   gsize len = strlen (sdp);
 
-  if (len > G_MAXUINT || gst_sdp_message_new (&msg) != GST_SDP_OK
+  if (len == 0 || len > G_MAXUINT || gst_sdp_message_new (&msg) != GST_SDP_OK
       || gst_sdp_message_parse_buffer ((const guint8 *) sdp, (guint) len,
           msg) != GST_SDP_OK) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -161,8 +170,7 @@ gst_aes67_sap_session_new (const gchar * sdp, const gchar * origin,
     return NULL;
   }
   o = gst_sdp_message_get_origin (msg);
-  if (!o || !o->sess_id || !o->addr || !o->nettype || !o->addrtype
-      || !o->username) {
+  if (!origin_complete (o)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "SDP has no complete o= line");
     gst_sdp_message_free (msg);
@@ -442,8 +450,7 @@ gst_aes67_sap_browser_handle_packet (GstAes67SapBrowser * self,
     if (gst_sdp_message_parse_buffer ((const guint8 *) pkt.sdp,
             (guint) pkt.sdp_len, msg) == GST_SDP_OK) {
       const GstSDPOrigin *o = gst_sdp_message_get_origin (msg);
-      if (o && o->username && o->sess_id && o->nettype && o->addrtype
-          && o->addr) {
+      if (origin_complete (o)) {
         key = origin_key (o);
         version = g_strdup (o->sess_version);
       }

@@ -16,6 +16,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "aes67-sap.h"
+#include "aes67-sap-browser.h"
 
 static const gchar sdp_dante[] =
     "v=0\r\n"
@@ -459,6 +460,96 @@ GST_START_TEST (test_compressed_is_zlib)
 
 GST_END_TEST;
 
+/* SDPs as the browser reads them (GstSDPMessage underneath): what makes a
+ * session, and what is read from it. NULL name: refused. */
+typedef struct {
+  const gchar *what;
+  const gchar *sdp;
+  const gchar *name;            /* expected s=, NULL: refused */
+  const gchar *key;
+  const gchar *address;
+  guint port, rate, channels;
+  const gchar *encoding;
+} SdpCase;
+
+static const SdpCase sdp_cases[] = {
+  {"Dante-like", sdp_dante, "Stage Left",
+      "- 1311738121 IN IP4 192.0.2.1", "239.69.1.10", 5004, 48000, 2, "L24"},
+  {"LF only, IPv6, mono", sdp_lf, "LF only", "- 7 IN IP6 2001:db8::1",
+      "ff0e::101", 5004, 44100, 1, "L16"},
+  {"empty", "", NULL},
+  {"garbage", "hello world", NULL},
+  {"no o=", "v=0\r\ns=x\r\nt=0 0\r\n", NULL},
+  {"o= with 3 fields", "v=0\r\no=- 1 1\r\ns=x\r\n", NULL},
+  {"no s=", "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\nt=0 0\r\n", NULL},
+  {"no media: a session, no stream fields",
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=Empty\r\nt=0 0\r\n",
+      "Empty", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL},
+  {"video only: not an audio stream",
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=V\r\nt=0 0\r\n"
+        "m=video 5000 RTP/AVP 96\r\nc=IN IP4 239.1.1.1\r\n"
+        "a=rtpmap:96 raw/90000\r\n",
+      "V", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL},
+  {"audio without rtpmap",
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=A\r\nt=0 0\r\n"
+        "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.2/32\r\n",
+      "A", "- 1 IN IP4 10.0.0.1", "239.1.1.2", 5004, 0, 0, NULL},
+  {"rtpmap channels not a number",
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=B\r\nt=0 0\r\n"
+        "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.3/32\r\n"
+        "a=rtpmap:97 L24/48000/two\r\n",
+      "B", "- 1 IN IP4 10.0.0.1", "239.1.1.3", 5004, 48000, 0, "L24"},
+  {"rtpmap 4096 channels (more than 1024: unknown)",
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=C\r\nt=0 0\r\n"
+        "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.4/32\r\n"
+        "a=rtpmap:97 L24/48000/4096\r\n",
+      "C", "- 1 IN IP4 10.0.0.1", "239.1.1.4", 5004, 48000, 0, "L24"},
+  {"payload type 200 (not RTP)",
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=D\r\nt=0 0\r\n"
+        "m=audio 5004 RTP/AVP 200\r\nc=IN IP4 239.1.1.5/32\r\n"
+        "a=rtpmap:200 L24/48000/2\r\n",
+      "D", "- 1 IN IP4 10.0.0.1", "239.1.1.5", 5004, 0, 0, NULL},
+  {"session-level c= only",
+      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=E\r\n"
+        "c=IN IP4 239.1.1.6/32\r\nt=0 0\r\n"
+        "m=audio 5006 RTP/AVP 98\r\na=rtpmap:98 L16/96000/4\r\n",
+      "E", "- 1 IN IP4 10.0.0.1", "239.1.1.6", 5006, 96000, 4, "L16"},
+};
+
+GST_START_TEST (test_sdp_table)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (sdp_cases); i++) {
+    const SdpCase *c = &sdp_cases[i];
+    GError *err = NULL;
+    GstAes67SapSession *s = gst_aes67_sap_session_new (c->sdp, "192.0.2.9",
+        7, &err);
+
+    if (!c->name) {
+      fail_unless (s == NULL, "'%s' was taken", c->what);
+      fail_unless (err != NULL, "'%s': no error", c->what);
+      g_clear_error (&err);
+      continue;
+    }
+    fail_unless (s != NULL, "'%s' refused: %s", c->what,
+        err ? err->message : "");
+    fail_unless_equals_string (s->name, c->name);
+    fail_unless_equals_string (s->key, c->key);
+    fail_unless_equals_string (s->sdp, c->sdp);
+    fail_unless_equals_string (s->origin, "192.0.2.9");
+    fail_unless_equals_int (s->msg_id_hash, 7);
+    fail_unless_equals_string (s->address, c->address);
+    fail_unless_equals_int (s->port, c->port);
+    fail_unless_equals_int (s->rate, c->rate);
+    fail_unless_equals_int (s->channels, c->channels);
+    fail_unless_equals_string (s->encoding, c->encoding);
+    gst_aes67_sap_session_unref (s);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 sap_suite (void)
 {
@@ -475,6 +566,7 @@ sap_suite (void)
   tcase_add_test (tc, test_malformed);
   tcase_add_test (tc, test_bounds);
   tcase_add_test (tc, test_compressed_is_zlib);
+  tcase_add_test (tc, test_sdp_table);
   return s;
 }
 
