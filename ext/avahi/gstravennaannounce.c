@@ -17,15 +17,16 @@
  * the session (the SDP's s= line), and its SDP is served in answer to RTSP
  * DESCRIBE on `rtsp://<host>:<rtsp-port>/by-name/<session name>`.
  *
- * It has no pads. Sessions come from the #GstRavennaAnnounce:sdp property
- * or the #GstRavennaAnnounce::add-session action signal (sapannounce with
+ * It has no pads. Sessions come from the #GstRavennaAnnounce:sdp and
+ * #GstRavennaAnnounce:sdp-files properties or the
+ * #GstRavennaAnnounce::add-session action signal (sapannounce with
  * `mdns=true` uses it for every session it announces with SAP). It needs a
  * running avahi-daemon; without one, going to READY fails with an error
  * that says so.
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 ravennaannounce sdp="$(cat /tmp/stage.sdp)"
+ * gst-launch-1.0 ravennaannounce sdp-files='<"/tmp/stage.sdp">'
  * ]| publishes the session in /tmp/stage.sdp until stopped; see it with
  * `avahi-browse -r _ravenna_session._sub._rtsp._tcp`.
  *
@@ -55,6 +56,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_ravenna_announce_debug);
 enum {
   PROP_0,
   PROP_SDP,
+  PROP_SDP_FILES,
   PROP_RTSP_PORT,
 };
 
@@ -72,6 +74,7 @@ struct _GstRavennaAnnounce {
 
   /* protected by the object lock */
   gchar *sdp;
+  gchar **sdp_files;            /* from a GstValueArray */
   guint rtsp_port;
   GHashTable *sessions;         /* name -> SDP */
   gchar *sdp_name;              /* the session of the sdp property */
@@ -221,7 +224,26 @@ gst_ravenna_announce_change_state (GstElement * element,
       GHashTableIter it;
       gpointer k, v;
       GPtrArray *todo = g_ptr_array_new_with_free_func (g_free);
+      gchar **files;
       guint i;
+
+      GST_OBJECT_LOCK (self);
+      files = g_strdupv (self->sdp_files);
+      GST_OBJECT_UNLOCK (self);
+      for (i = 0; files && files[i]; i++) {
+        gchar *text = NULL;
+
+        if (!g_file_get_contents (files[i], &text, NULL, &err)) {
+          GST_ELEMENT_WARNING (self, RESOURCE, READ,
+              ("Cannot read the SDP file %s: %s. It is not published.",
+                  files[i], err->message), (NULL));
+          g_clear_error (&err);
+          continue;
+        }
+        gst_ravenna_announce_add_session (self, text);
+        g_free (text);
+      }
+      g_strfreev (files);
 
       GST_OBJECT_LOCK (self);
       self->active = TRUE;
@@ -295,6 +317,18 @@ gst_ravenna_announce_set_property (GObject * object, guint prop_id,
       g_free (sdp);
       break;
     }
+    case PROP_SDP_FILES:{
+      guint i, n = gst_value_array_get_size (value);
+
+      GST_OBJECT_LOCK (self);
+      g_strfreev (self->sdp_files);
+      self->sdp_files = n ? g_new0 (gchar *, n + 1) : NULL;
+      for (i = 0; i < n; i++)
+        self->sdp_files[i] =
+            g_value_dup_string (gst_value_array_get_value (value, i));
+      GST_OBJECT_UNLOCK (self);
+      break;
+    }
     case PROP_RTSP_PORT:
       GST_OBJECT_LOCK (self);
       self->rtsp_port = g_value_get_uint (value);
@@ -317,6 +351,18 @@ gst_ravenna_announce_get_property (GObject * object, guint prop_id,
     case PROP_SDP:
       g_value_set_string (value, self->sdp);
       break;
+    case PROP_SDP_FILES:{
+      guint i;
+
+      for (i = 0; self->sdp_files && self->sdp_files[i]; i++) {
+        GValue v = G_VALUE_INIT;
+
+        g_value_init (&v, G_TYPE_STRING);
+        g_value_set_string (&v, self->sdp_files[i]);
+        gst_value_array_append_and_take_value (value, &v);
+      }
+      break;
+    }
     case PROP_RTSP_PORT:
       /* the bound port once the server runs */
       g_value_set_uint (value, self->server ?
@@ -336,6 +382,7 @@ gst_ravenna_announce_finalize (GObject * object)
 
   g_free (self->sdp);
   g_free (self->sdp_name);
+  g_strfreev (self->sdp_files);
   g_hash_table_destroy (self->sessions);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -357,6 +404,14 @@ gst_ravenna_announce_class_init (GstRavennaAnnounceClass * klass)
           "An SDP (text) to publish; its s= line names the service",
           DEFAULT_SDP, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_SDP_FILES,
+      gst_param_spec_array ("sdp-files", "SDP files",
+          "Paths of SDP files to publish, one session each; read when going "
+          "to PAUSED",
+          g_param_spec_string ("sdp-file", "SDP file", "Path of an SDP file",
+              NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS),
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_RTSP_PORT,
       g_param_spec_uint ("rtsp-port", "RTSP port",
           "TCP port SDPs are served on with RTSP DESCRIBE (0: any free "

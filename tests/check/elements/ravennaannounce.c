@@ -333,6 +333,52 @@ GST_START_TEST (test_publish)
 
 GST_END_TEST;
 
+/* The documented launch line: sdp-files='<"...">' (the shell removes the
+ * single quotes; gst-launch-1.0 parses what is left, as here) reads the
+ * file and publishes its session (a ravenna-announce message says so). */
+GST_START_TEST (test_launch_line)
+{
+  gchar *dir = g_dir_make_tmp ("aes67-rv-XXXXXX", NULL);
+  gchar *file = g_build_filename (dir, "stage.sdp", NULL);
+  gchar *desc;
+  GstElement *pipe;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+
+  fail_unless (g_file_set_contents (file, sdp_stage, -1, NULL));
+  desc = g_strdup_printf ("ravennaannounce sdp-files=<\"%s\">", file);
+  /* a pipeline around it, as gst-launch-1.0 makes one */
+  pipe = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_PLACE_IN_BIN,
+      &err);
+  fail_unless (pipe != NULL, "%s", err ? err->message : "");
+  gst_element_set_bus (pipe, (bus = gst_bus_new ()));
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (aes67_test_net_leave ());
+  m = gst_bus_timed_pop_filtered (bus, 2 * GST_SECOND, GST_MESSAGE_ELEMENT);
+  fail_unless (m != NULL, "no ravenna-announce message");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "action"), "publish");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "session-name"), "Stage Left");
+  gst_message_unref (m);
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  gst_element_set_bus (pipe, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  g_unlink (file);
+  g_rmdir (dir);
+  g_free (file);
+  g_free (dir);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 typedef struct {
   GMutex lock;
   GCond cond;
@@ -620,6 +666,7 @@ ravenna_suite (gboolean with_avahi)
   tcase_add_test (tc, test_rtsp_describe);
   if (with_avahi) {
     tcase_add_test (tc, test_publish);
+    tcase_add_test (tc, test_launch_line);
     tcase_add_test (tc, test_browse);
     tcase_add_test (tc, test_sapannounce_mdns);
     tcase_add_test (tc, test_device_monitor_mdns);
