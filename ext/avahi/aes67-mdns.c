@@ -23,10 +23,12 @@
 GST_DEBUG_CATEGORY_STATIC (aes67_mdns_debug);
 #define GST_CAT_DEFAULT aes67_mdns_debug
 
-struct _Aes67Mdns {
+struct _Aes67Mdns
+{
   AvahiThreadedPoll *poll;
   AvahiClient *client;
-  GHashTable *groups;           /* name -> AvahiEntryGroup, under the poll lock */
+  /* name -> AvahiEntryGroup; under the poll lock */
+  GHashTable *groups;
   AvahiServiceBrowser *browser;
   Aes67MdnsFunc func;
   gpointer user_data;
@@ -52,8 +54,7 @@ aes67_mdns_new (GError ** error)
   int err = 0;
 
   if (g_once_init_enter (&once)) {
-    GST_DEBUG_CATEGORY_INIT (aes67_mdns_debug, "aes67mdns", 0,
-        "RAVENNA mDNS");
+    GST_DEBUG_CATEGORY_INIT (aes67_mdns_debug, "aes67mdns", 0, "RAVENNA mDNS");
     g_once_init_leave (&once, 1);
   }
   self = g_new0 (Aes67Mdns, 1);
@@ -139,8 +140,7 @@ aes67_mdns_publish (Aes67Mdns * self, const gchar * name, guint16 port,
 fail:
   avahi_threaded_poll_unlock (self->poll);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-      "cannot publish session '%s' with mDNS: %s", name,
-      avahi_strerror (ret));
+      "cannot publish session '%s' with mDNS: %s", name, avahi_strerror (ret));
   return FALSE;
 }
 

@@ -22,7 +22,8 @@ GST_DEBUG_CATEGORY_STATIC (aes67_rtsp_debug);
 #define PATH_PREFIX "/by-name/"
 #define CONN_TIMEOUT_US (2 * G_USEC_PER_SEC)
 
-struct _Aes67RtspServer {
+struct _Aes67RtspServer
+{
   GSocket *listen;
   guint16 port;
   GThread *thread;

@@ -53,14 +53,16 @@
 GST_DEBUG_CATEGORY_STATIC (gst_ravenna_announce_debug);
 #define GST_CAT_DEFAULT gst_ravenna_announce_debug
 
-enum {
+enum
+{
   PROP_0,
   PROP_SDP,
   PROP_SDP_FILES,
   PROP_RTSP_PORT,
 };
 
-enum {
+enum
+{
   SIGNAL_ADD_SESSION,
   SIGNAL_REMOVE_SESSION,
   LAST_SIGNAL
@@ -69,7 +71,8 @@ enum {
 #define DEFAULT_SDP        NULL
 #define DEFAULT_RTSP_PORT  0
 
-struct _GstRavennaAnnounce {
+struct _GstRavennaAnnounce
+{
   GstElement parent;
 
   /* protected by the object lock */
@@ -151,8 +154,7 @@ withdraw (GstRavennaAnnounce * self, const gchar * name)
 }
 
 static gboolean
-gst_ravenna_announce_add_session (GstRavennaAnnounce * self,
-    const gchar * sdp)
+gst_ravenna_announce_add_session (GstRavennaAnnounce * self, const gchar * sdp)
 {
   gchar *name = sdp_name (sdp);
   gboolean active;

@@ -39,7 +39,8 @@ GST_DEBUG_CATEGORY_STATIC (ravenna_provider_debug);
 
 /* ---------- device ---------- */
 
-struct _GstRavennaDevice {
+struct _GstRavennaDevice
+{
   GstDevice parent;
   gchar *sdp;
 };
@@ -70,8 +71,7 @@ static void
 gst_ravenna_device_class_init (GstRavennaDeviceClass * klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gst_ravenna_device_finalize;
-  GST_DEVICE_CLASS (klass)->create_element =
-      gst_ravenna_device_create_element;
+  GST_DEVICE_CLASS (klass)->create_element = gst_ravenna_device_create_element;
 }
 
 static void
@@ -81,7 +81,8 @@ gst_ravenna_device_init (GstRavennaDevice * self)
 
 /* ---------- provider ---------- */
 
-typedef struct {
+typedef struct
+{
   gchar *name, *address;
   guint16 port;
   gboolean added;
@@ -95,7 +96,8 @@ job_free (Job * j)
   g_free (j);
 }
 
-struct _GstRavennaDeviceProvider {
+struct _GstRavennaDeviceProvider
+{
   GstDeviceProvider parent;
 
   /* start/stop only */
@@ -109,8 +111,7 @@ struct _GstRavennaDeviceProvider {
 G_DEFINE_TYPE (GstRavennaDeviceProvider, gst_ravenna_device_provider,
     GST_TYPE_DEVICE_PROVIDER);
 GST_DEVICE_PROVIDER_REGISTER_DEFINE (ravennadeviceprovider,
-    "ravennadeviceprovider", GST_RANK_NONE,
-    GST_TYPE_RAVENNA_DEVICE_PROVIDER);
+    "ravennadeviceprovider", GST_RANK_NONE, GST_TYPE_RAVENNA_DEVICE_PROVIDER);
 
 static GstDevice *
 device_new (const gchar * name, const gchar * sdp, const gchar * address,
@@ -245,8 +246,7 @@ static void
 gst_ravenna_device_provider_finalize (GObject * object)
 {
   g_hash_table_destroy (GST_RAVENNA_DEVICE_PROVIDER (object)->devices);
-  G_OBJECT_CLASS (gst_ravenna_device_provider_parent_class)->finalize
-      (object);
+  G_OBJECT_CLASS (gst_ravenna_device_provider_parent_class)->finalize (object);
 }
 
 static void

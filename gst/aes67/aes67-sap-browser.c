@@ -196,7 +196,8 @@ gst_aes67_sap_session_new (const gchar * sdp, const gchar * origin,
 
 /* ---------- browser ---------- */
 
-typedef struct {
+typedef struct
+{
   GstAes67SapSession *session;
   gchar *hash_key;              /* "origin/hash" or NULL when hash is 0 */
   GstClockTime last_seen;
@@ -204,20 +205,23 @@ typedef struct {
   gboolean mdns;                /* found with mDNS: lives while published */
 } Entry;
 
-typedef struct {
+typedef struct
+{
   guint signal;
   GstAes67SapSession *session;
   guint reason;
 } Event;
 
-enum {
+enum
+{
   SIGNAL_SESSION_ADDED,
   SIGNAL_SESSION_CHANGED,
   SIGNAL_SESSION_REMOVED,
   LAST_SIGNAL
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_MULTICAST_IFACE,
   PROP_PORT,
@@ -236,7 +240,8 @@ enum {
 #define DEFAULT_MDNS            TRUE
 #define MDNS_PROVIDER           "ravennadeviceprovider"
 
-struct _GstAes67SapBrowser {
+struct _GstAes67SapBrowser
+{
   GstObject parent;
 
   /* construct-only */
@@ -938,8 +943,7 @@ stop_internal (GstAes67SapBrowser * self, gboolean emit)
   } else {
     guint i;
     for (i = 0; i < events->len; i++)
-      gst_aes67_sap_session_unref (g_array_index (events, Event,
-              i).session);
+      gst_aes67_sap_session_unref (g_array_index (events, Event, i).session);
     g_array_free (events, TRUE);
   }
 }
@@ -1143,13 +1147,11 @@ gst_aes67_sap_browser_class_init (GstAes67SapBrowserClass * klass)
       g_param_spec_string ("multicast-iface", "Multicast interface",
           "Network interface to join the SAP groups on (NULL: the one of "
           "the route to 239.255.255.255)", DEFAULT_MULTICAST_IFACE,
-          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-          G_PARAM_STATIC_STRINGS));
+          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PORT,
       g_param_spec_uint ("port", "Port", "UDP port SAP is received on",
           1, 65535, DEFAULT_PORT,
-          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-          G_PARAM_STATIC_STRINGS));
+          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_CLOCK,
       g_param_spec_object ("clock", "Clock",
           "Clock session times are read from (NULL: the system clock)",
@@ -1163,8 +1165,7 @@ gst_aes67_sap_browser_class_init (GstAes67SapBrowserClass * klass)
   g_object_class_install_property (gobject_class, PROP_MAX_PACKET_SIZE,
       g_param_spec_uint ("max-packet-size", "Maximum packet size",
           "Larger SAP packets are dropped unread (bytes)", 64, 65535,
-          DEFAULT_MAX_PACKET_SIZE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+          DEFAULT_MAX_PACKET_SIZE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_TIMEOUT,
       g_param_spec_uint ("timeout", "Timeout",
           "Remove a session not announced for this long (s); 0: 10 times "

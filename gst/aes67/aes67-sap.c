@@ -24,7 +24,9 @@
 #define SAP_FLAG_E 0x02
 #define SAP_FLAG_C 0x01
 
+/* *INDENT-OFF* */
 G_DEFINE_QUARK (aes67-sap-error-quark, aes67_sap_error);
+/* *INDENT-ON* */
 
 guint16
 aes67_sap_msg_id_hash (const gchar * sdp, gsize len)
@@ -67,8 +69,7 @@ run_converter (GConverter * conv, const guint8 * in, gsize in_len, gsize max,
       out = g_realloc (out, cap + 1);
     }
     res = g_converter_convert (conv, in + done_in, in_len - done_in,
-        out + done_out, cap - done_out, G_CONVERTER_INPUT_AT_END, &r, &w,
-        &err);
+        out + done_out, cap - done_out, G_CONVERTER_INPUT_AT_END, &r, &w, &err);
     if (res == G_CONVERTER_ERROR) {
       if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_NO_SPACE)) {
         g_clear_error (&err);
@@ -167,16 +168,17 @@ aes67_sap_packet_clear (Aes67SapPacket * pkt)
 }
 
 static gboolean
-parse_payload (Aes67SapPacket * pkt, const guint8 * p, gsize n,
-    GError ** error)
+parse_payload (Aes67SapPacket * pkt, const guint8 * p, gsize n, GError ** error)
 {
   gsize sdp_len;
+  gboolean is_sdp, is_oline;
 
   /* the payload type is optional: a payload starting with "v=0" is SDP,
    * and so is a deletion's bare "o=" line */
-  if (!(n >= 3 && memcmp (p, "v=0", 3) == 0)
-      && !(pkt->type == AES67_SAP_DELETE && n >= 2
-          && memcmp (p, "o=", 2) == 0)) {
+  is_sdp = n >= 3 && memcmp (p, "v=0", 3) == 0;
+  is_oline = pkt->type == AES67_SAP_DELETE && n >= 2
+      && memcmp (p, "o=", 2) == 0;
+  if (!is_sdp && !is_oline) {
     const guint8 *nul = memchr (p, 0, n);
     gsize i;
 
@@ -277,8 +279,7 @@ aes67_sap_parse (const guint8 * data, gsize len, gsize max_len,
     return TRUE;                /* counted and skipped by the caller */
 
   if (off == len) {
-    g_set_error (error, AES67_SAP_ERROR, AES67_SAP_ERROR_PAYLOAD,
-        "no payload");
+    g_set_error (error, AES67_SAP_ERROR, AES67_SAP_ERROR_PAYLOAD, "no payload");
     goto fail;
   }
   if (pkt->compressed) {

@@ -45,7 +45,8 @@ GST_DEBUG_CATEGORY_STATIC (aes67_device_provider_debug);
 
 /* ---------- the device ---------- */
 
-struct _GstAes67Device {
+struct _GstAes67Device
+{
   GstDevice parent;
 
   gchar *sdp;                   /* immutable */
@@ -120,7 +121,8 @@ device_new (const GstAes67SapSession * s)
 
 /* ---------- the provider ---------- */
 
-struct _GstAes67DeviceProvider {
+struct _GstAes67DeviceProvider
+{
   GstDeviceProvider parent;
 
   /* start/stop only */
@@ -133,8 +135,7 @@ struct _GstAes67DeviceProvider {
 G_DEFINE_TYPE (GstAes67DeviceProvider, gst_aes67_device_provider,
     GST_TYPE_DEVICE_PROVIDER);
 GST_DEVICE_PROVIDER_REGISTER_DEFINE (aes67deviceprovider,
-    "aes67deviceprovider", GST_RANK_SECONDARY,
-    GST_TYPE_AES67_DEVICE_PROVIDER);
+    "aes67deviceprovider", GST_RANK_SECONDARY, GST_TYPE_AES67_DEVICE_PROVIDER);
 
 static void
 on_session_added (GstAes67SapBrowser * b, GstAes67SapSession * s,
@@ -146,8 +147,7 @@ on_session_added (GstAes67SapBrowser * b, GstAes67SapSession * s,
   old = g_hash_table_lookup (self->devices, s->key);
   if (old)
     gst_object_ref (old);
-  g_hash_table_replace (self->devices, g_strdup (s->key),
-      gst_object_ref (dev));
+  g_hash_table_replace (self->devices, g_strdup (s->key), gst_object_ref (dev));
   GST_OBJECT_UNLOCK (self);
   if (old) {
     gst_device_provider_device_changed (GST_DEVICE_PROVIDER (self), dev, old);

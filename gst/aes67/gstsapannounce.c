@@ -93,7 +93,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_sap_announce_debug);
 
 #define AES67SINK_FACTORY "aes67sink"
 
-enum {
+enum
+{
   PROP_0,
   PROP_ADDRESS,
   PROP_PORT,
@@ -120,7 +121,8 @@ enum {
 #define MDNS_FACTORY             "ravennaannounce"
 
 /* One announced session. */
-typedef struct {
+typedef struct
+{
   gchar *source;                /* sink name, "sdp" or file path */
   GstElement *sink;             /* the aes67sink (a ref), NULL otherwise */
   gulong notify_id;
@@ -132,7 +134,8 @@ typedef struct {
   gint refcount;
 } Announcement;
 
-struct _GstSapAnnounce {
+struct _GstSapAnnounce
+{
   GstElement parent;
 
   /* properties, protected by the object lock */
@@ -324,8 +327,7 @@ mdns_update (GstSapAnnounce * self, const gchar * old_name, const gchar * name,
  * of the old one, an announcement of the new one. Call with no lock held;
  * @a must stay alive (state changes are serialised with it). */
 static void
-announcement_update (GstSapAnnounce * self, Announcement * a,
-    const gchar * sdp)
+announcement_update (GstSapAnnounce * self, Announcement * a, const gchar * sdp)
 {
   gchar *old_sdp = NULL, *old_name = NULL, *name = NULL;
   guint16 old_hash = 0, hash = 0;
@@ -577,7 +579,7 @@ repeat_thread (gpointer user_data)
     GST_OBJECT_LOCK (self);
     interval = self->interval;
     GST_OBJECT_UNLOCK (self);
-    until = g_get_monotonic_time () + (gint64) interval * G_TIME_SPAN_SECOND;
+    until = g_get_monotonic_time () + (gint64) interval *G_TIME_SPAN_SECOND;
     while (!self->stop_thread
         && g_cond_wait_until (&self->thread_cond, &self->thread_lock, until));
     if (self->stop_thread)
@@ -737,6 +739,7 @@ static void
 start_mdns (GstSapAnnounce * self)
 {
   GstElement *r = gst_element_factory_make (MDNS_FACTORY, NULL);
+  GstStateChangeReturn ret;
 
   if (!r) {
     GST_ELEMENT_WARNING (self, CORE, MISSING_PLUGIN,
@@ -745,8 +748,8 @@ start_mdns (GstSapAnnounce * self)
         (NULL));
     return;
   }
-  if (gst_element_set_state (r, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE) {
+  ret = gst_element_set_state (r, GST_STATE_PLAYING);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
         ("Cannot publish with mDNS: is avahi-daemon running? Announcing "
             "with SAP only."), (NULL));
@@ -880,8 +883,7 @@ stop_announcing (GstSapAnnounce * self)
 }
 
 static GstStateChangeReturn
-gst_sap_announce_change_state (GstElement * element,
-    GstStateChange transition)
+gst_sap_announce_change_state (GstElement * element, GstStateChange transition)
 {
   GstSapAnnounce *self = GST_SAP_ANNOUNCE (element);
   GstStateChangeReturn ret;

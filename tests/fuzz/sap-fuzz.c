@@ -52,8 +52,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
       gssize n;
 
       gst_sdp_message_new (&msg);
-      gst_sdp_message_parse_buffer ((const guint8 *) pkt.sdp, pkt.sdp_len,
-          msg);
+      gst_sdp_message_parse_buffer ((const guint8 *) pkt.sdp, pkt.sdp_len, msg);
       g_free (gst_sdp_message_as_text (msg));
       gst_sdp_message_free (msg);
 

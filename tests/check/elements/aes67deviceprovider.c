@@ -217,8 +217,7 @@ GST_START_TEST (test_monitor_timeout)
   for (i = 0; i < 3; i++) {
     if (i)
       g_usleep (200000);
-    fail_unless (g_socket_send_to (tx, sa, (gchar *) buf, n, NULL,
-            &err) == n);
+    fail_unless (g_socket_send_to (tx, sa, (gchar *) buf, n, NULL, &err) == n);
   }
   t_last = g_get_monotonic_time ();
   d = wait_device (bus, GST_MESSAGE_DEVICE_ADDED);
@@ -366,8 +365,7 @@ main (int argc, char **argv)
   net = aes67_test_net_new ("sapdp", 2, &err);
   if (!net)
     g_error ("cannot make the test network: %s", err->message);
-  nf = gst_check_run_suite (provider_suite (), "aes67deviceprovider",
-      __FILE__);
+  nf = gst_check_run_suite (provider_suite (), "aes67deviceprovider", __FILE__);
   aes67_test_net_free (net);
   return nf;
 }

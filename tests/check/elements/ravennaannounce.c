@@ -45,7 +45,8 @@ static const gchar sdp_stage[] =
 
 /* ---------- avahi-daemon in a host ---------- */
 
-typedef struct {
+typedef struct
+{
   gchar *dir;
   gchar *bus;                   /* unix:path=... */
   GPid dbus, avahi;
@@ -349,8 +350,7 @@ GST_START_TEST (test_launch_line)
   fail_unless (g_file_set_contents (file, sdp_stage, -1, NULL));
   desc = g_strdup_printf ("ravennaannounce sdp-files=<\"%s\">", file);
   /* a pipeline around it, as gst-launch-1.0 makes one */
-  pipe = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_PLACE_IN_BIN,
-      &err);
+  pipe = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_PLACE_IN_BIN, &err);
   fail_unless (pipe != NULL, "%s", err ? err->message : "");
   gst_element_set_bus (pipe, (bus = gst_bus_new ()));
   fail_unless (aes67_test_net_enter (net, 0));
@@ -379,7 +379,8 @@ GST_START_TEST (test_launch_line)
 
 GST_END_TEST;
 
-typedef struct {
+typedef struct
+{
   GMutex lock;
   GCond cond;
   gchar *name, *address;
@@ -572,8 +573,7 @@ GST_START_TEST (test_device_monitor_mdns)
   gchar *port_s, *env, *name;
   const gchar *booth = "v=0\r\no=- 7000 3 IN IP4 192.0.2.2\r\n"
       "s=Booth\r\nc=IN IP4 239.69.2.3/32\r\nt=0 0\r\n"
-      "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/8\r\n"
-      "a=ptime:1\r\n";
+      "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/8\r\n" "a=ptime:1\r\n";
   GPid pub;
   gint64 end;
 

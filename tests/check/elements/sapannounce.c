@@ -60,7 +60,8 @@ make_sdp (const gchar * name, guint id, guint channels)
 
 /* ---------- a browser in host 1 ---------- */
 
-typedef struct {
+typedef struct
+{
   gchar *what;
   GstAes67SapSession *session;
   guint reason;
@@ -417,7 +418,8 @@ GST_START_TEST (test_address_and_ttl)
   gint fd, on = 1;
   struct msghdr msg = { 0 };
   struct iovec iov = { buf, sizeof (buf) };
-  union {
+  union
+  {
     struct cmsghdr align;
     gchar b[CMSG_SPACE (sizeof (int))];
   } cbuf;

@@ -30,7 +30,8 @@
 
 static Aes67TestNet *net;
 
-typedef struct {
+typedef struct
+{
   gchar *dir;
   GPid dbus, pw;
 } PipeWire;
@@ -126,7 +127,8 @@ pipewire_free (PipeWire * p)
 
 /* ---------- events of our browser ---------- */
 
-typedef struct {
+typedef struct
+{
   gchar *what;
   GstAes67SapSession *session;
   guint reason;
@@ -142,8 +144,7 @@ ev_free (Ev * ev)
 }
 
 static void
-push (GAsyncQueue * q, const gchar * what, GstAes67SapSession * s,
-    guint reason)
+push (GAsyncQueue * q, const gchar * what, GstAes67SapSession * s, guint reason)
 {
   Ev *ev = g_new0 (Ev, 1);
   ev->what = g_strdup (what);
@@ -301,8 +302,7 @@ static const gchar pw_source_conf[] =
     "      sap.ip = 239.255.255.255\n"
     "      sap.port = 9875\n"
     "      local.ifname = eth0\n"
-    "      sess.latency.msec = 10\n"
-    "    }\n" "  }\n" "]\n";
+    "      sess.latency.msec = 10\n" "    }\n" "  }\n" "]\n";
 
 static const gchar sdp_for_pw[] =
     "v=0\r\n"

@@ -50,8 +50,7 @@ GST_START_TEST (test_msg_id_hash)
   /* FNV-1a("") = 0x811c9dc5, ("a") = 0xe40c292c, ("foobar") = 0xbf9cf968 */
   fail_unless_equals_int (aes67_sap_msg_id_hash ("", 0), 0x811c ^ 0x9dc5);
   fail_unless_equals_int (aes67_sap_msg_id_hash ("a", 1), 0xe40c ^ 0x292c);
-  fail_unless_equals_int (aes67_sap_msg_id_hash ("foobar", 6),
-      0xbf9c ^ 0xf968);
+  fail_unless_equals_int (aes67_sap_msg_id_hash ("foobar", 6), 0xbf9c ^ 0xf968);
   /* one byte of difference (the session version) changes the hash */
   {
     gchar *a = g_strdup (sdp_dante);
@@ -164,7 +163,8 @@ GST_START_TEST (test_build_errors)
 
 GST_END_TEST;
 
-typedef struct {
+typedef struct
+{
   const gchar *what;
   Aes67SapMessageType type;
   gboolean ipv6;
@@ -274,8 +274,7 @@ GST_START_TEST (test_parse_auth_and_flags)
   Aes67SapPacket pkt;
   GError *err = NULL;
 
-  fail_unless (aes67_sap_parse (with_auth, sizeof (with_auth), 0, &pkt,
-          &err));
+  fail_unless (aes67_sap_parse (with_auth, sizeof (with_auth), 0, &pkt, &err));
   fail_unless_equals_int (pkt.auth_len, 2);
   fail_unless_equals_int (pkt.msg_id_hash, 0x1234);
   fail_unless_equals_string (pkt.sdp, "v=0\ns=a\n");
@@ -283,15 +282,13 @@ GST_START_TEST (test_parse_auth_and_flags)
   fail_unless (pkt.payload_type == NULL);
   aes67_sap_packet_clear (&pkt);
 
-  fail_unless (aes67_sap_parse (encrypted, sizeof (encrypted), 0, &pkt,
-          &err));
+  fail_unless (aes67_sap_parse (encrypted, sizeof (encrypted), 0, &pkt, &err));
   fail_unless_equals_int (pkt.encrypted, TRUE);
   fail_unless (pkt.sdp == NULL);
   fail_unless_equals_int (pkt.msg_id_hash, 9);
   aes67_sap_packet_clear (&pkt);
 
-  fail_unless (aes67_sap_parse (hash_zero, sizeof (hash_zero), 0, &pkt,
-          &err));
+  fail_unless (aes67_sap_parse (hash_zero, sizeof (hash_zero), 0, &pkt, &err));
   fail_unless_equals_int (pkt.msg_id_hash, 0);
   fail_unless_equals_string (pkt.sdp, "v=0\n");
   aes67_sap_packet_clear (&pkt);
@@ -299,7 +296,8 @@ GST_START_TEST (test_parse_auth_and_flags)
 
 GST_END_TEST;
 
-typedef struct {
+typedef struct
+{
   const gchar *what;
   const guint8 *data;
   gsize len;
@@ -407,8 +405,7 @@ GST_START_TEST (test_bounds)
   memcpy (big, "v=0\n", 4);
   n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, big,
       1 << 20, TRUE, buf, AES67_SAP_DEFAULT_MAX_PACKET);
-  fail_unless (n > 0 && n < AES67_SAP_DEFAULT_MAX_PACKET, "n = %d",
-      (gint) n);
+  fail_unless (n > 0 && n < AES67_SAP_DEFAULT_MAX_PACKET, "n = %d", (gint) n);
   fail_if (aes67_sap_parse (buf, n, 0, &pkt, &err));
   fail_unless (g_error_matches (err, AES67_SAP_ERROR,
           AES67_SAP_ERROR_INFLATE), "%s", err->message);
@@ -462,7 +459,8 @@ GST_END_TEST;
 
 /* SDPs as the browser reads them (GstSDPMessage underneath): what makes a
  * session, and what is read from it. NULL name: refused. */
-typedef struct {
+typedef struct
+{
   const gchar *what;
   const gchar *sdp;
   const gchar *name;            /* expected s=, NULL: refused */
@@ -483,34 +481,34 @@ static const SdpCase sdp_cases[] = {
   {"o= with 3 fields", "v=0\r\no=- 1 1\r\ns=x\r\n", NULL},
   {"no s=", "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\nt=0 0\r\n", NULL},
   {"no media: a session, no stream fields",
-      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=Empty\r\nt=0 0\r\n",
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=Empty\r\nt=0 0\r\n",
       "Empty", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL},
   {"video only: not an audio stream",
-      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=V\r\nt=0 0\r\n"
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=V\r\nt=0 0\r\n"
         "m=video 5000 RTP/AVP 96\r\nc=IN IP4 239.1.1.1\r\n"
         "a=rtpmap:96 raw/90000\r\n",
       "V", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL},
   {"audio without rtpmap",
-      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=A\r\nt=0 0\r\n"
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=A\r\nt=0 0\r\n"
         "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.2/32\r\n",
       "A", "- 1 IN IP4 10.0.0.1", "239.1.1.2", 5004, 0, 0, NULL},
   {"rtpmap channels not a number",
-      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=B\r\nt=0 0\r\n"
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=B\r\nt=0 0\r\n"
         "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.3/32\r\n"
         "a=rtpmap:97 L24/48000/two\r\n",
       "B", "- 1 IN IP4 10.0.0.1", "239.1.1.3", 5004, 48000, 0, "L24"},
   {"rtpmap 4096 channels (more than 1024: unknown)",
-      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=C\r\nt=0 0\r\n"
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=C\r\nt=0 0\r\n"
         "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.4/32\r\n"
         "a=rtpmap:97 L24/48000/4096\r\n",
       "C", "- 1 IN IP4 10.0.0.1", "239.1.1.4", 5004, 48000, 0, "L24"},
   {"payload type 200 (not RTP)",
-      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=D\r\nt=0 0\r\n"
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=D\r\nt=0 0\r\n"
         "m=audio 5004 RTP/AVP 200\r\nc=IN IP4 239.1.1.5/32\r\n"
         "a=rtpmap:200 L24/48000/2\r\n",
       "D", "- 1 IN IP4 10.0.0.1", "239.1.1.5", 5004, 0, 0, NULL},
   {"session-level c= only",
-      "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=E\r\n"
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=E\r\n"
         "c=IN IP4 239.1.1.6/32\r\nt=0 0\r\n"
         "m=audio 5006 RTP/AVP 98\r\na=rtpmap:98 L16/96000/4\r\n",
       "E", "- 1 IN IP4 10.0.0.1", "239.1.1.6", 5006, 96000, 4, "L16"},

@@ -28,7 +28,8 @@
 static Aes67TestNet *net;
 static GSocket *tx;             /* in host 0 */
 
-typedef struct {
+typedef struct
+{
   gchar *what;                  /* "added", "changed", "removed" */
   GstAes67SapSession *session;
   guint reason;
@@ -43,8 +44,7 @@ ev_free (Ev * ev)
 }
 
 static void
-push (GAsyncQueue * q, const gchar * what, GstAes67SapSession * s,
-    guint reason)
+push (GAsyncQueue * q, const gchar * what, GstAes67SapSession * s, guint reason)
 {
   Ev *ev = g_new0 (Ev, 1);
   ev->what = g_strdup (what);
@@ -410,8 +410,7 @@ GST_START_TEST (test_timeouts)
   fail_unless_equals_int (browser_stat (b, "sessions"), 1);
 
   /* "Once" was seen at t0 only: lives max-timeout (3600 s) */
-  gst_test_clock_set_time (GST_TEST_CLOCK (clock),
-      (1000 + 3600) * GST_SECOND);
+  gst_test_clock_set_time (GST_TEST_CLOCK (clock), (1000 + 3600) * GST_SECOND);
   gst_aes67_sap_browser_check_timeouts (b);
   fail_unless_equals_int (browser_stat (b, "sessions"), 1);
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 1);
