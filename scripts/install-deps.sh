@@ -18,6 +18,7 @@ PKGS=(
   iproute2 linuxptp ffmpeg tshark avahi-daemon avahi-utils dbus
   pipewire pipewire-bin wireplumber
   valgrind python3 clang libclang-rt-14-dev
+  indent  # scripts/gst-indent.sh
 )
 
 SUDO=""
