@@ -127,7 +127,7 @@ GST_START_TEST (test_monitor_add_remove)
   fail_unless_equals_string (gst_structure_get_string (props,
           "aes67.session-id"), "- 4242 IN IP4 192.0.2.1");
   fail_unless_equals_string (gst_structure_get_string (props,
-          "aes67.origin"), "192.0.2.1");
+          "aes67.origin"), net->hosts[0].addr);
   fail_unless_equals_string (gst_structure_get_string (props,
           "aes67.address"), "239.69.1.10");
   fail_unless_equals_string (gst_structure_get_string (props,

@@ -199,12 +199,12 @@ GST_START_TEST (test_rtsp_describe)
   aes67_rtsp_server_set_session (srv, "Stage Left", sdp_stage);
 
   fail_unless (aes67_test_net_enter (net, 1));
-  sdp = aes67_rtsp_describe ("192.0.2.1", port, "Stage Left",
+  sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Stage Left",
       2 * G_USEC_PER_SEC, &err);
   fail_unless (sdp != NULL, "%s", err ? err->message : "");
   fail_unless_equals_string (sdp, sdp_stage);
   g_free (sdp);
-  sdp = aes67_rtsp_describe ("192.0.2.1", port, "Nobody",
+  sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Nobody",
       2 * G_USEC_PER_SEC, &err);
   fail_unless (aes67_test_net_leave ());
   fail_unless (sdp == NULL);
@@ -216,7 +216,8 @@ GST_START_TEST (test_rtsp_describe)
   /* ffprobe's RTSP client: DESCRIBE gives it the SDP (it logs it at debug
    * level), then its SETUP is refused, which is fine here */
   cmd = g_strdup_printf ("sh -c 'timeout 10 ffprobe -v debug "
-      "rtsp://192.0.2.1:%u/by-name/Stage%%20Left 2>&1; true'", port);
+      "rtsp://%s:%u/by-name/Stage%%20Left 2>&1; true'", net->hosts[0].addr,
+      port);
   aes67_test_net_run (net, 1, cmd, &out, NULL);
   g_free (cmd);
   fail_unless (out != NULL);
@@ -274,8 +275,8 @@ GST_START_TEST (test_publish)
   gst_message_unref (m);
 
   /* avahi-browse in host 1, resolving: a line
-   * =;eth0;IPv4;Stage\032Left;RTSP...;local;a67h0.local;192.0.2.1;PORT; */
-  line = g_strdup_printf (";a67h0.local;192.0.2.1;%u;", port);
+   * =;eth0;IPv4;Stage\032Left;RTSP...;local;a67h0.local;<host 0>;PORT; */
+  line = g_strdup_printf (";a67h0.local;%s;%u;", net->hosts[0].addr, port);
   out = NULL;
   for (i = 0; i < 20; i++) {
     g_free (out);
@@ -297,7 +298,7 @@ GST_START_TEST (test_publish)
 
   /* the SDP, fetched from host 1 at the resolved address and port */
   fail_unless (aes67_test_net_enter (net, 1));
-  sdp = aes67_rtsp_describe ("192.0.2.1", port, "Stage Left",
+  sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Stage Left",
       2 * G_USEC_PER_SEC, &err);
   fail_unless (aes67_test_net_leave ());
   fail_unless (sdp != NULL, "%s", err ? err->message : "");
@@ -454,7 +455,7 @@ GST_START_TEST (test_browse)
   while (!f.added && g_cond_wait_until (&f.cond, &f.lock, end));
   g_mutex_unlock (&f.lock);
   fail_unless (f.added, "our browser did not find 'Booth' in 10 s");
-  fail_unless_equals_string (f.address, "192.0.2.2");
+  fail_unless_equals_string (f.address, net->hosts[1].addr);
   fail_unless_equals_int (f.port, aes67_rtsp_server_get_port (srv));
 
   fail_unless (aes67_test_net_enter (net, 0));
@@ -487,7 +488,7 @@ GST_END_TEST;
 GST_START_TEST (test_sapannounce_mdns)
 {
   GstElement *e = gst_element_factory_make ("sapannounce", NULL);
-  gchar *out = NULL;
+  gchar *out = NULL, *host0;
   gint i;
 
   if (!e) {
@@ -500,16 +501,16 @@ GST_START_TEST (test_sapannounce_mdns)
       GST_STATE_CHANGE_SUCCESS);
   fail_unless (aes67_test_net_leave ());
 
+  host0 = g_strdup_printf (";a67h0.local;%s;", net->hosts[0].addr);
   for (i = 0; i < 20; i++) {
     g_free (out);
     out = run_with_bus (1, "timeout 5 avahi-browse -rpt "
         "_ravenna_session._sub._rtsp._tcp");
-    if (strstr (out, ";a67h0.local;192.0.2.1;"))
+    if (strstr (out, host0))
       break;
     g_usleep (250000);
   }
-  if (!strstr (out, "=;eth0;IPv4;Stage\\032Left;")
-      || !strstr (out, ";a67h0.local;192.0.2.1;")) {
+  if (!strstr (out, "=;eth0;IPv4;Stage\\032Left;") || !strstr (out, host0)) {
     g_printerr ("avahi-browse printed:\n%s\n", out);
     fail ("sapannounce mdns=true: host 1 did not find the session");
   }
@@ -522,14 +523,14 @@ GST_START_TEST (test_sapannounce_mdns)
     for (k = 0; lines[k] && !port; k++) {
       gchar **f = g_strsplit (lines[k], ";", -1);
       if (g_strv_length (f) >= 9 && strcmp (f[0], "=") == 0
-          && strcmp (f[7], "192.0.2.1") == 0)
+          && strcmp (f[7], net->hosts[0].addr) == 0)
         port = atoi (f[8]);
       g_strfreev (f);
     }
     g_strfreev (lines);
     fail_unless (port > 0);
     fail_unless (aes67_test_net_enter (net, 1));
-    sdp = aes67_rtsp_describe ("192.0.2.1", port, "Stage Left",
+    sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Stage Left",
         2 * G_USEC_PER_SEC, &err);
     fail_unless (aes67_test_net_leave ());
     fail_unless (sdp != NULL, "%s", err ? err->message : "");
@@ -551,6 +552,7 @@ GST_START_TEST (test_sapannounce_mdns)
   fail_if (strstr (out, "Stage\\032Left") != NULL,
       "still published 5 s after sapannounce stopped");
   g_free (out);
+  g_free (host0);
   gst_object_unref (e);
 }
 
@@ -625,7 +627,7 @@ GST_START_TEST (test_device_monitor_mdns)
   fail_unless_equals_string (gst_structure_get_string (props, "aes67.sdp"),
       booth);
   fail_unless_equals_string (gst_structure_get_string (props,
-          "aes67.origin"), "192.0.2.2");
+          "aes67.origin"), net->hosts[1].addr);
   fail_unless_equals_string (gst_structure_get_string (props,
           "aes67.session-id"), "- 7000 IN IP4 192.0.2.2");
   gst_structure_free (props);

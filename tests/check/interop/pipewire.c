@@ -184,13 +184,14 @@ browser_stat (GstAes67SapBrowser * b, const gchar * field)
   return v;
 }
 
+/* printf format: %s is host 0's address */
 static const gchar pw_sink_conf[] =
     "context.modules = [\n"
     "  { name = libpipewire-module-rtp-sink\n"
     "    args = {\n"
     "      sap.ip = 239.255.255.255\n"
     "      sap.port = 9875\n"
-    "      source.ip = 192.0.2.1\n"
+    "      source.ip = %s\n"
     "      destination.ip = 239.69.1.77\n"
     "      destination.port = 5004\n"
     "      local.ifname = eth0\n"
@@ -224,7 +225,11 @@ GST_START_TEST (test_pipewire_announces)
       err ? err->message : "");
   fail_unless (aes67_test_net_leave ());
 
-  pipewire_start (&pw, 0, pw_sink_conf);
+  {
+    gchar *conf = g_strdup_printf (pw_sink_conf, net->hosts[0].addr);
+    pipewire_start (&pw, 0, conf);
+    g_free (conf);
+  }
   ev = g_async_queue_timeout_pop (q, 10 * G_TIME_SPAN_SECOND);
   if (!ev) {
     gchar *l = pipewire_log (&pw);
@@ -236,7 +241,7 @@ GST_START_TEST (test_pipewire_announces)
   t_added = ev->when;
   GST_INFO ("PipeWire's SDP:\n%s", ev->session->sdp);
   fail_unless_equals_string (ev->session->name, "PipeWire Interop");
-  fail_unless_equals_string (ev->session->origin, "192.0.2.1");
+  fail_unless_equals_string (ev->session->origin, net->hosts[0].addr);
   fail_unless_equals_string (ev->session->address, "239.69.1.77");
   fail_unless_equals_int (ev->session->port, 5004);
   fail_unless_equals_string (ev->session->encoding, "L24");
