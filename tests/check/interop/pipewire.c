@@ -18,6 +18,7 @@
 #include "config.h"
 #endif
 
+#include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -33,12 +34,13 @@ static Aes67TestNet *net;
 typedef struct
 {
   gchar *dir;
-  GPid dbus, pw;
+  GPid dbus, pw, wp;
 } PipeWire;
 
 /* Starts dbus-daemon and pipewire in @host with @conf as a drop-in. */
 static void
-pipewire_start (PipeWire * p, guint host, const gchar * conf)
+pipewire_start (PipeWire * p, guint host, const gchar * conf,
+    gboolean with_wireplumber)
 {
   gchar *run, *cfg, *confd, *file, *bus, *log, *env_run, *env_cfg, *env_pw,
       *env_bus, *address;
@@ -79,6 +81,17 @@ pipewire_start (PipeWire * p, guint host, const gchar * conf)
     p->pw = sap_test_spawn (net, host, argv, log, &err);
     fail_unless (p->pw > 0, "%s", err ? err->message : "");
   }
+  if (with_wireplumber) {
+    /* the session manager links streams (rtp-source -> null sink) */
+    gchar *wplog = g_build_filename (p->dir, "wireplumber.log", NULL);
+    const gchar *argv[] = { "env", env_run, env_pw, env_cfg, env_bus,
+      "wireplumber", NULL
+    };
+    g_usleep (300000);
+    p->wp = sap_test_spawn (net, host, argv, wplog, &err);
+    fail_unless (p->wp > 0, "%s", err ? err->message : "");
+    g_free (wplog);
+  }
   g_free (run);
   g_free (cfg);
   g_free (confd);
@@ -95,6 +108,9 @@ pipewire_start (PipeWire * p, guint host, const gchar * conf)
 static void
 pipewire_stop_pw (PipeWire * p)
 {
+  if (p->wp)
+    sap_test_stop (p->wp);
+  p->wp = 0;
   if (p->pw)
     sap_test_stop (p->pw);
   p->pw = 0;
@@ -227,7 +243,7 @@ GST_START_TEST (test_pipewire_announces)
 
   {
     gchar *conf = g_strdup_printf (pw_sink_conf, net->hosts[0].addr);
-    pipewire_start (&pw, 0, conf);
+    pipewire_start (&pw, 0, conf, FALSE);
     g_free (conf);
   }
   ev = g_async_queue_timeout_pop (q, 10 * G_TIME_SPAN_SECOND);
@@ -366,7 +382,7 @@ GST_START_TEST (test_pipewire_receives)
   GstElement *e = gst_element_factory_make ("sapannounce", NULL);
   PipeWire pw = { 0 };
 
-  pipewire_start (&pw, 1, pw_source_conf);
+  pipewire_start (&pw, 1, pw_source_conf, FALSE);
   /* PipeWire is up when pw-dump lists the null sink */
   fail_unless (pw_wait (&pw, 1, "\"node.name\": \"null\"", TRUE, 10),
       "PipeWire did not come up in 10 s");
@@ -402,6 +418,140 @@ GST_START_TEST (test_pipewire_receives)
 
 GST_END_TEST;
 
+/* Amplitude of @freq Hz in @n samples of @x at @rate (a single DFT bin) */
+static gdouble
+tone_amplitude (const gdouble * x, guint n, gdouble freq, gdouble rate)
+{
+  gdouble re = 0, im = 0;
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    re += x[i] * cos (2 * G_PI * freq * i / rate);
+    im += x[i] * sin (2 * G_PI * freq * i / rate);
+  }
+  return 2 * sqrt (re * re + im * im) / n;
+}
+
+/* The left channel of a 16-bit WAV file from @from s on, @n samples */
+static gdouble *
+read_wav_left (const gchar * path, gdouble from, guint n, guint * rate_out)
+{
+  gchar *data = NULL;
+  gsize len = 0, off = 12;
+  guint rate = 0, ch = 0, bits = 0;
+  gdouble *x = NULL;
+
+  if (!g_file_get_contents (path, &data, &len, NULL) || len < 12
+      || memcmp (data, "RIFF", 4) || memcmp (data + 8, "WAVE", 4))
+    goto out;
+  while (off + 8 <= len) {
+    guint32 sz = GST_READ_UINT32_LE (data + off + 4);
+    if (memcmp (data + off, "fmt ", 4) == 0 && sz >= 16 && off + 24 <= len) {
+      ch = GST_READ_UINT16_LE (data + off + 10);
+      rate = GST_READ_UINT32_LE (data + off + 12);
+      bits = GST_READ_UINT16_LE (data + off + 22);
+    } else if (memcmp (data + off, "data", 4) == 0 && ch && bits == 16) {
+      gsize first = (gsize) (from * rate) * ch * 2, i;
+      gsize avail = len - (off + 8);
+
+      if (sz < avail)
+        avail = sz;
+      if (first + (gsize) n * ch * 2 > avail)
+        goto out;
+      x = g_new (gdouble, n);
+      for (i = 0; i < n; i++)
+        x[i] = (gint16) GST_READ_UINT16_LE (data + off + 8 + first +
+            i * ch * 2) / 32768.0;
+      *rate_out = rate;
+      break;
+    }
+    off += 8 + sz + (sz & 1);
+  }
+out:
+  g_free (data);
+  return x;
+}
+
+/* aes67sink + sapannounce in host 0; in host 1 PipeWire's module-rtp-source
+ * (with wireplumber to link it to a null sink) finds the session by SAP and
+ * plays it: pw-record of the null sink's monitor holds the 1 kHz sine at
+ * the amplitude sent (0.5 ± 0.02), nothing at 1.5 kHz. Needs aes67sink,
+ * which comes with the aes67sink/aes67src branch. */
+GST_START_TEST (test_pipewire_plays_aes67sink)
+{
+  GstElementFactory *f = gst_element_factory_find ("aes67sink");
+  gchar *wp = g_find_program_in_path ("wireplumber");
+  gchar *rec = g_find_program_in_path ("pw-record");
+  GstElement *pipe;
+  GError *err = NULL;
+  PipeWire pw = { 0 };
+  gchar *wav, *cmd;
+  gdouble *x, a1k, a15;
+  guint rate = 0;
+
+  if (!f || !wp || !rec) {
+    g_print ("SKIP test_pipewire_plays_aes67sink: %s\n", !f ?
+        "no aes67sink element in this build" :
+        "wireplumber or pw-record is not installed");
+    if (f)
+      gst_object_unref (f);
+    g_free (wp);
+    g_free (rec);
+    return;
+  }
+  gst_object_unref (f);
+  g_free (wp);
+  g_free (rec);
+
+  pipewire_start (&pw, 1, pw_source_conf, TRUE);
+  fail_unless (pw_wait (&pw, 1, "\"node.name\": \"null\"", TRUE, 10),
+      "PipeWire did not come up in 10 s");
+
+  pipe = gst_parse_launch ("audiotestsrc is-live=true freq=1000 volume=0.5 "
+      "! aes67sink session-name=FromGst ttl=4 sapannounce interval=1", &err);
+  fail_unless (pipe != NULL, "%s", err ? err->message : "");
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (pw_wait (&pw, 1, "\"rtp.session\": \"FromGst\"", TRUE, 8),
+      "PipeWire made no node for the aes67sink session in 8 s");
+  /* linked by wireplumber: its link goes active */
+  fail_unless (pw_wait (&pw, 1, "\"state\": \"active\"", TRUE, 5),
+      "wireplumber did not link the stream in 5 s");
+
+  wav = g_build_filename (pw.dir, "rec.wav", NULL);
+  cmd =
+      g_strdup_printf ("env XDG_RUNTIME_DIR=%s/run PIPEWIRE_RUNTIME_DIR=%s/run"
+      " timeout 3 pw-record --target null --rate 48000 --channels 2 "
+      "--format s16 %s", pw.dir, pw.dir, wav);
+  aes67_test_net_run (net, 1, cmd, NULL, NULL);
+  g_free (cmd);
+
+  /* 100 ms from 1.5 s into the recording */
+  x = read_wav_left (wav, 1.5, 4800, &rate);
+  fail_unless (x != NULL, "no usable recording in %s", wav);
+  fail_unless_equals_int (rate, 48000);
+  a1k = tone_amplitude (x, 4800, 1000, rate);
+  a15 = tone_amplitude (x, 4800, 1500, rate);
+  g_print ("PipeWire played our stream: 1 kHz amplitude %.4f, 1.5 kHz "
+      "%.4f\n", a1k, a15);
+  fail_unless (fabs (a1k - 0.5) < 0.02, "1 kHz at %.4f, sent 0.5", a1k);
+  fail_unless (a15 < 0.01, "1.5 kHz at %.4f", a15);
+  g_free (x);
+  g_free (wav);
+
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (pw_wait (&pw, 1, "\"rtp.session\": \"FromGst\"", FALSE, 5),
+      "PipeWire kept the session 5 s after sapannounce's deletion");
+  gst_object_unref (pipe);
+  pipewire_free (&pw);
+}
+
+GST_END_TEST;
+
 static Suite *
 pipewire_suite (void)
 {
@@ -412,6 +562,7 @@ pipewire_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_test (tc, test_pipewire_announces);
   tcase_add_test (tc, test_pipewire_receives);
+  tcase_add_test (tc, test_pipewire_plays_aes67sink);
   return s;
 }
 
