@@ -11,6 +11,7 @@ PKGS=(
   libebur128-dev libavahi-client-dev zlib1g-dev
   # run: GStreamer elements we wrap or compare against
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-base-apps  # gst-device-monitor-1.0
   # demo input: real speech recordings
   alsa-utils
   # test peers and tools

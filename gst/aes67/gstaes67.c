@@ -21,6 +21,8 @@ plugin_init (GstPlugin * plugin)
   ret &= GST_ELEMENT_REGISTER (aes67sink, plugin);
   ret &= GST_ELEMENT_REGISTER (aes67src, plugin);
   ret &= GST_ELEMENT_REGISTER (ptpclock, plugin);
+  ret &= GST_ELEMENT_REGISTER (sapannounce, plugin);
+  ret &= GST_DEVICE_PROVIDER_REGISTER (aes67deviceprovider, plugin);
 
   return ret;
 }

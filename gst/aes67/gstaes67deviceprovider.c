@@ -1,0 +1,280 @@
+/* gst-aes67: device provider, AES67 sessions on the network as devices
+ * Copyright (C) 2026 the gst-aes67 authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+/**
+ * SECTION:provider-aes67deviceprovider
+ * @title: aes67deviceprovider
+ * @see_also: aes67src, sapannounce, #GstDeviceMonitor
+ *
+ * Lists the AES67 sessions announced on the network with SAP (RFC 2974)
+ * as #GstDevice objects of class `Audio/Source/Network`, so applications
+ * (OBS, relays, gst-device-monitor-1.0) can offer them like sound cards.
+ * A device appears when its session is first announced, is replaced when
+ * its SDP changes and goes when a SAP deletion arrives or the session times
+ * out (10 announcement intervals, at most an hour).
+ *
+ * SAP has no query: a session shows up at its next announcement (every
+ * 5 s from PipeWire, 30 s from aes67-linux-daemon and sapannounce by
+ * default). Follow the monitor to see them arrive:
+ * |[
+ * gst-device-monitor-1.0 -f Audio/Source/Network
+ * ]|
+ *
+ * Device properties: `device.api` ("aes67"), `aes67.session-name`,
+ * `aes67.sdp`, `aes67.session-id` (the o= line without its version),
+ * `aes67.origin` (SAP originating source), `aes67.address` and
+ * `aes67.port` (of the stream), `aes67.encoding` ("L24"), `aes67.rate`
+ * (Hz), `aes67.channels`. gst_device_create_element() makes an aes67src
+ * with its `sdp` property set to the session's SDP.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstaes67deviceprovider.h"
+#include "gstaes67elements.h"
+#include "aes67-sap-browser.h"
+
+GST_DEBUG_CATEGORY_STATIC (aes67_device_provider_debug);
+#define GST_CAT_DEFAULT aes67_device_provider_debug
+
+/* ---------- the device ---------- */
+
+struct _GstAes67Device
+{
+  GstDevice parent;
+
+  gchar *sdp;                   /* immutable */
+};
+
+G_DEFINE_TYPE (GstAes67Device, gst_aes67_device, GST_TYPE_DEVICE);
+
+static GstElement *
+gst_aes67_device_create_element (GstDevice * device, const gchar * name)
+{
+  GstAes67Device *self = GST_AES67_DEVICE (device);
+  GstElement *src = gst_element_factory_make ("aes67src", name);
+
+  if (!src) {
+    GST_WARNING_OBJECT (self, "the aes67src element is not installed");
+    return NULL;
+  }
+  g_object_set (src, "sdp", self->sdp, NULL);
+  return src;
+}
+
+static void
+gst_aes67_device_finalize (GObject * object)
+{
+  g_free (GST_AES67_DEVICE (object)->sdp);
+  G_OBJECT_CLASS (gst_aes67_device_parent_class)->finalize (object);
+}
+
+static void
+gst_aes67_device_class_init (GstAes67DeviceClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gst_aes67_device_finalize;
+  GST_DEVICE_CLASS (klass)->create_element = gst_aes67_device_create_element;
+}
+
+static void
+gst_aes67_device_init (GstAes67Device * self)
+{
+}
+
+static GstDevice *
+device_new (const GstAes67SapSession * s)
+{
+  GstAes67Device *dev;
+  GstCaps *caps = gst_caps_new_empty_simple ("audio/x-raw");
+  GstStructure *props;
+
+  if (s->rate)
+    gst_caps_set_simple (caps, "rate", G_TYPE_INT, (gint) s->rate, NULL);
+  if (s->channels)
+    gst_caps_set_simple (caps, "channels", G_TYPE_INT, (gint) s->channels,
+        NULL);
+  props = gst_structure_new ("aes67-device",
+      "device.api", G_TYPE_STRING, "aes67",
+      "aes67.session-name", G_TYPE_STRING, s->name,
+      "aes67.sdp", G_TYPE_STRING, s->sdp,
+      "aes67.session-id", G_TYPE_STRING, s->key,
+      "aes67.origin", G_TYPE_STRING, s->origin,
+      "aes67.address", G_TYPE_STRING, s->address,
+      "aes67.port", G_TYPE_UINT, s->port,
+      "aes67.encoding", G_TYPE_STRING, s->encoding,
+      "aes67.rate", G_TYPE_UINT, s->rate,
+      "aes67.channels", G_TYPE_UINT, s->channels, NULL);
+  dev = g_object_new (GST_TYPE_AES67_DEVICE, "display-name", s->name,
+      "device-class", "Audio/Source/Network", "caps", caps,
+      "properties", props, NULL);
+  dev->sdp = g_strdup (s->sdp);
+  gst_caps_unref (caps);
+  gst_structure_free (props);
+  return GST_DEVICE (gst_object_ref_sink (dev));
+}
+
+/* ---------- the provider ---------- */
+
+struct _GstAes67DeviceProvider
+{
+  GstDeviceProvider parent;
+
+  /* start/stop only */
+  GstAes67SapBrowser *browser;
+  gulong added_id, changed_id, removed_id;
+  /* protected by the object lock */
+  GHashTable *devices;          /* session key -> GstDevice (a ref) */
+};
+
+G_DEFINE_TYPE (GstAes67DeviceProvider, gst_aes67_device_provider,
+    GST_TYPE_DEVICE_PROVIDER);
+GST_DEVICE_PROVIDER_REGISTER_DEFINE (aes67deviceprovider,
+    "aes67deviceprovider", GST_RANK_SECONDARY, GST_TYPE_AES67_DEVICE_PROVIDER);
+
+static void
+on_session_added (GstAes67SapBrowser * b, GstAes67SapSession * s,
+    GstAes67DeviceProvider * self)
+{
+  GstDevice *dev = device_new (s), *old;
+
+  GST_OBJECT_LOCK (self);
+  old = g_hash_table_lookup (self->devices, s->key);
+  if (old)
+    gst_object_ref (old);
+  g_hash_table_replace (self->devices, g_strdup (s->key), gst_object_ref (dev));
+  GST_OBJECT_UNLOCK (self);
+  if (old) {
+    gst_device_provider_device_changed (GST_DEVICE_PROVIDER (self), dev, old);
+    gst_object_unref (old);
+  } else {
+    gst_device_provider_device_add (GST_DEVICE_PROVIDER (self), dev);
+  }
+  gst_object_unref (dev);
+}
+
+static void
+on_session_removed (GstAes67SapBrowser * b, GstAes67SapSession * s,
+    guint reason, GstAes67DeviceProvider * self)
+{
+  GstDevice *dev = NULL;
+  gpointer key = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (g_hash_table_steal_extended (self->devices, s->key, &key,
+          (gpointer *) & dev))
+    g_free (key);
+  GST_OBJECT_UNLOCK (self);
+  if (dev) {
+    gst_device_provider_device_remove (GST_DEVICE_PROVIDER (self), dev);
+    gst_object_unref (dev);
+  }
+}
+
+static gboolean
+gst_aes67_device_provider_start (GstDeviceProvider * provider)
+{
+  GstAes67DeviceProvider *self = GST_AES67_DEVICE_PROVIDER (provider);
+  GError *err = NULL;
+  GList *sessions, *l;
+
+  self->browser = gst_aes67_sap_browser_get_shared (NULL, 0, &err);
+  if (!self->browser) {
+    GST_WARNING_OBJECT (self, "cannot listen for SAP: %s", err->message);
+    g_clear_error (&err);
+    return FALSE;
+  }
+  self->added_id = g_signal_connect (self->browser, "session-added",
+      G_CALLBACK (on_session_added), self);
+  self->changed_id = g_signal_connect (self->browser, "session-changed",
+      G_CALLBACK (on_session_added), self);
+  self->removed_id = g_signal_connect (self->browser, "session-removed",
+      G_CALLBACK (on_session_removed), self);
+  sessions = gst_aes67_sap_browser_get_sessions (self->browser);
+  for (l = sessions; l; l = l->next)
+    on_session_added (self->browser, l->data, self);
+  g_list_free_full (sessions, (GDestroyNotify) gst_aes67_sap_session_unref);
+  return TRUE;
+}
+
+static void
+gst_aes67_device_provider_stop (GstDeviceProvider * provider)
+{
+  GstAes67DeviceProvider *self = GST_AES67_DEVICE_PROVIDER (provider);
+  GHashTableIter it;
+  gpointer v;
+  GPtrArray *devs = g_ptr_array_new_with_free_func (gst_object_unref);
+  guint i;
+
+  if (!self->browser)
+    return;
+  g_signal_handler_disconnect (self->browser, self->added_id);
+  g_signal_handler_disconnect (self->browser, self->changed_id);
+  g_signal_handler_disconnect (self->browser, self->removed_id);
+  gst_clear_object (&self->browser);
+  GST_OBJECT_LOCK (self);
+  g_hash_table_iter_init (&it, self->devices);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    g_ptr_array_add (devs, gst_object_ref (v));
+  g_hash_table_remove_all (self->devices);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < devs->len; i++)
+    gst_device_provider_device_remove (provider, g_ptr_array_index (devs, i));
+  g_ptr_array_free (devs, TRUE);
+}
+
+/* Without start: what the shared browser knows now (nothing if no one is
+ * listening yet, SAP has no query). */
+static GList *
+gst_aes67_device_provider_probe (GstDeviceProvider * provider)
+{
+  GstAes67SapBrowser *b = gst_aes67_sap_browser_get_shared (NULL, 0, NULL);
+  GList *sessions, *l, *devices = NULL;
+
+  if (!b)
+    return NULL;
+  sessions = gst_aes67_sap_browser_get_sessions (b);
+  for (l = sessions; l; l = l->next)
+    devices = g_list_prepend (devices, device_new (l->data));
+  g_list_free_full (sessions, (GDestroyNotify) gst_aes67_sap_session_unref);
+  gst_object_unref (b);
+  return devices;
+}
+
+static void
+gst_aes67_device_provider_finalize (GObject * object)
+{
+  GstAes67DeviceProvider *self = GST_AES67_DEVICE_PROVIDER (object);
+
+  g_hash_table_destroy (self->devices);
+  G_OBJECT_CLASS (gst_aes67_device_provider_parent_class)->finalize (object);
+}
+
+static void
+gst_aes67_device_provider_class_init (GstAes67DeviceProviderClass * klass)
+{
+  GstDeviceProviderClass *dp_class = GST_DEVICE_PROVIDER_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = gst_aes67_device_provider_finalize;
+  dp_class->start = gst_aes67_device_provider_start;
+  dp_class->stop = gst_aes67_device_provider_stop;
+  dp_class->probe = gst_aes67_device_provider_probe;
+  gst_device_provider_class_set_static_metadata (dp_class,
+      "AES67 session provider", "Audio/Source/Network",
+      "Lists the AES67 sessions announced on the network with SAP",
+      "gst-aes67 authors");
+  GST_DEBUG_CATEGORY_INIT (aes67_device_provider_debug, "aes67deviceprovider",
+      0, "AES67 device provider");
+}
+
+static void
+gst_aes67_device_provider_init (GstAes67DeviceProvider * self)
+{
+  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      gst_object_unref);
+}

@@ -1,0 +1,24 @@
+/* gst-aes67: sapannounce, announces AES67 sessions with SAP
+ * Copyright (C) 2026 the gst-aes67 authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+#ifndef __GST_SAP_ANNOUNCE_H__
+#define __GST_SAP_ANNOUNCE_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_SAP_ANNOUNCE (gst_sap_announce_get_type ())
+G_DECLARE_FINAL_TYPE (GstSapAnnounce, gst_sap_announce, GST, SAP_ANNOUNCE,
+    GstElement);
+
+GST_ELEMENT_REGISTER_DECLARE (sapannounce);
+
+G_END_DECLS
+
+#endif /* __GST_SAP_ANNOUNCE_H__ */

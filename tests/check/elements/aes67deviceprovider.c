@@ -1,0 +1,371 @@
+/* gst-aes67: tests of the AES67 device provider over a real network
+ * Copyright (C) 2026 the gst-aes67 authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * sapannounce (or a plain socket) in host 0 announces; a GstDeviceMonitor
+ * and the gst-device-monitor-1.0 tool in host 1 list the session.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+
+#include "aes67-sap.h"
+#include "aes67-sap-browser.h"
+#include "aes67-testnet.h"
+#include "../sap-test-spawn.h"
+
+static Aes67TestNet *net;
+
+static const gchar sdp_stage[] =
+    "v=0\r\n"
+    "o=- 4242 1 IN IP4 192.0.2.1\r\n"
+    "s=Stage\r\n"
+    "i=2 channels: Left, Right\r\n"
+    "c=IN IP4 239.69.1.10/32\r\n"
+    "t=0 0\r\n"
+    "m=audio 5004 RTP/AVP 97\r\n"
+    "c=IN IP4 239.69.1.10/32\r\n"
+    "a=rtpmap:97 L24/48000/2\r\n"
+    "a=ptime:1\r\n"
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0\r\n"
+    "a=mediaclk:direct=0\r\n";
+
+static GstElement *
+announcer_start (const gchar * sdp)
+{
+  GstElement *e = gst_element_factory_make ("sapannounce", NULL);
+
+  g_object_set (e, "sdp", sdp, "interval", 1, NULL);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (e, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (aes67_test_net_leave ());
+  return e;
+}
+
+static void
+announcer_stop (GstElement * e)
+{
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (e, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  gst_object_unref (e);
+}
+
+static GstDevice *
+wait_device (GstBus * bus, GstMessageType type)
+{
+  GstMessage *m = gst_bus_timed_pop_filtered (bus, 4 * GST_SECOND, type);
+  GstDevice *d = NULL;
+
+  fail_unless (m != NULL, "no %s within 4 s", type == GST_MESSAGE_DEVICE_ADDED
+      ? "device-added" : "device-removed");
+  if (type == GST_MESSAGE_DEVICE_ADDED)
+    gst_message_parse_device_added (m, &d);
+  else
+    gst_message_parse_device_removed (m, &d);
+  gst_message_unref (m);
+  return d;
+}
+
+/* A session announced in host 0 becomes a device with the SDP's values;
+ * the deletion removes it. */
+GST_START_TEST (test_monitor_add_remove)
+{
+  GstDeviceMonitor *mon = gst_device_monitor_new ();
+  GstBus *bus = gst_device_monitor_get_bus (mon);
+  GstElement *ann;
+  GstDevice *d, *r;
+  GstStructure *props;
+  GstCaps *caps, *expect;
+  gchar *s;
+  guint u;
+  GList *list, *l;
+  gboolean listed = FALSE;
+  GstElementFactory *src_factory;
+
+  gst_device_monitor_add_filter (mon, "Audio/Source", NULL);
+  fail_unless (aes67_test_net_enter (net, 1));
+  fail_unless (gst_device_monitor_start (mon));
+  fail_unless (aes67_test_net_leave ());
+
+  ann = announcer_start (sdp_stage);
+  d = wait_device (bus, GST_MESSAGE_DEVICE_ADDED);
+  /* other providers (ALSA, ...) may list devices: skip to ours */
+  while (!g_str_has_suffix (gst_device_get_device_class (d), "Network")) {
+    gst_object_unref (d);
+    d = wait_device (bus, GST_MESSAGE_DEVICE_ADDED);
+  }
+  s = gst_device_get_display_name (d);
+  fail_unless_equals_string (s, "Stage");
+  g_free (s);
+  s = gst_device_get_device_class (d);
+  fail_unless_equals_string (s, "Audio/Source/Network");
+  g_free (s);
+  caps = gst_device_get_caps (d);
+  expect = gst_caps_from_string ("audio/x-raw, rate=48000, channels=2");
+  fail_unless (gst_caps_is_equal (caps, expect));
+  gst_caps_unref (caps);
+  gst_caps_unref (expect);
+  props = gst_device_get_properties (d);
+  fail_unless_equals_string (gst_structure_get_string (props, "device.api"),
+      "aes67");
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.session-name"), "Stage");
+  fail_unless_equals_string (gst_structure_get_string (props, "aes67.sdp"),
+      sdp_stage);
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.session-id"), "- 4242 IN IP4 192.0.2.1");
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.origin"), net->hosts[0].addr);
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.address"), "239.69.1.10");
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.encoding"), "L24");
+  fail_unless (gst_structure_get_uint (props, "aes67.port", &u));
+  fail_unless_equals_int (u, 5004);
+  fail_unless (gst_structure_get_uint (props, "aes67.rate", &u));
+  fail_unless_equals_int (u, 48000);
+  fail_unless (gst_structure_get_uint (props, "aes67.channels", &u));
+  fail_unless_equals_int (u, 2);
+  gst_structure_free (props);
+
+  list = gst_device_monitor_get_devices (mon);
+  for (l = list; l; l = l->next)
+    listed |= (l->data == (gpointer) d);
+  g_list_free_full (list, gst_object_unref);
+  fail_unless (listed, "the device is not in get_devices()");
+
+  /* create_element: an aes67src with the SDP when that element exists
+   * (it comes with the aes67src branch); without it, NULL */
+  src_factory = gst_element_factory_find ("aes67src");
+  {
+    GstElement *src = gst_device_create_element (d, "rx");
+    if (src_factory) {
+      gchar *sdp = NULL;
+      fail_unless (src != NULL);
+      fail_unless (gst_element_get_factory (src) == src_factory);
+      g_object_get (src, "sdp", &sdp, NULL);
+      fail_unless_equals_string (sdp, sdp_stage);
+      g_free (sdp);
+      gst_object_unref (src);
+      gst_object_unref (src_factory);
+    } else {
+      g_print ("create_element not checked: no aes67src in this build\n");
+      fail_unless (src == NULL);
+    }
+  }
+
+  /* stopping sapannounce sends a deletion: the device goes */
+  announcer_stop (ann);
+  r = wait_device (bus, GST_MESSAGE_DEVICE_REMOVED);
+  fail_unless (r == d);
+  gst_object_unref (r);
+  gst_object_unref (d);
+
+  gst_device_monitor_stop (mon);
+  gst_object_unref (bus);
+  gst_object_unref (mon);
+}
+
+GST_END_TEST;
+
+/* A session that stops being announced without a deletion goes at its
+ * time-out, 10 times the interval the browser saw: announced 3 times
+ * 200 ms apart, it must go 2 s (+ up to the 1 s tick) after the last. */
+GST_START_TEST (test_monitor_timeout)
+{
+  GstDeviceMonitor *mon = gst_device_monitor_new ();
+  GstBus *bus = gst_device_monitor_get_bus (mon);
+  GSocket *tx;
+  GInetAddress *ia;
+  GSocketAddress *sa;
+  GError *err = NULL;
+  const guint8 origin[4] = { 192, 0, 2, 1 };
+  gchar *sdp = g_strdup (sdp_stage);
+  guint8 buf[2048];
+  gssize n;
+  GstDevice *d, *r;
+  gint64 t_last, dt;
+  gint i;
+
+  /* a session of its own (another sess-id) */
+  memcpy (strstr (sdp, "4242"), "4343", 4);
+  gst_device_monitor_add_filter (mon, "Audio/Source/Network", NULL);
+  fail_unless (aes67_test_net_enter (net, 1));
+  fail_unless (gst_device_monitor_start (mon));
+  fail_unless (aes67_test_net_leave ());
+
+  fail_unless (aes67_test_net_enter (net, 0));
+  tx = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, &err);
+  fail_unless (aes67_test_net_leave ());
+  n = aes67_sap_build (AES67_SAP_ANNOUNCE, 7, origin, FALSE,
+      AES67_SAP_PAYLOAD_TYPE, sdp, strlen (sdp), FALSE, buf, sizeof (buf));
+  ia = g_inet_address_new_from_string (AES67_SAP_ADDRESS_AES67);
+  sa = g_inet_socket_address_new (ia, AES67_SAP_PORT);
+  for (i = 0; i < 3; i++) {
+    if (i)
+      g_usleep (200000);
+    fail_unless (g_socket_send_to (tx, sa, (gchar *) buf, n, NULL, &err) == n);
+  }
+  t_last = g_get_monotonic_time ();
+  d = wait_device (bus, GST_MESSAGE_DEVICE_ADDED);
+  r = wait_device (bus, GST_MESSAGE_DEVICE_REMOVED);
+  dt = g_get_monotonic_time () - t_last;
+  fail_unless (r == d);
+  fail_unless (dt >= 2 * G_TIME_SPAN_SECOND
+      && dt < 3200 * G_TIME_SPAN_MILLISECOND,
+      "removed %" G_GINT64_FORMAT " µs after the last announcement", dt);
+  gst_object_unref (d);
+  gst_object_unref (r);
+
+  g_free (sdp);
+  g_object_unref (sa);
+  g_object_unref (ia);
+  g_object_unref (tx);
+  gst_device_monitor_stop (mon);
+  gst_object_unref (bus);
+  gst_object_unref (mon);
+}
+
+GST_END_TEST;
+
+/* gst-device-monitor-1.0 -f Audio/Source in host 1 prints the session. */
+GST_START_TEST (test_gst_device_monitor_tool)
+{
+  gchar *tool = g_find_program_in_path ("gst-device-monitor-1.0");
+  gchar *dir, *log, *text = NULL;
+  const gchar *argv[6];
+  gchar *preload = NULL;
+  GstElement *ann;
+  GError *err = NULL;
+  GPid pid;
+  gint i;
+
+  if (!tool) {
+    g_print ("SKIP test_gst_device_monitor_tool: gst-device-monitor-1.0 "
+        "not installed (gstreamer1.0-tools)\n");
+    return;
+  }
+  dir = g_dir_make_tmp ("aes67-devmon-XXXXXX", NULL);
+  log = g_build_filename (dir, "monitor.log", NULL);
+#ifdef __SANITIZE_ADDRESS__
+  /* the tool is not instrumented: it can load our ASan-built plugin only
+   * with the sanitizer runtimes preloaded */
+  {
+    gchar *asan = NULL, *ubsan = NULL;
+    g_spawn_command_line_sync ("gcc -print-file-name=libasan.so", &asan,
+        NULL, NULL, NULL);
+    g_spawn_command_line_sync ("gcc -print-file-name=libubsan.so", &ubsan,
+        NULL, NULL, NULL);
+    preload = g_strdup_printf ("LD_PRELOAD=%s %s", g_strstrip (asan),
+        g_strstrip (ubsan));
+    g_free (asan);
+    g_free (ubsan);
+  }
+  argv[0] = "env";
+  argv[1] = preload;
+  argv[2] = tool;
+  argv[3] = "-f";
+  argv[4] = "Audio/Source";
+  argv[5] = NULL;
+#else
+  argv[0] = tool;
+  argv[1] = "-f";
+  argv[2] = "Audio/Source";
+  argv[3] = NULL;
+#endif
+  pid = sap_test_spawn (net, 1, argv, log, &err);
+  fail_unless (pid > 0, "%s", err ? err->message : "");
+  /* the tool says "Probing devices..." once its monitor started */
+  for (i = 0; i < 100; i++) {
+    if (g_file_get_contents (log, &text, NULL, NULL)
+        && strstr (text, "Monitoring devices"))
+      break;
+    g_clear_pointer (&text, g_free);
+    g_usleep (50000);
+  }
+  g_free (text);
+  text = NULL;
+  ann = announcer_start (sdp_stage);
+  for (i = 0; i < 80; i++) {
+    g_free (text);
+    text = NULL;
+    if (g_file_get_contents (log, &text, NULL, NULL)
+        && strstr (text, "aes67.session-name = Stage"))
+      break;
+    g_usleep (50000);
+  }
+  announcer_stop (ann);
+  for (i = 0; i < 80; i++) {
+    g_free (text);
+    text = NULL;
+    if (g_file_get_contents (log, &text, NULL, NULL)
+        && strstr (text, "Device removed:"))
+      break;
+    g_usleep (50000);
+  }
+  sap_test_stop (pid);
+  GST_INFO ("gst-device-monitor-1.0 printed:\n%s", text);
+  fail_unless (text != NULL);
+  if (!strstr (text, "Device found:") || !strstr (text, "name  : Stage")
+      || !strstr (text, "class : Audio/Source/Network")
+      || !strstr (text, "aes67.session-name = Stage")
+      || !strstr (text, "Device removed:")) {
+    g_printerr ("gst-device-monitor-1.0 printed:\n%s\n", text);
+    fail ("the tool did not list and remove the session");
+  }
+  g_free (text);
+  g_unlink (log);
+  g_rmdir (dir);
+  g_free (log);
+  g_free (dir);
+  g_free (tool);
+  g_free (preload);
+}
+
+GST_END_TEST;
+
+static Suite *
+provider_suite (void)
+{
+  Suite *s = suite_create ("aes67deviceprovider");
+  TCase *tc = tcase_create ("network");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_monitor_add_remove);
+  tcase_add_test (tc, test_monitor_timeout);
+  tcase_add_test (tc, test_gst_device_monitor_tool);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *reason = NULL;
+  GError *err = NULL;
+  int nf;
+
+  gst_check_init (&argc, &argv);
+  if (!aes67_test_net_check (&reason)) {
+    g_print ("SKIP: %s\n", reason);
+    return 77;
+  }
+  net = aes67_test_net_new ("sapdp", 2, &err);
+  if (!net)
+    g_error ("cannot make the test network: %s", err->message);
+  nf = gst_check_run_suite (provider_suite (), "aes67deviceprovider", __FILE__);
+  aes67_test_net_free (net);
+  return nf;
+}

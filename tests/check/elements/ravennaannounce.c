@@ -1,0 +1,722 @@
+/* gst-aes67: tests of RAVENNA-style discovery (mDNS + RTSP DESCRIBE)
+ * Copyright (C) 2026 the gst-aes67 authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * Two namespaces on one link, each with its own avahi-daemon on a private
+ * D-Bus system bus (and a private /run/avahi-daemon, in a mount namespace
+ * of its own). This process talks to host 0's daemon (DBUS_SYSTEM_BUS_ADDRESS
+ * is set to its bus); host 1 is reached with Debian's avahi-browse,
+ * avahi-publish and ffprobe, peers that know nothing of our code.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+
+#include "aes67-mdns.h"
+#include "aes67-rtsp-describe.h"
+#include "aes67-testnet.h"
+#include "../sap-test-spawn.h"
+
+static Aes67TestNet *net;
+
+static const gchar sdp_stage[] =
+    "v=0\r\n"
+    "o=- 5150 1 IN IP4 192.0.2.1\r\n"
+    "s=Stage Left\r\n"
+    "i=2 channels: Left, Right\r\n"
+    "c=IN IP4 239.69.1.10/32\r\n"
+    "t=0 0\r\n"
+    "a=clock-domain:PTPv2 0\r\n"
+    "m=audio 5004 RTP/AVP 97\r\n"
+    "c=IN IP4 239.69.1.10/32\r\n"
+    "a=rtpmap:97 L24/48000/2\r\n"
+    "a=ptime:1\r\n"
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0\r\n"
+    "a=mediaclk:direct=0\r\n";
+
+/* ---------- avahi-daemon in a host ---------- */
+
+typedef struct
+{
+  gchar *dir;
+  gchar *bus;                   /* unix:path=... */
+  GPid dbus, avahi;
+} Avahi;
+
+static Avahi avahi[2];
+
+static gboolean
+wait_file_has (const gchar * path, const gchar * needle, gint ms)
+{
+  gint i;
+
+  for (i = 0; i < ms / 50; i++) {
+    gchar *text = NULL;
+    gboolean has = g_file_get_contents (path, &text, NULL, NULL)
+        && strstr (text, needle);
+
+    g_free (text);
+    if (has)
+      return TRUE;
+    g_usleep (50000);
+  }
+  return FALSE;
+}
+
+static gboolean
+avahi_start (Avahi * a, guint host, gchar ** why)
+{
+  gchar *busconf, *avconf, *sock, *log, *text, *cmd;
+  GError *err = NULL;
+  gint i;
+
+  a->dir = g_dir_make_tmp ("aes67-avahi-XXXXXX", NULL);
+  sock = g_build_filename (a->dir, "bus", NULL);
+  a->bus = g_strdup_printf ("unix:path=%s", sock);
+  busconf = g_build_filename (a->dir, "bus.conf", NULL);
+  text = g_strdup_printf ("<!DOCTYPE busconfig PUBLIC "
+      "\"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\" "
+      "\"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+      "<busconfig><type>system</type><listen>%s</listen>"
+      "<auth>EXTERNAL</auth><policy context=\"default\">"
+      "<allow user=\"*\"/><allow own=\"*\"/><allow send_destination=\"*\"/>"
+      "<allow receive_type=\"*\"/></policy></busconfig>\n", a->bus);
+  g_file_set_contents (busconf, text, -1, NULL);
+  g_free (text);
+  avconf = g_build_filename (a->dir, "avahi.conf", NULL);
+  text = g_strdup_printf ("[server]\nhost-name=a67h%u\nuse-ipv4=yes\n"
+      "use-ipv6=no\nallow-interfaces=eth0\nenable-dbus=yes\n"
+      "[publish]\npublish-addresses=yes\npublish-workstation=no\n"
+      "publish-hinfo=no\n[reflector]\n[rlimits]\n", host);
+  g_file_set_contents (avconf, text, -1, NULL);
+  g_free (text);
+
+  log = g_build_filename (a->dir, "dbus.log", NULL);
+  {
+    gchar *arg = g_strdup_printf ("--config-file=%s", busconf);
+    const gchar *argv[] = { "dbus-daemon", arg, "--nofork", "--nopidfile",
+      NULL
+    };
+    a->dbus = sap_test_spawn (net, host, argv, log, &err);
+    g_free (arg);
+  }
+  g_free (log);
+  for (i = 0; i < 100 && !g_file_test (sock, G_FILE_TEST_EXISTS); i++)
+    g_usleep (50000);
+  if (!a->dbus || !g_file_test (sock, G_FILE_TEST_EXISTS)) {
+    *why = g_strdup ("dbus-daemon did not start");
+    goto fail;
+  }
+  log = g_build_filename (a->dir, "avahi.log", NULL);
+  cmd = g_strdup_printf ("mount -t tmpfs none /run/avahi-daemon && exec env "
+      "DBUS_SYSTEM_BUS_ADDRESS=%s avahi-daemon --no-drop-root --no-chroot "
+      "--no-rlimits -f %s", a->bus, avconf);
+  {
+    const gchar *argv[] = { "unshare", "-m", "sh", "-c", cmd, NULL };
+    a->avahi = sap_test_spawn (net, host, argv, log, &err);
+  }
+  g_free (cmd);
+  if (!a->avahi || !wait_file_has (log, "Server startup complete", 10000)) {
+    gchar *l = NULL;
+    g_file_get_contents (log, &l, NULL, NULL);
+    *why = g_strdup_printf ("avahi-daemon did not start: %s", l ? l : "");
+    g_free (l);
+    g_free (log);
+    goto fail;
+  }
+  g_free (log);
+  g_free (sock);
+  g_free (busconf);
+  g_free (avconf);
+  return TRUE;
+
+fail:
+  g_clear_error (&err);
+  g_free (sock);
+  g_free (busconf);
+  g_free (avconf);
+  return FALSE;
+}
+
+static void
+avahi_stop (Avahi * a)
+{
+  gchar *cmd;
+
+  if (a->avahi)
+    sap_test_stop (a->avahi);
+  if (a->dbus)
+    sap_test_stop (a->dbus);
+  a->avahi = a->dbus = 0;
+  if (a->dir) {
+    cmd = g_strdup_printf ("rm -rf %s", a->dir);
+    aes67_test_net_run (net, -1, cmd, NULL, NULL);
+    g_free (cmd);
+  }
+  g_clear_pointer (&a->dir, g_free);
+  g_clear_pointer (&a->bus, g_free);
+}
+
+/* runs @cmdline in host @host with host @host's system bus */
+static gchar *
+run_with_bus (guint host, const gchar * cmdline)
+{
+  gchar *full = g_strdup_printf ("env DBUS_SYSTEM_BUS_ADDRESS=%s %s",
+      avahi[host].bus, cmdline);
+  gchar *out = NULL;
+
+  aes67_test_net_run (net, host, full, &out, NULL);
+  g_free (full);
+  return out ? out : g_strdup ("");
+}
+
+/* ---------- RTSP DESCRIBE, no mDNS ---------- */
+
+/* Our RTSP server in host 0 serves the SDP by name to our client and to
+ * ffprobe in host 1; an unknown name is a 404. */
+GST_START_TEST (test_rtsp_describe)
+{
+  Aes67RtspServer *srv;
+  GError *err = NULL;
+  gchar *sdp, *cmd, *out = NULL;
+  guint16 port;
+
+  fail_unless (aes67_test_net_enter (net, 0));
+  srv = aes67_rtsp_server_new (0, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (srv != NULL, "%s", err ? err->message : "");
+  port = aes67_rtsp_server_get_port (srv);
+  fail_unless (port > 0);
+  aes67_rtsp_server_set_session (srv, "Stage Left", sdp_stage);
+
+  fail_unless (aes67_test_net_enter (net, 1));
+  sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Stage Left",
+      2 * G_USEC_PER_SEC, &err);
+  fail_unless (sdp != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (sdp, sdp_stage);
+  g_free (sdp);
+  sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Nobody",
+      2 * G_USEC_PER_SEC, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (sdp == NULL);
+  fail_unless (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
+  fail_unless (strstr (err->message, "404") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  fail_unless_equals_int (aes67_rtsp_server_get_requests (srv), 2);
+
+  /* ffprobe's RTSP client: DESCRIBE gives it the SDP (it logs it at debug
+   * level), then its SETUP is refused, which is fine here */
+  cmd = g_strdup_printf ("sh -c 'timeout 10 ffprobe -v debug "
+      "rtsp://%s:%u/by-name/Stage%%20Left 2>&1; true'", net->hosts[0].addr,
+      port);
+  aes67_test_net_run (net, 1, cmd, &out, NULL);
+  g_free (cmd);
+  fail_unless (out != NULL);
+  if (!strstr (out, "s=Stage Left")
+      || !strstr (out, "a=rtpmap:97 L24/48000/2")) {
+    g_printerr ("ffprobe printed:\n%s\n", out);
+    fail ("ffprobe did not get the SDP");
+  }
+  g_free (out);
+  fail_unless_equals_int (aes67_rtsp_server_get_requests (srv), 3);
+
+  aes67_rtsp_server_free (srv);
+}
+
+GST_END_TEST;
+
+/* ---------- with avahi-daemon ---------- */
+
+/* ravennaannounce in host 0 publishes; avahi-browse in host 1 finds the
+ * service with its subtype, address and port; the SDP is fetched from
+ * there; stopping withdraws the service. */
+GST_START_TEST (test_publish)
+{
+  GstElement *e = gst_element_factory_make ("ravennaannounce", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *m;
+  const GstStructure *st;
+  guint port = 0, u;
+  gchar *out, *line, *sdp;
+  GError *err = NULL;
+  gint i;
+
+  fail_unless (e != NULL);
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "sdp", sdp_stage, NULL);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (e, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (aes67_test_net_leave ());
+  g_object_get (e, "rtsp-port", &port, NULL);
+  fail_unless (port > 0);
+
+  m = gst_bus_timed_pop_filtered (bus, GST_SECOND, GST_MESSAGE_ELEMENT);
+  fail_unless (m != NULL);
+  st = gst_message_get_structure (m);
+  fail_unless (gst_structure_has_name (st, "ravenna-announce"));
+  fail_unless_equals_string (gst_structure_get_string (st, "action"),
+      "publish");
+  fail_unless_equals_string (gst_structure_get_string (st, "session-name"),
+      "Stage Left");
+  fail_unless_equals_string (gst_structure_get_string (st, "path"),
+      "/by-name/Stage%20Left");
+  fail_unless (gst_structure_get_uint (st, "rtsp-port", &u));
+  fail_unless_equals_int (u, port);
+  gst_message_unref (m);
+
+  /* avahi-browse in host 1, resolving: a line
+   * =;eth0;IPv4;Stage\032Left;RTSP...;local;a67h0.local;<host 0>;PORT; */
+  line = g_strdup_printf (";a67h0.local;%s;%u;", net->hosts[0].addr, port);
+  out = NULL;
+  for (i = 0; i < 20; i++) {
+    g_free (out);
+    out = run_with_bus (1, "timeout 5 avahi-browse -rpt "
+        "_ravenna_session._sub._rtsp._tcp");
+    if (strstr (out, line))
+      break;
+    g_usleep (250000);
+  }
+  if (!strstr (out, line) || !strstr (out, "=;eth0;IPv4;Stage\\032Left;")) {
+    g_printerr ("avahi-browse printed:\n%s\n", out);
+    fail ("host 1 did not find the session with mDNS");
+  }
+  g_free (out);
+  /* the plain _rtsp._tcp browse lists it too */
+  out = run_with_bus (1, "timeout 5 avahi-browse -pt _rtsp._tcp");
+  fail_unless (strstr (out, "Stage\\032Left") != NULL, "%s", out);
+  g_free (out);
+
+  /* the SDP, fetched from host 1 at the resolved address and port */
+  fail_unless (aes67_test_net_enter (net, 1));
+  sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Stage Left",
+      2 * G_USEC_PER_SEC, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (sdp != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (sdp, sdp_stage);
+  g_free (sdp);
+
+  /* withdrawn on stop: avahi sends goodbyes, host 1 forgets it */
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (e, GST_STATE_READY);
+  fail_unless (aes67_test_net_leave ());
+  m = gst_bus_timed_pop_filtered (bus, GST_SECOND, GST_MESSAGE_ELEMENT);
+  fail_unless (m != NULL);
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "action"), "withdraw");
+  gst_message_unref (m);
+  out = NULL;
+  for (i = 0; i < 20; i++) {
+    g_free (out);
+    out = run_with_bus (1, "timeout 5 avahi-browse -pt "
+        "_ravenna_session._sub._rtsp._tcp");
+    if (!strstr (out, "Stage\\032Left"))
+      break;
+    g_usleep (250000);
+  }
+  fail_if (strstr (out, "Stage\\032Left") != NULL,
+      "host 1 still lists the session 5 s after it was withdrawn");
+  g_free (out);
+
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* The documented launch line: sdp-files='<"...">' (the shell removes the
+ * single quotes; gst-launch-1.0 parses what is left, as here) reads the
+ * file and publishes its session (a ravenna-announce message says so). */
+GST_START_TEST (test_launch_line)
+{
+  gchar *dir = g_dir_make_tmp ("aes67-rv-XXXXXX", NULL);
+  gchar *file = g_build_filename (dir, "stage.sdp", NULL);
+  gchar *desc;
+  GstElement *pipe;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+
+  fail_unless (g_file_set_contents (file, sdp_stage, -1, NULL));
+  desc = g_strdup_printf ("ravennaannounce sdp-files=<\"%s\">", file);
+  /* a pipeline around it, as gst-launch-1.0 makes one */
+  pipe = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_PLACE_IN_BIN, &err);
+  fail_unless (pipe != NULL, "%s", err ? err->message : "");
+  gst_element_set_bus (pipe, (bus = gst_bus_new ()));
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (aes67_test_net_leave ());
+  m = gst_bus_timed_pop_filtered (bus, 2 * GST_SECOND, GST_MESSAGE_ELEMENT);
+  fail_unless (m != NULL, "no ravenna-announce message");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "action"), "publish");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "session-name"), "Stage Left");
+  gst_message_unref (m);
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  gst_element_set_bus (pipe, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  g_unlink (file);
+  g_rmdir (dir);
+  g_free (file);
+  g_free (dir);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gchar *name, *address;
+  guint16 port;
+  gboolean added, removed;
+} Found;
+
+static void
+on_found (const gchar * name, const gchar * host, const gchar * address,
+    guint16 port, gboolean added, gpointer data)
+{
+  Found *f = data;
+
+  if (strcmp (name, "Booth") != 0)
+    return;
+  g_mutex_lock (&f->lock);
+  if (added) {
+    f->added = TRUE;
+    g_free (f->address);
+    f->address = g_strdup (address);
+    f->port = port;
+  } else {
+    f->removed = TRUE;
+  }
+  g_cond_signal (&f->cond);
+  g_mutex_unlock (&f->lock);
+}
+
+/* Our browser (on host 0's daemon) finds a session host 1 publishes with
+ * avahi-publish, whose SDP our RTSP server in host 1 serves; the SDP is
+ * fetched with DESCRIBE; the service going away is seen. */
+GST_START_TEST (test_browse)
+{
+  Aes67RtspServer *srv;
+  Aes67Mdns *mdns;
+  Found f = { 0 };
+  GError *err = NULL;
+  gchar *sdp, *port_s, *booth;
+  GPid pub;
+  gint64 end;
+
+  booth = g_strdup ("v=0\r\no=- 6000 1 IN IP4 192.0.2.2\r\ns=Booth\r\n"
+      "c=IN IP4 239.69.2.2/32\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:97 L24/48000/8\r\na=ptime:1\r\n");
+
+  fail_unless (aes67_test_net_enter (net, 1));
+  srv = aes67_rtsp_server_new (0, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (srv != NULL);
+  aes67_rtsp_server_set_session (srv, "Booth", booth);
+  port_s = g_strdup_printf ("%u", aes67_rtsp_server_get_port (srv));
+  {
+    gchar *env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s",
+        avahi[1].bus);
+    const gchar *argv[] = { "env", env, "avahi-publish", "-s", "Booth",
+      "_rtsp._tcp", port_s, "--subtype=_ravenna_session._sub._rtsp._tcp",
+      NULL
+    };
+    pub = sap_test_spawn (net, 1, argv, NULL, &err);
+    g_free (env);
+  }
+  fail_unless (pub > 0);
+
+  g_mutex_init (&f.lock);
+  g_cond_init (&f.cond);
+  mdns = aes67_mdns_new (&err);
+  fail_unless (mdns != NULL, "%s", err ? err->message : "");
+  fail_unless (aes67_mdns_browse (mdns, on_found, &f, &err));
+  end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&f.lock);
+  while (!f.added && g_cond_wait_until (&f.cond, &f.lock, end));
+  g_mutex_unlock (&f.lock);
+  fail_unless (f.added, "our browser did not find 'Booth' in 10 s");
+  fail_unless_equals_string (f.address, net->hosts[1].addr);
+  fail_unless_equals_int (f.port, aes67_rtsp_server_get_port (srv));
+
+  fail_unless (aes67_test_net_enter (net, 0));
+  sdp = aes67_rtsp_describe (f.address, f.port, "Booth",
+      2 * G_USEC_PER_SEC, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (sdp != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (sdp, booth);
+  g_free (sdp);
+
+  /* avahi-publish stops: the service goes */
+  sap_test_stop (pub);
+  end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&f.lock);
+  while (!f.removed && g_cond_wait_until (&f.cond, &f.lock, end));
+  g_mutex_unlock (&f.lock);
+  fail_unless (f.removed, "the service did not go within 5 s");
+
+  aes67_mdns_free (mdns);
+  aes67_rtsp_server_free (srv);
+  g_free (f.address);
+  g_free (port_s);
+  g_free (booth);
+}
+
+GST_END_TEST;
+
+/* sapannounce mdns=true: the session is published with mDNS too (found
+ * and fetched from host 1), and withdrawn on stop. */
+GST_START_TEST (test_sapannounce_mdns)
+{
+  GstElement *e = gst_element_factory_make ("sapannounce", NULL);
+  gchar *out = NULL, *host0;
+  gint i;
+
+  if (!e) {
+    g_print ("SKIP test_sapannounce_mdns: no sapannounce in this build\n");
+    return;
+  }
+  g_object_set (e, "sdp", sdp_stage, "mdns", TRUE, NULL);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (e, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (aes67_test_net_leave ());
+
+  host0 = g_strdup_printf (";a67h0.local;%s;", net->hosts[0].addr);
+  for (i = 0; i < 20; i++) {
+    g_free (out);
+    out = run_with_bus (1, "timeout 5 avahi-browse -rpt "
+        "_ravenna_session._sub._rtsp._tcp");
+    if (strstr (out, host0))
+      break;
+    g_usleep (250000);
+  }
+  if (!strstr (out, "=;eth0;IPv4;Stage\\032Left;") || !strstr (out, host0)) {
+    g_printerr ("avahi-browse printed:\n%s\n", out);
+    fail ("sapannounce mdns=true: host 1 did not find the session");
+  }
+  /* the port from avahi-browse's resolved line, then DESCRIBE there */
+  {
+    gchar **lines = g_strsplit (out, "\n", -1), *sdp = NULL;
+    GError *err = NULL;
+    guint k, port = 0;
+
+    for (k = 0; lines[k] && !port; k++) {
+      gchar **f = g_strsplit (lines[k], ";", -1);
+      if (g_strv_length (f) >= 9 && strcmp (f[0], "=") == 0
+          && strcmp (f[7], net->hosts[0].addr) == 0)
+        port = atoi (f[8]);
+      g_strfreev (f);
+    }
+    g_strfreev (lines);
+    fail_unless (port > 0);
+    fail_unless (aes67_test_net_enter (net, 1));
+    sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Stage Left",
+        2 * G_USEC_PER_SEC, &err);
+    fail_unless (aes67_test_net_leave ());
+    fail_unless (sdp != NULL, "%s", err ? err->message : "");
+    fail_unless_equals_string (sdp, sdp_stage);
+    g_free (sdp);
+  }
+
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (e, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  for (i = 0; i < 20; i++) {
+    g_free (out);
+    out = run_with_bus (1, "timeout 5 avahi-browse -pt "
+        "_ravenna_session._sub._rtsp._tcp");
+    if (!strstr (out, "Stage\\032Left"))
+      break;
+    g_usleep (250000);
+  }
+  fail_if (strstr (out, "Stage\\032Left") != NULL,
+      "still published 5 s after sapannounce stopped");
+  g_free (out);
+  g_free (host0);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
+/* gst-device-monitor's view: aes67deviceprovider (through the shared SAP
+ * browser, which runs ravennadeviceprovider) lists a session host 1
+ * publishes only with mDNS, with the SDP fetched by DESCRIBE; it goes
+ * when the service goes. */
+GST_START_TEST (test_device_monitor_mdns)
+{
+  GstDeviceProviderFactory *f =
+      gst_device_provider_factory_find ("aes67deviceprovider");
+  GstDeviceMonitor *mon;
+  GstBus *bus;
+  Aes67RtspServer *srv;
+  GError *err = NULL;
+  GstDevice *d = NULL, *r = NULL;
+  GstStructure *props;
+  gchar *port_s, *env, *name;
+  const gchar *booth = "v=0\r\no=- 7000 3 IN IP4 192.0.2.2\r\n"
+      "s=Booth\r\nc=IN IP4 239.69.2.3/32\r\nt=0 0\r\n"
+      "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/8\r\n" "a=ptime:1\r\n";
+  GPid pub;
+  gint64 end;
+
+  if (!f) {
+    g_print ("SKIP test_device_monitor_mdns: no aes67deviceprovider in "
+        "this build\n");
+    return;
+  }
+  gst_object_unref (f);
+
+  fail_unless (aes67_test_net_enter (net, 1));
+  srv = aes67_rtsp_server_new (0, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (srv != NULL);
+  aes67_rtsp_server_set_session (srv, "Booth", booth);
+  port_s = g_strdup_printf ("%u", aes67_rtsp_server_get_port (srv));
+  env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", avahi[1].bus);
+  {
+    const gchar *argv[] = { "env", env, "avahi-publish", "-s", "Booth",
+      "_rtsp._tcp", port_s, "--subtype=_ravenna_session._sub._rtsp._tcp",
+      NULL
+    };
+    pub = sap_test_spawn (net, 1, argv, NULL, &err);
+  }
+  fail_unless (pub > 0);
+
+  mon = gst_device_monitor_new ();
+  bus = gst_device_monitor_get_bus (mon);
+  gst_device_monitor_add_filter (mon, "Audio/Source/Network", NULL);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_device_monitor_start (mon));
+  fail_unless (aes67_test_net_leave ());
+
+  end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  while (!d && g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, GST_SECOND,
+        GST_MESSAGE_DEVICE_ADDED);
+    if (!m)
+      continue;
+    gst_message_parse_device_added (m, &d);
+    gst_message_unref (m);
+    name = gst_device_get_display_name (d);
+    if (g_strcmp0 (name, "Booth") != 0)
+      gst_clear_object (&d);
+    g_free (name);
+  }
+  fail_unless (d != NULL, "no device for the mDNS session in 10 s");
+  props = gst_device_get_properties (d);
+  fail_unless_equals_string (gst_structure_get_string (props, "aes67.sdp"),
+      booth);
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.origin"), net->hosts[1].addr);
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.session-id"), "- 7000 IN IP4 192.0.2.2");
+  gst_structure_free (props);
+
+  sap_test_stop (pub);
+  end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  while (!r && g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, GST_SECOND,
+        GST_MESSAGE_DEVICE_REMOVED);
+    if (!m)
+      continue;
+    gst_message_parse_device_removed (m, &r);
+    gst_message_unref (m);
+    if (r != d)
+      gst_clear_object (&r);
+  }
+  fail_unless (r == d, "the device did not go within 5 s of the service");
+
+  gst_object_unref (r);
+  gst_object_unref (d);
+  gst_device_monitor_stop (mon);
+  gst_object_unref (bus);
+  gst_object_unref (mon);
+  aes67_rtsp_server_free (srv);
+  g_free (env);
+  g_free (port_s);
+}
+
+GST_END_TEST;
+
+static Suite *
+ravenna_suite (gboolean with_avahi)
+{
+  Suite *s = suite_create ("ravennaannounce");
+  TCase *tc = tcase_create ("network");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_rtsp_describe);
+  if (with_avahi) {
+    tcase_add_test (tc, test_publish);
+    tcase_add_test (tc, test_launch_line);
+    tcase_add_test (tc, test_browse);
+    tcase_add_test (tc, test_sapannounce_mdns);
+    tcase_add_test (tc, test_device_monitor_mdns);
+  }
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  const gchar *progs[] = { "avahi-daemon", "dbus-daemon", "avahi-browse",
+    "avahi-publish", "unshare", NULL
+  };
+  gchar *reason = NULL, *missing = NULL;
+  GError *err = NULL;
+  gboolean with_avahi = TRUE;
+  int nf, i;
+
+  gst_check_init (&argc, &argv);
+  if (!aes67_test_net_check (&reason)) {
+    g_print ("SKIP: %s\n", reason);
+    return 77;
+  }
+  for (i = 0; progs[i] && !missing; i++) {
+    gchar *p = g_find_program_in_path (progs[i]);
+    if (!p)
+      missing = g_strdup (progs[i]);
+    g_free (p);
+  }
+  net = aes67_test_net_new ("sapmd", 2, &err);
+  if (!net)
+    g_error ("cannot make the test network: %s", err->message);
+  if (missing) {
+    g_print ("mDNS tests skipped: %s is not installed "
+        "(scripts/install-deps.sh)\n", missing);
+    with_avahi = FALSE;
+  } else if (!avahi_start (&avahi[0], 0, &reason)
+      || !avahi_start (&avahi[1], 1, &reason)) {
+    g_print ("mDNS tests skipped: %s\n", reason);
+    with_avahi = FALSE;
+  } else {
+    /* this process talks to host 0's daemon */
+    g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", avahi[0].bus, TRUE);
+  }
+  nf = gst_check_run_suite (ravenna_suite (with_avahi), "ravennaannounce",
+      __FILE__);
+  avahi_stop (&avahi[0]);
+  avahi_stop (&avahi[1]);
+  aes67_test_net_free (net);
+  return nf;
+}

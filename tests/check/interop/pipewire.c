@@ -1,0 +1,597 @@
+/* gst-aes67: SAP interop with PipeWire 0.3.65 (Debian 12)
+ * Copyright (C) 2026 the gst-aes67 authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ *
+ * PipeWire runs headless in host 0 of a two-namespace network: a private
+ * session dbus-daemon, then `pipewire` with a drop-in config under
+ * $XDG_CONFIG_HOME/pipewire/pipewire.conf.d/. Its module-rtp-sink announces
+ * a session with SAP every 5 s and sends a deletion when it stops; our
+ * browser in host 1 must see all three. Then PipeWire's module-rtp-source
+ * in host 1 must turn an announcement from sapannounce in host 0 into a
+ * stream node (pw-dump lists it) and drop it on our deletion.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+
+#include "aes67-sap.h"
+#include "aes67-sap-browser.h"
+#include "aes67-testnet.h"
+#include "../sap-test-spawn.h"
+
+static Aes67TestNet *net;
+
+typedef struct
+{
+  gchar *dir;
+  GPid dbus, pw, wp;
+} PipeWire;
+
+/* Starts dbus-daemon and pipewire in @host with @conf as a drop-in. */
+static void
+pipewire_start (PipeWire * p, guint host, const gchar * conf,
+    gboolean with_wireplumber)
+{
+  gchar *run, *cfg, *confd, *file, *bus, *log, *env_run, *env_cfg, *env_pw,
+      *env_bus, *address;
+  GError *err = NULL;
+  gint i;
+
+  p->dir = g_dir_make_tmp ("aes67-pw-XXXXXX", NULL);
+  run = g_build_filename (p->dir, "run", NULL);
+  cfg = g_build_filename (p->dir, "config", NULL);
+  confd = g_build_filename (cfg, "pipewire", "pipewire.conf.d", NULL);
+  fail_unless (g_mkdir_with_parents (run, 0700) == 0);
+  fail_unless (g_mkdir_with_parents (confd, 0700) == 0);
+  file = g_build_filename (confd, "test.conf", NULL);
+  fail_unless (g_file_set_contents (file, conf, -1, NULL));
+  bus = g_build_filename (run, "bus", NULL);
+  address = g_strdup_printf ("--address=unix:path=%s", bus);
+  log = g_build_filename (p->dir, "dbus.log", NULL);
+  {
+    const gchar *argv[] = { "dbus-daemon", "--session", address, "--nofork",
+      "--nopidfile", NULL
+    };
+    p->dbus = sap_test_spawn (net, host, argv, log, &err);
+    fail_unless (p->dbus > 0, "%s", err ? err->message : "");
+  }
+  for (i = 0; i < 100 && !g_file_test (bus, G_FILE_TEST_EXISTS); i++)
+    g_usleep (20000);
+  fail_unless (g_file_test (bus, G_FILE_TEST_EXISTS), "dbus did not start");
+  g_free (log);
+  log = g_build_filename (p->dir, "pipewire.log", NULL);
+  env_run = g_strdup_printf ("XDG_RUNTIME_DIR=%s", run);
+  env_pw = g_strdup_printf ("PIPEWIRE_RUNTIME_DIR=%s", run);
+  env_cfg = g_strdup_printf ("XDG_CONFIG_HOME=%s", cfg);
+  env_bus = g_strdup_printf ("DBUS_SESSION_BUS_ADDRESS=unix:path=%s", bus);
+  {
+    const gchar *argv[] = { "env", env_run, env_pw, env_cfg, env_bus,
+      "pipewire", NULL
+    };
+    p->pw = sap_test_spawn (net, host, argv, log, &err);
+    fail_unless (p->pw > 0, "%s", err ? err->message : "");
+  }
+  if (with_wireplumber) {
+    /* the session manager links streams (rtp-source -> null sink) */
+    gchar *wplog = g_build_filename (p->dir, "wireplumber.log", NULL);
+    const gchar *argv[] = { "env", env_run, env_pw, env_cfg, env_bus,
+      "wireplumber", NULL
+    };
+    g_usleep (300000);
+    p->wp = sap_test_spawn (net, host, argv, wplog, &err);
+    fail_unless (p->wp > 0, "%s", err ? err->message : "");
+    g_free (wplog);
+  }
+  g_free (run);
+  g_free (cfg);
+  g_free (confd);
+  g_free (file);
+  g_free (bus);
+  g_free (address);
+  g_free (log);
+  g_free (env_run);
+  g_free (env_pw);
+  g_free (env_cfg);
+  g_free (env_bus);
+}
+
+static void
+pipewire_stop_pw (PipeWire * p)
+{
+  if (p->wp)
+    sap_test_stop (p->wp);
+  p->wp = 0;
+  if (p->pw)
+    sap_test_stop (p->pw);
+  p->pw = 0;
+}
+
+static gchar *
+pipewire_log (PipeWire * p)
+{
+  gchar *f = g_build_filename (p->dir, "pipewire.log", NULL);
+  gchar *text = NULL;
+
+  g_file_get_contents (f, &text, NULL, NULL);
+  g_free (f);
+  return text ? text : g_strdup ("");
+}
+
+static void
+pipewire_free (PipeWire * p)
+{
+  gchar *cmd;
+
+  pipewire_stop_pw (p);
+  if (p->dbus)
+    sap_test_stop (p->dbus);
+  cmd = g_strdup_printf ("rm -rf %s", p->dir);
+  aes67_test_net_run (net, -1, cmd, NULL, NULL);
+  g_free (cmd);
+  g_free (p->dir);
+}
+
+/* ---------- events of our browser ---------- */
+
+typedef struct
+{
+  gchar *what;
+  GstAes67SapSession *session;
+  guint reason;
+  gint64 when;                  /* monotonic, µs */
+} Ev;
+
+static void
+ev_free (Ev * ev)
+{
+  g_free (ev->what);
+  gst_aes67_sap_session_unref (ev->session);
+  g_free (ev);
+}
+
+static void
+push (GAsyncQueue * q, const gchar * what, GstAes67SapSession * s, guint reason)
+{
+  Ev *ev = g_new0 (Ev, 1);
+  ev->what = g_strdup (what);
+  ev->session = gst_aes67_sap_session_ref (s);
+  ev->reason = reason;
+  ev->when = g_get_monotonic_time ();
+  g_async_queue_push (q, ev);
+}
+
+static void
+on_added (GstAes67SapBrowser * b, GstAes67SapSession * s, GAsyncQueue * q)
+{
+  push (q, "added", s, 0);
+}
+
+static void
+on_changed (GstAes67SapBrowser * b, GstAes67SapSession * s, GAsyncQueue * q)
+{
+  push (q, "changed", s, 0);
+}
+
+static void
+on_removed (GstAes67SapBrowser * b, GstAes67SapSession * s, guint reason,
+    GAsyncQueue * q)
+{
+  push (q, "removed", s, reason);
+}
+
+static guint64
+browser_stat (GstAes67SapBrowser * b, const gchar * field)
+{
+  GstStructure *st = gst_aes67_sap_browser_get_stats (b);
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (st, field, &v);
+  gst_structure_free (st);
+  return v;
+}
+
+/* printf format: %s is host 0's address */
+static const gchar pw_sink_conf[] =
+    "context.modules = [\n"
+    "  { name = libpipewire-module-rtp-sink\n"
+    "    args = {\n"
+    "      sap.ip = 239.255.255.255\n"
+    "      sap.port = 9875\n"
+    "      source.ip = %s\n"
+    "      destination.ip = 239.69.1.77\n"
+    "      destination.port = 5004\n"
+    "      local.ifname = eth0\n"
+    "      sess.name = \"PipeWire Interop\"\n"
+    "      sess.min-ptime = 1\n"
+    "      sess.max-ptime = 1\n"
+    "      audio.format = S24BE\n"
+    "      audio.rate = 48000\n"
+    "      audio.channels = 2\n"
+    "      stream.props = { node.name = \"rtp-sink\" }\n"
+    "    }\n" "  }\n" "]\n";
+
+/* PipeWire's module-rtp-sink announces; our browser sees the session with
+ * its fields, the 5 s repeats, and the deletion when PipeWire stops. */
+GST_START_TEST (test_pipewire_announces)
+{
+  GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
+  GstAes67SapBrowser *b = gst_aes67_sap_browser_new ("eth0", 0);
+  GError *err = NULL;
+  PipeWire pw = { 0 };
+  Ev *ev;
+  gint64 t_added;
+  guint64 packets;
+  gint i;
+
+  g_signal_connect (b, "session-added", G_CALLBACK (on_added), q);
+  g_signal_connect (b, "session-changed", G_CALLBACK (on_changed), q);
+  g_signal_connect (b, "session-removed", G_CALLBACK (on_removed), q);
+  fail_unless (aes67_test_net_enter (net, 1));
+  fail_unless (gst_aes67_sap_browser_start (b, &err), "%s",
+      err ? err->message : "");
+  fail_unless (aes67_test_net_leave ());
+
+  {
+    gchar *conf = g_strdup_printf (pw_sink_conf, net->hosts[0].addr);
+    pipewire_start (&pw, 0, conf, FALSE);
+    g_free (conf);
+  }
+  ev = g_async_queue_timeout_pop (q, 10 * G_TIME_SPAN_SECOND);
+  if (!ev) {
+    gchar *l = pipewire_log (&pw);
+    g_printerr ("pipewire log:\n%s\n", l);
+    g_free (l);
+  }
+  fail_unless (ev != NULL, "no SAP session from PipeWire within 10 s");
+  fail_unless_equals_string (ev->what, "added");
+  t_added = ev->when;
+  GST_INFO ("PipeWire's SDP:\n%s", ev->session->sdp);
+  fail_unless_equals_string (ev->session->name, "PipeWire Interop");
+  fail_unless_equals_string (ev->session->origin, net->hosts[0].addr);
+  fail_unless_equals_string (ev->session->address, "239.69.1.77");
+  fail_unless_equals_int (ev->session->port, 5004);
+  fail_unless_equals_string (ev->session->encoding, "L24");
+  fail_unless_equals_int (ev->session->rate, 48000);
+  fail_unless_equals_int (ev->session->channels, 2);
+  /* the identity: the o= line's fields without the version (3rd) */
+  {
+    const gchar *o = strstr (ev->session->sdp, "o=");
+    gchar *line, **f, *expect;
+
+    fail_unless (o != NULL);
+    line = g_strndup (o + 2, strcspn (o + 2, "\r\n"));
+    f = g_strsplit (line, " ", -1);
+    fail_unless_equals_int (g_strv_length (f), 6);
+    expect = g_strdup_printf ("%s %s %s %s %s", f[0], f[1], f[3], f[4], f[5]);
+    fail_unless_equals_string (ev->session->key, expect);
+    g_free (expect);
+    g_strfreev (f);
+    g_free (line);
+  }
+  ev_free (ev);
+
+  /* PipeWire repeats every 5 s: the second packet comes 5 s (±0.5 s)
+   * after the first, and makes no event */
+  packets = browser_stat (b, "packets");
+  for (i = 0; i < 70 && browser_stat (b, "packets") == packets; i++)
+    g_usleep (100000);
+  fail_unless_equals_int (browser_stat (b, "packets"), packets + 1);
+  {
+    gint64 dt = g_get_monotonic_time () - t_added;
+    fail_unless (dt > 4500000 && dt < 5600000, "repeat after %" G_GINT64_FORMAT
+        " µs", dt);
+  }
+  fail_unless (g_async_queue_try_pop (q) == NULL);
+  fail_unless_equals_int (browser_stat (b, "malformed"), 0);
+
+  /* PipeWire sends a deletion when it stops */
+  pipewire_stop_pw (&pw);
+  ev = g_async_queue_timeout_pop (q, 3 * G_TIME_SPAN_SECOND);
+  fail_unless (ev != NULL, "no deletion from PipeWire within 3 s");
+  fail_unless_equals_string (ev->what, "removed");
+  fail_unless_equals_string (ev->session->name, "PipeWire Interop");
+  fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_DELETED);
+  ev_free (ev);
+
+  pipewire_free (&pw);
+  gst_aes67_sap_browser_stop (b);
+  gst_object_unref (b);
+  g_async_queue_unref (q);
+}
+
+GST_END_TEST;
+
+static const gchar pw_source_conf[] =
+    "context.objects = [\n"
+    "  { factory = adapter\n"
+    "    args = { factory.name = support.null-audio-sink node.name = \"null\"\n"
+    "             media.class = \"Audio/Sink\" audio.position = [ FL FR ] } }\n"
+    "]\n"
+    "context.modules = [\n"
+    "  { name = libpipewire-module-rtp-source\n"
+    "    args = {\n"
+    "      sap.ip = 239.255.255.255\n"
+    "      sap.port = 9875\n"
+    "      local.ifname = eth0\n"
+    "      sess.latency.msec = 10\n" "    }\n" "  }\n" "]\n";
+
+static const gchar sdp_for_pw[] =
+    "v=0\r\n"
+    "o=- 1311738121 1 IN IP4 192.0.2.1\r\n"
+    "s=From GStreamer\r\n"
+    "i=2 channels: Left, Right\r\n"
+    "c=IN IP4 239.69.1.10/32\r\n"
+    "t=0 0\r\n"
+    "a=clock-domain:PTPv2 0\r\n"
+    "m=audio 5004 RTP/AVP 97\r\n"
+    "c=IN IP4 239.69.1.10/32\r\n"
+    "a=rtpmap:97 L24/48000/2\r\n"
+    "a=recvonly\r\n"
+    "a=ptime:1\r\n"
+    "a=framecount:48\r\n"
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0\r\n"
+    "a=mediaclk:direct=0\r\n";
+
+/* pw-dump in @host; returns its JSON output */
+static gchar *
+pw_dump (PipeWire * p, guint host)
+{
+  gchar *cmd = g_strdup_printf ("env XDG_RUNTIME_DIR=%s/run "
+      "PIPEWIRE_RUNTIME_DIR=%s/run pw-dump", p->dir, p->dir);
+  gchar *out = NULL;
+
+  aes67_test_net_run (net, host, cmd, &out, NULL);
+  g_free (cmd);
+  return out ? out : g_strdup ("");
+}
+
+/* Polls pw-dump in @host for up to @secs s until @needle is (or, with
+ * !@present, is no longer) in its output. */
+static gboolean
+pw_wait (PipeWire * p, guint host, const gchar * needle, gboolean present,
+    gint secs)
+{
+  gint64 end = g_get_monotonic_time () + secs * G_TIME_SPAN_SECOND;
+
+  while (g_get_monotonic_time () < end) {
+    gchar *out = pw_dump (p, host);
+    gboolean has = strstr (out, needle) != NULL;
+
+    g_free (out);
+    if (has == present)
+      return TRUE;
+    g_usleep (200000);
+  }
+  return FALSE;
+}
+
+/* sapannounce in host 0 announces; PipeWire's module-rtp-source in host 1
+ * makes a stream node for the session, and drops it on our deletion. */
+GST_START_TEST (test_pipewire_receives)
+{
+  GstElement *e = gst_element_factory_make ("sapannounce", NULL);
+  PipeWire pw = { 0 };
+
+  pipewire_start (&pw, 1, pw_source_conf, FALSE);
+  /* PipeWire is up when pw-dump lists the null sink */
+  fail_unless (pw_wait (&pw, 1, "\"node.name\": \"null\"", TRUE, 10),
+      "PipeWire did not come up in 10 s");
+  fail_unless (!pw_wait (&pw, 1, "\"rtp.session\"", TRUE, 0));
+
+  g_object_set (e, "sdp", sdp_for_pw, "interval", 1, NULL);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (e, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (aes67_test_net_leave ());
+
+  if (!pw_wait (&pw, 1, "\"rtp.session\": \"From GStreamer\"", TRUE, 8)) {
+    gchar *out = pw_dump (&pw, 1), *l = pipewire_log (&pw);
+    g_printerr ("pw-dump:\n%s\npipewire log:\n%s\n", out, l);
+    g_free (out);
+    g_free (l);
+    fail ("PipeWire made no node for our session in 8 s");
+  }
+  fail_unless (pw_wait (&pw, 1,
+          "\"media.name\": \"RTP Stream (From GStreamer)\"", TRUE, 1));
+
+  /* our deletion: PipeWire drops the session */
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (e, GST_STATE_NULL) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (pw_wait (&pw, 1, "\"rtp.session\": \"From GStreamer\"",
+          FALSE, 5), "PipeWire kept the session 5 s after our deletion");
+
+  gst_object_unref (e);
+  pipewire_free (&pw);
+}
+
+GST_END_TEST;
+
+/* Amplitude of @freq Hz in @n samples of @x at @rate (a single DFT bin) */
+static gdouble
+tone_amplitude (const gdouble * x, guint n, gdouble freq, gdouble rate)
+{
+  gdouble re = 0, im = 0;
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    re += x[i] * cos (2 * G_PI * freq * i / rate);
+    im += x[i] * sin (2 * G_PI * freq * i / rate);
+  }
+  return 2 * sqrt (re * re + im * im) / n;
+}
+
+/* The left channel of a 16-bit WAV file from @from s on, @n samples */
+static gdouble *
+read_wav_left (const gchar * path, gdouble from, guint n, guint * rate_out)
+{
+  gchar *data = NULL;
+  gsize len = 0, off = 12;
+  guint rate = 0, ch = 0, bits = 0;
+  gdouble *x = NULL;
+
+  if (!g_file_get_contents (path, &data, &len, NULL) || len < 12
+      || memcmp (data, "RIFF", 4) || memcmp (data + 8, "WAVE", 4))
+    goto out;
+  while (off + 8 <= len) {
+    guint32 sz = GST_READ_UINT32_LE (data + off + 4);
+    if (memcmp (data + off, "fmt ", 4) == 0 && sz >= 16 && off + 24 <= len) {
+      ch = GST_READ_UINT16_LE (data + off + 10);
+      rate = GST_READ_UINT32_LE (data + off + 12);
+      bits = GST_READ_UINT16_LE (data + off + 22);
+    } else if (memcmp (data + off, "data", 4) == 0 && ch && bits == 16) {
+      gsize first = (gsize) (from * rate) * ch * 2, i;
+      gsize avail = len - (off + 8);
+
+      if (sz < avail)
+        avail = sz;
+      if (first + (gsize) n * ch * 2 > avail)
+        goto out;
+      x = g_new (gdouble, n);
+      for (i = 0; i < n; i++)
+        x[i] = (gint16) GST_READ_UINT16_LE (data + off + 8 + first +
+            i * ch * 2) / 32768.0;
+      *rate_out = rate;
+      break;
+    }
+    off += 8 + sz + (sz & 1);
+  }
+out:
+  g_free (data);
+  return x;
+}
+
+/* aes67sink + sapannounce in host 0; in host 1 PipeWire's module-rtp-source
+ * (with wireplumber to link it to a null sink) finds the session by SAP and
+ * plays it: pw-record of the null sink's monitor holds the 1 kHz sine at
+ * the amplitude sent (0.5 ± 0.02), nothing at 1.5 kHz. Needs aes67sink,
+ * which comes with the aes67sink/aes67src branch. */
+GST_START_TEST (test_pipewire_plays_aes67sink)
+{
+  GstElementFactory *f = gst_element_factory_find ("aes67sink");
+  gchar *wp = g_find_program_in_path ("wireplumber");
+  gchar *rec = g_find_program_in_path ("pw-record");
+  GstElement *pipe;
+  GError *err = NULL;
+  PipeWire pw = { 0 };
+  gchar *wav, *cmd;
+  gdouble *x, a1k, a15;
+  guint rate = 0;
+
+  if (!f || !wp || !rec) {
+    g_print ("SKIP test_pipewire_plays_aes67sink: %s\n", !f ?
+        "no aes67sink element in this build" :
+        "wireplumber or pw-record is not installed");
+    if (f)
+      gst_object_unref (f);
+    g_free (wp);
+    g_free (rec);
+    return;
+  }
+  gst_object_unref (f);
+  g_free (wp);
+  g_free (rec);
+
+  pipewire_start (&pw, 1, pw_source_conf, TRUE);
+  fail_unless (pw_wait (&pw, 1, "\"node.name\": \"null\"", TRUE, 10),
+      "PipeWire did not come up in 10 s");
+
+  pipe = gst_parse_launch ("audiotestsrc is-live=true freq=1000 volume=0.5 "
+      "! aes67sink session-name=FromGst ttl=4 sapannounce interval=1", &err);
+  fail_unless (pipe != NULL, "%s", err ? err->message : "");
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (pw_wait (&pw, 1, "\"rtp.session\": \"FromGst\"", TRUE, 8),
+      "PipeWire made no node for the aes67sink session in 8 s");
+  /* linked by wireplumber: its link goes active */
+  fail_unless (pw_wait (&pw, 1, "\"state\": \"active\"", TRUE, 5),
+      "wireplumber did not link the stream in 5 s");
+
+  wav = g_build_filename (pw.dir, "rec.wav", NULL);
+  cmd =
+      g_strdup_printf ("env XDG_RUNTIME_DIR=%s/run PIPEWIRE_RUNTIME_DIR=%s/run"
+      " timeout 3 pw-record --target null --rate 48000 --channels 2 "
+      "--format s16 %s", pw.dir, pw.dir, wav);
+  aes67_test_net_run (net, 1, cmd, NULL, NULL);
+  g_free (cmd);
+
+  /* 100 ms from 1.5 s into the recording */
+  x = read_wav_left (wav, 1.5, 4800, &rate);
+  fail_unless (x != NULL, "no usable recording in %s", wav);
+  fail_unless_equals_int (rate, 48000);
+  a1k = tone_amplitude (x, 4800, 1000, rate);
+  a15 = tone_amplitude (x, 4800, 1500, rate);
+  g_print ("PipeWire played our stream: 1 kHz amplitude %.4f, 1.5 kHz "
+      "%.4f\n", a1k, a15);
+  fail_unless (fabs (a1k - 0.5) < 0.02, "1 kHz at %.4f, sent 0.5", a1k);
+  fail_unless (a15 < 0.01, "1.5 kHz at %.4f", a15);
+  g_free (x);
+  g_free (wav);
+
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (pw_wait (&pw, 1, "\"rtp.session\": \"FromGst\"", FALSE, 5),
+      "PipeWire kept the session 5 s after sapannounce's deletion");
+  gst_object_unref (pipe);
+  pipewire_free (&pw);
+}
+
+GST_END_TEST;
+
+static Suite *
+pipewire_suite (void)
+{
+  Suite *s = suite_create ("pipewire");
+  TCase *tc = tcase_create ("sap");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 60);
+  tcase_add_test (tc, test_pipewire_announces);
+  tcase_add_test (tc, test_pipewire_receives);
+  tcase_add_test (tc, test_pipewire_plays_aes67sink);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  const gchar *progs[] = { "pipewire", "pw-dump", "dbus-daemon", NULL };
+  gchar *reason = NULL;
+  GError *err = NULL;
+  int nf, i;
+
+  gst_check_init (&argc, &argv);
+  for (i = 0; progs[i]; i++) {
+    gchar *p = g_find_program_in_path (progs[i]);
+    if (!p) {
+      g_print ("SKIP: %s is not installed (scripts/install-deps.sh)\n",
+          progs[i]);
+      return 77;
+    }
+    g_free (p);
+  }
+  if (!aes67_test_net_check (&reason)) {
+    g_print ("SKIP: %s\n", reason);
+    return 77;
+  }
+  net = aes67_test_net_new ("sappw", 2, &err);
+  if (!net)
+    g_error ("cannot make the test network: %s", err->message);
+  nf = gst_check_run_suite (pipewire_suite (), "pipewire", __FILE__);
+  aes67_test_net_free (net);
+  return nf;
+}
