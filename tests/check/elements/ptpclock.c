@@ -32,16 +32,9 @@
 #include <gst/check/gstcheck.h>
 
 #include "aes67-testnet.h"
+#include "aes67-ptp4l.h"
 
-/* ptp4l's configuration: the AES67 media profile's sync rate, announces
- * every second so a grandmaster is elected in ~4 s */
-#define PTP4L_COMMON                            \
-  "[global]\n"                                  \
-  "domainNumber %u\n"                           \
-  "logSyncInterval -3\n"                        \
-  "logAnnounceInterval 0\n"                     \
-  "announceReceiptTimeout 3\n"                  \
-  "uds_address %s\n"
+static const gchar *const slave_socks[] = { "slave.sock", NULL };
 
 #define LOCK_LIMIT_S        15  /* lock within 15 s of start */
 #define LOSS_LIMIT_S        5   /* loss reported within 5 s */
@@ -59,30 +52,12 @@ static GPid gm_pid, slave_pid, gm2_pid;
 
 /* Network and leftovers are handled in the parent (unchecked fixtures, one
  * test per TCase): libcheck ends a failed test's child with _exit(), which
- * runs neither checked teardowns nor atexit handlers. The child notes every
- * ptp4l it starts ("+pid") and stops ("-pid") in tmpdir/pids; the parent
- * kills what is left, after checking it is still a ptp4l. */
-static void
-note_pid (gchar sign, GPid pid)
-{
-  gchar *path = g_build_filename (tmpdir, "pids", NULL);
-  FILE *f = fopen (path, "a");
-
-  if (f) {
-    fprintf (f, "%c%d\n", sign, (gint) pid);
-    fclose (f);
-  }
-  g_free (path);
-}
-
+ * runs neither checked teardowns nor atexit handlers; aes67-ptp4l.c notes
+ * every ptp4l started and stopped, and the parent kills what is left. */
 static void
 stop_proc (GPid * pid)
 {
-  if (*pid) {
-    aes67_test_net_stop (*pid);
-    note_pid ('-', *pid);
-    *pid = 0;
-  }
+  aes67_ptp4l_stop (tmpdir, pid);
 }
 
 static void
@@ -96,42 +71,7 @@ stop_all (void)
 static void
 kill_leftovers (void)
 {
-  gchar *path = g_build_filename (tmpdir, "pids", NULL), *text = NULL;
-  gchar **lines;
-  GHashTable *live = g_hash_table_new (NULL, NULL);
-  GHashTableIter it;
-  gpointer key;
-  guint i;
-
-  if (g_file_get_contents (path, &text, NULL, NULL)) {
-    lines = g_strsplit (text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-      gint pid = atoi (lines[i] + (lines[i][0] ? 1 : 0));
-      if (lines[i][0] == '+')
-        g_hash_table_add (live, GINT_TO_POINTER (pid));
-      else if (lines[i][0] == '-')
-        g_hash_table_remove (live, GINT_TO_POINTER (pid));
-    }
-    g_strfreev (lines);
-  }
-  g_hash_table_iter_init (&it, live);
-  while (g_hash_table_iter_next (&it, &key, NULL)) {
-    gint pid = GPOINTER_TO_INT (key);
-    gchar *cmdpath = g_strdup_printf ("/proc/%d/cmdline", pid), *cmd = NULL;
-    gsize len = 0;
-
-    if (pid > 0 && g_file_get_contents (cmdpath, &cmd, &len, NULL)
-        && len > 0 && strstr (cmd, "ptp4l")) {
-      g_printerr ("killing leftover ptp4l %d\n", pid);
-      kill (-pid, SIGKILL);
-      kill (pid, SIGKILL);
-    }
-    g_free (cmd);
-    g_free (cmdpath);
-  }
-  g_hash_table_destroy (live);
-  g_free (text);
-  g_free (path);
+  aes67_ptp4l_kill_leftovers (tmpdir);
 }
 
 /* parent: before each network test */
@@ -170,46 +110,10 @@ path_in_tmp (const gchar * name)
   return g_build_filename (tmpdir, name, NULL);
 }
 
-/* starts ptp4l in @host; killed with us if we die (SIGKILL on timeout) */
 static GPid
 start_ptp4l (guint host, const gchar * name, guint domain, const gchar * extra)
 {
-  gchar *cfg = g_strdup_printf ("%s.cfg", name), *sock, *cfg_path, *log_name,
-      *log_path, *text;
-  const gchar *argv[12];
-  GError *err = NULL;
-  GPid pid;
-  gint i = 0;
-
-  sock = g_strdup_printf ("%s/%s.sock", tmpdir, name);
-  cfg_path = path_in_tmp (cfg);
-  text = g_strdup_printf (PTP4L_COMMON "%s", domain, sock, extra);
-  fail_unless (g_file_set_contents (cfg_path, text, -1, NULL));
-  log_name = g_strdup_printf ("%s.log", name);
-  log_path = path_in_tmp (log_name);
-
-  argv[i++] = "setpriv";
-  argv[i++] = "--pdeathsig";
-  argv[i++] = "KILL";
-  argv[i++] = "ptp4l";
-  argv[i++] = "-S";
-  argv[i++] = "-m";
-  argv[i++] = "-i";
-  argv[i++] = "eth0";
-  argv[i++] = "-f";
-  argv[i++] = cfg_path;
-  argv[i++] = NULL;
-  pid = aes67_test_net_spawn (net, host, argv, log_path, &err);
-  if (!pid)
-    fail ("cannot start ptp4l: %s", err ? err->message : "?");
-  note_pid ('+', pid);
-  g_free (cfg);
-  g_free (sock);
-  g_free (cfg_path);
-  g_free (log_name);
-  g_free (log_path);
-  g_free (text);
-  return pid;
+  return aes67_ptp4l_start (net, tmpdir, host, name, domain, extra);
 }
 
 static GPid
@@ -227,62 +131,14 @@ start_slave (guint domain)
 static gchar *
 pmc (const gchar * sock_name, const gchar * cmd)
 {
-  gchar *sock = path_in_tmp (sock_name), *client, *line, *out = NULL;
-  static gint n = 0;
-
-  client = g_strdup_printf ("%s/pmc-%d.sock", tmpdir, g_atomic_int_add (&n, 1));
-  line = g_strdup_printf ("pmc -u -b 0 -s %s -i %s '%s'", sock, client, cmd);
-  if (!g_spawn_command_line_sync (line, &out, NULL, NULL, NULL))
-    out = NULL;
-  g_free (sock);
-  g_free (client);
-  g_free (line);
-  return out;
+  return aes67_ptp4l_pmc (tmpdir, sock_name, cmd);
 }
 
-/* the grandmaster's clockIdentity as pmc prints it ("c28d73.fffe.338de4"),
- * written as SDP writes it */
+/* the grandmaster's clockIdentity, written as SDP writes it */
 static gchar *
 grandmaster_eui64 (const gchar * sock)
 {
-  gchar *out = NULL, *p, *ret = NULL;
-  gint tries;
-
-  for (tries = 0; tries < 20 && !ret; tries++) {
-    out = pmc (sock, "GET DEFAULT_DATA_SET");
-    if (out && (p = strstr (out, "clockIdentity"))) {
-      guint b[8];
-      p += strlen ("clockIdentity");
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (sscanf (p, "%2x%2x%2x.%2x%2x.%2x%2x%2x", &b[0], &b[1], &b[2], &b[3],
-              &b[4], &b[5], &b[6], &b[7]) == 8)
-        ret = g_strdup_printf ("%02X-%02X-%02X-%02X-%02X-%02X-%02X-%02X",
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
-    }
-    g_free (out);
-    if (!ret)
-      g_usleep (100000);
-  }
-  return ret;
-}
-
-/* takes the free-running slave from UNCALIBRATED to SLAVE */
-static volatile gint nudge_stop;
-
-static gpointer
-nudger (gpointer data)
-{
-  while (!g_atomic_int_get (&nudge_stop)) {
-    gchar *out = pmc ("slave.sock", "GET PORT_DATA_SET");
-    if (out && strstr (out, "UNCALIBRATED")) {
-      g_free (out);
-      out = pmc ("slave.sock", "SET SYNCHRONIZATION_UNCERTAIN_NP 0");
-    }
-    g_free (out);
-    g_usleep (250000);
-  }
-  return NULL;
+  return aes67_ptp4l_clock_eui64 (tmpdir, sock);
 }
 
 static gint64
@@ -457,7 +313,8 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
   gint64 t_start, t_lock;
   GstStructure *s;
   StateJob job;
-  GThread *st, *nt;
+  GThread *st;
+  Aes67Ptp4lNudger *nt;
   GstClock *clock, *pclock;
   gint64 offset, err_ns;
   gboolean warned = FALSE;
@@ -466,8 +323,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
   t_start = g_get_monotonic_time ();
   gm_pid = start_grandmaster ();
   slave_pid = start_slave (0);
-  g_atomic_int_set (&nudge_stop, 0);
-  nt = g_thread_new ("nudger", nudger, NULL);
+  nt = aes67_ptp4l_nudger_start (tmpdir, slave_socks);
 
   props = g_strdup_printf ("backend=linuxptp uds-path=%s sync-timeout=%d",
       uds, LOCK_LIMIT_S + 5);
@@ -599,8 +455,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
     gst_object_unref (clock);
     pipe_free (p);
   }
-  g_atomic_int_set (&nudge_stop, 1);
-  g_thread_join (nt);
+  aes67_ptp4l_nudger_stop (nt);
   g_free (gm_id);
   g_free (props);
   g_free (uds);
