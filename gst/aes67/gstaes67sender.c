@@ -28,6 +28,7 @@
 #include "gstaes67sender.h"
 #include "aes67-sdp.h"
 #include "aes67-net.h"
+#include "aes67-clock-info.h"
 
 #include <gst/rtp/gstrtpbuffer.h>
 #include <gst/net/gstnet.h>
@@ -98,6 +99,8 @@ static gboolean gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event);
 static gboolean gst_aes67_sender_element_query (GstElement * element,
     GstQuery * query);
 static gboolean gst_aes67_sender_unlock (GstBaseSink * sink);
+static gboolean gst_aes67_sender_set_clock (GstElement * element,
+    GstClock * clock);
 static gboolean gst_aes67_sender_unlock_stop (GstBaseSink * sink);
 
 static void
@@ -126,6 +129,7 @@ gst_aes67_sender_class_init (GstAes67SenderClass * klass)
       "gst-aes67 developers");
 
   element_class->query = gst_aes67_sender_element_query;
+  element_class->set_clock = gst_aes67_sender_set_clock;
   bs_class->start = gst_aes67_sender_start;
   bs_class->stop = gst_aes67_sender_stop;
   bs_class->set_caps = gst_aes67_sender_set_caps;
@@ -147,6 +151,7 @@ gst_aes67_sender_init (GstAes67Sender * self)
   self->loop = DEFAULT_LOOP;
   self->mtu = DEFAULT_MTU;
   self->adapter = gst_adapter_new ();
+  self->ptp_domain = -1;
   gst_audio_info_init (&self->info);
 
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
@@ -169,6 +174,11 @@ gst_aes67_sender_finalize (GObject * object)
   g_free (self->sdp);
   g_free (self->used_address);
   g_free (self->origin_address);
+  g_free (self->ptp_gmid);
+  if (self->watched_clock) {
+    aes67_clock_unwatch_ptp_info (self->watched_clock, self->watch_id);
+    gst_object_unref (self->watched_clock);
+  }
   g_object_unref (self->adapter);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -502,14 +512,21 @@ rebuild_sdp (GstAes67Sender * self)
   s.ptime_us = self->ptime_us;
   s.framecount = self->frames_per_packet;
   s.mediaclk_offset = self->timestamp_offset;
-  /* no PTP clock yet: RFC 7273 localmac of the sending interface */
-  iface = self->multicast_iface && *self->multicast_iface ?
-      g_strdup (self->multicast_iface) :
-      aes67_net_iface_of_address (self->origin_address);
-  s.localmac = aes67_net_iface_mac (iface);
-  g_free (iface);
-  if (!s.localmac)
-    s.localmac = g_strdup ("00-00-00-00-00-00");
+  if (self->ptp_domain >= 0) {
+    /* a PTP pipeline clock: ts-refclk and clock-domain name it (RFC 7273,
+     * AES67 annex C); "traceable" until a grandmaster is known */
+    s.ptp_domain = self->ptp_domain;
+    s.ptp_gmid = g_strdup (self->ptp_gmid);
+  } else {
+    /* no PTP: RFC 7273 localmac of the sending interface, the truth */
+    iface = self->multicast_iface && *self->multicast_iface ?
+        g_strdup (self->multicast_iface) :
+        aes67_net_iface_of_address (self->origin_address);
+    s.localmac = aes67_net_iface_mac (iface);
+    g_free (iface);
+    if (!s.localmac)
+      s.localmac = g_strdup ("00-00-00-00-00-00");
+  }
   GST_OBJECT_UNLOCK (self);
 
   /* the version is a hash of everything else: it stays while the session
@@ -549,6 +566,80 @@ rebuild_sdp (GstAes67Sender * self)
   g_free (file);
   g_free (text);
   return changed;
+}
+
+/* Reads what the pipeline clock says of PTP into ptp_domain / ptp_gmid.
+ * A clock that lost its grandmaster keeps the last one (the stream goes on
+ * on the free-running clock and the SDP stays). No lock held. */
+static void
+refresh_ptp_info (GstAes67Sender * self)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  gchar *gm = NULL;
+  guint domain = 0;
+  gboolean ptp;
+
+  ptp = clock && aes67_clock_get_ptp_info (clock, &gm, &domain, NULL);
+  GST_OBJECT_LOCK (self);
+  if (!ptp) {
+    self->ptp_domain = -1;
+    g_clear_pointer (&self->ptp_gmid, g_free);
+  } else {
+    if (self->ptp_domain != (gint) domain)
+      g_clear_pointer (&self->ptp_gmid, g_free);
+    self->ptp_domain = (gint) domain;
+    if (gm) {
+      g_free (self->ptp_gmid);
+      self->ptp_gmid = gm;
+      gm = NULL;
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+  g_free (gm);
+  if (clock)
+    gst_object_unref (clock);
+}
+
+static void
+on_ptp_changed (GstClock * clock, gpointer user_data)
+{
+  GstAes67Sender *self = user_data;
+
+  /* from the clock's thread: the streaming thread rebuilds the SDP */
+  g_atomic_int_set (&self->sdp_dirty, 1);
+}
+
+/* The pipeline hands out its clock: follow its grandmaster. Only marks the
+ * SDP stale (a notify from within set_clock would take the pipeline's lock
+ * again through deep-notify). */
+static gboolean
+gst_aes67_sender_set_clock (GstElement * element, GstClock * clock)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (element);
+  GstClock *old;
+  gulong old_id;
+
+  GST_OBJECT_LOCK (self);
+  old = self->watched_clock;
+  old_id = self->watch_id;
+  self->watched_clock = NULL;
+  self->watch_id = 0;
+  GST_OBJECT_UNLOCK (self);
+  if (old) {
+    aes67_clock_unwatch_ptp_info (old, old_id);
+    gst_object_unref (old);
+  }
+  if (clock) {
+    gulong id = aes67_clock_watch_ptp_info (clock, on_ptp_changed, self);
+    if (id) {
+      GST_OBJECT_LOCK (self);
+      self->watched_clock = gst_object_ref (clock);
+      self->watch_id = id;
+      GST_OBJECT_UNLOCK (self);
+    }
+  }
+  g_atomic_int_set (&self->sdp_dirty, 1);
+  return GST_ELEMENT_CLASS (parent_class)->set_clock (element, clock);
 }
 
 /* Senders whose sockets would be alike (source address, TTL, DSCP,
@@ -819,6 +910,7 @@ gst_aes67_sender_set_caps (GstBaseSink * sink, GstCaps * caps)
       GST_AUDIO_INFO_RATE (&info), GST_AUDIO_INFO_CHANNELS (&info), frames,
       bytes);
 
+  refresh_ptp_info (self);
   if (rebuild_sdp (self))
     g_object_notify (G_OBJECT (self), "sdp");
   return TRUE;
@@ -908,6 +1000,12 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
   if (G_UNLIKELY (!self->have_info || !self->stream))
     return GST_FLOW_NOT_NEGOTIATED;
 
+  /* the clock or its grandmaster changed: a new SDP (and version) */
+  if (g_atomic_int_compare_and_exchange (&self->sdp_dirty, 1, 0)) {
+    refresh_ptp_info (self);
+    if (rebuild_sdp (self))
+      g_object_notify (G_OBJECT (self), "sdp");
+  }
   clock = gst_element_get_clock (GST_ELEMENT (self));
   have_clock = clock != NULL;
   if (clock)

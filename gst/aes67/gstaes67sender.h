@@ -14,10 +14,10 @@
 #include "aes67-pacer.h"
 
 G_BEGIN_DECLS
-
 /* The configuration aes67sink exposes as its properties; the sender holds
  * it (ids shared with aes67sink's property table). */
-typedef enum {
+    typedef enum
+{
   AES67_SINK_PROP_0,
   AES67_SINK_PROP_ADDRESS,
   AES67_SINK_PROP_PORT,
@@ -39,7 +39,8 @@ typedef enum {
   AES67_SINK_N_PROPS
 } Aes67SinkProp;
 
-typedef enum {
+typedef enum
+{
   AES67_ENCODING_AUTO,
   AES67_ENCODING_L16,
   AES67_ENCODING_L24,
@@ -82,6 +83,14 @@ struct _GstAes67Sender
   guint16 seqnum;
   guint32 rtptime;              /* RTP time of the next packet */
 
+  /* the media clock: what the pipeline clock says of PTP (object lock) */
+  gint ptp_domain;              /* -1: the clock is not PTP */
+  gchar *ptp_gmid;              /* last grandmaster seen (kept while the
+                                 * clock is unlocked), or NULL */
+  GstClock *watched_clock;      /* clock whose PTP changes we follow */
+  gulong watch_id;
+  gint sdp_dirty;               /* atomic: rebuild the SDP in render */
+
   /* streaming state, protected by the stream lock */
   GstAudioInfo info;
   gboolean have_info;
@@ -117,5 +126,4 @@ void gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
 gchar *gst_aes67_sender_dup_address (GstAes67Sender * self);
 
 G_END_DECLS
-
 #endif /* __GST_AES67_SENDER_H__ */

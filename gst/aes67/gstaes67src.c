@@ -110,6 +110,7 @@
 #include "gstaes67depay.h"
 #include "gstaes67elements.h"
 #include "aes67-pacer.h"
+#include "aes67-clock-info.h"
 
 #include <string.h>
 
@@ -133,6 +134,7 @@ enum
   PROP_TIMEOUT,
   PROP_STATS_INTERVAL,
   PROP_PLAYOUT,
+  PROP_IGNORE_GRANDMASTER,
   PROP_STATS,
 };
 
@@ -150,6 +152,7 @@ enum
 #define DEFAULT_TIMEOUT 1000
 #define DEFAULT_STATS_INTERVAL 1000
 #define DEFAULT_PLAYOUT AES67_PLAYOUT_AUTO
+#define DEFAULT_IGNORE_GRANDMASTER FALSE
 
 GType
 gst_aes67_playout_get_type (void)
@@ -271,6 +274,12 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
           "What the link offset counts from: the RTP time of the audio on the "
           "shared (PTP) clock, or the packets' arrival", GST_TYPE_AES67_PLAYOUT,
           DEFAULT_PLAYOUT, rw));
+  g_object_class_install_property (gobject_class, PROP_IGNORE_GRANDMASTER,
+      g_param_spec_boolean ("ignore-grandmaster", "Ignore grandmaster",
+          "Play out on the media clock (playout=auto) even when the "
+          "grandmaster the SDP names is not the pipeline clock's (e.g. behind "
+          "a boundary clock); a warning is posted either way",
+          DEFAULT_IGNORE_GRANDMASTER, rw));
   /**
    * GstAes67Src:stats:
    *
@@ -318,6 +327,7 @@ gst_aes67_src_init (GstAes67Src * self)
   self->timeout_ms = DEFAULT_TIMEOUT;
   self->stats_interval_ms = DEFAULT_STATS_INTERVAL;
   self->playout = DEFAULT_PLAYOUT;
+  self->ignore_grandmaster = DEFAULT_IGNORE_GRANDMASTER;
   aes67_sdp_stream_init (&self->stream);
   g_mutex_init (&self->monitor_lock);
   g_cond_init (&self->monitor_cond);
@@ -657,11 +667,56 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
-/* Whether the pipeline clock is one the SDP's media clock refers to. */
+/* Whether the pipeline clock is the one the SDP's media clock refers to:
+ * a PTP clock on the SDP's domain, with the SDP's grandmaster (unless
+ * ignore-grandmaster, or the SDP says only "traceable"). A mismatch is worth
+ * a warning: the stream then plays by arrival. No lock held. */
 static gboolean
 clock_is_stream_clock (GstAes67Src * self, GstClock * clock)
 {
-  return FALSE;
+  gchar *gm = NULL, *sdp_gm;
+  guint domain = 0;
+  gint sdp_domain;
+  gboolean direct, ignore, ok = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  sdp_domain = self->stream.ptp_domain;
+  sdp_gm = g_strdup (self->stream.ptp_gmid);
+  direct = self->stream.mediaclk_direct;
+  ignore = self->ignore_grandmaster;
+  GST_OBJECT_UNLOCK (self);
+
+  if (sdp_domain < 0 || !direct
+      || !aes67_clock_get_ptp_info (clock, &gm, &domain, NULL))
+    goto done;
+  if ((gint) domain != sdp_domain) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("The stream's media clock is on PTP domain %d, the pipeline clock on "
+            "domain %u: playing out by packet arrival.", sdp_domain, domain),
+        (NULL));
+    goto done;
+  }
+  ok = TRUE;
+  if (sdp_gm && g_ascii_strcasecmp (sdp_gm, "TRACEABLE") != 0
+      && (!gm || g_ascii_strcasecmp (sdp_gm, gm) != 0)) {
+    if (ignore) {
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+          ("The stream's grandmaster is %s, the pipeline clock's %s; "
+              "ignore-grandmaster is set: playing out on the media clock.",
+              sdp_gm, gm ? gm : "not known yet"), (NULL));
+    } else {
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+          ("The stream's grandmaster is %s, the pipeline clock's %s: playing "
+              "out by packet arrival (set ignore-grandmaster to play out on "
+              "the media clock anyway).", sdp_gm, gm ? gm : "not known yet"),
+          (NULL));
+      ok = FALSE;
+    }
+  }
+done:
+  g_free (gm);
+  g_free (sdp_gm);
+  return ok;
 }
 
 /* On the way to PLAYING (the pipeline has given us its clock, a live
@@ -776,6 +831,9 @@ gst_aes67_src_set_property (GObject * object, guint prop_id,
     case PROP_PLAYOUT:
       self->playout = g_value_get_enum (value);
       break;
+    case PROP_IGNORE_GRANDMASTER:
+      self->ignore_grandmaster = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -836,6 +894,9 @@ gst_aes67_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_PLAYOUT:
       g_value_set_enum (value, self->playout);
+      break;
+    case PROP_IGNORE_GRANDMASTER:
+      g_value_set_boolean (value, self->ignore_grandmaster);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -8,9 +8,8 @@
 #include <gst/gst.h>
 #include "aes67-sdp.h"
 
-G_BEGIN_DECLS
-
-typedef enum {
+G_BEGIN_DECLS typedef enum
+{
   AES67_PLAYOUT_AUTO,
   AES67_PLAYOUT_ARRIVAL,
   AES67_PLAYOUT_MEDIA_CLOCK,
@@ -49,6 +48,7 @@ struct _GstAes67Src
   guint timeout_ms;
   guint stats_interval_ms;
   Aes67Playout playout;
+  gboolean ignore_grandmaster;
   gboolean media_clock_in_use;  /* decided when the clock is set */
 
   /* the stream in use, object lock */
@@ -65,5 +65,4 @@ struct _GstAes67Src
 GST_ELEMENT_REGISTER_DECLARE (aes67src);
 
 G_END_DECLS
-
 #endif /* __GST_AES67_SRC_H__ */

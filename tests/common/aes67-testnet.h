@@ -21,7 +21,7 @@
 
 G_BEGIN_DECLS
 
-#define AES67_TEST_NET_MAX_HOSTS 4
+#define AES67_TEST_NET_MAX_HOSTS 6
 
 typedef struct {
   gchar *name;                  /* namespace name, unique per process */

@@ -7,11 +7,12 @@
 
 #include <gst/gst.h>
 #include <gio/gio.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/app/gstappsink.h>
 #include "aes67-testnet.h"
 
-G_BEGIN_DECLS
-
-typedef struct {
+G_BEGIN_DECLS typedef struct
+{
   const gchar *encoding;        /* "L16" / "L24" */
   guint rate, channels, ptime_us;
   const gchar *address;         /* destination */
@@ -24,7 +25,8 @@ typedef struct {
   guint tx_host, rx_host;
 } RoundTrip;
 
-typedef struct {
+typedef struct
+{
   GBytes *sent;                 /* what went in (S16BE / S24BE) */
   GBytes *received;             /* what came out */
   gchar *sdp;                   /* the sender's SDP */
@@ -48,6 +50,23 @@ guint roundtrip_free_port (void);
 GstMessage *roundtrip_wait_element_message (GstBus * bus, const gchar * name,
     guint timeout_ms);
 
-G_END_DECLS
+/* Media-clock playout checks. The sender's audio (L16 mono, 48 kHz) counts
+ * its own samples from 0 (count_need_data on a live appsrc, @user_data a
+ * guint64 counter); each receiver's appsink calls playout_sample, which
+ * finds the sample index of each buffer's first sample from its value and
+ * measures |PTS + base time - capture clock time| (capture time = the
+ * sender's base time + first_pts + index / 48000). */
+typedef struct
+{
+  GMutex lock;
+  guint n;                      /* buffers seen */
+  gint64 worst_ns;              /* worst |PTS + base - capture| */
+  GstClockTime tx_base, first_pts;
+  GstElement *pipe;             /* the receiving pipeline */
+} Playout;
 
+GstFlowReturn playout_sample (GstAppSink * sink, gpointer user_data);
+void count_need_data (GstAppSrc * src, guint length, gpointer user_data);
+
+G_END_DECLS
 #endif /* __AES67_ROUNDTRIP_H__ */

@@ -632,66 +632,6 @@ GST_END_TEST;
  * of its first sample, within 1 sample; two receivers agree; each
  * receiver's pipeline latency is the link offset, so the audio plays out
  * the link offset after its capture. */
-typedef struct {
-  GMutex lock;
-  guint n;
-  gint64 worst_ns;
-  GstClockTime tx_base, first_pts;
-  GstElement *pipe;
-} Playout;
-
-static GstFlowReturn
-playout_sample (GstAppSink * sink, gpointer user_data)
-{
-  Playout *p = user_data;
-  GstSample *s = gst_app_sink_pull_sample (sink);
-  GstBuffer *b = gst_sample_get_buffer (s);
-  GstMapInfo map;
-
-  if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)
-      && gst_buffer_map (b, &map, GST_MAP_READ) && map.size >= 2) {
-    /* the sample counts its index since the sender started, mod 2^16 */
-    guint16 v = GST_READ_UINT16_BE (map.data);
-    GstClockTime t = GST_BUFFER_PTS (b) + gst_element_get_base_time (p->pipe);
-    /* the capture clock time of sample index i: tx_base + first + i / rate;
-     * i is the one with i mod 2^16 = v nearest to t */
-    gint64 rel = (gint64) t - (gint64) (p->tx_base + p->first_pts);
-    gint64 approx = rel * 48000 / (gint64) GST_SECOND;
-    gint64 i = approx - (gint64) (gint16) ((guint16) approx - v);
-    gint64 cap = (gint64) (p->tx_base + p->first_pts) +
-        (gint64) gst_util_uint64_scale (i, GST_SECOND, 48000);
-    gint64 err = ABS ((gint64) t - cap);
-
-    g_mutex_lock (&p->lock);
-    p->n++;
-    if (err > p->worst_ns)
-      p->worst_ns = err;
-    g_mutex_unlock (&p->lock);
-    gst_buffer_unmap (b, &map);
-  }
-  gst_sample_unref (s);
-  return GST_FLOW_OK;
-}
-
-static void
-count_need_data (GstAppSrc * src, guint length, gpointer user_data)
-{
-  guint64 *next = user_data;
-  GstBuffer *b = gst_buffer_new_allocate (NULL, 480 * 2, NULL);
-  GstMapInfo map;
-  guint k;
-
-  gst_buffer_map (b, &map, GST_MAP_WRITE);
-  for (k = 0; k < 480; k++)
-    GST_WRITE_UINT16_BE (map.data + 2 * k, (guint16) (*next + k));
-  gst_buffer_unmap (b, &map);
-  GST_BUFFER_PTS (b) = gst_util_uint64_scale (*next, GST_SECOND, 48000);
-  GST_BUFFER_DURATION (b) = gst_util_uint64_scale (*next + 480, GST_SECOND,
-      48000) - GST_BUFFER_PTS (b);
-  *next += 480;
-  gst_app_src_push_buffer (src, b);
-}
-
 GST_START_TEST (test_media_clock_playout)
 {
   GstElement *tx, *appsrc, *sink, *rx[2];
