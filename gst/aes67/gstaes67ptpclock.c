@@ -26,7 +26,9 @@
  *   ptp4l grandmaster on CLOCK_REALTIME does: it sends UTC as is), and a PHC
  *   as it is. "Locked" means port state SLAVE and a Sync received within
  *   1.5 sync intervals + 300 ms (at least 500 ms): ptp4l itself keeps SLAVE
- *   for 3 announce intervals after the grandmaster has gone.
+ *   for 3 announce intervals after the grandmaster has gone; or, on the
+ *   grandmaster's own machine, port state MASTER with the parent and
+ *   grandmaster being ptp4l's own clock.
  * - internal: GStreamer's #GstPtpClock, with the 1.22.0 defects worked
  *   around: gst_ptp_init() gets a clock identity below 2^63 (1.22.0 fails on
  *   larger ones), a missing multicast route is found before the helper is
@@ -329,7 +331,7 @@ poll_linuxptp (GstAes67PtpClock * self, PollResult * res)
   Aes67PtpTimePropertiesDS tp;
   gint n;
   gint64 now = g_get_monotonic_time (), gap;
-  gboolean fresh;
+  gboolean fresh, is_gm = FALSE, locked;
 
   memset (res, 0, sizeof (*res));
   res->timescale_offset_s = g_atomic_int_get (&self->timescale_offset_s);
@@ -362,16 +364,22 @@ poll_linuxptp (GstAes67PtpClock * self, PollResult * res)
       AES67_PTP_MID_PARENT_DATA_SET, REPLY_TIMEOUT_MS, FALSE, d, sizeof (d));
   if (n >= 0 && aes67_ptp_parent_ds_parse (d, n, &parent) == 0) {
     memcpy (res->gm, parent.gm_identity, 8);
+    /* this ptp4l is the grandmaster (a studio's own, on this machine): a
+     * master port whose parent and grandmaster are its own clock; the
+     * clock ptp4l runs on is then the PTP time itself */
+    is_gm = port.port_state == AES67_PTP_PORT_STATE_MASTER
+        && memcmp (parent.parent_port_identity, parent.gm_identity, 8) == 0;
     /* a port that is not a slave has itself as "grandmaster"; one that has
      * lost its master still names the old one: name it only while locked */
-    res->have_gm = port.port_state == AES67_PTP_PORT_STATE_SLAVE && fresh;
+    res->have_gm = (port.port_state == AES67_PTP_PORT_STATE_SLAVE && fresh)
+        || is_gm;
   }
+  locked = (port.port_state == AES67_PTP_PORT_STATE_SLAVE && fresh) || is_gm;
 
   n = uds_get (self->sock, self->uds_path, self->domain, ++self->seq,
       AES67_PTP_MID_TIME_PROPERTIES_DATA_SET, REPLY_TIMEOUT_MS, FALSE, d,
       sizeof (d));
-  if (n >= 0 && aes67_ptp_time_properties_ds_parse (d, n, &tp) == 0
-      && port.port_state == AES67_PTP_PORT_STATE_SLAVE && fresh) {
+  if (n >= 0 && aes67_ptp_time_properties_ds_parse (d, n, &tp) == 0 && locked) {
     /* the PHC holds the wire timescale itself; the system clock is kept on
      * UTC by ptp4l/phc2sys when the grandmaster sends TAI */
     if (self->phc_fd < 0 && (tp.flags & AES67_PTP_FLAG_PTP_TIMESCALE))
@@ -380,8 +388,7 @@ poll_linuxptp (GstAes67PtpClock * self, PollResult * res)
       res->timescale_offset_s = 0;
   }
 
-  res->synced = port.port_state == AES67_PTP_PORT_STATE_SLAVE && fresh
-      && res->have_gm;
+  res->synced = locked && res->have_gm;
 }
 
 /* ------------------------------------------------------------------ */

@@ -318,7 +318,32 @@ GST_START_TEST (test_media_clock_end_to_end)
   fail_unless_equals_string (playout_of (ign), "media-clock");
   free_pipe (ign);
 
-  /* 5. a better grandmaster: the sender's SDP names it, with a new
+  /* 5. a sender on the grandmaster's own machine: ptpclock locks to the
+   * local ptp4l in MASTER state, and the SDP names that grandmaster */
+  {
+    GstElement *gmtx, *gmsink;
+    gchar *gmsdp;
+
+    desc = g_strdup_printf ("ptpclock backend=linuxptp uds-path=%s/gm.sock "
+        "domain=0 sync-timeout=20 audiotestsrc is-live=true ! "
+        "audio/x-raw,rate=48000,channels=2 ! aes67sink name=sink "
+        "address=239.69.30.2 multicast-iface=eth0", tmpdir);
+    gmtx = gst_parse_launch (desc, NULL);
+    g_free (desc);
+    gmsink = gst_bin_get_by_name (GST_BIN (gmtx), "sink");
+    fail_unless (aes67_test_net_enter (net, 0));
+    gst_element_set_state (gmtx, GST_STATE_PLAYING);
+    fail_unless (aes67_test_net_leave ());
+    needle = g_strdup_printf ("a=ts-refclk:ptp=IEEE1588-2008:%s:0\r\n", gm_id);
+    gmsdp = wait_sdp (gmsink, needle, 30);
+    fail_unless (has_warning (gmtx, "system clock") == FALSE);
+    g_free (gmsdp);
+    g_free (needle);
+    gst_object_unref (gmsink);
+    free_pipe (gmtx);
+  }
+
+  /* 6. a better grandmaster: the sender's SDP names it, with a new
    * version */
   gm2 = aes67_ptp4l_start (net, tmpdir, 4, "gm2", 0, "priority1 0\n");
   gm2_id = aes67_ptp4l_clock_eui64 (tmpdir, "gm2.sock");
