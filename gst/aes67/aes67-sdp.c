@@ -334,9 +334,9 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
   split_address (conn->address, &s->address, &s->ttl);
   if (conn->ttl)
     s->ttl = conn->ttl;
-  if (!g_hostname_is_ip_address (s->address)) {
+  if (!s->address || !*s->address || !g_hostname_is_ip_address (s->address)) {
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-        "c= address \"%s\" is not an IPv4 address", s->address);
+        "c= address \"%s\" is not an IPv4 address", GST_STR_NULL (s->address));
     goto done;
   }
   s->multicast = gst_sdp_address_is_multicast ("IN", "IP4", s->address);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
+#include "aes67-sdp.h"
 
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
@@ -38,11 +39,32 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
+/* aes67src's SDP reader (aes67-sdp.c) on what came in as SDP text */
+static void
+fuzz_aes67_sdp (const gchar * text, gsize len)
+{
+  gchar *t = g_strndup (text, len);
+  Aes67SdpStream st;
+  GError *e = NULL;
+
+  aes67_sdp_stream_init (&st);
+  if (aes67_sdp_parse (t, &st, &e)) {
+    GstCaps *caps = aes67_sdp_stream_to_caps (&st);
+    gst_caps_unref (caps);
+  }
+  g_clear_error (&e);
+  aes67_sdp_stream_clear (&st);
+  g_free (t);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
   Aes67SapPacket pkt, again;
   GError *err = NULL;
+
+  /* the input as SDP text too, SAP header or not */
+  fuzz_aes67_sdp ((const gchar *) data, size);
 
   if (aes67_sap_parse (data, size, 65535, &pkt, &err)) {
     if (pkt.sdp) {
@@ -55,6 +77,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
       gst_sdp_message_parse_buffer ((const guint8 *) pkt.sdp, pkt.sdp_len, msg);
       g_free (gst_sdp_message_as_text (msg));
       gst_sdp_message_free (msg);
+      fuzz_aes67_sdp (pkt.sdp, pkt.sdp_len);
 
       /* round trip: rebuild uncompressed, parse again, same fields */
       cap = 20 + (pkt.payload_type ? strlen (pkt.payload_type) + 1 : 0)

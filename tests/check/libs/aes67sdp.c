@@ -280,6 +280,13 @@ GST_START_TEST (test_parse_malformed)
     {"host name", "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nc=IN IP4 example.com\n"
           "t=0 0\nm=audio 5004 RTP/AVP 96\na=rtpmap:96 L24/48000/2\n",
         AES67_SDP_ERROR_NO_STREAM},
+    {"empty address (fuzzer)",
+          "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nc=IN IP4 /32\n"
+          "t=0 0\nm=audio 5004 RTP/AVP 96\na=rtpmap:96 L24/48000/2\n",
+        AES67_SDP_ERROR_NO_STREAM},
+    {"no address at all", "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nc=IN IP4 \n"
+          "t=0 0\nm=audio 5004 RTP/AVP 96\na=rtpmap:96 L24/48000/2\n",
+        AES67_SDP_ERROR_NO_STREAM},
     {"port 0", "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nc=IN IP4 239.1.1.1/32\n"
           "t=0 0\nm=audio 0 RTP/AVP 96\na=rtpmap:96 L24/48000/2\n",
         AES67_SDP_ERROR_NO_STREAM},
