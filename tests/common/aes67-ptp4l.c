@@ -152,7 +152,8 @@ aes67_ptp4l_kill_leftovers (const gchar * dir)
 }
 
 gchar *
-aes67_ptp4l_pmc (const gchar * dir, const gchar * sock_name, const gchar * cmd)
+aes67_ptp4l_pmc (const gchar * dir, const gchar * sock_name, guint domain,
+    const gchar * cmd)
 {
   gchar *sock = g_build_filename (dir, sock_name, NULL), *client, *line;
   gchar *out = NULL;
@@ -160,7 +161,8 @@ aes67_ptp4l_pmc (const gchar * dir, const gchar * sock_name, const gchar * cmd)
 
   client = g_strdup_printf ("%s/pmc-%d-%d.sock", dir, (gint) getpid (),
       g_atomic_int_add (&n, 1));
-  line = g_strdup_printf ("pmc -u -b 0 -s %s -i %s '%s'", sock, client, cmd);
+  line = g_strdup_printf ("pmc -u -b 0 -d %u -s %s -i %s '%s'", domain, sock,
+      client, cmd);
   if (!g_spawn_command_line_sync (line, &out, NULL, NULL, NULL))
     out = NULL;
   g_unlink (client);
@@ -171,14 +173,15 @@ aes67_ptp4l_pmc (const gchar * dir, const gchar * sock_name, const gchar * cmd)
 }
 
 gchar *
-aes67_ptp4l_clock_eui64 (const gchar * dir, const gchar * sock_name)
+aes67_ptp4l_clock_eui64 (const gchar * dir, const gchar * sock_name,
+    guint domain)
 {
   gchar *out = NULL, *p, *ret = NULL;
   gint tries;
 
   /* pmc prints clockIdentity as "c28d73.fffe.338de4" */
   for (tries = 0; tries < 20 && !ret; tries++) {
-    out = aes67_ptp4l_pmc (dir, sock_name, "GET DEFAULT_DATA_SET");
+    out = aes67_ptp4l_pmc (dir, sock_name, domain, "GET DEFAULT_DATA_SET");
     if (out && (p = strstr (out, "clockIdentity"))) {
       guint b[8];
       p += strlen ("clockIdentity");
@@ -199,6 +202,7 @@ aes67_ptp4l_clock_eui64 (const gchar * dir, const gchar * sock_name)
 struct _Aes67Ptp4lNudger
 {
   gchar *dir;
+  guint domain;
   gchar **socks;
   gint stop;
   GThread *thread;
@@ -212,10 +216,11 @@ nudger_thread (gpointer data)
 
   while (!g_atomic_int_get (&n->stop)) {
     for (i = 0; n->socks[i]; i++) {
-      gchar *out = aes67_ptp4l_pmc (n->dir, n->socks[i], "GET PORT_DATA_SET");
+      gchar *out = aes67_ptp4l_pmc (n->dir, n->socks[i], n->domain,
+          "GET PORT_DATA_SET");
       if (out && strstr (out, "UNCALIBRATED")) {
         g_free (out);
-        out = aes67_ptp4l_pmc (n->dir, n->socks[i],
+        out = aes67_ptp4l_pmc (n->dir, n->socks[i], n->domain,
             "SET SYNCHRONIZATION_UNCERTAIN_NP 0");
       }
       g_free (out);
@@ -226,10 +231,12 @@ nudger_thread (gpointer data)
 }
 
 Aes67Ptp4lNudger *
-aes67_ptp4l_nudger_start (const gchar * dir, const gchar * const *sock_names)
+aes67_ptp4l_nudger_start (const gchar * dir, const gchar * const *sock_names,
+    guint domain)
 {
   Aes67Ptp4lNudger *n = g_new0 (Aes67Ptp4lNudger, 1);
 
+  n->domain = domain;
   n->dir = g_strdup (dir);
   n->socks = g_strdupv ((gchar **) sock_names);
   n->thread = g_thread_new ("ptp4l-nudger", nudger_thread, n);

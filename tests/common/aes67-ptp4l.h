@@ -37,20 +37,23 @@ void aes67_ptp4l_stop (const gchar * dir, GPid * pid);
 /* Kills every ptp4l noted as started and not stopped (parent side). */
 void aes67_ptp4l_kill_leftovers (const gchar * dir);
 
-/* Runs pmc against DIR/SOCK_NAME with command @cmd; its output or NULL. */
+/* Runs pmc against DIR/SOCK_NAME (a ptp4l on @domain: ptp4l drops
+ * management messages for another domain) with command @cmd; its output or
+ * NULL. */
 gchar *aes67_ptp4l_pmc (const gchar * dir, const gchar * sock_name,
-    const gchar * cmd);
+    guint domain, const gchar * cmd);
 
-/* The clockIdentity of the ptp4l at DIR/SOCK_NAME as SDP writes it
- * ("00-1D-C1-FF-FE-50-36-33"), or NULL after 2 s of trying. */
-gchar *aes67_ptp4l_clock_eui64 (const gchar * dir, const gchar * sock_name);
+/* The clockIdentity of the ptp4l at DIR/SOCK_NAME on @domain as SDP writes
+ * it ("00-1D-C1-FF-FE-50-36-33"), or NULL after 2 s of trying. */
+gchar *aes67_ptp4l_clock_eui64 (const gchar * dir, const gchar * sock_name,
+    guint domain);
 
 typedef struct _Aes67Ptp4lNudger Aes67Ptp4lNudger;
 
-/* Takes the free-running slaves at DIR/<each of @sock_names> from
+/* Takes the free-running slaves at DIR/<each of @sock_names> (on @domain) from
  * UNCALIBRATED to SLAVE, every 250 ms, until stopped. */
 Aes67Ptp4lNudger *aes67_ptp4l_nudger_start (const gchar * dir,
-    const gchar * const *sock_names);
+    const gchar * const *sock_names, guint domain);
 void aes67_ptp4l_nudger_stop (Aes67Ptp4lNudger * n);
 
 G_END_DECLS

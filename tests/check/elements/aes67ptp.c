@@ -239,8 +239,8 @@ GST_START_TEST (test_media_clock_end_to_end)
         "slaveOnly 1\nfree_running 1\n");
     g_free (name);
   }
-  nudger = aes67_ptp4l_nudger_start (tmpdir, slaves);
-  gm_id = aes67_ptp4l_clock_eui64 (tmpdir, "gm.sock");
+  nudger = aes67_ptp4l_nudger_start (tmpdir, slaves, 0);
+  gm_id = aes67_ptp4l_clock_eui64 (tmpdir, "gm.sock", 0);
   fail_unless (gm_id != NULL);
 
   /* the sender on host 1: counting audio, 1 ms L16 mono, on PTP */
@@ -346,7 +346,7 @@ GST_START_TEST (test_media_clock_end_to_end)
   /* 6. a better grandmaster: the sender's SDP names it, with a new
    * version */
   gm2 = aes67_ptp4l_start (net, tmpdir, 4, "gm2", 0, "priority1 0\n");
-  gm2_id = aes67_ptp4l_clock_eui64 (tmpdir, "gm2.sock");
+  gm2_id = aes67_ptp4l_clock_eui64 (tmpdir, "gm2.sock", 0);
   fail_unless (gm2_id != NULL);
   needle = g_strdup_printf ("a=ts-refclk:ptp=IEEE1588-2008:%s:0\r\n", gm2_id);
   sdp2 = wait_sdp (sink, needle, 30);

@@ -131,14 +131,14 @@ start_slave (guint domain)
 static gchar *
 pmc (const gchar * sock_name, const gchar * cmd)
 {
-  return aes67_ptp4l_pmc (tmpdir, sock_name, cmd);
+  return aes67_ptp4l_pmc (tmpdir, sock_name, 0, cmd);
 }
 
 /* the grandmaster's clockIdentity, written as SDP writes it */
 static gchar *
 grandmaster_eui64 (const gchar * sock)
 {
-  return aes67_ptp4l_clock_eui64 (tmpdir, sock);
+  return aes67_ptp4l_clock_eui64 (tmpdir, sock, 0);
 }
 
 static gint64
@@ -323,7 +323,7 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
   t_start = g_get_monotonic_time ();
   gm_pid = start_grandmaster ();
   slave_pid = start_slave (0);
-  nt = aes67_ptp4l_nudger_start (tmpdir, slave_socks);
+  nt = aes67_ptp4l_nudger_start (tmpdir, slave_socks, 0);
 
   props = g_strdup_printf ("backend=linuxptp uds-path=%s sync-timeout=%d",
       uds, LOCK_LIMIT_S + 5);

@@ -25,6 +25,7 @@
 #include <gst/net/net.h>
 
 #include "aes67-testnet.h"
+#include "aes67-ptp4l.h"
 #include "aes67-clock-info.h"
 #include "gstaes67ptpclock.h"
 
@@ -40,70 +41,17 @@ static GPid gm_pid, slave_pid;
  * ptp4l it starts ("+pid") and stops ("-pid") in tmpdir/pids; the parent
  * kills what is left, after checking it is still a ptp4l. */
 static void
-note_pid (gchar sign, GPid pid)
-{
-  gchar *path = g_build_filename (tmpdir, "pids", NULL);
-  FILE *f = fopen (path, "a");
-
-  if (f) {
-    fprintf (f, "%c%d\n", sign, (gint) pid);
-    fclose (f);
-  }
-  g_free (path);
-}
-
-static void
 stop_proc (GPid * pid)
 {
-  if (*pid) {
-    aes67_test_net_stop (*pid);
-    note_pid ('-', *pid);
-    *pid = 0;
-  }
+  aes67_ptp4l_stop (tmpdir, pid);
 }
 
 static void
 kill_leftovers (void)
 {
-  gchar *path = g_build_filename (tmpdir, "pids", NULL), *text = NULL;
-  gchar **lines;
-  GHashTable *live = g_hash_table_new (NULL, NULL);
-  GHashTableIter it;
-  gpointer key;
-  guint i;
-
-  if (g_file_get_contents (path, &text, NULL, NULL)) {
-    lines = g_strsplit (text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-      gint pid = atoi (lines[i] + (lines[i][0] ? 1 : 0));
-      if (lines[i][0] == '+')
-        g_hash_table_add (live, GINT_TO_POINTER (pid));
-      else if (lines[i][0] == '-')
-        g_hash_table_remove (live, GINT_TO_POINTER (pid));
-    }
-    g_strfreev (lines);
-  }
-  g_hash_table_iter_init (&it, live);
-  while (g_hash_table_iter_next (&it, &key, NULL)) {
-    gint pid = GPOINTER_TO_INT (key);
-    gchar *cmdpath = g_strdup_printf ("/proc/%d/cmdline", pid), *cmd = NULL;
-    gsize len = 0;
-
-    if (pid > 0 && g_file_get_contents (cmdpath, &cmd, &len, NULL)
-        && len > 0 && strstr (cmd, "ptp4l")) {
-      g_printerr ("killing leftover ptp4l %d\n", pid);
-      kill (-pid, SIGKILL);
-      kill (pid, SIGKILL);
-    }
-    g_free (cmd);
-    g_free (cmdpath);
-  }
-  g_hash_table_destroy (live);
-  g_free (text);
-  g_free (path);
+  aes67_ptp4l_kill_leftovers (tmpdir);
 }
 
-/* parent: before each network test */
 static void
 setup (void)
 {
@@ -136,83 +84,16 @@ teardown (void)
 static GPid
 start_ptp4l (guint host, const gchar * name, const gchar * extra)
 {
-  gchar *cfg = g_strdup_printf ("%s/%s.cfg", tmpdir, name);
-  gchar *log = g_strdup_printf ("%s/%s.log", tmpdir, name);
-  gchar *text = g_strdup_printf ("[global]\ndomainNumber %d\n"
-      "logSyncInterval -3\nlogAnnounceInterval 0\nannounceReceiptTimeout 3\n"
-      "uds_address %s/%s.sock\n%s", DOMAIN, tmpdir, name, extra);
-  const gchar *argv[] = { "setpriv", "--pdeathsig", "KILL", "ptp4l", "-S",
-    "-m", "-i", "eth0", "-f", cfg, NULL
-  };
-  GPid pid;
-
-  fail_unless (g_file_set_contents (cfg, text, -1, NULL));
-  pid = aes67_test_net_spawn (net, host, argv, log, NULL);
-  fail_unless (pid != 0);
-  note_pid ('+', pid);
-  g_free (cfg);
-  g_free (log);
-  g_free (text);
-  return pid;
-}
-
-static gchar *
-pmc (const gchar * sock, const gchar * cmd)
-{
-  static gint n;
-  gchar *line = g_strdup_printf ("pmc -u -b 0 -d %d -s %s/%s -i "
-      "%s/pmc%d.sock '%s'", DOMAIN, tmpdir, sock, tmpdir,
-      g_atomic_int_add (&n, 1), cmd);
-  gchar *out = NULL;
-
-  if (!g_spawn_command_line_sync (line, &out, NULL, NULL, NULL))
-    out = NULL;
-  g_free (line);
-  return out;
+  return aes67_ptp4l_start (net, tmpdir, host, name, DOMAIN, extra);
 }
 
 static gchar *
 grandmaster_eui64 (void)
 {
-  gchar *ret = NULL;
-  gint tries;
-
-  for (tries = 0; tries < 20 && !ret; tries++) {
-    gchar *out = pmc ("gm.sock", "GET DEFAULT_DATA_SET"), *p;
-    guint b[8];
-
-    if (out && (p = strstr (out, "clockIdentity"))) {
-      p += strlen ("clockIdentity");
-      while (*p == ' ' || *p == '\t')
-        p++;
-      if (sscanf (p, "%2x%2x%2x.%2x%2x.%2x%2x%2x", &b[0], &b[1], &b[2], &b[3],
-              &b[4], &b[5], &b[6], &b[7]) == 8)
-        ret = g_strdup_printf ("%02X-%02X-%02X-%02X-%02X-%02X-%02X-%02X",
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
-    }
-    g_free (out);
-    if (!ret)
-      g_usleep (100000);
-  }
-  return ret;
+  return aes67_ptp4l_clock_eui64 (tmpdir, "gm.sock", DOMAIN);
 }
 
-static volatile gint nudge_stop;
-
-static gpointer
-nudger (gpointer data)
-{
-  while (!g_atomic_int_get (&nudge_stop)) {
-    gchar *out = pmc ("slave.sock", "GET PORT_DATA_SET");
-    if (out && strstr (out, "UNCALIBRATED")) {
-      g_free (out);
-      out = pmc ("slave.sock", "SET SYNCHRONIZATION_UNCERTAIN_NP 0");
-    }
-    g_free (out);
-    g_usleep (250000);
-  }
-  return NULL;
-}
+static const gchar *const slave_socks[] = { "slave.sock", NULL };
 
 static void
 on_changed (GstClock * clock, gpointer user_data)
@@ -256,13 +137,12 @@ GST_START_TEST (test_ptp_clocks)
   gboolean synced = FALSE;
   gint changes = 0;
   gulong watch;
-  GThread *nt;
+  Aes67Ptp4lNudger *nt;
   gchar *ifaces[] = { (gchar *) "eth0", NULL };
 
   gm_pid = start_ptp4l (0, "gm", "priority1 1\n");
   slave_pid = start_ptp4l (1, "slave", "slaveOnly 1\nfree_running 1\n");
-  g_atomic_int_set (&nudge_stop, 0);
-  nt = g_thread_new ("nudger", nudger, NULL);
+  nt = aes67_ptp4l_nudger_start (tmpdir, slave_socks, DOMAIN);
 
   ours = gst_aes67_ptp_clock_new ("ours", GST_AES67_PTP_BACKEND_LINUXPTP,
       DOMAIN, NULL, uds, NULL);
@@ -336,8 +216,7 @@ GST_START_TEST (test_ptp_clocks)
   fail_unless_equals_int (domain, DOMAIN);
 
   aes67_clock_unwatch_ptp_info (ours, watch);
-  g_atomic_int_set (&nudge_stop, 1);
-  g_thread_join (nt);
+  aes67_ptp4l_nudger_stop (nt);
   gst_object_unref (ours);
   gst_object_unref (stock);
   g_free (want);
