@@ -13,11 +13,39 @@
  * (`latency`, ms) after the packets' RTP time.
  *
  * The stream is described by an SDP (`sdp` as text, or `sdp-file`), as
- * AES67 senders write it; without one, by hand with `address`, `port`,
- * `encoding-name`, `rate`, `channels` and `payload-type`. An SDP, when set,
- * wins over those properties. The configuration is read when the element
- * goes from NULL to READY; an SDP that cannot be used fails that state
- * change with an error saying why.
+ * AES67 senders write it; or found on the network by its name
+ * (`session-name`, see below); or given by hand with `address`, `port`,
+ * `encoding-name`, `rate`, `channels` and `payload-type`. The first of
+ * these that is set wins, in this order: `sdp`, `sdp-file`,
+ * `session-name`, the stream properties. The configuration is read when
+ * the element goes from NULL to READY; an SDP that cannot be used fails
+ * that state change with an error saying why.
+ *
+ * ## Finding a stream by name
+ *
+ * With `session-name` (and neither `sdp` nor `sdp-file`), aes67src listens
+ * for SAP announcements (RFC 2974, on 239.255.255.255 and 224.2.127.254
+ * port 9875, on `multicast-iface`) and, when the aes67avahi plugin is
+ * installed and avahi-daemon runs, for RAVENNA sessions published with
+ * mDNS, and takes the SDP of the session whose `s=` line is that name.
+ * One browser per process and interface is shared by every aes67src and
+ * the device provider, so a session already heard is found at once. At
+ * NULL to READY the element waits up to `discovery-timeout` ms for it;
+ * when nothing of that name is announced by then the state change fails
+ * with an error that names the session, the time and the interface.
+ *
+ * While running it follows the session (by its `o=` identity once found):
+ * - When its SDP changes (a new `o=` version: the sender restarted with
+ *   another address, port or format), the receiver restarts on the new
+ *   address and port without an error; a new format reaches downstream as
+ *   new caps. The statistics start again from zero then.
+ * - When the session is deleted (SAP deletion, or its mDNS service goes)
+ *   or its announcements stop for the browser's time-out (10 announcement
+ *   intervals), aes67src stops listening, posts `stream-lost` with
+ *   `reason` "deleted" or "expired", and keeps running (a live audio sink
+ *   plays silence). When a session of that name is announced again, it is
+ *   received again and `stream-restored` follows its first packet.
+ * Each of these posts a `sap-session` message.
  *
  * Inside, GStreamer's own elements and base classes do the work:
  * |[
@@ -80,16 +108,41 @@
  * - `encoding-name` (gchararray), `clock-rate` (gint, Hz), `channels`
  *   (gint), `address` (gchararray), `port` (gint): the stream received
  *
- * `stream-lost`, when no packet came for `timeout` ms:
- * - `ssrc` (guint): the SSRC that went silent
- * - `timeout-ms` (guint): the timeout that ran out, ms
+ * `stream-lost`, when no packet came for `timeout` ms, or when the session
+ * followed with `session-name` left the network:
+ * - `ssrc` (guint): the SSRC that went silent (0: none received)
+ * - `timeout-ms` (guint): the `timeout` in use, ms (the one that ran out
+ *   when `reason` is "timeout")
  * - `packets-received` (guint64): packets received until then
+ * - `reason` (gchararray): "timeout" (no packet for `timeout` ms),
+ *   "deleted" (the session was deleted: a SAP deletion packet, or its mDNS
+ *   service went away) or "expired" (its SAP announcements stopped for the
+ *   browser's session time-out)
  *
  * `stream-restored`, at the first packet after a loss:
  * - `ssrc` (guint): the SSRC now played
  * - `same-ssrc` (gboolean): whether it is the SSRC that was lost
  * - `lost-duration-ms` (guint64): time from the last packet before the loss
  *   to this one, ms
+ *
+ * `sap-session`, with `session-name` only, when the SDP in use changes:
+ * found at start, changed, removed, found again:
+ * - `action` (gchararray): "found" (at NULL to READY, and when the session
+ *   is announced again after its removal), "changed" (a new SDP of the
+ *   session, now in use) or "removed" (it left the network)
+ * - `session-name` (gchararray): the SDP's `s=` line
+ * - `session-key` (gchararray): its identity, the `o=` line without the
+ *   version ("- 1311738121 IN IP4 192.0.2.1")
+ * - `origin` (gchararray): the SAP originating source (the announcer's
+ *   IPv4 address), or the mDNS host's address; "" if unknown
+ * - `sdp` (gchararray): the SDP text (for "removed": the last one in use)
+ * - `address` (gchararray), `port` (gint), `encoding-name` (gchararray),
+ *   `clock-rate` (gint, Hz), `channels` (gint): the stream now received
+ *   (not in "removed")
+ * - `restarted` (gboolean): whether the receiver was restarted for it (a
+ *   new address, port or format; not in "removed")
+ * - `reason` (gchararray): for "removed" only: "deleted" or "expired", as
+ *   in `stream-lost`
  *
  * ## Example launch lines
  * |[
@@ -100,6 +153,14 @@
  *     rate=48000 channels=2 latency=4 ! audioconvert ! wavenc ! \
  *     filesink location=capture.wav
  * ]| Record a stream given by hand, 4 ms link offset.
+ * |[
+ * gst-launch-1.0 -m aes67src session-name="Studio 1" discovery-timeout=30000 \
+ *     ! audioconvert ! autoaudiosink
+ * ]| Play the session announced as "Studio 1" (e.g. by
+ * `aes67sink session-name="Studio 1" sapannounce`, by PipeWire's
+ * module-rtp-sink with `sess.name = "Studio 1"`, or by a Dante device in
+ * AES67 mode), waiting up to 30 s for its announcement; follow it when it
+ * changes.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -921,8 +982,19 @@ follow_update (GstAes67Src * self, GstAes67SapSession * session)
         ns.address, ns.port, ns.encoding, ns.rate, ns.channels);
     restarted = restart_receiver (self, !same);
     if (!restarted) {
-      /* going down: leave the new stream for the next start */
-      aes67_sdp_stream_clear (&old);
+      /* going down: back to the stream in use, and leave the new one for
+       * when the monitor runs again */
+      Aes67SrcFollow *f = self->follow;
+
+      GST_OBJECT_LOCK (self);
+      ns = self->stream;
+      self->stream = old;
+      GST_OBJECT_UNLOCK (self);
+      aes67_sdp_stream_clear (&ns);
+      g_mutex_lock (&f->lock);
+      if (!f->update && f->removed < 0)
+        f->update = gst_aes67_sap_session_ref (session);
+      g_mutex_unlock (&f->lock);
       return;
     }
   }
@@ -944,8 +1016,14 @@ follow_removed (GstAes67Src * self, gint reason)
   guint timeout;
 
   /* stop listening until it is back */
-  if (!monitor_state_lock (self))
+  if (!monitor_state_lock (self)) {
+    /* going down: for when the monitor runs again */
+    g_mutex_lock (&self->follow->lock);
+    if (self->follow->removed < 0 && !self->follow->update)
+      self->follow->removed = reason;
+    g_mutex_unlock (&self->follow->lock);
     return;
+  }
   gst_element_set_locked_state (self->udpsrc, TRUE);
   gst_element_set_state (self->udpsrc, GST_STATE_NULL);
   self->parked = TRUE;
