@@ -602,6 +602,67 @@ GST_START_TEST (test_session_deleted_and_back)
 
 GST_END_TEST;
 
+/* The announcements stop reaching the receiver (host 1 drops every SAP
+ * packet; nothing is deleted): the browser times the session out after 10
+ * of its 1 s intervals, and aes67src reports stream-lost with reason
+ * "expired"; when the announcements come through again it follows the
+ * session again. */
+GST_START_TEST (test_session_expires)
+{
+  GstElement *tx, *ann, *rx, *src;
+  GstBus *rxbus;
+  GstMessage *m;
+  Collector col = { 0 };
+  gchar *sdp = NULL;
+  gint64 t_drop, took;
+
+  tx = start_live_sender ("Fades", "239.69.20.5", 5018, &sdp);
+  ann = make_announcer (sdp);
+  set_state_in (0, ann, GST_STATE_PLAYING);
+  rx = make_receiver ("Fades", 5000, &col, &src);
+  rxbus = gst_element_get_bus (rx);
+  set_state_in (1, rx, GST_STATE_PLAYING);
+  /* let the browser see a few 1 s intervals */
+  g_usleep (3200000);
+  fail_unless (collected (&col) > 0, "no audio");
+
+  fail_unless (aes67_test_net_drop (net, 1, 9875, 1),
+      "cannot add an nftables drop rule (is nftables installed?)");
+  t_drop = g_get_monotonic_time ();
+  m = roundtrip_wait_element_message (rxbus, "stream-lost", 16000);
+  took = (g_get_monotonic_time () - t_drop) / 1000;
+  fail_unless (m != NULL, "no stream-lost within 16 s of the last "
+      "announcement");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "reason"), "expired");
+  g_print ("session expired %" G_GINT64_FORMAT " ms after SAP was cut\n", took);
+  gst_message_unref (m);
+  /* 10 intervals of 1 s after the last announcement (which came up to 1 s
+   * before the drop), checked every second: 8..12 s */
+  fail_unless (took >= 8000 && took <= 12000, "expired after %"
+      G_GINT64_FORMAT " ms", took);
+  fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
+
+  fail_unless (aes67_test_net_drop (net, 1, 9875, 0));
+  m = roundtrip_wait_element_message (rxbus, "stream-restored", 3000);
+  fail_unless (m != NULL, "no stream-restored within 3 s of the "
+      "announcements coming through again");
+  gst_message_unref (m);
+  no_error_on (rxbus);
+
+  set_state_in (0, ann, GST_STATE_NULL);
+  set_state_in (0, tx, GST_STATE_NULL);
+  set_state_in (1, rx, GST_STATE_NULL);
+  gst_object_unref (rxbus);
+  gst_object_unref (tx);
+  gst_object_unref (ann);
+  gst_object_unref (rx);
+  collector_clear (&col);
+  g_free (sdp);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67discovery_suite (void)
 {
@@ -614,6 +675,7 @@ aes67discovery_suite (void)
   tcase_add_test (tc, test_discovery_timeout);
   tcase_add_test (tc, test_session_changes);
   tcase_add_test (tc, test_session_deleted_and_back);
+  tcase_add_test (tc, test_session_expires);
   return s;
 }
 
