@@ -33,8 +33,7 @@ G_DECLARE_FINAL_TYPE (GstLoudnessMeter, gst_loudness_meter, GST,
  *
  * The measures loudnessmeter computes and reports.
  */
-typedef enum
-{
+typedef enum {
   GST_LOUDNESS_METER_MEASURE_MOMENTARY = (1 << 0),
   GST_LOUDNESS_METER_MEASURE_SHORT_TERM = (1 << 1),
   GST_LOUDNESS_METER_MEASURE_INTEGRATED = (1 << 2),
@@ -56,8 +55,7 @@ GType gst_loudness_meter_measures_get_type (void);
 #define GST_LOUDNESS_METER_S_STEPS (3000 / GST_LOUDNESS_METER_STEP_MS)
 
 /* The figures the element exposes; a copy is taken for messages. */
-typedef struct
-{
+typedef struct {
   gdouble momentary;            /* LUFS */
   gdouble short_term;           /* LUFS */
   gdouble integrated;           /* LUFS */
@@ -119,4 +117,5 @@ struct _GstLoudnessMeter
 GST_ELEMENT_REGISTER_DECLARE (loudnessmeter);
 
 G_END_DECLS
+
 #endif /* __GST_LOUDNESS_METER_H__ */

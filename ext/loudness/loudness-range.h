@@ -33,8 +33,7 @@ extern "C" {
   ((int) ((LOUDNESS_LRA_MAX_LUFS - LOUDNESS_LRA_MIN_LUFS) * \
       LOUDNESS_LRA_BINS_PER_LU))
 
-typedef struct
-{
+typedef struct {
   uint32_t *bins;               /* LOUDNESS_LRA_BINS counters */
   uint64_t count;               /* values above the absolute gate */
   double energy_sum;            /* their summed mean-square energies */

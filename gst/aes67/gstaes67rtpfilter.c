@@ -158,6 +158,22 @@ gst_aes67_rtp_filter_check_timeout (GstAes67RtpFilter * self, gint64 now)
   return lost;
 }
 
+gboolean
+gst_aes67_rtp_filter_set_lost (GstAes67RtpFilter * self, gint64 now)
+{
+  gboolean was = FALSE;
+
+  GST_OBJECT_LOCK (self);
+  if (self->stats.state == AES67_STREAM_RECEIVING) {
+    self->stats.state = AES67_STREAM_LOST;
+    self->lost_since = self->last_arrival ? self->last_arrival : now;
+    reset_sequence (self);
+    was = TRUE;
+  }
+  GST_OBJECT_UNLOCK (self);
+  return was;
+}
+
 /* RFC 7273 media clock: the RTP time of a packet, less the mediaclk
  * offset, counts the samples of the clock time of its capture (mod 2^32).
  * Take the capture clock time closest to now, and make it the packet's

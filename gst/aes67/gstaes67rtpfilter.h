@@ -79,6 +79,11 @@ void gst_aes67_rtp_filter_get_stats (GstAes67RtpFilter * self,
 gboolean gst_aes67_rtp_filter_check_timeout (GstAes67RtpFilter * self,
     gint64 now);
 
+/* Declares the stream lost now (its session was deleted): the SSRC lock is
+ * released and the next packet counts as a restore. Returns TRUE if it was
+ * being received, FALSE if it was already lost or never came. */
+gboolean gst_aes67_rtp_filter_set_lost (GstAes67RtpFilter * self, gint64 now);
+
 /* Forgets the stream (new configuration). */
 void gst_aes67_rtp_filter_reset (GstAes67RtpFilter * self);
 

@@ -14,10 +14,10 @@
 #include "aes67-pacer.h"
 
 G_BEGIN_DECLS
+
 /* The configuration aes67sink exposes as its properties; the sender holds
  * it (ids shared with aes67sink's property table). */
-    typedef enum
-{
+typedef enum {
   AES67_SINK_PROP_0,
   AES67_SINK_PROP_ADDRESS,
   AES67_SINK_PROP_PORT,
@@ -39,8 +39,7 @@ G_BEGIN_DECLS
   AES67_SINK_N_PROPS
 } Aes67SinkProp;
 
-typedef enum
-{
+typedef enum {
   AES67_ENCODING_AUTO,
   AES67_ENCODING_L16,
   AES67_ENCODING_L24,
@@ -126,4 +125,5 @@ void gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
 gchar *gst_aes67_sender_dup_address (GstAes67Sender * self);
 
 G_END_DECLS
+
 #endif /* __GST_AES67_SENDER_H__ */

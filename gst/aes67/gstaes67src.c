@@ -13,11 +13,39 @@
  * (`latency`, ms) after the packets' RTP time.
  *
  * The stream is described by an SDP (`sdp` as text, or `sdp-file`), as
- * AES67 senders write it; without one, by hand with `address`, `port`,
- * `encoding-name`, `rate`, `channels` and `payload-type`. An SDP, when set,
- * wins over those properties. The configuration is read when the element
- * goes from NULL to READY; an SDP that cannot be used fails that state
- * change with an error saying why.
+ * AES67 senders write it; or found on the network by its name
+ * (`session-name`, see below); or given by hand with `address`, `port`,
+ * `encoding-name`, `rate`, `channels` and `payload-type`. The first of
+ * these that is set wins, in this order: `sdp`, `sdp-file`,
+ * `session-name`, the stream properties. The configuration is read when
+ * the element goes from NULL to READY; an SDP that cannot be used fails
+ * that state change with an error saying why.
+ *
+ * ## Finding a stream by name
+ *
+ * With `session-name` (and neither `sdp` nor `sdp-file`), aes67src listens
+ * for SAP announcements (RFC 2974, on 239.255.255.255 and 224.2.127.254
+ * port 9875, on `multicast-iface`) and, when the aes67avahi plugin is
+ * installed and avahi-daemon runs, for RAVENNA sessions published with
+ * mDNS, and takes the SDP of the session whose `s=` line is that name.
+ * One browser per process and interface is shared by every aes67src and
+ * the device provider, so a session already heard is found at once. At
+ * NULL to READY the element waits up to `discovery-timeout` ms for it;
+ * when nothing of that name is announced by then the state change fails
+ * with an error that names the session, the time and the interface.
+ *
+ * While running it follows the session (by its `o=` identity once found):
+ * - When its SDP changes (a new `o=` version: the sender restarted with
+ *   another address, port or format), the receiver restarts on the new
+ *   address and port without an error; a new format reaches downstream as
+ *   new caps. The statistics start again from zero then.
+ * - When the session is deleted (SAP deletion, or its mDNS service goes)
+ *   or its announcements stop for the browser's time-out (10 announcement
+ *   intervals), aes67src stops listening, posts `stream-lost` with
+ *   `reason` "deleted" or "expired", and keeps running (a live audio sink
+ *   plays silence). When a session of that name is announced again, it is
+ *   received again and `stream-restored` follows its first packet.
+ * Each of these posts a `sap-session` message.
  *
  * Inside, GStreamer's own elements and base classes do the work:
  * |[
@@ -80,16 +108,41 @@
  * - `encoding-name` (gchararray), `clock-rate` (gint, Hz), `channels`
  *   (gint), `address` (gchararray), `port` (gint): the stream received
  *
- * `stream-lost`, when no packet came for `timeout` ms:
- * - `ssrc` (guint): the SSRC that went silent
- * - `timeout-ms` (guint): the timeout that ran out, ms
+ * `stream-lost`, when no packet came for `timeout` ms, or when the session
+ * followed with `session-name` left the network:
+ * - `ssrc` (guint): the SSRC that went silent (0: none received)
+ * - `timeout-ms` (guint): the `timeout` in use, ms (the one that ran out
+ *   when `reason` is "timeout")
  * - `packets-received` (guint64): packets received until then
+ * - `reason` (gchararray): "timeout" (no packet for `timeout` ms),
+ *   "deleted" (the session was deleted: a SAP deletion packet, or its mDNS
+ *   service went away) or "expired" (its SAP announcements stopped for the
+ *   browser's session time-out)
  *
  * `stream-restored`, at the first packet after a loss:
  * - `ssrc` (guint): the SSRC now played
  * - `same-ssrc` (gboolean): whether it is the SSRC that was lost
  * - `lost-duration-ms` (guint64): time from the last packet before the loss
  *   to this one, ms
+ *
+ * `sap-session`, with `session-name` only, when the SDP in use changes:
+ * found at start, changed, removed, found again:
+ * - `action` (gchararray): "found" (at NULL to READY, and when the session
+ *   is announced again after its removal), "changed" (a new SDP of the
+ *   session, now in use) or "removed" (it left the network)
+ * - `session-name` (gchararray): the SDP's `s=` line
+ * - `session-key` (gchararray): its identity, the `o=` line without the
+ *   version ("- 1311738121 IN IP4 192.0.2.1")
+ * - `origin` (gchararray): the SAP originating source (the announcer's
+ *   IPv4 address), or the mDNS host's address; "" if unknown
+ * - `sdp` (gchararray): the SDP text (for "removed": the last one in use)
+ * - `address` (gchararray), `port` (gint), `encoding-name` (gchararray),
+ *   `clock-rate` (gint, Hz), `channels` (gint): the stream now received
+ *   (not in "removed")
+ * - `restarted` (gboolean): whether the receiver was restarted for it (a
+ *   new address, port or format; not in "removed")
+ * - `reason` (gchararray): for "removed" only: "deleted" or "expired", as
+ *   in `stream-lost`
  *
  * ## Example launch lines
  * |[
@@ -100,6 +153,14 @@
  *     rate=48000 channels=2 latency=4 ! audioconvert ! wavenc ! \
  *     filesink location=capture.wav
  * ]| Record a stream given by hand, 4 ms link offset.
+ * |[
+ * gst-launch-1.0 -m aes67src session-name="Studio 1" discovery-timeout=30000 \
+ *     ! audioconvert ! autoaudiosink
+ * ]| Play the session announced as "Studio 1" (e.g. by
+ * `aes67sink session-name="Studio 1" sapannounce`, by PipeWire's
+ * module-rtp-sink with `sess.name = "Studio 1"`, or by a Dante device in
+ * AES67 mode), waiting up to 30 s for its announcement; follow it when it
+ * changes.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -122,6 +183,8 @@ enum
   PROP_0,
   PROP_SDP,
   PROP_SDP_FILE,
+  PROP_SESSION_NAME,
+  PROP_DISCOVERY_TIMEOUT,
   PROP_ADDRESS,
   PROP_PORT,
   PROP_ENCODING_NAME,
@@ -140,6 +203,8 @@ enum
 
 #define DEFAULT_SDP NULL
 #define DEFAULT_SDP_FILE NULL
+#define DEFAULT_SESSION_NAME NULL
+#define DEFAULT_DISCOVERY_TIMEOUT 10000
 #define DEFAULT_ADDRESS NULL
 #define DEFAULT_PORT 5004
 #define DEFAULT_ENCODING_NAME "L24"
@@ -227,6 +292,16 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
       g_param_spec_string ("sdp-file", "SDP file",
           "Path of a file holding the session description", DEFAULT_SDP_FILE,
           rw));
+  g_object_class_install_property (gobject_class, PROP_SESSION_NAME,
+      g_param_spec_string ("session-name", "Session name",
+          "Name (SDP s= line) of a session announced on the network with SAP "
+          "(or mDNS/RAVENNA): found at start, followed while running; used "
+          "when sdp and sdp-file are not set", DEFAULT_SESSION_NAME, rw));
+  g_object_class_install_property (gobject_class, PROP_DISCOVERY_TIMEOUT,
+      g_param_spec_uint ("discovery-timeout", "Discovery timeout",
+          "How long to wait at start for session-name to be announced, in ms "
+          "(0: take only a session already known to the process)",
+          0, G_MAXINT, DEFAULT_DISCOVERY_TIMEOUT, rw));
   g_object_class_install_property (gobject_class, PROP_ADDRESS,
       g_param_spec_string ("address", "Address",
           "IPv4 address the stream is sent to (multicast group, or ours for "
@@ -318,6 +393,7 @@ static void
 gst_aes67_src_init (GstAes67Src * self)
 {
   self->port = DEFAULT_PORT;
+  self->discovery_timeout_ms = DEFAULT_DISCOVERY_TIMEOUT;
   self->encoding_name = g_strdup (DEFAULT_ENCODING_NAME);
   self->rate = DEFAULT_RATE;
   self->channels = DEFAULT_CHANNELS;
@@ -366,6 +442,7 @@ gst_aes67_src_finalize (GObject * object)
   g_free (self->missing);
   g_free (self->sdp);
   g_free (self->sdp_file);
+  g_free (self->session_name);
   g_free (self->address);
   g_free (self->encoding_name);
   g_free (self->multicast_iface);
@@ -417,13 +494,235 @@ make_stats (GstAes67Src * self)
   return s;
 }
 
-/* Reads the configuration into self->stream. FALSE with an element error
- * saying what is wrong. */
+/* ---------- following a session by name (session-name) ---------- */
+
+static Aes67SrcFollow *
+follow_new (const gchar * name)
+{
+  Aes67SrcFollow *f = g_new0 (Aes67SrcFollow, 1);
+
+  f->refcount = 1;
+  g_mutex_init (&f->lock);
+  g_cond_init (&f->cond);
+  f->name = g_strdup (name);
+  f->removed = -1;
+  return f;
+}
+
+static Aes67SrcFollow *
+follow_ref (Aes67SrcFollow * f)
+{
+  g_atomic_int_inc (&f->refcount);
+  return f;
+}
+
+static void
+follow_unref (gpointer data, GClosure * closure)
+{
+  Aes67SrcFollow *f = data;
+
+  if (!g_atomic_int_dec_and_test (&f->refcount))
+    return;
+  g_free (f->name);
+  g_free (f->key);
+  if (f->update)
+    gst_aes67_sap_session_unref (f->update);
+  g_mutex_clear (&f->lock);
+  g_cond_clear (&f->cond);
+  g_free (f);
+}
+
+/* The browser's thread: a session was announced or changed. Only notes it:
+ * the element's own threads act on it. */
+static void
+on_session_update (GstAes67SapBrowser * browser, GstAes67SapSession * s,
+    Aes67SrcFollow * f)
+{
+  g_mutex_lock (&f->lock);
+  /* ours by name; once found, by its o= identity, so another session of
+   * the same name does not take over while ours lives */
+  if (g_strcmp0 (s->name, f->name) == 0 && (!f->key
+          || g_strcmp0 (s->key, f->key) == 0)) {
+    if (f->update)
+      gst_aes67_sap_session_unref (f->update);
+    f->update = gst_aes67_sap_session_ref (s);
+    g_free (f->key);
+    f->key = g_strdup (s->key);
+    g_cond_broadcast (&f->cond);
+  }
+  g_mutex_unlock (&f->lock);
+}
+
+/* The browser's thread: a session left. */
+static void
+on_session_removed (GstAes67SapBrowser * browser, GstAes67SapSession * s,
+    guint reason, Aes67SrcFollow * f)
+{
+  g_mutex_lock (&f->lock);
+  if (f->key && g_strcmp0 (s->key, f->key) == 0) {
+    f->removed = (gint) reason;
+    g_clear_pointer (&f->key, g_free);
+    if (f->update)
+      gst_aes67_sap_session_unref (f->update);
+    f->update = NULL;
+    g_cond_broadcast (&f->cond);
+  }
+  g_mutex_unlock (&f->lock);
+}
+
+/* Drops the browser and what follows it (no lock held; not on the
+ * browser's thread). */
+static void
+forget_browser (GstAes67Src * self)
+{
+  GstAes67SapBrowser *browser = self->browser;
+  Aes67SrcFollow *f = self->follow;
+  GstAes67SapSession *session;
+  guint i;
+
+  self->browser = NULL;
+  self->follow = NULL;
+  if (browser) {
+    for (i = 0; i < G_N_ELEMENTS (self->browser_handlers); i++) {
+      if (self->browser_handlers[i])
+        g_signal_handler_disconnect (browser, self->browser_handlers[i]);
+      self->browser_handlers[i] = 0;
+    }
+    gst_object_unref (browser);
+  }
+  if (f)
+    follow_unref (f, NULL);
+  GST_OBJECT_LOCK (self);
+  session = self->session;
+  self->session = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (session)
+    gst_aes67_sap_session_unref (session);
+}
+
+/* "10 s", "2.5 s" */
+static gchar *
+ms_to_string (guint ms)
+{
+  if (ms % 1000 == 0)
+    return g_strdup_printf ("%u s", ms / 1000);
+  return g_strdup_printf ("%u.%03u s", ms / 1000, ms % 1000);
+}
+
+/* NULL->READY with session-name: listens with the process's shared browser
+ * (kept until READY->NULL) and waits up to discovery-timeout for a session
+ * named @name. Returns it (a reference), or NULL after an element error. */
+static GstAes67SapSession *
+discover_session (GstAes67Src * self, const gchar * name)
+{
+  GstDeviceProviderFactory *mdns;
+  GstAes67SapSession *found, *s;
+  Aes67SrcFollow *f;
+  GError *err = NULL;
+  gchar *iface;
+  guint timeout_ms;
+  gint64 end;
+
+  GST_OBJECT_LOCK (self);
+  iface = g_strdup (self->multicast_iface);
+  timeout_ms = self->discovery_timeout_ms;
+  GST_OBJECT_UNLOCK (self);
+
+  self->browser = gst_aes67_sap_browser_get_shared (iface, 0, &err);
+  if (!self->browser) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Cannot listen for SAP announcements to find session '%s' (on %s): "
+            "%s.", name, iface ? iface : "the default interface",
+            err->message), (NULL));
+    g_clear_error (&err);
+    g_free (iface);
+    return NULL;
+  }
+  f = self->follow = follow_new (name);
+  self->browser_handlers[0] = g_signal_connect_data (self->browser,
+      "session-added", G_CALLBACK (on_session_update), follow_ref (f),
+      follow_unref, 0);
+  self->browser_handlers[1] = g_signal_connect_data (self->browser,
+      "session-changed", G_CALLBACK (on_session_update), follow_ref (f),
+      follow_unref, 0);
+  self->browser_handlers[2] = g_signal_connect_data (self->browser,
+      "session-removed", G_CALLBACK (on_session_removed), follow_ref (f),
+      follow_unref, 0);
+  /* after connecting, so nothing announced in between is missed */
+  found = gst_aes67_sap_browser_find_by_name (self->browser, name);
+
+  end = g_get_monotonic_time () + (gint64) timeout_ms *1000;
+  g_mutex_lock (&f->lock);
+  if (found && !f->update) {
+    f->update = found;
+    found = NULL;
+  }
+  while (!f->update && g_cond_wait_until (&f->cond, &f->lock, end));
+  s = f->update;
+  f->update = NULL;
+  f->removed = -1;
+  g_free (f->key);
+  f->key = s ? g_strdup (s->key) : NULL;
+  g_mutex_unlock (&f->lock);
+  if (found)
+    gst_aes67_sap_session_unref (found);
+
+  if (!s) {
+    gchar *t = ms_to_string (timeout_ms);
+
+    mdns = gst_device_provider_factory_find ("ravennadeviceprovider");
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("No session named '%s' announced with SAP%s within %s (on %s): "
+            "check the name and that the sender announces it, or raise "
+            "discovery-timeout.", name, mdns ? " (or mDNS)" : "", t,
+            iface ? iface : "the default interface"), (NULL));
+    if (mdns)
+      gst_object_unref (mdns);
+    g_free (t);
+  } else {
+    GST_INFO_OBJECT (self, "found session '%s' (%s) from %s", s->name,
+        s->key, GST_STR_NULL (s->origin));
+  }
+  g_free (iface);
+  return s;
+}
+
+/* A sap-session message about @s (no lock held). */
+static void
+post_sap_session (GstAes67Src * self, const gchar * action,
+    GstAes67SapSession * s, const Aes67SdpStream * st, gboolean restarted,
+    const gchar * reason)
+{
+  GstStructure *m = gst_structure_new ("sap-session",
+      "action", G_TYPE_STRING, action,
+      "session-name", G_TYPE_STRING, s->name,
+      "session-key", G_TYPE_STRING, s->key,
+      "origin", G_TYPE_STRING, s->origin ? s->origin : "",
+      "sdp", G_TYPE_STRING, s->sdp, NULL);
+
+  if (st)
+    gst_structure_set (m,
+        "address", G_TYPE_STRING, st->address,
+        "port", G_TYPE_INT, (gint) st->port,
+        "encoding-name", G_TYPE_STRING, st->encoding,
+        "clock-rate", G_TYPE_INT, (gint) st->rate,
+        "channels", G_TYPE_INT, (gint) st->channels,
+        "restarted", G_TYPE_BOOLEAN, restarted, NULL);
+  if (reason)
+    gst_structure_set (m, "reason", G_TYPE_STRING, reason, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), m));
+}
+
+/* Reads the configuration into self->stream: sdp, else sdp-file, else the
+ * session announced as session-name, else the stream properties. FALSE
+ * with an element error saying what is wrong. */
 static gboolean
 configure_stream (GstAes67Src * self)
 {
   Aes67SdpStream s;
-  gchar *text = NULL, *file = NULL;
+  gchar *text = NULL, *file = NULL, *name = NULL;
+  GstAes67SapSession *session = NULL;
   GError *err = NULL;
   gboolean ok;
 
@@ -431,7 +730,15 @@ configure_stream (GstAes67Src * self)
   GST_OBJECT_LOCK (self);
   text = g_strdup (self->sdp);
   file = g_strdup (self->sdp_file);
+  name = g_strdup (self->session_name);
   GST_OBJECT_UNLOCK (self);
+
+  if (!text && !file && name && *name) {
+    session = discover_session (self, name);
+    if (!session)
+      goto fail;
+    text = g_strdup (session->sdp);
+  }
 
   if (!text && file && !g_file_get_contents (file, &text, NULL, &err)) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
@@ -439,7 +746,15 @@ configure_stream (GstAes67Src * self)
         ("%s", err->message));
     goto fail;
   }
-  if (text) {
+  if (session) {
+    if (!aes67_sdp_parse (text, &s, &err)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("The session '%s' announced by %s cannot be played: %s.",
+              session->name, session->origin ? session->origin : "its sender",
+              err->message), ("SDP:\n%s", text));
+      goto fail;
+    }
+  } else if (text) {
     if (!aes67_sdp_parse (text, &s, &err)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("The session description%s%s cannot be played: %s.",
@@ -477,21 +792,29 @@ configure_stream (GstAes67Src * self)
     }
   }
 
+  if (session)
+    post_sap_session (self, "found", session, &s, TRUE, NULL);
   GST_OBJECT_LOCK (self);
   aes67_sdp_stream_clear (&self->stream);
   self->stream = s;
   self->have_stream = TRUE;
+  if (self->session)
+    gst_aes67_sap_session_unref (self->session);
+  self->session = session;
   GST_OBJECT_UNLOCK (self);
   ok = TRUE;
   goto done;
 
 fail:
   aes67_sdp_stream_clear (&s);
+  if (session)
+    gst_aes67_sap_session_unref (session);
   ok = FALSE;
 done:
   g_clear_error (&err);
   g_free (text);
   g_free (file);
+  g_free (name);
   return ok;
 }
 
@@ -542,6 +865,226 @@ apply_stream (GstAes67Src * self)
   g_free (iface);
 }
 
+/* Whether the monitor thread is asked to stop. */
+static gboolean
+monitor_stopping (GstAes67Src * self)
+{
+  gboolean stop;
+
+  g_mutex_lock (&self->monitor_lock);
+  stop = self->monitor_stop;
+  g_mutex_unlock (&self->monitor_lock);
+  return stop;
+}
+
+/* Takes the element's state lock from the monitor thread, so that no state
+ * change runs while the receiver is restarted. FALSE if the element is
+ * going down instead (its state change joins this thread: never block). */
+static gboolean
+monitor_state_lock (GstAes67Src * self)
+{
+  while (!GST_STATE_TRYLOCK (self)) {
+    if (monitor_stopping (self))
+      return FALSE;
+    g_usleep (2000);
+  }
+  if (monitor_stopping (self) || GST_STATE (self) < GST_STATE_PAUSED) {
+    GST_STATE_UNLOCK (self);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Whether two streams are received the same way (same socket, filter and
+ * caps). */
+static gboolean
+stream_same_reception (const Aes67SdpStream * a, const Aes67SdpStream * b)
+{
+  return !g_strcmp0 (a->address, b->address) && a->port == b->port
+      && !g_strcmp0 (a->encoding, b->encoding) && a->rate == b->rate
+      && a->channels == b->channels && a->payload_type == b->payload_type
+      && !g_strcmp0 (a->source_filter, b->source_filter)
+      && a->mediaclk_offset == b->mediaclk_offset;
+}
+
+/* Monitor thread, no lock held: restarts udpsrc and the jitter buffer with
+ * self->stream (new address, port or format: udpsrc must bind again, and
+ * new caps make the depayloader renegotiate); with !@reconfigure only
+ * udpsrc, as it was (a session back after its removal). */
+static gboolean
+restart_receiver (GstAes67Src * self, gboolean reconfigure)
+{
+  GstAes67RtpFilter *filter = GST_AES67_RTP_FILTER (self->filter);
+  GstClock *clock;
+  GstClockTime base;
+
+  if (!monitor_state_lock (self))
+    return FALSE;
+  gst_element_set_locked_state (self->udpsrc, TRUE);
+  gst_element_set_state (self->udpsrc, GST_STATE_NULL);
+  if (reconfigure) {
+    gint64 lost_since;
+
+    gst_element_set_state (self->jitterbuffer, GST_STATE_NULL);
+    GST_OBJECT_LOCK (filter);
+    lost_since = filter->lost_since;
+    GST_OBJECT_UNLOCK (filter);
+    apply_stream (self);
+    if (self->parked) {
+      /* still lost: its first packet is a restore (stream-restored) */
+      GST_OBJECT_LOCK (filter);
+      filter->stats.state = AES67_STREAM_LOST;
+      filter->lost_since = lost_since;
+      GST_OBJECT_UNLOCK (filter);
+    }
+  }
+  clock = gst_element_get_clock (GST_ELEMENT (self));
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  if (clock) {
+    gst_element_set_clock (self->jitterbuffer, clock);
+    gst_element_set_clock (self->udpsrc, clock);
+    gst_object_unref (clock);
+  }
+  gst_element_set_base_time (self->jitterbuffer, base);
+  gst_element_set_base_time (self->udpsrc, base);
+  gst_element_sync_state_with_parent (self->jitterbuffer);
+  gst_element_set_locked_state (self->udpsrc, FALSE);
+  gst_element_sync_state_with_parent (self->udpsrc);
+  self->parked = FALSE;
+  GST_STATE_UNLOCK (self);
+  if (GST_STATE (self) == GST_STATE_PLAYING)
+    choose_playout (self);
+  return TRUE;
+}
+
+/* Monitor thread: the session followed has a new SDP (or is back). */
+static void
+follow_update (GstAes67Src * self, GstAes67SapSession * session)
+{
+  Aes67SdpStream ns, old;
+  GError *err = NULL;
+  gboolean same, restarted = FALSE, was_parked = self->parked;
+
+  aes67_sdp_stream_init (&ns);
+  if (!aes67_sdp_parse (session->sdp, &ns, &err)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("The new session description of '%s' (from %s) cannot be played: "
+            "%s. %s", session->name, session->origin ? session->origin :
+            "its sender", err->message, was_parked ? "Waiting for a usable "
+            "one." : "Still receiving the previous one."),
+        ("SDP:\n%s", session->sdp));
+    g_clear_error (&err);
+    aes67_sdp_stream_clear (&ns);
+    return;
+  }
+  aes67_sdp_stream_init (&old);
+  GST_OBJECT_LOCK (self);
+  same = stream_same_reception (&self->stream, &ns);
+  old = self->stream;
+  self->stream = ns;
+  if (self->session)
+    gst_aes67_sap_session_unref (self->session);
+  self->session = gst_aes67_sap_session_ref (session);
+  GST_OBJECT_UNLOCK (self);
+
+  if (!same || was_parked) {
+    GST_INFO_OBJECT (self, "session '%s': now %s:%u %s/%u/%u", session->name,
+        ns.address, ns.port, ns.encoding, ns.rate, ns.channels);
+    restarted = restart_receiver (self, !same);
+    if (!restarted) {
+      /* going down: back to the stream in use, and leave the new one for
+       * when the monitor runs again */
+      Aes67SrcFollow *f = self->follow;
+
+      GST_OBJECT_LOCK (self);
+      ns = self->stream;
+      self->stream = old;
+      GST_OBJECT_UNLOCK (self);
+      aes67_sdp_stream_clear (&ns);
+      g_mutex_lock (&f->lock);
+      if (!f->update && f->removed < 0)
+        f->update = gst_aes67_sap_session_ref (session);
+      g_mutex_unlock (&f->lock);
+      return;
+    }
+  }
+  /* (self->stream is only replaced on this thread: safe to read) */
+  post_sap_session (self, was_parked ? "found" : "changed", session,
+      &self->stream, restarted, NULL);
+  aes67_sdp_stream_clear (&old);
+}
+
+/* Monitor thread: the session followed left the network. */
+static void
+follow_removed (GstAes67Src * self, gint reason)
+{
+  GstAes67RtpFilter *filter = GST_AES67_RTP_FILTER (self->filter);
+  GstAes67SapSession *session;
+  Aes67RtpFilterStats st;
+  const gchar *why = reason == GST_AES67_SAP_REMOVED_DELETED ? "deleted" :
+      "expired";
+  guint timeout;
+
+  /* stop listening until it is back */
+  if (!monitor_state_lock (self)) {
+    /* going down: for when the monitor runs again */
+    g_mutex_lock (&self->follow->lock);
+    if (self->follow->removed < 0 && !self->follow->update)
+      self->follow->removed = reason;
+    g_mutex_unlock (&self->follow->lock);
+    return;
+  }
+  gst_element_set_locked_state (self->udpsrc, TRUE);
+  gst_element_set_state (self->udpsrc, GST_STATE_NULL);
+  self->parked = TRUE;
+  GST_STATE_UNLOCK (self);
+
+  gst_aes67_rtp_filter_set_lost (filter, aes67_pacer_now ());
+  gst_aes67_rtp_filter_get_stats (filter, &st);
+  GST_OBJECT_LOCK (self);
+  timeout = self->timeout_ms;
+  session = self->session ? gst_aes67_sap_session_ref (self->session) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  GST_WARNING_OBJECT (self, "session '%s' %s: stream lost, waiting for it",
+      session ? session->name : "?", why);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("stream-lost",
+              "ssrc", G_TYPE_UINT, st.ssrc,
+              "timeout-ms", G_TYPE_UINT, timeout,
+              "packets-received", G_TYPE_UINT64, st.received,
+              "reason", G_TYPE_STRING, why, NULL)));
+  if (session) {
+    post_sap_session (self, "removed", session, NULL, FALSE, why);
+    gst_aes67_sap_session_unref (session);
+  }
+}
+
+/* Monitor thread, no lock held: acts on what the browser said. */
+static void
+follow_poll (GstAes67Src * self)
+{
+  Aes67SrcFollow *f = self->follow;
+  GstAes67SapSession *update;
+  gint removed;
+
+  if (!f)
+    return;
+  g_mutex_lock (&f->lock);
+  removed = f->removed;
+  f->removed = -1;
+  update = f->update;
+  f->update = NULL;
+  g_mutex_unlock (&f->lock);
+
+  if (removed >= 0 && !self->parked)
+    follow_removed (self, removed);
+  if (update) {
+    follow_update (self, update);
+    gst_aes67_sap_session_unref (update);
+  }
+}
+
 static gpointer
 monitor_thread (gpointer data)
 {
@@ -556,11 +1099,16 @@ monitor_thread (gpointer data)
 
     g_cond_wait_until (&self->monitor_cond, &self->monitor_lock,
         g_get_monotonic_time () + MONITOR_TICK_US);
-    if (self->monitor_stop || GST_STATE (self) != GST_STATE_PLAYING) {
+    if (self->monitor_stop)
+      continue;
+    g_mutex_unlock (&self->monitor_lock);
+    /* the session followed by name changed or left */
+    follow_poll (self);
+    if (GST_STATE (self) != GST_STATE_PLAYING) {
       next_stats = 0;
+      g_mutex_lock (&self->monitor_lock);
       continue;
     }
-    g_mutex_unlock (&self->monitor_lock);
 
     now = aes67_pacer_now ();
     GST_OBJECT_LOCK (self);
@@ -581,7 +1129,8 @@ monitor_thread (gpointer data)
           gst_structure_new ("stream-lost",
               "ssrc", G_TYPE_UINT, st.ssrc,
               "timeout-ms", G_TYPE_UINT, timeout,
-              "packets-received", G_TYPE_UINT64, st.received, NULL));
+              "packets-received", G_TYPE_UINT64, st.received,
+              "reason", G_TYPE_STRING, "timeout", NULL));
     }
     if (interval > 0) {
       if (next_stats == 0)
@@ -634,8 +1183,13 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
                 "(gstreamer1.0-plugins-good).", self->missing), (NULL));
         return GST_STATE_CHANGE_FAILURE;
       }
-      if (!configure_stream (self))
+      /* (a session removed last time left udpsrc stopped and locked) */
+      gst_element_set_locked_state (self->udpsrc, FALSE);
+      self->parked = FALSE;
+      if (!configure_stream (self)) {
+        forget_browser (self);
         return GST_STATE_CHANGE_FAILURE;
+      }
       apply_stream (self);
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
@@ -658,12 +1212,19 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_monitor (self);
       break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      forget_browser (self);
+      gst_element_set_locked_state (self->udpsrc, FALSE);
+      break;
     default:
       break;
   }
   if (ret == GST_STATE_CHANGE_FAILURE
       && transition == GST_STATE_CHANGE_READY_TO_PAUSED)
     stop_monitor (self);
+  if (ret == GST_STATE_CHANGE_FAILURE
+      && transition == GST_STATE_CHANGE_NULL_TO_READY)
+    forget_browser (self);
   return ret;
 }
 
@@ -792,6 +1353,13 @@ gst_aes67_src_set_property (GObject * object, guint prop_id,
       g_free (self->sdp_file);
       self->sdp_file = g_value_dup_string (value);
       break;
+    case PROP_SESSION_NAME:
+      g_free (self->session_name);
+      self->session_name = g_value_dup_string (value);
+      break;
+    case PROP_DISCOVERY_TIMEOUT:
+      self->discovery_timeout_ms = g_value_get_uint (value);
+      break;
     case PROP_ADDRESS:
       g_free (self->address);
       self->address = g_value_dup_string (value);
@@ -858,6 +1426,12 @@ gst_aes67_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_SDP_FILE:
       g_value_set_string (value, self->sdp_file);
+      break;
+    case PROP_SESSION_NAME:
+      g_value_set_string (value, self->session_name);
+      break;
+    case PROP_DISCOVERY_TIMEOUT:
+      g_value_set_uint (value, self->discovery_timeout_ms);
       break;
     case PROP_ADDRESS:
       g_value_set_string (value, self->address);

@@ -7,9 +7,26 @@
 
 #include <gst/gst.h>
 #include "aes67-sdp.h"
+#include "aes67-sap-browser.h"
 
-G_BEGIN_DECLS typedef enum
-{
+G_BEGIN_DECLS
+
+/* What the browser said about the session aes67src follows by name:
+ * shared between the browser's signal handlers (browser thread) and the
+ * element; refcounted so a handler still running after its disconnection
+ * finds it whole. */
+typedef struct {
+  gint refcount;
+  GMutex lock;
+  GCond cond;                   /* signalled when update or removed is set */
+  gchar *name;                  /* s= to follow; set once */
+  /* protected by lock */
+  gchar *key;                   /* o= identity followed, NULL: any */
+  GstAes67SapSession *update;   /* newest SDP not taken yet, or NULL */
+  gint removed;                 /* GstAes67SapRemoveReason not taken, or -1 */
+} Aes67SrcFollow;
+
+typedef enum {
   AES67_PLAYOUT_AUTO,
   AES67_PLAYOUT_ARRIVAL,
   AES67_PLAYOUT_MEDIA_CLOCK,
@@ -36,6 +53,8 @@ struct _GstAes67Src
   /* configuration, protected by the object lock; applied at NULL->READY */
   gchar *sdp;
   gchar *sdp_file;
+  gchar *session_name;
+  guint discovery_timeout_ms;
   gchar *address;
   guint port;
   gchar *encoding_name;
@@ -55,6 +74,15 @@ struct _GstAes67Src
   Aes67SdpStream stream;
   gboolean have_stream;
 
+  /* discovery by session name (READY and up; set and cleared by the
+   * state changes, read by the monitor thread while it runs) */
+  GstAes67SapBrowser *browser;
+  Aes67SrcFollow *follow;
+  gulong browser_handlers[3];
+  GstAes67SapSession *session;  /* the announcement in use, object lock */
+  gboolean parked;              /* udpsrc stopped: the session was removed;
+                                 * monitor thread only */
+
   /* the monitor thread: loss detection and aes67-stats messages */
   GThread *monitor;
   GMutex monitor_lock;
@@ -65,4 +93,5 @@ struct _GstAes67Src
 GST_ELEMENT_REGISTER_DECLARE (aes67src);
 
 G_END_DECLS
+
 #endif /* __GST_AES67_SRC_H__ */

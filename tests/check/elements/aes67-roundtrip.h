@@ -11,8 +11,9 @@
 #include <gst/app/gstappsink.h>
 #include "aes67-testnet.h"
 
-G_BEGIN_DECLS typedef struct
-{
+G_BEGIN_DECLS
+
+typedef struct {
   const gchar *encoding;        /* "L16" / "L24" */
   guint rate, channels, ptime_us;
   const gchar *address;         /* destination */
@@ -25,8 +26,7 @@ G_BEGIN_DECLS typedef struct
   guint tx_host, rx_host;
 } RoundTrip;
 
-typedef struct
-{
+typedef struct {
   GBytes *sent;                 /* what went in (S16BE / S24BE) */
   GBytes *received;             /* what came out */
   gchar *sdp;                   /* the sender's SDP */
@@ -56,8 +56,7 @@ GstMessage *roundtrip_wait_element_message (GstBus * bus, const gchar * name,
  * finds the sample index of each buffer's first sample from its value and
  * measures |PTS + base time - capture clock time| (capture time = the
  * sender's base time + first_pts + index / 48000). */
-typedef struct
-{
+typedef struct {
   GMutex lock;
   guint n;                      /* buffers seen */
   gint64 worst_ns;              /* worst |PTS + base - capture| */
@@ -69,4 +68,5 @@ GstFlowReturn playout_sample (GstAppSink * sink, gpointer user_data);
 void count_need_data (GstAppSrc * src, guint length, gpointer user_data);
 
 G_END_DECLS
+
 #endif /* __AES67_ROUNDTRIP_H__ */

@@ -658,6 +658,149 @@ GST_START_TEST (test_device_monitor_mdns)
 
 GST_END_TEST;
 
+static guint64
+src_packets (GstElement * src)
+{
+  GstStructure *st = NULL;
+  guint64 v = 0;
+
+  g_object_get (src, "stats", &st, NULL);
+  gst_structure_get_uint64 (st, "packets-received", &v);
+  gst_structure_free (st);
+  return v;
+}
+
+/* Waits up to @ms for an element message @name on @bus */
+static GstMessage *
+wait_element (GstBus * bus, const gchar * name, guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, 50 * GST_MSECOND,
+        GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
+    if (!m)
+      continue;
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR) {
+      GError *e = NULL;
+      gst_message_parse_error (m, &e, NULL);
+      fail ("error while waiting for %s: %s", name, e->message);
+    }
+    if (gst_structure_has_name (gst_message_get_structure (m), name))
+      return m;
+    gst_message_unref (m);
+  }
+  return NULL;
+}
+
+/* aes67src session-name=... finds a session published only with mDNS
+ * (RAVENNA: avahi-publish and our DESCRIBE server in host 1, an aes67sink
+ * sending there) through the shared browser in host 0, receives its
+ * packets, and reports stream-lost (reason deleted) when the service
+ * goes. */
+GST_START_TEST (test_aes67src_finds_mdns)
+{
+  GstElementFactory *f = gst_element_factory_find ("aes67src");
+  GstElement *tx, *rx, *sink, *src;
+  Aes67RtspServer *srv;
+  GError *err = NULL;
+  GstBus *bus;
+  GstMessage *m;
+  const GstStructure *st;
+  gchar *sdp = NULL, *port_s, *env;
+  guint64 n;
+  gint64 end;
+  GPid pub;
+
+  if (!f) {
+    g_print ("SKIP test_aes67src_finds_mdns: no aes67src in this build\n");
+    return;
+  }
+  gst_object_unref (f);
+
+  tx = gst_parse_launch ("audiotestsrc is-live=true ! audio/x-raw,rate=48000,"
+      "channels=2 ! aes67sink name=sink address=239.69.3.1 port=5020 "
+      "encoding=L24 multicast-iface=eth0 session-name=\"Mdns Stage\"", &err);
+  fail_unless (tx != NULL, "%s", err ? err->message : "");
+  fail_unless (aes67_test_net_enter (net, 1));
+  gst_element_set_state (tx, GST_STATE_PLAYING);
+  fail_unless (aes67_test_net_leave ());
+  sink = gst_bin_get_by_name (GST_BIN (tx), "sink");
+  end = g_get_monotonic_time () + 3 * G_TIME_SPAN_SECOND;
+  while (!sdp && g_get_monotonic_time () < end) {
+    g_object_get (sink, "sdp", &sdp, NULL);
+    if (!sdp)
+      g_usleep (10000);
+  }
+  gst_object_unref (sink);
+  fail_unless (sdp != NULL);
+
+  fail_unless (aes67_test_net_enter (net, 1));
+  srv = aes67_rtsp_server_new (0, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (srv != NULL);
+  aes67_rtsp_server_set_session (srv, "Mdns Stage", sdp);
+  port_s = g_strdup_printf ("%u", aes67_rtsp_server_get_port (srv));
+  env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", avahi[1].bus);
+  {
+    const gchar *argv[] = { "env", env, "avahi-publish", "-s", "Mdns Stage",
+      "_rtsp._tcp", port_s, "--subtype=_ravenna_session._sub._rtsp._tcp",
+      NULL
+    };
+    pub = sap_test_spawn (net, 1, argv, NULL, &err);
+  }
+  fail_unless (pub > 0);
+
+  /* host 0: its avahi-daemon is this process's */
+  rx = gst_parse_launch ("aes67src name=src multicast-iface=eth0 "
+      "session-name=\"Mdns Stage\" discovery-timeout=10000 ! fakesink "
+      "sync=false", &err);
+  fail_unless (rx != NULL, "%s", err ? err->message : "");
+  src = gst_bin_get_by_name (GST_BIN (rx), "src");
+  bus = gst_element_get_bus (rx);
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (rx, GST_STATE_PLAYING);
+  fail_unless (aes67_test_net_leave ());
+  m = wait_element (bus, "sap-session", 100);
+  fail_unless (m != NULL, "no sap-session message: session not found");
+  st = gst_message_get_structure (m);
+  fail_unless_equals_string (gst_structure_get_string (st, "action"), "found");
+  fail_unless_equals_string (gst_structure_get_string (st, "sdp"), sdp);
+  fail_unless_equals_string (gst_structure_get_string (st, "origin"),
+      net->hosts[1].addr);
+  gst_message_unref (m);
+  /* its packets arrive: 1 ms packets, at least 200 in 500 ms */
+  g_usleep (500000);
+  n = src_packets (src);
+  fail_unless (n >= 200, "%" G_GUINT64_FORMAT " packets in 500 ms", n);
+
+  /* the service goes: stream-lost, reason deleted, still PLAYING */
+  sap_test_stop (pub);
+  m = wait_element (bus, "stream-lost", 5000);
+  fail_unless (m != NULL, "no stream-lost within 5 s of the service going");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "reason"), "deleted");
+  gst_message_unref (m);
+  fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
+
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (rx, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (aes67_test_net_enter (net, 1));
+  gst_element_set_state (tx, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  gst_object_unref (src);
+  gst_object_unref (bus);
+  gst_object_unref (rx);
+  gst_object_unref (tx);
+  aes67_rtsp_server_free (srv);
+  g_free (env);
+  g_free (port_s);
+  g_free (sdp);
+}
+
+GST_END_TEST;
+
 static Suite *
 ravenna_suite (gboolean with_avahi)
 {
@@ -672,6 +815,7 @@ ravenna_suite (gboolean with_avahi)
     tcase_add_test (tc, test_browse);
     tcase_add_test (tc, test_sapannounce_mdns);
     tcase_add_test (tc, test_device_monitor_mdns);
+    tcase_add_test (tc, test_aes67src_finds_mdns);
   }
   return s;
 }

@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
+#include <gst/app/gstappsink.h>
 
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
@@ -552,6 +553,195 @@ GST_START_TEST (test_pipewire_plays_aes67sink)
 
 GST_END_TEST;
 
+/* PipeWire's module-rtp-sink (host 0) sends what pw-play plays into it and
+ * announces it with SAP; aes67src session-name="PipeWire Interop" in host
+ * 1 finds it and receives it: the left channel holds the 1 kHz sine at the
+ * amplitude played (0.5 ± 0.02), nothing at 1.5 kHz. */
+static const gchar pw_sink_play_conf[] =
+    "context.objects = [\n"
+    "  { factory = adapter\n"
+    "    args = { factory.name = support.null-audio-sink node.name = \"null\"\n"
+    "             media.class = \"Audio/Sink\" audio.position = [ FL FR ] } }\n"
+    "]\n";
+
+static GstFlowReturn
+collect_sample (GstAppSink * sink, gpointer user_data)
+{
+  GByteArray *data = user_data;
+  GstSample *s = gst_app_sink_pull_sample (sink);
+  GstBuffer *b = gst_sample_get_buffer (s);
+  GstMapInfo map;
+
+  if (b && !GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)
+      && gst_buffer_map (b, &map, GST_MAP_READ)) {
+    GST_OBJECT_LOCK (sink);
+    g_byte_array_append (data, map.data, map.size);
+    GST_OBJECT_UNLOCK (sink);
+    gst_buffer_unmap (b, &map);
+  }
+  gst_sample_unref (s);
+  return GST_FLOW_OK;
+}
+
+GST_START_TEST (test_aes67src_receives_pipewire)
+{
+  GstElementFactory *f = gst_element_factory_find ("aes67src");
+  gchar *wp = g_find_program_in_path ("wireplumber");
+  gchar *play = g_find_program_in_path ("pw-play");
+  GstElement *gen, *rx, *src, *appsink;
+  GByteArray *data;
+  GstBus *bus;
+  GstMessage *m;
+  GstCaps *caps;
+  GError *err = NULL;
+  PipeWire pw = { 0 };
+  GPid player;
+  gchar *wav, *conf, *desc, *env_run, *env_pw, *log;
+  gdouble *x, a1k, a15;
+  guint i, n = 4800;
+  gint64 end;
+
+  if (!f || !wp || !play) {
+    g_print ("SKIP test_aes67src_receives_pipewire: %s\n", !f ?
+        "no aes67src element in this build" :
+        "wireplumber or pw-play is not installed");
+    if (f)
+      gst_object_unref (f);
+    g_free (wp);
+    g_free (play);
+    return;
+  }
+  gst_object_unref (f);
+  g_free (wp);
+  g_free (play);
+
+  /* PipeWire in host 0: a null sink (a driver), module-rtp-sink, and
+   * wireplumber to link pw-play to the rtp sink */
+  {
+    gchar *c = g_strdup_printf (pw_sink_conf, net->hosts[0].addr);
+    conf = g_strconcat (pw_sink_play_conf, c, NULL);
+    g_free (c);
+  }
+  pipewire_start (&pw, 0, conf, TRUE);
+  g_free (conf);
+  fail_unless (pw_wait (&pw, 0, "\"node.name\": \"rtp-sink\"", TRUE, 10),
+      "PipeWire's rtp-sink did not come up in 10 s");
+
+  /* 20 s of a 1 kHz sine at amplitude 0.5, stereo, 48 kHz */
+  wav = g_build_filename (pw.dir, "sine.wav", NULL);
+  desc = g_strdup_printf ("audiotestsrc num-buffers=200 samplesperbuffer=4800 "
+      "freq=1000 volume=0.5 ! audio/x-raw,format=S16LE,rate=48000,channels=2 "
+      "! wavenc ! filesink location=%s", wav);
+  gen = gst_parse_launch (desc, &err);
+  fail_unless (gen != NULL, "%s", err ? err->message : "");
+  g_free (desc);
+  bus = gst_element_get_bus (gen);
+  gst_element_set_state (gen, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  gst_element_set_state (gen, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (gen);
+
+  env_run = g_strdup_printf ("XDG_RUNTIME_DIR=%s/run", pw.dir);
+  env_pw = g_strdup_printf ("PIPEWIRE_RUNTIME_DIR=%s/run", pw.dir);
+  log = g_build_filename (pw.dir, "pw-play.log", NULL);
+  {
+    const gchar *argv[] = { "env", env_run, env_pw, "pw-play", "--target",
+      "rtp-sink", wav, NULL
+    };
+    player = sap_test_spawn (net, 0, argv, log, &err);
+    fail_unless (player > 0, "%s", err ? err->message : "");
+  }
+
+  /* aes67src in host 1, by the name PipeWire announces */
+  rx = gst_parse_launch ("aes67src name=src multicast-iface=eth0 latency=20 "
+      "discovery-timeout=12000 session-name=\"PipeWire Interop\" ! "
+      "appsink name=out sync=false emit-signals=true", &err);
+  fail_unless (rx != NULL, "%s", err ? err->message : "");
+  src = gst_bin_get_by_name (GST_BIN (rx), "src");
+  appsink = gst_bin_get_by_name (GST_BIN (rx), "out");
+  data = g_byte_array_new ();
+  g_signal_connect (appsink, "new-sample", G_CALLBACK (collect_sample), data);
+  bus = gst_element_get_bus (rx);
+  fail_unless (aes67_test_net_enter (net, 1));
+  gst_element_set_state (rx, GST_STATE_PLAYING);
+  fail_unless (aes67_test_net_leave ());
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  if (m) {
+    GError *e = NULL;
+    gst_message_parse_error (m, &e, NULL);
+    fail ("aes67src: %s", e->message);
+  }
+
+  /* 1 s of audio, then 100 ms from its middle */
+  end = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end) {
+    guint have;
+    GST_OBJECT_LOCK (appsink);
+    have = data->len;
+    GST_OBJECT_UNLOCK (appsink);
+    if (have >= 48000 * 6)
+      break;
+    g_usleep (20000);
+  }
+  {
+    GstPad *pad = gst_element_get_static_pad (appsink, "sink");
+    caps = gst_pad_get_current_caps (pad);
+    gst_object_unref (pad);
+  }
+  fail_unless (caps != NULL, "no audio from PipeWire's stream");
+  {
+    GstStructure *cs = gst_caps_get_structure (caps, 0);
+    gint ch = 0, rate = 0;
+    fail_unless_equals_string (gst_structure_get_string (cs, "format"),
+        "S24BE");
+    gst_structure_get_int (cs, "channels", &ch);
+    gst_structure_get_int (cs, "rate", &rate);
+    fail_unless_equals_int (ch, 2);
+    fail_unless_equals_int (rate, 48000);
+  }
+  gst_caps_unref (caps);
+  GST_OBJECT_LOCK (appsink);
+  fail_unless (data->len >= 48000 * 6, "only %u bytes of audio from "
+      "PipeWire in 8 s", data->len);
+  x = g_new (gdouble, n);
+  for (i = 0; i < n; i++) {
+    const guint8 *p = data->data + (24000 + i) * 6;
+    gint32 v = (gint32) ((guint32) p[0] << 24 | (guint32) p[1] << 16 |
+        (guint32) p[2] << 8) >> 8;
+    x[i] = v / 8388608.0;
+  }
+  GST_OBJECT_UNLOCK (appsink);
+  a1k = tone_amplitude (x, n, 1000, 48000);
+  a15 = tone_amplitude (x, n, 1500, 48000);
+  g_print ("aes67src received PipeWire's stream: 1 kHz amplitude %.4f, "
+      "1.5 kHz %.4f\n", a1k, a15);
+  fail_unless (fabs (a1k - 0.5) < 0.02, "1 kHz at %.4f, played 0.5", a1k);
+  fail_unless (a15 < 0.01, "1.5 kHz at %.4f", a15);
+  fail_if (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) != NULL);
+  g_free (x);
+
+  fail_unless (aes67_test_net_enter (net, 1));
+  gst_element_set_state (rx, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  sap_test_stop (player);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (appsink);
+  gst_object_unref (rx);
+  g_byte_array_unref (data);
+  g_free (env_run);
+  g_free (env_pw);
+  g_free (log);
+  g_free (wav);
+  pipewire_free (&pw);
+}
+
+GST_END_TEST;
+
 static Suite *
 pipewire_suite (void)
 {
@@ -563,6 +753,7 @@ pipewire_suite (void)
   tcase_add_test (tc, test_pipewire_announces);
   tcase_add_test (tc, test_pipewire_receives);
   tcase_add_test (tc, test_pipewire_plays_aes67sink);
+  tcase_add_test (tc, test_aes67src_receives_pipewire);
   return s;
 }
 
