@@ -102,7 +102,13 @@ GST_START_TEST (test_monitor_add_remove)
   ann = announcer_start (sdp_stage);
   d = wait_device (bus, GST_MESSAGE_DEVICE_ADDED);
   /* other providers (ALSA, ...) may list devices: skip to ours */
-  while (!g_str_has_suffix (gst_device_get_device_class (d), "Network")) {
+  for (;;) {
+    gchar *klass = gst_device_get_device_class (d);
+    gboolean ours = g_str_has_suffix (klass, "Network");
+
+    g_free (klass);
+    if (ours)
+      break;
     gst_object_unref (d);
     d = wait_device (bus, GST_MESSAGE_DEVICE_ADDED);
   }

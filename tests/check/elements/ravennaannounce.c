@@ -291,6 +291,7 @@ GST_START_TEST (test_publish)
     fail ("host 1 did not find the session with mDNS");
   }
   g_free (out);
+  g_free (line);
   /* the plain _rtsp._tcp browse lists it too */
   out = run_with_bus (1, "timeout 5 avahi-browse -pt _rtsp._tcp");
   fail_unless (strstr (out, "Stage\\032Left") != NULL, "%s", out);
