@@ -111,12 +111,14 @@
  * prints every `loudness` message.
  *
  * |[
- * gst-launch-1.0 -m aes67src sdp-file=stream.sdp ! \
+ * gst-launch-1.0 -m aes67src sdp-file=stream.sdp ! audioconvert ! \
  *     loudnessmeter interval=1000000000 ! fakesink sync=true
  * ]|
  * A metered receiver: shows once a second the loudness of the AES67 stream
- * described in stream.sdp (put `audioconvert ! autoaudiosink` in place of
- * the fakesink to listen as well).
+ * described in stream.sdp (aes67src gives big-endian L16/L24 samples, the
+ * meter takes native-endian ones: audioconvert in between; put
+ * `audioconvert ! autoaudiosink` in place of the fakesink to listen as
+ * well).
  *
  * |[
  * gst-launch-1.0 -m filesrc location=programme.wav ! wavparse ! \
