@@ -325,8 +325,9 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
           rw));
   g_object_class_install_property (gobject_class, PROP_LATENCY,
       g_param_spec_uint ("latency", "Latency",
-          "Link offset in ms: the jitter buffer's latency, how long audio is "
-          "held before it plays out", 0, 10000, DEFAULT_LATENCY, rw));
+          "Link offset in ms: audio plays out this long after its RTP time "
+          "(playout on the media clock) or its arrival (playout=arrival); "
+          "the jitter buffer's latency", 0, 10000, DEFAULT_LATENCY, rw));
   g_object_class_install_property (gobject_class, PROP_MULTICAST_IFACE,
       g_param_spec_string ("multicast-iface", "Multicast interface",
           "Network interface (name) to join the multicast group on; NULL: "
