@@ -352,15 +352,17 @@ aes67_pacer_stream_push (Aes67PacerStream * s, GstBuffer * packet,
   g_mutex_unlock (&pacer.lock);
 }
 
-gboolean
-aes67_pacer_stream_wait_space (Aes67PacerStream * s, gint64 ahead_ns)
+/* Blocks while @s has packets and, unless @drain, its last one is due more
+ * than @ahead_ns from now. FALSE if flushing. */
+static gboolean
+stream_wait (Aes67PacerStream * s, gboolean drain, gint64 ahead_ns)
 {
   gboolean ret;
 
   g_mutex_lock (&pacer.lock);
   while (!s->flushing && s->len > 0) {
     gint64 last = s->ring[(s->head + s->len - 1) % s->cap].due;
-    if (last - aes67_pacer_now () <= ahead_ns)
+    if (!drain && last - aes67_pacer_now () <= ahead_ns)
       break;
     pacer.space_waiters++;
     g_cond_wait (&pacer.space, &pacer.lock);
@@ -372,19 +374,15 @@ aes67_pacer_stream_wait_space (Aes67PacerStream * s, gint64 ahead_ns)
 }
 
 gboolean
+aes67_pacer_stream_wait_space (Aes67PacerStream * s, gint64 ahead_ns)
+{
+  return stream_wait (s, FALSE, ahead_ns);
+}
+
+gboolean
 aes67_pacer_stream_drain (Aes67PacerStream * s)
 {
-  gboolean ret;
-
-  g_mutex_lock (&pacer.lock);
-  while (!s->flushing && s->len > 0) {
-    pacer.space_waiters++;
-    g_cond_wait (&pacer.space, &pacer.lock);
-    pacer.space_waiters--;
-  }
-  ret = !s->flushing;
-  g_mutex_unlock (&pacer.lock);
-  return ret;
+  return stream_wait (s, TRUE, 0);
 }
 
 void

@@ -184,7 +184,6 @@ static GstBuffer *
 stamp_capture_time (GstAes67RtpFilter * self, GstBuffer * buf,
     guint32 rtptime, guint rate, guint32 offset)
 {
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
   GstClockTime now, base, capture;
   guint64 now_frames, cap_frames;
   gint32 d;
@@ -192,15 +191,24 @@ stamp_capture_time (GstAes67RtpFilter * self, GstBuffer * buf,
   /* (NULL: the packet cannot be placed on the media clock and must not
    * reach the jitter buffer, whose "synced" mode takes the first packet's
    * time as its base) */
-  if (!clock || rate == 0) {
-    if (clock)
-      gst_object_unref (clock);
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  if (GST_BUFFER_DTS_IS_VALID (buf)) {
+    /* udpsrc's arrival time (running time on the pipeline clock) */
+    now = base + GST_BUFFER_DTS (buf);
+  } else {
+    GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+
+    if (!clock) {
+      gst_buffer_unref (buf);
+      return NULL;
+    }
+    now = gst_clock_get_time (clock);
+    gst_object_unref (clock);
+  }
+  if (rate == 0) {
     gst_buffer_unref (buf);
     return NULL;
   }
-  now = gst_clock_get_time (clock);
-  gst_object_unref (clock);
-  base = gst_element_get_base_time (GST_ELEMENT (self));
   now_frames = gst_util_uint64_scale (now, rate, GST_SECOND);
   /* samples from capture to now, as a signed 32-bit difference */
   d = (gint32) ((guint32) now_frames - (guint32) (rtptime - offset));

@@ -916,20 +916,19 @@ gst_aes67_sender_set_caps (GstBaseSink * sink, GstCaps * caps)
   return TRUE;
 }
 
-/* Monotonic ns minus pipeline clock ns, for mapping send times. */
-static gint64
-clock_to_monotonic_offset (GstAes67Sender * self)
+/* Monotonic ns minus pipeline clock ns, for mapping send times, in
+ * @off. FALSE (and 0) without a clock: packets then go at once. */
+static gboolean
+clock_to_monotonic_offset (GstAes67Sender * self, gint64 * off)
 {
   GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  gint64 mono, ct, off = 0;
 
-  if (clock) {
-    mono = aes67_pacer_now ();
-    ct = (gint64) gst_clock_get_time (clock);
-    off = mono - ct;
-    gst_object_unref (clock);
-  }
-  return off;
+  *off = 0;
+  if (!clock)
+    return FALSE;
+  *off = aes67_pacer_now () - (gint64) gst_clock_get_time (clock);
+  gst_object_unref (clock);
+  return TRUE;
 }
 
 /* Cuts whole packets off the adapter and queues them. */
@@ -994,7 +993,6 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
   guint bpf = GST_AUDIO_INFO_BPF (&self->info);
   gboolean have_clock;
   gint64 mono_off;
-  GstClock *clock;
   Aes67PacerStats st;
 
   if (G_UNLIKELY (!self->have_info || !self->stream))
@@ -1006,14 +1004,10 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
     if (rebuild_sdp (self))
       g_object_notify (G_OBJECT (self), "sdp");
   }
-  clock = gst_element_get_clock (GST_ELEMENT (self));
-  have_clock = clock != NULL;
-  if (clock)
-    gst_object_unref (clock);
+  have_clock = clock_to_monotonic_offset (self, &mono_off);
   base_time = gst_element_get_base_time (GST_ELEMENT (self));
   latency = gst_base_sink_get_latency (sink) +
       (GstClockTime) MAX (0, gst_base_sink_get_ts_offset (sink));
-  mono_off = clock_to_monotonic_offset (self);
 
   if (GST_BUFFER_PTS_IS_VALID (buffer))
     rt = gst_segment_to_running_time (&sink->segment, GST_FORMAT_TIME,
@@ -1114,15 +1108,13 @@ gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event)
         guint missing = self->packet_bytes -
             gst_adapter_available (self->adapter) % self->packet_bytes;
         GstBuffer *pad = gst_buffer_new_allocate (NULL, missing, NULL);
-        GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+        gint64 mono_off;
+        gboolean have_clock = clock_to_monotonic_offset (self, &mono_off);
 
         gst_buffer_memset (pad, 0, 0, missing);
         gst_adapter_push (self->adapter, pad);
         packetize (self, gst_element_get_base_time (GST_ELEMENT (self)),
-            gst_base_sink_get_latency (sink),
-            clock_to_monotonic_offset (self), clock != NULL);
-        if (clock)
-          gst_object_unref (clock);
+            gst_base_sink_get_latency (sink), mono_off, have_clock);
       }
       if (self->stream)
         aes67_pacer_stream_drain (self->stream);

@@ -459,6 +459,7 @@ make_stats (GstAes67Src * self)
   Aes67RtpFilterStats st;
   GstStructure *s, *jb = NULL;
   guint64 late = 0;
+  gboolean media;
 
   gst_aes67_rtp_filter_get_stats (GST_AES67_RTP_FILTER (self->filter), &st);
   if (self->jitterbuffer) {
@@ -480,10 +481,12 @@ make_stats (GstAes67Src * self)
       "ssrc", G_TYPE_UINT, st.ssrc,
       "stream-state", G_TYPE_STRING, aes67_stream_state_name (st.state),
       "restored-count", G_TYPE_UINT64, st.restored_count, NULL);
+  GST_OBJECT_LOCK (self->filter);
+  media = GST_AES67_RTP_FILTER (self->filter)->media_clock;
+  GST_OBJECT_UNLOCK (self->filter);
   GST_OBJECT_LOCK (self);
   gst_structure_set (s, "latency-ms", G_TYPE_UINT, self->latency_ms,
-      "playout", G_TYPE_STRING, self->media_clock_in_use ? "media-clock" :
-      "arrival", NULL);
+      "playout", G_TYPE_STRING, media ? "media-clock" : "arrival", NULL);
   if (self->have_stream)
     gst_structure_set (s,
         "encoding-name", G_TYPE_STRING, self->stream.encoding,
@@ -1116,10 +1119,6 @@ monitor_thread (gpointer data)
     interval = self->stats_interval_ms;
     timeout = self->timeout_ms;
     GST_OBJECT_UNLOCK (self);
-    GST_OBJECT_LOCK (self->filter);
-    GST_AES67_RTP_FILTER (self->filter)->timeout =
-        (GstClockTime) timeout *GST_MSECOND;
-    GST_OBJECT_UNLOCK (self->filter);
 
     if (gst_aes67_rtp_filter_check_timeout (GST_AES67_RTP_FILTER
             (self->filter), now)) {
@@ -1304,9 +1303,6 @@ choose_playout (GstAes67Src * self)
   if (!clock)
     media = FALSE;
 
-  GST_OBJECT_LOCK (self);
-  self->media_clock_in_use = media;
-  GST_OBJECT_UNLOCK (self);
   GST_OBJECT_LOCK (filter);
   filter->media_clock = media;
   filter->mediaclk_offset = offset;
@@ -1408,6 +1404,14 @@ gst_aes67_src_set_property (GObject * object, guint prop_id,
       break;
   }
   GST_OBJECT_UNLOCK (self);
+
+  /* the gate applies it (also while playing), without our lock held */
+  if (prop_id == PROP_TIMEOUT && self->filter) {
+    GST_OBJECT_LOCK (self->filter);
+    GST_AES67_RTP_FILTER (self->filter)->timeout =
+        (GstClockTime) g_value_get_uint (value) * GST_MSECOND;
+    GST_OBJECT_UNLOCK (self->filter);
+  }
 }
 
 static void

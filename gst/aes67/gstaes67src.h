@@ -68,7 +68,6 @@ struct _GstAes67Src
   guint stats_interval_ms;
   Aes67Playout playout;
   gboolean ignore_grandmaster;
-  gboolean media_clock_in_use;  /* decided when the clock is set */
 
   /* the stream in use, object lock */
   Aes67SdpStream stream;

@@ -23,6 +23,31 @@
   "announceReceiptTimeout 3\n"                  \
   "uds_address %s\n"
 
+gchar *
+aes67_ptp4l_dir_new (const gchar * tag)
+{
+  gchar *tmpl = g_strdup_printf ("aes67-%s-XXXXXX", tag);
+  gchar *dir = g_dir_make_tmp (tmpl, NULL);
+
+  g_free (tmpl);
+  return dir;
+}
+
+void
+aes67_ptp4l_dir_free (gchar * dir)
+{
+  gchar *cmd;
+
+  if (!dir)
+    return;
+  aes67_ptp4l_kill_leftovers (dir);
+  cmd = g_strdup_printf ("rm -rf %s", dir);
+  if (system (cmd) != 0)
+    g_printerr ("could not remove %s\n", dir);
+  g_free (cmd);
+  g_free (dir);
+}
+
 gboolean
 aes67_ptp4l_check (gchar ** reason)
 {

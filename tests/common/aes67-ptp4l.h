@@ -21,6 +21,14 @@
 
 G_BEGIN_DECLS
 
+/* A fresh directory for one test's ptp4l files (/tmp/aes67-TAG-XXXXXX), or
+ * NULL. */
+gchar *aes67_ptp4l_dir_new (const gchar * tag);
+
+/* Kills what is left running (aes67_ptp4l_kill_leftovers), removes the
+ * directory and frees @dir. NULL-safe. */
+void aes67_ptp4l_dir_free (gchar * dir);
+
 /* TRUE if ptp4l, pmc and setpriv are installed; else FALSE and why */
 gboolean aes67_ptp4l_check (gchar ** reason);
 

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -147,6 +148,29 @@ aes67_test_net_new (const gchar * tag, guint n_hosts, GError ** error)
 fail:
   aes67_test_net_free (net);
   return NULL;
+}
+
+Aes67TestNet *
+aes67_test_net_new_or_skip (const gchar * tag, guint n_hosts,
+    const gchar * what)
+{
+  gchar *why = NULL;
+  GError *err = NULL;
+  Aes67TestNet *net;
+
+  if (!aes67_test_net_check (&why)) {
+    g_print ("SKIP: %s: %s\n", what, why);
+    g_free (why);
+    exit (77);
+  }
+  net = aes67_test_net_new (tag, n_hosts, &err);
+  if (!net) {
+    g_print ("SKIP: %s: could not build the test network: %s\n", what,
+        err->message);
+    g_clear_error (&err);
+    exit (77);
+  }
+  return net;
 }
 
 void

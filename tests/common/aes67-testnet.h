@@ -47,6 +47,12 @@ gboolean aes67_test_net_check (gchar ** reason);
 Aes67TestNet *aes67_test_net_new (const gchar * tag, guint n_hosts,
     GError ** error);
 
+/* For a test program's main(): checks that namespaces can be made and
+ * makes the net; where it cannot, prints "SKIP: <what>: <reason>" and exits
+ * 77 (meson's skip). */
+Aes67TestNet *aes67_test_net_new_or_skip (const gchar * tag, guint n_hosts,
+    const gchar * what);
+
 /* Deletes every namespace and link the net made. NULL-safe. */
 void aes67_test_net_free (Aes67TestNet * net);
 

@@ -33,6 +33,32 @@ roundtrip_make_audio (gsize n, guint32 seed)
 }
 
 guint
+roundtrip_formats (RoundTripFormat * out)
+{
+  static const gchar *enc[] = { "L16", "L24" };
+  static const guint chans[] = { 1, 2, 8 };
+  static const guint rates[] = { 48000, 96000 };
+  static const guint ptimes[] = { 125, 1000 };
+  guint e, c, r, p, n = 0;
+
+  for (e = 0; e < 2; e++)
+    for (c = 0; c < 3; c++)
+      for (r = 0; r < 2; r++)
+        for (p = 0; p < 2; p++) {
+          /* 8 ch at 96 kHz in 1 ms: 96 x 8 x 2 or 3 bytes + 40 > 1500 */
+          if (chans[c] * (e ? 3 : 2) * rates[r] * ptimes[p] / 1000000 + 40
+              > 1500)
+            continue;
+          out[n].encoding = enc[e];
+          out[n].rate = rates[r];
+          out[n].channels = chans[c];
+          out[n].ptime_us = ptimes[p];
+          n++;
+        }
+  return n;
+}
+
+guint
 roundtrip_free_port (void)
 {
   GSocket *s;

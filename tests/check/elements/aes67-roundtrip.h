@@ -42,6 +42,16 @@ void roundtrip_result_clear (RoundTripResult * res);
 /* Deterministic test audio: @n bytes from seed @seed. */
 GBytes *roundtrip_make_audio (gsize n, guint32 seed);
 
+/* The issue's format matrix: L16/L24 x 1/2/8 channels x 48/96 kHz x
+ * 125 µs/1 ms, those that fit a 1500-byte MTU (22 of the 24). */
+typedef struct {
+  const gchar *encoding;
+  guint rate, channels, ptime_us;
+} RoundTripFormat;
+
+/* Fills @out (room for 24) and returns how many there are. */
+guint roundtrip_formats (RoundTripFormat * out);
+
 /* A free UDP port on 127.0.0.1 (even, as RTP likes it). */
 guint roundtrip_free_port (void);
 

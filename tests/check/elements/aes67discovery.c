@@ -682,21 +682,12 @@ aes67discovery_suite (void)
 int
 main (int argc, char **argv)
 {
-  gchar *why = NULL;
-  GError *err = NULL;
   int ret;
 
   gst_check_init (&argc, &argv);
-  if (!aes67_test_net_check (&why)) {
-    g_print ("SKIP: discovery tests between network namespaces: %s\n", why);
-    g_free (why);
-    return 77;
-  }
-  net = aes67_test_net_new ("disc", 2, &err);
-  if (!net) {
-    g_print ("SKIP: could not build the test network: %s\n", err->message);
-    return 77;
-  }
+  net =
+      aes67_test_net_new_or_skip ("disc", 2,
+      "discovery tests between network namespaces");
   /* no forking: the namespaces and this process's threads go together */
   g_setenv ("CK_FORK", "no", TRUE);
   ret = gst_check_run_suite (aes67discovery_suite (), "aes67discovery",

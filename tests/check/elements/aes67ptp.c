@@ -42,7 +42,7 @@ setup (void)
 {
   GError *err = NULL;
 
-  tmpdir = g_dir_make_tmp ("aes67-ptpe2e-XXXXXX", &err);
+  tmpdir = aes67_ptp4l_dir_new ("ptpe2e");
   fail_unless (tmpdir != NULL);
   net = aes67_test_net_new ("e2e", 5, &err);
   if (!net)
@@ -52,14 +52,8 @@ setup (void)
 static void
 teardown (void)
 {
-  if (tmpdir) {
-    gchar *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
-    aes67_ptp4l_kill_leftovers (tmpdir);
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", tmpdir);
-    g_free (cmd);
-    g_clear_pointer (&tmpdir, g_free);
-  }
+  aes67_ptp4l_dir_free (tmpdir);
+  tmpdir = NULL;
   aes67_test_net_free (net);
   net = NULL;
 }

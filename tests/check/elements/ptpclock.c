@@ -68,19 +68,13 @@ stop_all (void)
   stop_proc (&slave_pid);
 }
 
-static void
-kill_leftovers (void)
-{
-  aes67_ptp4l_kill_leftovers (tmpdir);
-}
-
 /* parent: before each network test */
 static void
 setup (void)
 {
   GError *err = NULL;
 
-  tmpdir = g_dir_make_tmp ("aes67-ptp-XXXXXX", &err);
+  tmpdir = aes67_ptp4l_dir_new ("ptp");
   fail_unless (tmpdir != NULL);
   net = aes67_test_net_new ("ptp", 3, &err);
   if (!net)
@@ -91,17 +85,10 @@ setup (void)
 static void
 teardown (void)
 {
-  if (tmpdir)
-    kill_leftovers ();
+  aes67_ptp4l_dir_free (tmpdir);
+  tmpdir = NULL;
   aes67_test_net_free (net);
   net = NULL;
-  if (tmpdir) {
-    gchar *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", tmpdir);
-    g_free (cmd);
-    g_clear_pointer (&tmpdir, g_free);
-  }
 }
 
 static gchar *

@@ -828,24 +828,18 @@ main (int argc, char **argv)
     "avahi-publish", "unshare", NULL
   };
   gchar *reason = NULL, *missing = NULL;
-  GError *err = NULL;
   gboolean with_avahi = TRUE;
   int nf, i;
 
   gst_check_init (&argc, &argv);
-  if (!aes67_test_net_check (&reason)) {
-    g_print ("SKIP: %s\n", reason);
-    return 77;
-  }
   for (i = 0; progs[i] && !missing; i++) {
     gchar *p = g_find_program_in_path (progs[i]);
     if (!p)
       missing = g_strdup (progs[i]);
     g_free (p);
   }
-  net = aes67_test_net_new ("sapmd", 2, &err);
-  if (!net)
-    g_error ("cannot make the test network: %s", err->message);
+  net = aes67_test_net_new_or_skip ("sapmd", 2,
+      "RAVENNA tests between network namespaces");
   if (missing) {
     g_print ("mDNS tests skipped: %s is not installed "
         "(scripts/install-deps.sh)\n", missing);

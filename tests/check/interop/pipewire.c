@@ -761,8 +761,6 @@ int
 main (int argc, char **argv)
 {
   const gchar *progs[] = { "pipewire", "pw-dump", "dbus-daemon", NULL };
-  gchar *reason = NULL;
-  GError *err = NULL;
   int nf, i;
 
   gst_check_init (&argc, &argv);
@@ -775,13 +773,9 @@ main (int argc, char **argv)
     }
     g_free (p);
   }
-  if (!aes67_test_net_check (&reason)) {
-    g_print ("SKIP: %s\n", reason);
-    return 77;
-  }
-  net = aes67_test_net_new ("sappw", 2, &err);
-  if (!net)
-    g_error ("cannot make the test network: %s", err->message);
+  net =
+      aes67_test_net_new_or_skip ("sappw", 2,
+      "PipeWire interop between network namespaces");
   nf = gst_check_run_suite (pipewire_suite (), "pipewire", __FILE__);
   aes67_test_net_free (net);
   return nf;

@@ -47,17 +47,11 @@ stop_proc (GPid * pid)
 }
 
 static void
-kill_leftovers (void)
-{
-  aes67_ptp4l_kill_leftovers (tmpdir);
-}
-
-static void
 setup (void)
 {
   GError *err = NULL;
 
-  tmpdir = g_dir_make_tmp ("aes67-pci-XXXXXX", &err);
+  tmpdir = aes67_ptp4l_dir_new ("pci");
   fail_unless (tmpdir != NULL);
   net = aes67_test_net_new ("pci", 3, &err);
   if (!net)
@@ -68,17 +62,10 @@ setup (void)
 static void
 teardown (void)
 {
-  if (tmpdir)
-    kill_leftovers ();
+  aes67_ptp4l_dir_free (tmpdir);
+  tmpdir = NULL;
   aes67_test_net_free (net);
   net = NULL;
-  if (tmpdir) {
-    gchar *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", tmpdir);
-    g_free (cmd);
-    g_clear_pointer (&tmpdir, g_free);
-  }
 }
 
 static GPid

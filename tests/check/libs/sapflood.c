@@ -212,18 +212,12 @@ sapflood_suite (void)
 int
 main (int argc, char **argv)
 {
-  gchar *reason = NULL;
-  GError *err = NULL;
   int nf;
 
   gst_check_init (&argc, &argv);
-  if (!aes67_test_net_check (&reason)) {
-    g_print ("SKIP: %s\n", reason);
-    return 77;
-  }
-  net = aes67_test_net_new ("sapfl", 2, &err);
-  if (!net)
-    g_error ("cannot make the test network: %s", err->message);
+  net =
+      aes67_test_net_new_or_skip ("sapfl", 2,
+      "SAP flood between network namespaces");
   nf = gst_check_run_suite (sapflood_suite (), "sapflood", __FILE__);
   aes67_test_net_free (net);
   return nf;
