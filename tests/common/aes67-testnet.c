@@ -92,6 +92,38 @@ aes67_test_net_check (gchar ** reason)
     if (!ok_) goto fail;                                        \
   } G_STMT_END
 
+/* Deletes the namespaces "a67-TAG-PID-..." of test processes that are gone
+ * (a run killed before its clean-up): they would pile up on a developer's
+ * machine and keep their sockets and veth pairs. */
+static void
+sweep_stale (void)
+{
+  GDir *dir = g_dir_open ("/run/netns", 0, NULL);
+  const gchar *name;
+
+  if (!dir)
+    return;
+  while ((name = g_dir_read_name (dir))) {
+    gchar **parts;
+    gint64 pid;
+
+    if (!g_str_has_prefix (name, "a67-"))
+      continue;
+    parts = g_strsplit (name, "-", 4);
+    if (g_strv_length (parts) == 4
+        && g_ascii_string_to_signed (parts[2], 10, 1, G_MAXINT, &pid, NULL)
+        && kill ((pid_t) pid, 0) < 0 && errno == ESRCH) {
+      gchar *cmd = g_strdup_printf ("ip netns del %s", name);
+      g_printerr ("deleting network namespace %s of a test that is gone\n",
+          name);
+      run_cmd (cmd, NULL, NULL);
+      g_free (cmd);
+    }
+    g_strfreev (parts);
+  }
+  g_dir_close (dir);
+}
+
 Aes67TestNet *
 aes67_test_net_new (const gchar * tag, guint n_hosts, GError ** error)
 {
@@ -102,6 +134,7 @@ aes67_test_net_new (const gchar * tag, guint n_hosts, GError ** error)
   g_return_val_if_fail (n_hosts >= 2 && n_hosts <= AES67_TEST_NET_MAX_HOSTS,
       NULL);
   ensure_orig_ns ();
+  sweep_stale ();
 
   net = g_new0 (Aes67TestNet, 1);
   net->n_hosts = n_hosts;

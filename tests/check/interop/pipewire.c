@@ -24,6 +24,7 @@
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/app/gstappsink.h>
+#include <gst/rtp/gstrtpbuffer.h>
 
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
@@ -433,6 +434,31 @@ tone_amplitude (const gdouble * x, guint n, gdouble freq, gdouble rate)
   return 2 * sqrt (re * re + im * im) / n;
 }
 
+/* The first window of @len samples of @x (@n in all), from @from on, that
+ * is one unbroken sine of @freq Hz at @rate: each sample follows from the two
+ * before it, x[i] = 2 cos(w) x[i-1] - x[i-2], within 0.002. Returns its start,
+ * or -1. *@breaks counts the breaks from @from to the end: a peer's dropout
+ * (PipeWire fills an xrun with silence) shows up as two breaks. */
+static gint
+clean_window (const gdouble * x, guint n, guint from, guint len,
+    gdouble freq, gdouble rate, guint * breaks)
+{
+  gdouble c = 2 * cos (2 * G_PI * freq / rate);
+  guint i, run = 0;
+  gint start = -1;
+
+  *breaks = 0;
+  for (i = MAX (from, 2); i < n; i++) {
+    if (fabs (x[i] - (c * x[i - 1] - x[i - 2])) > 0.002) {
+      (*breaks)++;
+      run = 0;
+    } else if (++run >= len && start < 0) {
+      start = i + 1 - len;
+    }
+  }
+  return start;
+}
+
 /* The left channel of a 16-bit WAV file from @from s on, @n samples */
 static gdouble *
 read_wav_left (const gchar * path, gdouble from, guint n, guint * rate_out)
@@ -476,7 +502,8 @@ out:
 /* aes67sink + sapannounce in host 0; in host 1 PipeWire's module-rtp-source
  * (with wireplumber to link it to a null sink) finds the session by SAP and
  * plays it: pw-record of the null sink's monitor holds the 1 kHz sine at
- * the amplitude sent (0.5 ± 0.02), nothing at 1.5 kHz. Needs aes67sink,
+ * the amplitude sent (0.5 ± 0.02), nothing at 1.5 kHz, in an unbroken
+ * 100 ms of the recording. Needs aes67sink,
  * which comes with the aes67sink/aes67src branch. */
 GST_START_TEST (test_pipewire_plays_aes67sink)
 {
@@ -488,7 +515,8 @@ GST_START_TEST (test_pipewire_plays_aes67sink)
   PipeWire pw = { 0 };
   gchar *wav, *cmd;
   gdouble *x, a1k, a15;
-  guint rate = 0;
+  guint rate = 0, breaks;
+  gint w;
 
   if (!f || !wp || !rec) {
     g_print ("SKIP test_pipewire_plays_aes67sink: %s\n", !f ?
@@ -529,14 +557,18 @@ GST_START_TEST (test_pipewire_plays_aes67sink)
   aes67_test_net_run (net, 1, cmd, NULL, NULL);
   g_free (cmd);
 
-  /* 100 ms from 1.5 s into the recording */
-  x = read_wav_left (wav, 1.5, 4800, &rate);
+  /* 1.2 s from 1.0 s into the recording; the first unbroken 100 ms of it
+   * (under load PipeWire's own graph may drop a quantum into silence) */
+  x = read_wav_left (wav, 1.0, 57600, &rate);
   fail_unless (x != NULL, "no usable recording in %s", wav);
   fail_unless_equals_int (rate, 48000);
-  a1k = tone_amplitude (x, 4800, 1000, rate);
-  a15 = tone_amplitude (x, 4800, 1500, rate);
+  w = clean_window (x, 57600, 0, 4800, 1000, rate, &breaks);
+  fail_unless (w >= 0, "no unbroken 100 ms of the 1 kHz sine in 1.2 s of "
+      "PipeWire's recording (%u breaks)", breaks);
+  a1k = tone_amplitude (x + w, 4800, 1000, rate);
+  a15 = tone_amplitude (x + w, 4800, 1500, rate);
   g_print ("PipeWire played our stream: 1 kHz amplitude %.4f, 1.5 kHz "
-      "%.4f\n", a1k, a15);
+      "%.4f (%u breaks in 1.2 s of its recording)\n", a1k, a15, breaks);
   fail_unless (fabs (a1k - 0.5) < 0.02, "1 kHz at %.4f, sent 0.5", a1k);
   fail_unless (a15 < 0.01, "1.5 kHz at %.4f", a15);
   g_free (x);
@@ -555,14 +587,102 @@ GST_END_TEST;
 
 /* PipeWire's module-rtp-sink (host 0) sends what pw-play plays into it and
  * announces it with SAP; aes67src session-name="PipeWire Interop" in host
- * 1 finds it and receives it: the left channel holds the 1 kHz sine at the
- * amplitude played (0.5 ± 0.02), nothing at 1.5 kHz. */
+ * 1 finds it and receives it. A second socket in host 1 (a tap on the same
+ * group and port) keeps every RTP payload on the wire: all that aes67src
+ * delivered must be one unbroken run of those payloads, bit for bit. The
+ * left channel holds the 997 Hz sine at the amplitude played (0.5 ± 0.02),
+ * nothing at 1.5 kHz. Under load PipeWire's graph may fill an xrun
+ * with silence; that is on the wire too, and the amplitude is read in an
+ * unbroken 100 ms. */
 static const gchar pw_sink_play_conf[] =
     "context.objects = [\n"
     "  { factory = adapter\n"
     "    args = { factory.name = support.null-audio-sink node.name = \"null\"\n"
     "             media.class = \"Audio/Sink\" audio.position = [ FL FR ] } }\n"
     "]\n";
+
+typedef struct
+{
+  GSocket *sock;
+  GThread *thread;
+  gint stop;
+  GByteArray *payload;          /* the payloads, in sequence-number order */
+  guint packets, gaps;          /* gaps: sequence numbers not in order */
+  gint last_seq;
+} Tap;
+
+static gpointer
+tap_run (gpointer data)
+{
+  Tap *t = data;
+  guint8 pkt[2048];
+
+  while (!g_atomic_int_get (&t->stop)) {
+    GstBuffer *buf;
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+    gssize n;
+
+    if (!g_socket_condition_timed_wait (t->sock, G_IO_IN, 100000, NULL, NULL))
+      continue;
+    n = g_socket_receive (t->sock, (gchar *) pkt, sizeof (pkt), NULL, NULL);
+    if (n <= 0)
+      continue;
+    buf = gst_buffer_new_memdup (pkt, n);
+    if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
+      guint16 seq = gst_rtp_buffer_get_seq (&rtp);
+      if (t->last_seq >= 0 && seq != (guint16) (t->last_seq + 1))
+        t->gaps++;
+      t->last_seq = seq;
+      t->packets++;
+      g_byte_array_append (t->payload, gst_rtp_buffer_get_payload (&rtp),
+          gst_rtp_buffer_get_payload_len (&rtp));
+      gst_rtp_buffer_unmap (&rtp);
+    }
+    gst_buffer_unref (buf);
+  }
+  return NULL;
+}
+
+/* Joins @group:@port on eth0 of @host and keeps every payload from now on */
+static Tap *
+tap_start (guint host, const gchar * group, guint port)
+{
+  Tap *t = g_new0 (Tap, 1);
+  GInetAddress *ia = g_inet_address_new_from_string (group);
+  GSocketAddress *sa = g_inet_socket_address_new (ia, port);
+  GError *err = NULL;
+
+  t->payload = g_byte_array_new ();
+  t->last_seq = -1;
+  fail_unless (aes67_test_net_enter (net, host));
+  t->sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, &err);
+  fail_unless (t->sock != NULL, "%s", err ? err->message : "");
+  fail_unless (g_socket_bind (t->sock, sa, TRUE, &err), "%s",
+      err ? err->message : "");
+  fail_unless (g_socket_join_multicast_group (t->sock, ia, FALSE, "eth0",
+          &err), "%s", err ? err->message : "");
+  fail_unless (aes67_test_net_leave ());
+  g_object_unref (sa);
+  g_object_unref (ia);
+  t->thread = g_thread_new ("tap", tap_run, t);
+  return t;
+}
+
+static void
+tap_stop (Tap * t)
+{
+  g_atomic_int_set (&t->stop, 1);
+  g_thread_join (t->thread);
+  g_object_unref (t->sock);
+}
+
+static void
+tap_free (Tap * t)
+{
+  g_byte_array_unref (t->payload);
+  g_free (t);
+}
 
 static GstFlowReturn
 collect_sample (GstAppSink * sink, gpointer user_data)
@@ -596,9 +716,13 @@ GST_START_TEST (test_aes67src_receives_pipewire)
   GError *err = NULL;
   PipeWire pw = { 0 };
   GPid player;
+  Tap *tap;
   gchar *wav, *conf, *desc, *env_run, *env_pw, *log;
-  gdouble *x, a1k, a15;
-  guint i, n = 4800;
+  gdouble *x, a997, a15;
+  guint8 *got;
+  gboolean matched;
+  guint i, n, len, onset, breaks, candidates, longest = 0;
+  gint w;
   gint64 end;
 
   if (!f || !wp || !play) {
@@ -627,10 +751,10 @@ GST_START_TEST (test_aes67src_receives_pipewire)
   fail_unless (pw_wait (&pw, 0, "\"node.name\": \"rtp-sink\"", TRUE, 10),
       "PipeWire's rtp-sink did not come up in 10 s");
 
-  /* 20 s of a 1 kHz sine at amplitude 0.5, stereo, 48 kHz */
+  /* 20 s of a 997 Hz sine at amplitude 0.5, stereo, 48 kHz */
   wav = g_build_filename (pw.dir, "sine.wav", NULL);
   desc = g_strdup_printf ("audiotestsrc num-buffers=200 samplesperbuffer=4800 "
-      "freq=1000 volume=0.5 ! audio/x-raw,format=S16LE,rate=48000,channels=2 "
+      "freq=997 volume=0.5 ! audio/x-raw,format=S16LE,rate=48000,channels=2 "
       "! wavenc ! filesink location=%s", wav);
   gen = gst_parse_launch (desc, &err);
   fail_unless (gen != NULL, "%s", err ? err->message : "");
@@ -644,6 +768,9 @@ GST_START_TEST (test_aes67src_receives_pipewire)
   gst_element_set_state (gen, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (gen);
+
+  /* the wire, from before pw-play starts */
+  tap = tap_start (1, "239.69.1.77", 5004);
 
   env_run = g_strdup_printf ("XDG_RUNTIME_DIR=%s/run", pw.dir);
   env_pw = g_strdup_printf ("PIPEWIRE_RUNTIME_DIR=%s/run", pw.dir);
@@ -676,14 +803,14 @@ GST_START_TEST (test_aes67src_receives_pipewire)
     fail ("aes67src: %s", e->message);
   }
 
-  /* 1 s of audio, then 100 ms from its middle */
-  end = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
+  /* 3 s of audio (the sine starts when wireplumber links pw-play) */
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end) {
     guint have;
     GST_OBJECT_LOCK (appsink);
     have = data->len;
     GST_OBJECT_UNLOCK (appsink);
-    if (have >= 48000 * 6)
+    if (have >= 3 * 48000 * 6)
       break;
     g_usleep (20000);
   }
@@ -705,24 +832,71 @@ GST_START_TEST (test_aes67src_receives_pipewire)
   }
   gst_caps_unref (caps);
   GST_OBJECT_LOCK (appsink);
-  fail_unless (data->len >= 48000 * 6, "only %u bytes of audio from "
-      "PipeWire in 8 s", data->len);
+  len = data->len;
+  got = g_memdup2 (data->data, len);
+  GST_OBJECT_UNLOCK (appsink);
+  fail_unless (len >= 3 * 48000 * 6, "only %u bytes of audio from PipeWire "
+      "in 10 s", len);
+  /* the jitter buffer holds 20 ms back: the wire has all of it by now */
+  g_usleep (100000);
+  tap_stop (tap);
+
+  /* the left channel, and where the sine starts (PipeWire sends silence
+   * until pw-play is linked) */
+  n = len / 6;
   x = g_new (gdouble, n);
   for (i = 0; i < n; i++) {
-    const guint8 *p = data->data + (24000 + i) * 6;
-    gint32 v = (gint32) ((guint32) p[0] << 24 | (guint32) p[1] << 16 |
-        (guint32) p[2] << 8) >> 8;
-    x[i] = v / 8388608.0;
+    const guint8 *p = got + i * 6;
+    x[i] = (gint32) ((guint32) GST_READ_UINT24_BE (p) << 8) / 2147483648.0;
   }
-  GST_OBJECT_UNLOCK (appsink);
-  a1k = tone_amplitude (x, n, 1000, 48000);
-  a15 = tone_amplitude (x, n, 1500, 48000);
-  g_print ("aes67src received PipeWire's stream: 1 kHz amplitude %.4f, "
-      "1.5 kHz %.4f\n", a1k, a15);
-  fail_unless (fabs (a1k - 0.5) < 0.02, "1 kHz at %.4f, played 0.5", a1k);
+  for (onset = 0; onset < n && fabs (x[onset]) < 0.01; onset++);
+  fail_unless (onset + 48000 <= n, "less than 1 s of the sine from PipeWire "
+      "(it starts at frame %u of %u)", onset, n);
+
+  /* bit-exact: every place on the wire where 10 ms of the sine (100 ms
+   * in) is found is a candidate (the sine repeats every second); from one
+   * of them back to aes67src's first frame and on to its last, every byte
+   * must be the wire's */
+  matched = FALSE;
+  candidates = 0;
+  for (i = 0; !matched && i + 6 * 480 <= tap->payload->len; i += 6) {
+    const guint8 *at = tap->payload->data + i;
+    gsize k;
+
+    if (memcmp (at, got + (onset + 4800) * 6, 6 * 480) != 0)
+      continue;
+    candidates++;
+    if (i < (onset + 4800) * 6 || i - (onset + 4800) * 6 + len >
+        tap->payload->len)
+      continue;
+    at -= (onset + 4800) * 6;
+    for (k = 0; k < len && at[k] == got[k]; k++);
+    if (k == len)
+      matched = TRUE;
+    else if (k / 6 > longest)
+      longest = k / 6;
+  }
+  fail_unless (matched, "aes67src's %u frames are not one run of the %u "
+      "packets on the wire (%u places tried, the longest matched %u "
+      "frames)", n, tap->packets, candidates, longest);
+  fail_unless_equals_int (tap->gaps, 0);
+
+  /* the level, in the first unbroken 100 ms from 100 ms into the sine */
+  w = clean_window (x, n, onset + 4800, 4800, 997, 48000, &breaks);
+  fail_unless (w >= 0, "no unbroken 100 ms of the sine from PipeWire (%u "
+      "breaks)", breaks);
+  a997 = tone_amplitude (x + w, 4800, 997, 48000);
+  a15 = tone_amplitude (x + w, 4800, 1500, 48000);
+  g_print ("aes67src received PipeWire's stream: %u frames bit-exact with "
+      "the wire (%u packets); 997 Hz amplitude %.4f, 1.5 kHz %.4f; %u "
+      "breaks in PipeWire's sine, on the wire too\n", n, tap->packets, a997,
+      a15, breaks);
+  fail_unless (fabs (a997 - 0.5) < 0.02, "997 Hz at %.4f, played 0.5", a997);
   fail_unless (a15 < 0.01, "1.5 kHz at %.4f", a15);
   fail_if (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) != NULL);
   g_free (x);
+  g_free (got);
+  tap_free (tap);
 
   fail_unless (aes67_test_net_enter (net, 1));
   gst_element_set_state (rx, GST_STATE_NULL);
