@@ -67,7 +67,7 @@ main (int argc, char **argv)
   }
   pkt = calloc (1, bytes);
   pkt[0] = (char) 0x80;         /* RTP version 2 */
-  n = (long) secs * 1000000000L / ptime_ns;
+  n = (long) secs *1000000000L / ptime_ns;
   clock_gettime (CLOCK_MONOTONIC, &t);
   for (i = 0; i < n; i++) {
     t.tv_nsec += ptime_ns;
