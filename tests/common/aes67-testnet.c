@@ -392,3 +392,39 @@ aes67_test_net_drop (Aes67TestNet * net, guint i, guint udp_port, guint every_n)
   g_free (cmd);
   return ok;
 }
+
+GSocket *
+aes67_test_net_join (Aes67TestNet * net, guint i, const gchar * group,
+    guint port, guint timeout_s, GError ** error)
+{
+  GInetAddress *ia;
+  GSocketAddress *sa = NULL;
+  GSocket *sock = NULL;
+
+  g_return_val_if_fail (net != NULL && i < net->n_hosts, NULL);
+  ia = g_inet_address_new_from_string (group);
+  if (!ia) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "not an IP address: %s", group);
+    return NULL;
+  }
+  if (!aes67_test_net_enter (net, i)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+        "cannot enter host %u", i);
+    g_object_unref (ia);
+    return NULL;
+  }
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, error);
+  sa = g_inet_socket_address_new (ia, port);
+  if (sock && (!g_socket_bind (sock, sa, TRUE, error)
+          || !g_socket_join_multicast_group (sock, ia, FALSE,
+              net->hosts[i].ifname, error)))
+    g_clear_object (&sock);
+  aes67_test_net_leave ();
+  if (sock)
+    g_socket_set_timeout (sock, timeout_s);
+  g_object_unref (sa);
+  g_object_unref (ia);
+  return sock;
+}

@@ -18,6 +18,7 @@
 #define __AES67_TESTNET_H__
 
 #include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,13 @@ void aes67_test_net_free (Aes67TestNet * net);
  * started in. Return FALSE on failure (with a g_warning). */
 gboolean aes67_test_net_enter (Aes67TestNet * net, guint i);
 gboolean aes67_test_net_leave (void);
+
+/* A UDP socket in host @i bound to @group:@port (SO_REUSEADDR: it shares
+ * the port with the elements under test) and joined to @group on the host's
+ * eth0, to see what crosses the wire. Blocking calls on it time out after
+ * @timeout_s seconds (0: never). NULL with @error set on failure. */
+GSocket *aes67_test_net_join (Aes67TestNet * net, guint i,
+    const gchar * group, guint port, guint timeout_s, GError ** error);
 
 /* Runs a command line in host @i (or in the starting namespace when @i is
  * -1), waits for it. Returns TRUE if it exited 0. */

@@ -19,11 +19,6 @@
 
 #include <gst/check/gstcheck.h>
 #include <string.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#include <unistd.h>
 
 #include "aes67-roundtrip.h"
 #include "aes67-testnet.h"
@@ -81,32 +76,17 @@ wait_sdp (GstElement * sink, const gchar * needle, guint timeout_s)
 static void
 check_rtp_times (guint host, GstClockTime tx_base, gint * worst_out)
 {
-  gint fd, i, checked = 0, worst = 0;
-  struct sockaddr_in sin;
-  struct ip_mreqn mreq;
-  struct timeval tv = { 3, 0 };
+  GSocket *sock;
+  GError *err = NULL;
+  gint i, checked = 0, worst = 0;
 
-  fail_unless (aes67_test_net_enter (net, host));
-  fd = socket (AF_INET, SOCK_DGRAM, 0);
-  fail_unless (aes67_test_net_leave ());
-  i = 1;
-  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &i, sizeof (i));
-  memset (&sin, 0, sizeof (sin));
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons (PORT);
-  sin.sin_addr.s_addr = inet_addr (GROUP);
-  fail_unless (bind (fd, (struct sockaddr *) &sin, sizeof (sin)) == 0);
-  memset (&mreq, 0, sizeof (mreq));
-  mreq.imr_multiaddr.s_addr = inet_addr (GROUP);
-  mreq.imr_ifindex = 0;
-  mreq.imr_address.s_addr = inet_addr (net->hosts[host].addr);
-  fail_unless (setsockopt (fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
-          sizeof (mreq)) == 0);
-  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof (tv));
+  sock = aes67_test_net_join (net, host, GROUP, PORT, 3, &err);
+  fail_unless (sock != NULL, "%s", err ? err->message : "");
 
   for (i = 0; i < 600; i++) {
     guint8 buf[2048];
-    ssize_t len = recv (fd, buf, sizeof (buf), 0);
+    gssize len = g_socket_receive (sock, (gchar *) buf, sizeof (buf), NULL,
+        NULL);
     guint32 ts;
     guint16 v;
     guint64 now_frames, idx, cap, expect;
@@ -133,7 +113,7 @@ check_rtp_times (guint host, GstClockTime tx_base, gint * worst_out)
       worst = ABS (diff);
     checked++;
   }
-  close (fd);
+  g_object_unref (sock);
   fail_unless (checked > 500, "%d packets checked", checked);
   *worst_out = worst;
 }

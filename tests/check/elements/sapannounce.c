@@ -408,8 +408,6 @@ GST_END_TEST;
 GST_START_TEST (test_address_and_ttl)
 {
   GstElement *e = gst_element_factory_make ("sapannounce", NULL);
-  GInetAddress *any, *grp;
-  GSocketAddress *sa;
   GSocket *rx;
   GError *err = NULL;
   guint8 buf[2048];
@@ -426,18 +424,10 @@ GST_START_TEST (test_address_and_ttl)
   struct cmsghdr *c;
   gint ttl = -1;
 
-  fail_unless (aes67_test_net_enter (net, 1));
-  rx = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-      G_SOCKET_PROTOCOL_UDP, &err);
-  any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
-  sa = g_inet_socket_address_new (any, 9875);
-  fail_unless (g_socket_bind (rx, sa, TRUE, &err));
-  grp = g_inet_address_new_from_string ("224.2.127.254");
-  fail_unless (g_socket_join_multicast_group (rx, grp, FALSE, "eth0", &err));
-  fail_unless (aes67_test_net_leave ());
+  rx = aes67_test_net_join (net, 1, "224.2.127.254", 9875, 3, &err);
+  fail_unless (rx != NULL, "%s", err ? err->message : "");
   fd = g_socket_get_fd (rx);
   fail_unless (setsockopt (fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof (on)) == 0);
-  g_socket_set_timeout (rx, 3);
 
   g_object_set (e, "sdp", sdp_stage, "address", "224.2.127.254", "ttl", 7,
       NULL);
@@ -479,9 +469,6 @@ GST_START_TEST (test_address_and_ttl)
   aes67_sap_packet_clear (&pkt);
 
   g_object_unref (rx);
-  g_object_unref (sa);
-  g_object_unref (any);
-  g_object_unref (grp);
   gst_object_unref (e);
 }
 

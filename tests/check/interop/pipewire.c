@@ -648,23 +648,12 @@ static Tap *
 tap_start (guint host, const gchar * group, guint port)
 {
   Tap *t = g_new0 (Tap, 1);
-  GInetAddress *ia = g_inet_address_new_from_string (group);
-  GSocketAddress *sa = g_inet_socket_address_new (ia, port);
   GError *err = NULL;
 
   t->payload = g_byte_array_new ();
   t->last_seq = -1;
-  fail_unless (aes67_test_net_enter (net, host));
-  t->sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-      G_SOCKET_PROTOCOL_UDP, &err);
+  t->sock = aes67_test_net_join (net, host, group, port, 0, &err);
   fail_unless (t->sock != NULL, "%s", err ? err->message : "");
-  fail_unless (g_socket_bind (t->sock, sa, TRUE, &err), "%s",
-      err ? err->message : "");
-  fail_unless (g_socket_join_multicast_group (t->sock, ia, FALSE, "eth0",
-          &err), "%s", err ? err->message : "");
-  fail_unless (aes67_test_net_leave ());
-  g_object_unref (sa);
-  g_object_unref (ia);
   t->thread = g_thread_new ("tap", tap_run, t);
   return t;
 }
