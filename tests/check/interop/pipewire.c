@@ -606,8 +606,8 @@ typedef struct
   GSocket *sock;
   GThread *thread;
   gint stop;
-  GByteArray *payload;          /* the payloads, in sequence-number order */
-  guint packets, gaps;          /* gaps: sequence numbers not in order */
+  GByteArray *payload;          /* the payloads, in arrival order */
+  guint packets, gaps;          /* gaps: packets not next in sequence */
   gint last_seq;
 } Tap;
 
