@@ -158,29 +158,31 @@ gst_aes67_sap_session_new (const gchar * sdp, const gchar * origin,
   GstSDPMessage *msg = NULL;
   const GstSDPOrigin *o;
   GstAes67SapSession *s;
-  gsize len = strlen (sdp);
+  gchar *valid = NULL;
+  gsize len;
 
+  /* names and SDP go out in signals, messages and device properties, which
+   * need UTF-8: each invalid byte (a Latin-1 name) becomes U+FFFD */
+  if (!g_utf8_validate (sdp, -1, NULL))
+    sdp = valid = g_utf8_make_valid (sdp, -1);
+  len = strlen (sdp);
   if (len == 0 || len > G_MAXUINT || gst_sdp_message_new (&msg) != GST_SDP_OK
       || gst_sdp_message_parse_buffer ((const guint8 *) sdp, (guint) len,
           msg) != GST_SDP_OK) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "SDP cannot be parsed");
-    if (msg)
-      gst_sdp_message_free (msg);
-    return NULL;
+    goto fail;
   }
   o = gst_sdp_message_get_origin (msg);
   if (!origin_complete (o)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "SDP has no complete o= line");
-    gst_sdp_message_free (msg);
-    return NULL;
+    goto fail;
   }
   if (!gst_sdp_message_get_session_name (msg)) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "SDP has no s= line");
-    gst_sdp_message_free (msg);
-    return NULL;
+    goto fail;
   }
   s = g_new0 (GstAes67SapSession, 1);
   s->refcount = 1;
@@ -191,7 +193,14 @@ gst_aes67_sap_session_new (const gchar * sdp, const gchar * origin,
   s->origin = g_strdup (origin);
   s->msg_id_hash = msg_id_hash;
   session_fill_media (s);
+  g_free (valid);
   return s;
+
+fail:
+  if (msg)
+    gst_sdp_message_free (msg);
+  g_free (valid);
+  return NULL;
 }
 
 /* ---------- browser ---------- */

@@ -234,9 +234,11 @@ parse_ts_refclk (const gchar * val, Aes67SdpStream * s)
     if (p[0] && p[1]) {
       g_free (s->ptp_gmid);
       s->ptp_gmid = g_ascii_strup (p[1], -1);
+      /* no domain: 0 (RFC 7273); one that is not 0-127: not known (-1),
+       * so that no receiver takes this stream's media clock for its own */
       s->ptp_domain = 0;
-      if (p[2] && parse_uint (p[2], 127, &dom))
-        s->ptp_domain = (gint) dom;
+      if (p[2])
+        s->ptp_domain = parse_uint (p[2], 127, &dom) ? (gint) dom : -1;
     }
     g_strfreev (p);
   } else if (g_str_has_prefix (val, "localmac=")) {
@@ -253,6 +255,7 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
   const GstSDPMedia *media = NULL;
   const GstSDPConnection *conn = NULL;
   const gchar *val, *origin_addr;
+  gchar *valid = NULL;
   guint i, m;
   gboolean ok = FALSE;
 
@@ -261,6 +264,12 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
         "not a session description: SDP starts with \"v=0\"");
     return FALSE;
   }
+  /* SDP text is UTF-8 unless a=charset says otherwise (RFC 8866);
+   * older gear writes Latin-1 names. What we keep is handed on as caps
+   * fields and message strings, which must be UTF-8: each invalid byte
+   * becomes U+FFFD. */
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
   gst_sdp_message_new (&msg);
   if (gst_sdp_message_parse_buffer ((const guint8 *) text, strlen (text),
           msg) != GST_SDP_OK) {
@@ -287,16 +296,19 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
       n = sscanf (a->value, "%u %15[^/]/%u/%u", &pt, enc, &rate, &ch);
       if (n < 3)
         continue;
+      /* (the reason given is the first rtpmap's that does not fit) */
       if (g_ascii_strcasecmp (enc, "L16") != 0
           && g_ascii_strcasecmp (enc, "L24") != 0) {
-        g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_UNSUPPORTED,
-            "encoding %s is not supported (L16 and L24 are)", enc);
+        if (error && !*error)
+          g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_UNSUPPORTED,
+              "encoding %s is not supported (L16 and L24 are)", enc);
         continue;
       }
       if (pt > 127 || rate < 8000 || rate > 384000 || ch < 1 || ch > 64) {
-        g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_UNSUPPORTED,
-            "rtpmap \"%s\" is out of range (payload type 0-127, rate 8000-"
-            "384000 Hz, 1-64 channels)", a->value);
+        if (error && !*error)
+          g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_UNSUPPORTED,
+              "rtpmap \"%s\" is out of range (payload type 0-127, rate 8000-"
+              "384000 Hz, 1-64 channels)", a->value);
         continue;
       }
       g_clear_error (error);
@@ -409,6 +421,7 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
 done:
   if (msg)
     gst_sdp_message_free (msg);
+  g_free (valid);
   return ok;
 }
 

@@ -34,7 +34,7 @@ typedef struct {
   gchar *source_filter;         /* a=source-filter source address or NULL */
   /* a=ts-refclk: either PTP (ptp_domain >= 0, ptp_gmid the grandmaster
    * EUI-64 "00-1D-C1-FF-FE-50-36-33", or "traceable") or localmac */
-  gint ptp_domain;              /* -1: not PTP */
+  gint ptp_domain;              /* -1: not PTP, or a domain not 0-127 */
   gchar *ptp_gmid;
   gchar *localmac;              /* "00-11-22-33-44-55" or NULL */
   gchar *ts_refclk;             /* the whole ts-refclk value, or NULL */

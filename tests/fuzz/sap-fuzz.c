@@ -34,6 +34,9 @@ int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   gst_init (NULL, NULL);
+  /* a warning or critical from GLib or GStreamer on any input (a string
+   * that is not UTF-8 set on a caps field, say) is a finding: abort */
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   browser = gst_aes67_sap_browser_new (NULL, 0);
   g_object_set (browser, "max-sessions", 16, "max-packet-size", 65535, NULL);
   return 0;

@@ -290,6 +290,12 @@ GST_START_TEST (test_parse_malformed)
     {"port 0", "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nc=IN IP4 239.1.1.1/32\n"
           "t=0 0\nm=audio 0 RTP/AVP 96\na=rtpmap:96 L24/48000/2\n",
         AES67_SDP_ERROR_NO_STREAM},
+    /* two that do not fit: the first one's reason (the fuzzer found the
+     * error set twice) */
+    {"two rtpmaps out of range (fuzzer)", "v=0\no=- 1 1 IN IP4 1.2.3.4\n"
+          "s=x\nc=IN IP4 239.1.1.1/32\nt=0 0\nm=audio 5004 RTP/AVP 96 97\n"
+          "a=rtpmap:96 L24/48000/65\na=rtpmap:97 AM824/48000/2\n",
+        AES67_SDP_ERROR_UNSUPPORTED},
   };
   guint i;
 
@@ -343,6 +349,41 @@ GST_START_TEST (test_parse_tolerant)
 
 GST_END_TEST;
 
+/* Not UTF-8 (a Latin-1 session name from older gear, a stray byte in an
+ * attribute): parsed, with each invalid byte replaced by U+FFFD, so that
+ * every string handed on (caps fields, messages) is valid; GStreamer would
+ * otherwise warn and drop the caps field. */
+GST_START_TEST (test_parse_not_utf8)
+{
+  Aes67SdpStream s;
+  const gchar *text = "v=0\r\no=- 5 6 IN IP4 198.51.100.9\r\n"
+      "s=Studio K\xf6ln\r\nc=IN IP4 239.69.1.1/32\r\nt=0 0\r\n"
+      "m=audio 5004 RTP/AVP 98\r\na=rtpmap:98 L24/48000/2\r\n"
+      "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:\xff\r\n"
+      "a=mediaclk:direct=0\r\n";
+  GError *err = NULL;
+  GstCaps *caps;
+  const gchar *refclk;
+
+  aes67_sdp_stream_init (&s);
+  fail_unless (aes67_sdp_parse (text, &s, &err), "%s", err ? err->message : "");
+  fail_unless (g_utf8_validate (s.session_name, -1, NULL));
+  fail_unless_equals_string (s.session_name, "Studio K\xef\xbf\xbdln");
+  fail_unless_equals_string (s.encoding, "L24");
+  fail_unless_equals_int (s.channels, 2);
+  /* the domain is not a number: no PTP reference clock taken from it */
+  fail_unless_equals_int (s.ptp_domain, -1);
+  caps = aes67_sdp_stream_to_caps (&s);
+  refclk = gst_structure_get_string (gst_caps_get_structure (caps, 0),
+      "a-ts-refclk");
+  fail_unless (refclk != NULL);
+  fail_unless (g_utf8_validate (refclk, -1, NULL));
+  gst_caps_unref (caps);
+  aes67_sdp_stream_clear (&s);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67sdp_suite (void)
 {
@@ -356,6 +397,7 @@ aes67sdp_suite (void)
   tcase_add_test (tc, test_build_record_order);
   tcase_add_test (tc, test_parse_malformed);
   tcase_add_test (tc, test_parse_tolerant);
+  tcase_add_test (tc, test_parse_not_utf8);
   return s;
 }
 

@@ -366,6 +366,17 @@ GST_START_TEST (test_bad_packets)
   fail_unless_equals_int (browser_stat (b, "malformed"), 3);
   fail_unless_equals_int (browser_stat (b, "oversize"), 1);
   fail_unless_equals_int (browser_stat (b, "sessions"), 1);
+
+  /* a Latin-1 name (not UTF-8): the session is taken, the name and SDP
+   * handed on are UTF-8, the invalid byte as U+FFFD */
+  g_free (sdp);
+  sdp = make_sdp ("Studio K\xf6ln", 91, 1, 2);
+  send_sap (AES67_SAP_ANNOUNCE, sdp, FALSE, AES67_SAP_ADDRESS_AES67);
+  ev = wait_ev (q, "added");
+  fail_unless_equals_string (ev->session->name, "Studio K\xef\xbf\xbdln");
+  fail_unless (g_utf8_validate (ev->session->sdp, -1, NULL));
+  ev_free (ev);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 2);
   g_free (big);
   g_free (sdp);
   browser_free (b, q);
