@@ -26,8 +26,7 @@
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
 #include "../sap-test-spawn.h"
-
-#define WAIT_US (3 * G_TIME_SPAN_SECOND)
+#include "../sap-test-events.h"
 
 static Aes67TestNet *net;
 
@@ -60,89 +59,18 @@ make_sdp (const gchar * name, guint id, guint channels)
 
 /* ---------- a browser in host 1 ---------- */
 
-typedef struct
-{
-  gchar *what;
-  GstAes67SapSession *session;
-  guint reason;
-} Ev;
-
-static void
-ev_free (Ev * ev)
-{
-  g_free (ev->what);
-  gst_aes67_sap_session_unref (ev->session);
-  g_free (ev);
-}
-
-static void
-on_added (GstAes67SapBrowser * b, GstAes67SapSession * s, GAsyncQueue * q)
-{
-  Ev *ev = g_new0 (Ev, 1);
-  ev->what = g_strdup ("added");
-  ev->session = gst_aes67_sap_session_ref (s);
-  g_async_queue_push (q, ev);
-}
-
-static void
-on_changed (GstAes67SapBrowser * b, GstAes67SapSession * s, GAsyncQueue * q)
-{
-  Ev *ev = g_new0 (Ev, 1);
-  ev->what = g_strdup ("changed");
-  ev->session = gst_aes67_sap_session_ref (s);
-  g_async_queue_push (q, ev);
-}
-
-static void
-on_removed (GstAes67SapBrowser * b, GstAes67SapSession * s, guint reason,
-    GAsyncQueue * q)
-{
-  Ev *ev = g_new0 (Ev, 1);
-  ev->what = g_strdup ("removed");
-  ev->session = gst_aes67_sap_session_ref (s);
-  ev->reason = reason;
-  g_async_queue_push (q, ev);
-}
-
 static GstAes67SapBrowser *
 browser_new (GAsyncQueue * q)
 {
   GstAes67SapBrowser *b = gst_aes67_sap_browser_new ("eth0", 0);
   GError *err = NULL;
 
-  g_signal_connect (b, "session-added", G_CALLBACK (on_added), q);
-  g_signal_connect (b, "session-changed", G_CALLBACK (on_changed), q);
-  g_signal_connect (b, "session-removed", G_CALLBACK (on_removed), q);
+  ev_connect (b, q);
   fail_unless (aes67_test_net_enter (net, 1));
   fail_unless (gst_aes67_sap_browser_start (b, &err), "%s",
       err ? err->message : "");
   fail_unless (aes67_test_net_leave ());
   return b;
-}
-
-static Ev *
-wait_ev (GAsyncQueue * q, const gchar * what)
-{
-  Ev *ev = g_async_queue_timeout_pop (q, WAIT_US);
-
-  fail_unless (ev != NULL, "no '%s' event within 3 s", what);
-  fail_unless_equals_string (ev->what, what);
-  return ev;
-}
-
-static guint64
-browser_stat (GstAes67SapBrowser * b, const gchar * field)
-{
-  GstStructure *st = gst_aes67_sap_browser_get_stats (b);
-  guint64 v = 0;
-  guint u = 0;
-
-  if (!gst_structure_get_uint64 (st, field, &v)) {
-    fail_unless (gst_structure_get_uint (st, field, &u));
-    v = u;
-  }
-  gst_structure_free (st);
-  return v;
 }
 
 /* ---------- the announcer in host 0 ---------- */
@@ -218,7 +146,7 @@ GST_START_TEST (test_sdp_property)
   gst_bin_add (GST_BIN (pipe), e);
   set_state_in (0, pipe, GST_STATE_PLAYING);
 
-  ev = wait_ev (q, "added");
+  ev = ev_wait (q, "added");
   fail_unless_equals_string (ev->session->sdp, sdp_stage);
   fail_unless_equals_string (ev->session->name, "Stage");
   fail_unless_equals_string (ev->session->origin, net->hosts[0].addr);
@@ -263,7 +191,7 @@ GST_START_TEST (test_sdp_property)
     memcpy (strstr (v2, "1311738121 1 IN") + 11, "2", 1);
     hash2 = aes67_sap_msg_id_hash (v2, strlen (v2));
     g_object_set (e, "sdp", v2, NULL);
-    ev = wait_ev (q, "changed");
+    ev = ev_wait (q, "changed");
     fail_unless_equals_string (ev->session->sdp, v2);
     ev_free (ev);
     m = pop_sap_message (bus, "change");
@@ -281,10 +209,10 @@ GST_START_TEST (test_sdp_property)
      * loss and a new session */
     memcpy (strstr (v2, "a=ptime:1"), "a=ptime:4", 9);
     g_object_set (e, "sdp", v2, NULL);
-    ev = wait_ev (q, "removed");
+    ev = ev_wait (q, "removed");
     fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_DELETED);
     ev_free (ev);
-    ev = wait_ev (q, "added");
+    ev = ev_wait (q, "added");
     fail_unless_equals_string (ev->session->sdp, v2);
     ev_free (ev);
     gst_message_unref (pop_sap_message (bus, "change"));
@@ -294,7 +222,7 @@ GST_START_TEST (test_sdp_property)
 
   /* the deletion goes at PAUSED->READY (at NULL the bus is flushed) */
   set_state_in (0, pipe, GST_STATE_READY);
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   fail_unless_equals_string (ev->session->name, "Stage");
   fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_DELETED);
   ev_free (ev);
@@ -353,7 +281,7 @@ GST_START_TEST (test_sdp_files_and_bad_input)
   set_state_in (0, pipe, GST_STATE_PLAYING);
 
   for (i = 0; i < 2; i++) {
-    Ev *ev = wait_ev (q, "added");
+    Ev *ev = ev_wait (q, "added");
     g_hash_table_insert (seen, g_strdup (ev->session->name),
         g_strdup (ev->session->sdp));
     ev_free (ev);
@@ -377,7 +305,7 @@ GST_START_TEST (test_sdp_files_and_bad_input)
 
   set_state_in (0, pipe, GST_STATE_NULL);
   for (i = 0; i < 2; i++) {
-    Ev *ev = wait_ev (q, "removed");
+    Ev *ev = ev_wait (q, "removed");
     fail_unless (g_hash_table_remove (seen, ev->session->name));
     ev_free (ev);
   }
@@ -621,7 +549,7 @@ GST_START_TEST (test_auto_aes67sink)
       "aes67sink session-name=Auto-one sapannounce interval=1", &err);
   fail_unless (pipe != NULL, "%s", err ? err->message : "");
   set_state_in (0, pipe, GST_STATE_PLAYING);
-  ev = wait_ev (q, "added");
+  ev = ev_wait (q, "added");
   fail_unless_equals_string (ev->session->name, "Auto-one");
   ev_free (ev);
 
@@ -636,14 +564,14 @@ GST_START_TEST (test_auto_aes67sink)
   gst_element_sync_state_with_parent (sink2);
   gst_element_sync_state_with_parent (src2);
   fail_unless (aes67_test_net_leave ());
-  ev = wait_ev (q, "added");
+  ev = ev_wait (q, "added");
   fail_unless_equals_string (ev->session->name, "Auto-two");
   ev_free (ev);
 
   set_state_in (0, pipe, GST_STATE_NULL);
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   ev_free (ev);
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   ev_free (ev);
   gst_object_unref (pipe);
   gst_aes67_sap_browser_stop (b);

@@ -30,6 +30,7 @@
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
 #include "../sap-test-spawn.h"
+#include "../sap-test-events.h"
 
 static Aes67TestNet *net;
 
@@ -145,63 +146,6 @@ pipewire_free (PipeWire * p)
 
 /* ---------- events of our browser ---------- */
 
-typedef struct
-{
-  gchar *what;
-  GstAes67SapSession *session;
-  guint reason;
-  gint64 when;                  /* monotonic, µs */
-} Ev;
-
-static void
-ev_free (Ev * ev)
-{
-  g_free (ev->what);
-  gst_aes67_sap_session_unref (ev->session);
-  g_free (ev);
-}
-
-static void
-push (GAsyncQueue * q, const gchar * what, GstAes67SapSession * s, guint reason)
-{
-  Ev *ev = g_new0 (Ev, 1);
-  ev->what = g_strdup (what);
-  ev->session = gst_aes67_sap_session_ref (s);
-  ev->reason = reason;
-  ev->when = g_get_monotonic_time ();
-  g_async_queue_push (q, ev);
-}
-
-static void
-on_added (GstAes67SapBrowser * b, GstAes67SapSession * s, GAsyncQueue * q)
-{
-  push (q, "added", s, 0);
-}
-
-static void
-on_changed (GstAes67SapBrowser * b, GstAes67SapSession * s, GAsyncQueue * q)
-{
-  push (q, "changed", s, 0);
-}
-
-static void
-on_removed (GstAes67SapBrowser * b, GstAes67SapSession * s, guint reason,
-    GAsyncQueue * q)
-{
-  push (q, "removed", s, reason);
-}
-
-static guint64
-browser_stat (GstAes67SapBrowser * b, const gchar * field)
-{
-  GstStructure *st = gst_aes67_sap_browser_get_stats (b);
-  guint64 v = 0;
-
-  gst_structure_get_uint64 (st, field, &v);
-  gst_structure_free (st);
-  return v;
-}
-
 /* printf format: %s is host 0's address */
 static const gchar pw_sink_conf[] =
     "context.modules = [\n"
@@ -235,9 +179,7 @@ GST_START_TEST (test_pipewire_announces)
   guint64 packets;
   gint i;
 
-  g_signal_connect (b, "session-added", G_CALLBACK (on_added), q);
-  g_signal_connect (b, "session-changed", G_CALLBACK (on_changed), q);
-  g_signal_connect (b, "session-removed", G_CALLBACK (on_removed), q);
+  ev_connect (b, q);
   fail_unless (aes67_test_net_enter (net, 1));
   fail_unless (gst_aes67_sap_browser_start (b, &err), "%s",
       err ? err->message : "");

@@ -22,65 +22,10 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
-
-#define WAIT_US (3 * G_TIME_SPAN_SECOND)
+#include "../sap-test-events.h"
 
 static Aes67TestNet *net;
 static GSocket *tx;             /* in host 0 */
-
-typedef struct
-{
-  gchar *what;                  /* "added", "changed", "removed" */
-  GstAes67SapSession *session;
-  guint reason;
-} Ev;
-
-static void
-ev_free (Ev * ev)
-{
-  g_free (ev->what);
-  gst_aes67_sap_session_unref (ev->session);
-  g_free (ev);
-}
-
-static void
-push (GAsyncQueue * q, const gchar * what, GstAes67SapSession * s, guint reason)
-{
-  Ev *ev = g_new0 (Ev, 1);
-  ev->what = g_strdup (what);
-  ev->session = gst_aes67_sap_session_ref (s);
-  ev->reason = reason;
-  g_async_queue_push (q, ev);
-}
-
-static void
-on_added (GstAes67SapBrowser * b, GstAes67SapSession * s, GAsyncQueue * q)
-{
-  push (q, "added", s, 0);
-}
-
-static void
-on_changed (GstAes67SapBrowser * b, GstAes67SapSession * s, GAsyncQueue * q)
-{
-  push (q, "changed", s, 0);
-}
-
-static void
-on_removed (GstAes67SapBrowser * b, GstAes67SapSession * s, guint reason,
-    GAsyncQueue * q)
-{
-  push (q, "removed", s, reason);
-}
-
-static Ev *
-wait_ev (GAsyncQueue * q, const gchar * what)
-{
-  Ev *ev = g_async_queue_timeout_pop (q, WAIT_US);
-
-  fail_unless (ev != NULL, "no '%s' event within 3 s", what);
-  fail_unless_equals_string (ev->what, what);
-  return ev;
-}
 
 static void
 expect_none (GAsyncQueue * q, gint64 us)
@@ -143,29 +88,12 @@ browser_new (GAsyncQueue * q, GstClock * clock)
 
   if (clock)
     g_object_set (b, "clock", clock, NULL);
-  g_signal_connect (b, "session-added", G_CALLBACK (on_added), q);
-  g_signal_connect (b, "session-changed", G_CALLBACK (on_changed), q);
-  g_signal_connect (b, "session-removed", G_CALLBACK (on_removed), q);
+  ev_connect (b, q);
   fail_unless (aes67_test_net_enter (net, 1));
   fail_unless (gst_aes67_sap_browser_start (b, &err), "%s",
       err ? err->message : "");
   fail_unless (aes67_test_net_leave ());
   return b;
-}
-
-static guint64
-browser_stat (GstAes67SapBrowser * b, const gchar * field)
-{
-  GstStructure *st = gst_aes67_sap_browser_get_stats (b);
-  guint64 v = 0;
-  guint u = 0;
-
-  if (!gst_structure_get_uint64 (st, field, &v)) {
-    fail_unless (gst_structure_get_uint (st, field, &u));
-    v = u;
-  }
-  gst_structure_free (st);
-  return v;
 }
 
 static void
@@ -230,7 +158,7 @@ GST_START_TEST (test_announce_change_delete)
   Ev *ev;
 
   send_sap (AES67_SAP_ANNOUNCE, sdp1, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev = wait_ev (q, "added");
+  ev = ev_wait (q, "added");
   fail_unless_equals_string (ev->session->name, "Stage Left");
   fail_unless_equals_string (ev->session->sdp, sdp1);
   fail_unless_equals_string (ev->session->origin, "192.0.2.1");
@@ -253,7 +181,7 @@ GST_START_TEST (test_announce_change_delete)
 
   /* a second session, on the RFC 2974 group, compressed */
   send_sap (AES67_SAP_ANNOUNCE, sdp3, TRUE, AES67_SAP_ADDRESS_GLOBAL);
-  ev = wait_ev (q, "added");
+  ev = ev_wait (q, "added");
   fail_unless_equals_string (ev->session->name, "Booth");
   fail_unless_equals_int (ev->session->channels, 1);
   ev_free (ev);
@@ -267,7 +195,7 @@ GST_START_TEST (test_announce_change_delete)
 
   /* version 2: same o= identity, new hash: a change */
   send_sap (AES67_SAP_ANNOUNCE, sdp2, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev = wait_ev (q, "changed");
+  ev = ev_wait (q, "changed");
   fail_unless_equals_string (ev->session->sdp, sdp2);
   fail_unless_equals_int (ev->session->channels, 8);
   fail_unless_equals_string (ev->session->key, "- 77 IN IP4 192.0.2.1");
@@ -282,7 +210,7 @@ GST_START_TEST (test_announce_change_delete)
     const gchar *oline = "o=- 77 2 IN IP4 192.0.2.1\r\n";
     send_sap (AES67_SAP_DELETE, oline, FALSE, AES67_SAP_ADDRESS_AES67);
   }
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   fail_unless_equals_string (ev->session->name, "Stage Left");
   fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_DELETED);
   ev_free (ev);
@@ -290,7 +218,7 @@ GST_START_TEST (test_announce_change_delete)
 
   /* deletion carrying the full SDP, as PipeWire sends it */
   send_sap (AES67_SAP_DELETE, sdp3, FALSE, AES67_SAP_ADDRESS_GLOBAL);
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   fail_unless_equals_string (ev->session->name, "Booth");
   ev_free (ev);
   fail_unless_equals_int (browser_stat (b, "sessions"), 0);
@@ -315,16 +243,16 @@ GST_START_TEST (test_stale_deletion)
   Ev *ev;
 
   send_sap (AES67_SAP_ANNOUNCE, v1, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev_free (wait_ev (q, "added"));
+  ev_free (ev_wait (q, "added"));
   send_sap (AES67_SAP_ANNOUNCE, v2, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev = wait_ev (q, "changed");
+  ev = ev_wait (q, "changed");
   fail_unless_equals_string (ev->session->sdp, v2);
   ev_free (ev);
   send_sap (AES67_SAP_DELETE, v1, FALSE, AES67_SAP_ADDRESS_AES67);
   expect_none (q, G_TIME_SPAN_SECOND / 2);
   fail_unless_equals_int (browser_stat (b, "sessions"), 1);
   send_sap (AES67_SAP_DELETE, v2, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_DELETED);
   ev_free (ev);
   fail_unless_equals_int (browser_stat (b, "sessions"), 0);
@@ -358,7 +286,7 @@ GST_START_TEST (test_bad_packets)
   big[0] = 0x20;
   send_raw (big, 5000, AES67_SAP_ADDRESS_AES67);
   send_sap (AES67_SAP_ANNOUNCE, sdp, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev = wait_ev (q, "added");
+  ev = ev_wait (q, "added");
   fail_unless_equals_string (ev->session->name, "After the storm");
   ev_free (ev);
   fail_unless_equals_int (browser_stat (b, "packets"), 6);
@@ -372,7 +300,7 @@ GST_START_TEST (test_bad_packets)
   g_free (sdp);
   sdp = make_sdp ("Studio K\xf6ln", 91, 1, 2);
   send_sap (AES67_SAP_ANNOUNCE, sdp, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev = wait_ev (q, "added");
+  ev = ev_wait (q, "added");
   fail_unless_equals_string (ev->session->name, "Studio K\xef\xbf\xbdln");
   fail_unless (g_utf8_validate (ev->session->sdp, -1, NULL));
   ev_free (ev);
@@ -397,8 +325,8 @@ GST_START_TEST (test_timeouts)
 
   send_sap (AES67_SAP_ANNOUNCE, a, FALSE, AES67_SAP_ADDRESS_AES67);
   send_sap (AES67_SAP_ANNOUNCE, o, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev_free (wait_ev (q, "added"));
-  ev_free (wait_ev (q, "added"));
+  ev_free (ev_wait (q, "added"));
+  ev_free (ev_wait (q, "added"));
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 5 * GST_SECOND);
   send_sap (AES67_SAP_ANNOUNCE, a, FALSE, AES67_SAP_ADDRESS_AES67);
   /* wait until the refresh is in: the packet count says so */
@@ -414,7 +342,7 @@ GST_START_TEST (test_timeouts)
   fail_unless_equals_int (browser_stat (b, "sessions"), 2);
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 1);
   gst_aes67_sap_browser_check_timeouts (b);
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   fail_unless_equals_string (ev->session->name, "Every five");
   fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_TIMEOUT);
   ev_free (ev);
@@ -426,7 +354,7 @@ GST_START_TEST (test_timeouts)
   fail_unless_equals_int (browser_stat (b, "sessions"), 1);
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 1);
   gst_aes67_sap_browser_check_timeouts (b);
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   fail_unless_equals_string (ev->session->name, "Once");
   fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_TIMEOUT);
   ev_free (ev);
@@ -434,13 +362,13 @@ GST_START_TEST (test_timeouts)
   /* a fixed timeout of 20 s */
   g_object_set (b, "timeout", 20, NULL);
   send_sap (AES67_SAP_ANNOUNCE, o, FALSE, AES67_SAP_ADDRESS_AES67);
-  ev_free (wait_ev (q, "added"));
+  ev_free (ev_wait (q, "added"));
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), 20 * GST_SECOND);
   gst_aes67_sap_browser_check_timeouts (b);
   fail_unless_equals_int (browser_stat (b, "sessions"), 1);
   gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
   gst_aes67_sap_browser_check_timeouts (b);
-  ev_free (wait_ev (q, "removed"));
+  ev_free (ev_wait (q, "removed"));
   fail_unless_equals_int (browser_stat (b, "sessions"), 0);
 
   g_free (a);
@@ -467,13 +395,13 @@ GST_START_TEST (test_max_sessions)
 
     send_sap (AES67_SAP_ANNOUNCE, sdp, FALSE, AES67_SAP_ADDRESS_AES67);
     if (i >= 4) {
-      ev = wait_ev (q, "removed");
+      ev = ev_wait (q, "removed");
       /* S0 then S1: the oldest */
       fail_unless_equals_string (ev->session->name, i == 4 ? "S0" : "S1");
       fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_EVICTED);
       ev_free (ev);
     }
-    ev = wait_ev (q, "added");
+    ev = ev_wait (q, "added");
     fail_unless_equals_string (ev->session->name, name);
     ev_free (ev);
     gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_SECOND);
@@ -504,16 +432,16 @@ GST_START_TEST (test_hash_collision)
   GstAes67SapSession *s;
   Ev *ev;
 
-  g_signal_connect (b, "session-added", G_CALLBACK (on_added), q);
-  g_signal_connect (b, "session-removed", G_CALLBACK (on_removed), q);
+  g_signal_connect (b, "session-added", G_CALLBACK (ev_on_added), q);
+  g_signal_connect (b, "session-removed", G_CALLBACK (ev_on_removed), q);
   n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, x,
       strlen (x), FALSE, buf, sizeof (buf));
   gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
   n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, y,
       strlen (y), FALSE, buf, sizeof (buf));
   gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
-  ev_free (wait_ev (q, "added"));
-  ev_free (wait_ev (q, "added"));
+  ev_free (ev_wait (q, "added"));
+  ev_free (ev_wait (q, "added"));
   fail_unless_equals_int (browser_stat (b, "sessions"), 2);
   /* X again (the hash now maps to Y, so the slow path finds X) */
   n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, x,
@@ -526,7 +454,7 @@ GST_START_TEST (test_hash_collision)
         strlen (oline), FALSE, buf, sizeof (buf));
     gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
   }
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   fail_unless_equals_string (ev->session->name, "Y");
   ev_free (ev);
   n = aes67_sap_build (AES67_SAP_ANNOUNCE, 5, origin, FALSE, NULL, x,
@@ -544,7 +472,7 @@ GST_START_TEST (test_hash_collision)
         strlen (junk), FALSE, buf, sizeof (buf));
     gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
   }
-  ev = wait_ev (q, "removed");
+  ev = ev_wait (q, "removed");
   fail_unless_equals_string (ev->session->name, "X");
   ev_free (ev);
   fail_unless_equals_int (browser_stat (b, "sessions"), 0);

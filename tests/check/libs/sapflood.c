@@ -23,6 +23,7 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
+#include "../sap-test-events.h"
 
 #define N_FLOOD 10000
 /* docs/discovery.md: the browser's sessions, at the default max-sessions
@@ -42,21 +43,6 @@ rss_kb (void)
     kb = strtol (p + 6, NULL, 10);
   g_free (status);
   return kb;
-}
-
-static guint64
-browser_stat (GstAes67SapBrowser * b, const gchar * field)
-{
-  GstStructure *st = gst_aes67_sap_browser_get_stats (b);
-  guint64 v = 0;
-  guint u = 0;
-
-  if (!gst_structure_get_uint64 (st, field, &v)) {
-    fail_unless (gst_structure_get_uint (st, field, &u));
-    v = u;
-  }
-  gst_structure_free (st);
-  return v;
 }
 
 static void
