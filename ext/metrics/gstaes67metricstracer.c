@@ -577,6 +577,13 @@ json_add_value (JsonBuilder * b, const GValue * v)
 static gboolean
 add_field (GQuark field, const GValue * value, gpointer b)
 {
+  const gchar *name = g_quark_to_string (field);
+
+  /* the line's own members come first and stay (ptp-clock-status has an
+   * `event` field: it is in the line's event name) */
+  if (g_str_equal (name, "time") || g_str_equal (name, "event") ||
+      g_str_equal (name, "element") || g_str_equal (name, "pipeline"))
+    return TRUE;
   json_builder_set_member_name (b, g_quark_to_string (field));
   json_add_value (b, value);
   return TRUE;
@@ -852,7 +859,14 @@ do_post_message_pre (GstAes67MetricsTracer * self, GstClockTime ts,
     observe_counters (get_record (self, element, KIND_RECEIVER), s);
     g_mutex_unlock (&self->lock);
   } else if (q == q_stream_lost || q == q_stream_restored) {
-    log_event (self, gst_structure_get_name (s), element, s, NULL, NULL);
+    gboolean known;
+
+    /* aes67src's own, not those of the elements inside it */
+    g_mutex_lock (&self->lock);
+    known = find_record (self, element, KIND_RECEIVER) != NULL;
+    g_mutex_unlock (&self->lock);
+    if (known)
+      log_event (self, gst_structure_get_name (s), element, s, NULL, NULL);
   } else if (q == q_sap_session) {
     const gchar *sdp = gst_structure_get_string (s, "sdp");
     const gchar *action = gst_structure_get_string (s, "action");
