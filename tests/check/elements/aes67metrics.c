@@ -518,7 +518,7 @@ start_pipeline (guint host, const gchar * name, const gchar * desc)
   GstElement *p;
 
   /* made inside the host: the tracer starts its SAP device monitor from
-   * the thread that makes the first AES67 element */
+   * the thread that adds the first AES67 element to a bin */
   fail_unless (aes67_test_net_enter (net, host));
   p = gst_parse_launch (desc, &err);
   fail_unless (p != NULL, "%s: %s", desc, err ? err->message : "?");
