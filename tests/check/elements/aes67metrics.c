@@ -841,6 +841,45 @@ GST_START_TEST (test_prometheus_end_to_end)
   fail_unless (received_after >= received_before, "%" G_GINT64_FORMAT
       " then %" G_GINT64_FORMAT, received_before, received_after);
   fail_unless (rx_int ("restored") >= 1);
+  /* a restart from READY starts aes67src's statistics again; the exported
+   * counter goes on from where it was */
+  fail_unless (aes67_test_net_enter (net, 2));
+  gst_element_set_state (rx, GST_STATE_READY);
+  fail_unless (gst_element_get_state (rx, NULL, NULL, 30 * GST_SECOND) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (aes67_test_net_leave ());
+  received_before = rx_int ("packets-received");
+  fail_unless (received_before > 0);
+  fail_unless (aes67_test_net_enter (net, 2));
+  gst_element_set_state (rx, GST_STATE_PLAYING);
+  fail_unless (aes67_test_net_leave ());
+  fail_if (gst_element_get_state (rx, NULL, NULL, 60 * GST_SECOND) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (wait_rx_state ("receiving", 30), "no stream after restart");
+  {
+    GstElement *src = gst_bin_get_by_name (GST_BIN (rx), "rx");
+    GstStructure *raw = NULL;
+    guint64 raw_received = 0;
+
+    /* wait until the element's own count is well under the exported one:
+     * proof that it started again and the tracer carried the old count */
+    end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    do {
+      g_usleep (500000);
+      g_object_get (src, "stats", &raw, NULL);
+      gst_structure_get_uint64 (raw, "packets-received", &raw_received);
+      gst_structure_free (raw);
+      received_after = rx_int ("packets-received");
+    } while (raw_received < 500 && g_get_monotonic_time () < end);
+    gst_object_unref (src);
+    fail_unless (raw_received >= 500 && (gint64) raw_received <
+        received_before, "aes67src counts %" G_GUINT64_FORMAT " after the "
+        "restart, %" G_GINT64_FORMAT " before", raw_received, received_before);
+    fail_unless (received_after >= received_before + (gint64) raw_received,
+        "exported %" G_GINT64_FORMAT " after the restart, %" G_GINT64_FORMAT
+        " before, the element counts %" G_GUINT64_FORMAT " since",
+        received_after, received_before, raw_received);
+  }
 
   /* 7. the event log */
   g_print ("aes67metrics: 7. the event log\n");
