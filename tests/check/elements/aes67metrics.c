@@ -885,6 +885,17 @@ GST_START_TEST (test_prometheus_end_to_end)
 
   /* 7. the event log */
   g_print ("aes67metrics: 7. the event log\n");
+  {
+    /* a warning, as an element posts it: through the bus like any other */
+    GstElement *meter = gst_bin_get_by_name (GST_BIN (tx), "txmeter");
+    GError *w = g_error_new_literal (GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "metrics test warning");
+
+    gst_element_post_message (meter, gst_message_new_warning (GST_OBJECT
+            (meter), w, "from the test"));
+    g_error_free (w);
+    gst_object_unref (meter);
+  }
   end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   do {
     gchar *text = NULL;
@@ -893,7 +904,9 @@ GST_START_TEST (test_prometheus_end_to_end)
         has_line (text, "stream-restored", "rx", "rxpipe") &&
         has_line (text, "sap-session", "rx", "rxpipe") &&
         has_line (text, "ptp-locked", "rxclock", "rxpipe") &&
-        has_line (text, "ptp-locked", "txclock", "txpipe");
+        has_line (text, "ptp-locked", "txclock", "txpipe") &&
+        has_line (text, "warning", "txmeter", "txpipe") &&
+        strstr (text, "\"message\":\"metrics test warning\"") != NULL;
     if (!ok && g_get_monotonic_time () >= end)
       fail ("missing events in the log:\n%s", text);
     g_free (text);
