@@ -45,7 +45,15 @@
  *   `reason` "deleted" or "expired", and keeps running (a live audio sink
  *   plays silence). When a session of that name is announced again, it is
  *   received again and `stream-restored` follows its first packet.
- * Each of these posts a `sap-session` message.
+ * Each of these posts a `sap-session` message. The session followed is
+ * never evicted from the browser to make room for others: a flood of
+ * announcements from other hosts does not take it off air (the browser's
+ * limits are per announcer, see docs/discovery.md).
+ *
+ * An EOS sent to the pipeline (`gst-launch-1.0 -e` on Ctrl-C) gets
+ * through in every state, also after the session was deleted or expired
+ * (the socket is then closed and aes67src passes the EOS on itself); after
+ * EOS the session is not received again.
  *
  * Inside, GStreamer's own elements and base classes do the work:
  * |[
