@@ -571,7 +571,7 @@ static void
 follow_protect_locked (Aes67SrcFollow * f, GstAes67SapBrowser * browser,
     const gchar * key)
 {
-  if (g_strcmp0 (f->followed, key) == 0)
+  if (g_strcmp0 (f->followed, key) == 0 || (key && f->closed))
     return;
   if (key)
     gst_aes67_sap_browser_follow (browser, key);
@@ -639,8 +639,10 @@ forget_browser (GstAes67Src * self)
       self->browser_handlers[i] = 0;
     }
     if (f) {
+      /* (a handler may still run on the browser's thread: closed) */
       g_mutex_lock (&f->lock);
       follow_protect_locked (f, browser, NULL);
+      f->closed = TRUE;
       g_mutex_unlock (&f->lock);
     }
     gst_object_unref (browser);

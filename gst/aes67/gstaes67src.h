@@ -26,6 +26,8 @@ typedef struct {
   gint removed;                 /* GstAes67SapRemoveReason not taken, or -1 */
   gchar *followed;              /* key the browser was told we follow (so it
                                  * never evicts it), or NULL */
+  gboolean closed;              /* the element let the browser go: a handler
+                                 * still running marks nothing more */
 } Aes67SrcFollow;
 
 typedef enum {
