@@ -20,6 +20,9 @@ struct _GstAes67Depay
   guint frame_bytes;            /* streaming thread only */
 };
 
+gboolean gst_aes67_depay_push_start_gap (GstAes67Depay * self,
+    const GstCaps * rtp_caps);
+
 G_END_DECLS
 
 #endif /* __GST_AES67_DEPAY_H__ */
