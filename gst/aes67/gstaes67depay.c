@@ -90,11 +90,7 @@ gst_aes67_depay_set_caps (GstRTPBaseDepayload * depay, GstCaps * caps)
   return ret;
 }
 
-/**
- * gst_aes67_depay_push_start_gap:
- * @rtp_caps: the RTP caps of the stream the receiver waits for
- *
- * Before the stream's first packet, tells downstream that there is no
+/* Before the stream's first packet, tells downstream that there is no
  * audio yet: stream-start, the caps the stream will have, a TIME segment
  * and a GAP event from running time 0. A live pipeline lets none of its
  * syncing sinks go to PLAYING before all have prerolled, and a sink after
@@ -108,8 +104,8 @@ gst_aes67_depay_set_caps (GstRTPBaseDepayload * depay, GstCaps * caps)
  * block until the pipeline is PLAYING (the sink waits in preroll): call it
  * from a thread of its own, with no lock held.
  *
- * Returns: whether the GAP was pushed.
- */
+ * @rtp_caps are the RTP caps of the stream the receiver waits for.
+ * Returns whether the GAP was pushed. */
 gboolean
 gst_aes67_depay_push_start_gap (GstAes67Depay * self, const GstCaps * rtp_caps)
 {

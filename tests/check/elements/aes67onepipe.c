@@ -17,6 +17,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/app/gstappsink.h>
+#include <gst/base/gstbasesink.h>
 #include <string.h>
 
 #include "aes67-roundtrip.h"
@@ -221,6 +222,36 @@ run_one_pipeline (guint n_links, const gchar * const *addrs,
       fail ("%s from %s: %s", GST_MESSAGE_TYPE_NAME (m),
           GST_OBJECT_NAME (GST_MESSAGE_SRC (m)), e->message);
     }
+  }
+
+  /* every sink runs at the pipeline's latency, as the query gives it now
+   * (the receivers' packets included): the appsinks, and the sender
+   * inside each aes67sink, whose packets leave at capture + latency */
+  q = gst_query_new_latency ();
+  fail_unless (gst_element_query (pipe, q));
+  gst_query_parse_latency (q, &live, &min, &max);
+  gst_query_unref (q);
+  fail_unless (!GST_CLOCK_TIME_IS_VALID (max) || min <= max);
+  for (k = 0; k < n_links; k++) {
+    gchar name[8];
+    GstElement *e, *sender;
+
+    g_snprintf (name, sizeof (name), "out%u", k);
+    e = gst_bin_get_by_name (GST_BIN (pipe), name);
+    GST_INFO ("%s: configured latency %" GST_TIME_FORMAT ", query %"
+        GST_TIME_FORMAT, name, GST_TIME_ARGS (gst_base_sink_get_latency
+            (GST_BASE_SINK (e))), GST_TIME_ARGS (min));
+    fail_unless_equals_uint64 (gst_base_sink_get_latency (GST_BASE_SINK (e)),
+        min);
+    gst_object_unref (e);
+    g_snprintf (name, sizeof (name), "tx%u", k);
+    e = gst_bin_get_by_name (GST_BIN (pipe), name);
+    sender = gst_bin_get_by_name (GST_BIN (e), "sender");
+    fail_unless (GST_IS_BASE_SINK (sender));
+    fail_unless_equals_uint64 (gst_base_sink_get_latency (GST_BASE_SINK
+            (sender)), min);
+    gst_object_unref (sender);
+    gst_object_unref (e);
   }
   gst_element_set_state (pipe, GST_STATE_NULL);
 
