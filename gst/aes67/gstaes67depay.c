@@ -90,14 +90,14 @@ gst_aes67_depay_set_caps (GstRTPBaseDepayload * depay, GstCaps * caps)
   return ret;
 }
 
-/* Before the stream's first packet, tells downstream that there is no
- * audio yet: stream-start, the caps the stream will have, a TIME segment
- * and a GAP event from running time 0. A live pipeline lets none of its
- * syncing sinks go to PLAYING before all have prerolled, and a sink after
- * a receiver whose sender is not on yet would otherwise preroll only with
- * the first packet: a pipeline that also sends (an intercom, a test rig:
- * aes67sink in the same pipeline, or a peer that waits for our stream in
- * the same way) would never start. The GAP prerolls the sink now.
+/* Before the stream's first packet, tells downstream that there is no audio
+ * yet: stream-start, the caps the stream will have, a TIME segment and a GAP
+ * event of 1 ms from running time 0. A live pipeline lets none of its syncing
+ * sinks go to PLAYING before all have prerolled, and a sink after a receiver
+ * whose sender is not on yet would otherwise preroll only with the first
+ * packet: a pipeline that also sends (an intercom, a test rig: aes67sink in the
+ * same pipeline, or a peer that waits for our stream in the same way) would
+ * never start. The GAP prerolls the sink now.
  *
  * Does nothing once audio went out (the source pad has a segment). Takes
  * the sink pad's stream lock, so it is serialised with the stream; may
@@ -143,9 +143,10 @@ gst_aes67_depay_push_start_gap (GstAes67Depay * self, const GstCaps * rtp_caps)
   gst_pad_push_event (srcpad, gst_event_new_caps (caps));
   gst_segment_init (&segment, GST_FORMAT_TIME);
   gst_pad_push_event (srcpad, gst_event_new_segment (&segment));
+  /* one AES67 base packet time long: elements that turn a GAP into
+   * silence (audioaggregator) want a duration */
   GST_DEBUG_OBJECT (self, "no packet yet: GAP from running time 0");
-  pushed = gst_pad_push_event (srcpad, gst_event_new_gap (0,
-          GST_CLOCK_TIME_NONE));
+  pushed = gst_pad_push_event (srcpad, gst_event_new_gap (0, GST_MSECOND));
 done:
   GST_PAD_STREAM_UNLOCK (sinkpad);
   gst_caps_unref (caps);

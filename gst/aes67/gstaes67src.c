@@ -59,12 +59,11 @@
  * they were sent: mono and stereo positioned, more channels unpositioned
  * (channel-mask 0), as AES67 gives them no speaker positions.
  *
- * Until the stream's first packet, aes67src sends downstream the caps
- * the stream will have and a GAP event from running time 0, so that its
- * sink prerolls and the pipeline reaches PLAYING without the stream: a
- * pipeline that also sends (aes67sink next to aes67src: an intercom, a
- * talkback, a test rig) or waits for a peer that waits for it would
- * otherwise never start.
+ * Until the stream's first packet, aes67src sends downstream the caps the
+ * stream will have and a GAP event (1 ms from running time 0), so that its sink
+ * prerolls and the pipeline reaches PLAYING without the stream: a pipeline that
+ * also sends (aes67sink next to aes67src: an intercom, a talkback, a test rig)
+ * or waits for a peer that waits for it would otherwise never start.
  *
  * When no packet came for `timeout` ms the stream counts as lost: a
  * `stream-lost` message is posted and the pipeline keeps running (a live
