@@ -60,7 +60,9 @@ struct _Client
   GSocket *socket;              /* of connection */
   GSource *idle;                /* on server->context, fires at deadline */
   gint64 deadline;              /* monotonic us, under server->lock */
-  gboolean done;                /* the job ended, under server->lock */
+  gboolean done;                /* the socket is being closed or was shut
+                                 * down: no one else touches it; under
+                                 * server->lock */
 };
 
 static void
@@ -168,6 +170,17 @@ client_arm (Client * c)
   c->deadline = g_get_monotonic_time () + self->idle_us;
   g_source_set_ready_time (c->idle, c->deadline);
   g_mutex_unlock (&self->lock);
+}
+
+/* Job thread, before the socket is closed: from here on neither the idle
+ * timer nor aes67_rtsp_server_free() shuts it down (its fd number could be
+ * another socket's by then) */
+static void
+client_detach (Client * c)
+{
+  g_mutex_lock (&c->server->lock);
+  c->done = TRUE;
+  g_mutex_unlock (&c->server->lock);
 }
 
 /* The answer to a well-formed RTSP/1.0 request with a CSeq */
@@ -285,6 +298,7 @@ serve (Aes67RtspServer * self, Client * c)
     if (res != GST_RTSP_OK || !keep)
       break;
   }
+  client_detach (c);
   gst_rtsp_connection_close (conn);
   gst_rtsp_connection_free (conn);
   g_free (ip);
@@ -297,10 +311,10 @@ client_job (gpointer data, gpointer user_data)
   Aes67RtspServer *self = user_data;
 
   serve (self, c);
+  client_detach (c);
   g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
 
   g_mutex_lock (&self->lock);
-  c->done = TRUE;
   self->clients = g_list_remove (self->clients, c);
   self->n_clients--;
   g_cond_broadcast (&self->cond);
@@ -471,8 +485,9 @@ aes67_rtsp_server_free (Aes67RtspServer * self)
   for (l = self->clients; l; l = l->next) {
     Client *c = l->data;
 
+    if (!c->done)
+      g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
     c->done = TRUE;
-    g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
   }
   while (self->n_clients > 0)
     g_cond_wait (&self->cond, &self->lock);

@@ -432,6 +432,26 @@ GST_START_TEST (test_rtsp_limits)
 
 GST_END_TEST;
 
+/* The server's limits as element properties (read at NULL->READY, which
+ * needs avahi-daemon: the mDNS tests use them) */
+GST_START_TEST (test_rtsp_properties)
+{
+  GstElement *e = gst_element_factory_make ("ravennaannounce", NULL);
+  guint max = 0, idle = 0;
+
+  fail_unless (e != NULL);
+  g_object_get (e, "max-connections", &max, "idle-timeout", &idle, NULL);
+  fail_unless_equals_int (max, AES67_RTSP_DEFAULT_MAX_CONNECTIONS);
+  fail_unless_equals_int (idle, AES67_RTSP_DEFAULT_IDLE_TIMEOUT_MS);
+  g_object_set (e, "max-connections", 8, "idle-timeout", 250, NULL);
+  g_object_get (e, "max-connections", &max, "idle-timeout", &idle, NULL);
+  fail_unless_equals_int (max, 8);
+  fail_unless_equals_int (idle, 250);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 #define LOAD_CLIENTS 50
 #define LOAD_IDLE 20
 
@@ -1113,6 +1133,7 @@ ravenna_suite (gboolean with_avahi)
   tcase_add_test (tc, test_rtsp_bad_requests);
   tcase_add_test (tc, test_rtsp_limits);
   tcase_add_test (tc, test_rtsp_concurrent);
+  tcase_add_test (tc, test_rtsp_properties);
   if (with_avahi) {
     tcase_add_test (tc, test_publish);
     tcase_add_test (tc, test_launch_line);
@@ -1160,5 +1181,7 @@ main (int argc, char **argv)
   avahi_stop (&avahi[0]);
   avahi_stop (&avahi[1]);
   aes67_test_net_free (net);
+  g_free (reason);
+  g_free (missing);
   return nf;
 }
