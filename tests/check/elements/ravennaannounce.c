@@ -117,7 +117,8 @@ avahi_start (Avahi * a, guint host, gchar ** why)
     goto fail;
   }
   log = g_build_filename (a->dir, "avahi.log", NULL);
-  cmd = g_strdup_printf ("mount -t tmpfs none /run/avahi-daemon && exec env "
+  cmd = g_strdup_printf ("mkdir -p /run/avahi-daemon && "
+      "mount -t tmpfs none /run/avahi-daemon && exec env "
       "DBUS_SYSTEM_BUS_ADDRESS=%s avahi-daemon --no-drop-root --no-chroot "
       "--no-rlimits -f %s", a->bus, avconf);
   {
