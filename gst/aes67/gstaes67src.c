@@ -59,6 +59,12 @@
  * they were sent: mono and stereo positioned, more channels unpositioned
  * (channel-mask 0), as AES67 gives them no speaker positions.
  *
+ * Until the stream's first packet, aes67src sends downstream the caps the
+ * stream will have and a GAP event (1 ms from running time 0), so that its sink
+ * prerolls and the pipeline reaches PLAYING without the stream: a pipeline that
+ * also sends (aes67sink next to aes67src: an intercom, a talkback, a test rig)
+ * or waits for a peer that waits for it would otherwise never start.
+ *
  * When no packet came for `timeout` ms the stream counts as lost: a
  * `stream-lost` message is posted and the pipeline keeps running (a live
  * audio sink plays silence). The receiver then takes the first stream that
@@ -1169,6 +1175,24 @@ stop_monitor (GstAes67Src * self)
     g_thread_join (t);
 }
 
+/* Runs on a thread of GStreamer's pool after PAUSED to PLAYING: until the
+ * first packet, downstream gets a GAP, so that its sink prerolls and the
+ * pipeline reaches PLAYING without the stream (see
+ * gst_aes67_depay_push_start_gap). No lock held. */
+static void
+start_gap (GstElement * element, gpointer user_data)
+{
+  GstAes67Src *self = GST_AES67_SRC (element);
+  GstCaps *caps = NULL;
+
+  g_object_get (self->udpsrc, "caps", &caps, NULL);
+  if (!caps)
+    return;
+  if (gst_aes67_depay_push_start_gap (GST_AES67_DEPAY (self->depay), caps))
+    GST_DEBUG_OBJECT (self, "no packet yet: told downstream (GAP)");
+  gst_caps_unref (caps);
+}
+
 static GstStateChangeReturn
 gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
 {
@@ -1209,6 +1233,10 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
   switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      if (ret != GST_STATE_CHANGE_FAILURE)
+        gst_element_call_async (element, start_gap, NULL, NULL);
+      break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_monitor (self);
       break;
