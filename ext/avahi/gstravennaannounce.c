@@ -46,6 +46,7 @@
 #include "gstravennaannounce.h"
 #include "aes67-mdns.h"
 #include "aes67-rtsp-describe.h"
+#include "aes67-sdp.h"
 
 #include <string.h>
 #include <gst/sdp/sdp.h>
@@ -235,10 +236,10 @@ gst_ravenna_announce_change_state (GstElement * element,
       for (i = 0; files && files[i]; i++) {
         gchar *text = NULL;
 
-        if (!g_file_get_contents (files[i], &text, NULL, &err)) {
+        if (!aes67_sdp_read_file (files[i], &text, &err)) {
           GST_ELEMENT_WARNING (self, RESOURCE, READ,
-              ("Cannot read the SDP file %s: %s. It is not published.",
-                  files[i], err->message), (NULL));
+              ("Cannot read the SDP file: %s. It is not published.",
+                  err->message), (NULL));
           g_clear_error (&err);
           continue;
         }

@@ -77,6 +77,7 @@
 #include "gstaes67elements.h"
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
+#include "aes67-sdp.h"
 
 #include <errno.h>
 #include <string.h>
@@ -820,10 +821,10 @@ start_announcing (GstSapAnnounce * self)
     gchar *text = NULL;
     GError *err = NULL;
 
-    if (!g_file_get_contents (files[i], &text, NULL, &err)) {
+    if (!aes67_sdp_read_file (files[i], &text, &err)) {
       GST_ELEMENT_WARNING (self, RESOURCE, READ,
-          ("Cannot read the SDP file %s: %s. It is not announced.",
-              files[i], err->message), (NULL));
+          ("Cannot read the SDP file: %s. It is not announced.",
+              err->message), (NULL));
       g_clear_error (&err);
       continue;
     }
