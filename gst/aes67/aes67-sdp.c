@@ -207,11 +207,11 @@ typedef struct
   guint dropped;
 } Warnings;
 
-static void warn (Warnings * w, const gchar * format, ...) G_GNUC_PRINTF (2,
-    3);
-
 static void
 warn (Warnings * w, const gchar * format, ...)
+G_GNUC_PRINTF (2, 3);
+
+     static void warn (Warnings * w, const gchar * format, ...)
 {
   va_list args;
 
@@ -767,8 +767,7 @@ aes67_sdp_read_file (const gchar * path, gchar ** text, GError ** error)
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_FILE,
         "%s is a binary file (a NUL byte at offset %" G_GSIZE_FORMAT
         "), not SDP text", name,
-        (gsize) ((const gchar *) memchr (buf->str, '\0', buf->len) -
-            buf->str));
+        (gsize) ((const gchar *) memchr (buf->str, '\0', buf->len) - buf->str));
     goto done;
   }
   *text = g_string_free (buf, FALSE);

@@ -126,8 +126,7 @@ device_new (const GstAes67SapSession * s)
         "aes67.channels", G_TYPE_UINT, s->channels, NULL);
   } else {
     caps = gst_caps_new_empty ();
-    gst_structure_set (props, "aes67.reason", G_TYPE_STRING, s->reason,
-        NULL);
+    gst_structure_set (props, "aes67.reason", G_TYPE_STRING, s->reason, NULL);
   }
   if (s->warnings) {
     gchar *w = g_strjoinv ("; ", s->warnings);

@@ -313,8 +313,7 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_SDP_FILE,
       g_param_spec_string ("sdp-file", "SDP file",
           "Path of a regular file holding the session description (at most "
-          "16384 bytes)", DEFAULT_SDP_FILE,
-          rw));
+          "16384 bytes)", DEFAULT_SDP_FILE, rw));
   g_object_class_install_property (gobject_class, PROP_SESSION_NAME,
       g_param_spec_string ("session-name", "Session name",
           "Name (SDP s= line) of a session announced on the network with SAP "
@@ -807,8 +806,7 @@ configure_stream (GstAes67Src * self)
   } else if (text) {
     if (!aes67_sdp_parse (text, &s, &err)) {
       gchar *shown = aes67_sdp_text_for_message (text);
-      gchar *fname = file && !self->sdp ? g_filename_display_name (file) :
-          NULL;
+      gchar *fname = file && !self->sdp ? g_filename_display_name (file) : NULL;
 
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("The session description%s%s cannot be played: %s.",

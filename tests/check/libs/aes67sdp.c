@@ -416,7 +416,7 @@ GST_START_TEST (test_parse_warnings)
     {"a=ptime:abc", GOOD "a=ptime:abc\r\n", 1, 97, 1000, "L24", 48000, 2,
         {"a=ptime:abc", NULL}},
     {"a=ptime:0 and a=framecount:6", GOOD "a=ptime:0\r\na=framecount:6\r\n",
-        1, 97, 125, "L24", 48000, 2, {"a=ptime:0", "a=framecount:6", "125",
+          1, 97, 125, "L24", 48000, 2, {"a=ptime:0", "a=framecount:6", "125",
             NULL}},
     {"a=ptime:99999", GOOD "a=ptime:99999\r\n", 1, 97, 1000, "L24", 48000, 2,
         {"a=ptime:99999", NULL}},
@@ -431,20 +431,20 @@ GST_START_TEST (test_parse_warnings)
             "media line 1 (m=video 5000 RTP/AVP 96) is not audio", NULL}},
     {"AM824 first", HEAD "m=audio 5000 RTP/AVP 96\r\na=rtpmap:96 AM824/48000"
           "/2\r\nm=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/2\r\n", 2,
-          97, 1000, "L24", 48000, 2, {"media line 2", "AM824", NULL}},
+        97, 1000, "L24", 48000, 2, {"media line 2", "AM824", NULL}},
     {"ST 2022-7", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=W\r\nt=0 0\r\n"
           "a=group:DUP 1 2\r\nm=audio 5004 RTP/AVP 97\r\n"
           "c=IN IP4 239.69.1.10/32\r\na=rtpmap:97 L24/48000/2\r\na=mid:1\r\n"
           "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.2.10/32\r\n"
           "a=rtpmap:97 L24/48000/2\r\na=mid:2\r\n", 1, 97, 1000, "L24",
-          48000, 2, {"2022-7", "media line 1", NULL}},
+        48000, 2, {"2022-7", "media line 1", NULL}},
     /* 1000 m= lines in 16 kB: the last one is the stream */
     {"1000 m= lines, the last one audio", NULL, 1000, 97, 1000, "L24", 48000,
         2, {"1000 media lines", "media line 1000", "media line 1 (m=text 9 x "
-              "0) is not audio", NULL}},
+                "0) is not audio", NULL}},
     /* 1000 m=audio lines: the first */
     {"1000 m=audio lines", NULL, 1, 97, 1000, "L24", 48000, 2,
-        {"1000 media lines", "media line 1 ", "the other 999 are ignored",
+          {"1000 media lines", "media line 1 ", "the other 999 are ignored",
             NULL}},
   };
   guint i, k;
@@ -484,8 +484,7 @@ GST_START_TEST (test_parse_warnings)
       fail_unless (s.warnings == NULL, "'%s': warned '%s'", t[i].why,
           s.warnings[0]);
     } else {
-      fail_unless (s.warnings && s.warnings[0], "'%s': no warning",
-          t[i].why);
+      fail_unless (s.warnings && s.warnings[0], "'%s': no warning", t[i].why);
       fail_unless (s.warnings[1] == NULL, "'%s': two warnings: '%s', '%s'",
           t[i].why, s.warnings[0], s.warnings[1]);
       fail_unless (g_utf8_validate (s.warnings[0], -1, NULL));
@@ -543,7 +542,7 @@ GST_START_TEST (test_read_file)
   gchar *big = g_build_filename (dir, "big.sdp", NULL);
   gchar *bin = g_build_filename (dir, "binary.sdp", NULL);
   gchar *fifo = g_build_filename (dir, "fifo.sdp", NULL);
-  gchar *sub = g_build_filename (dir, "K\xf6ln.sdp", NULL);        /* Latin-1 */
+  gchar *sub = g_build_filename (dir, "K\xf6ln.sdp", NULL);     /* Latin-1 */
   gchar *none = g_build_filename (dir, "missing.sdp", NULL);
   gchar *big_text = g_strnfill (AES67_SDP_MAX_SIZE + 1, 'a');
   static const guint8 binary[] = { 'v', '=', '0', '\n', 0, 0xff, 0x80, 1 };
