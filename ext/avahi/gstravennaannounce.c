@@ -409,8 +409,8 @@ gst_ravenna_announce_class_init (GstRavennaAnnounceClass * klass)
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_SDP_FILES,
       gst_param_spec_array ("sdp-files", "SDP files",
-          "Paths of SDP files to publish, one session each; read when going "
-          "to PAUSED",
+          "Paths of SDP files to publish, one session each (regular text "
+          "files of at most 16384 bytes); read when going to PAUSED",
           g_param_spec_string ("sdp-file", "SDP file", "Path of an SDP file",
               NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS),
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
