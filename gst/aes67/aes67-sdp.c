@@ -207,11 +207,27 @@ typedef struct
   guint dropped;
 } Warnings;
 
+/* Messages quote SDP text (valid UTF-8) cut to a number of bytes ("%.16s"),
+ * which may cut a character: what is cut becomes U+FFFD. Takes @str. */
+static gchar *
+utf8_clipped (gchar * str)
+{
+  gchar *valid;
+
+  if (g_utf8_validate (str, -1, NULL))
+    return str;
+  valid = g_utf8_make_valid (str, -1);
+  g_free (str);
+  return valid;
+}
+
+/* *INDENT-OFF* */
+static void warn (Warnings * w, const gchar * format, ...)
+    G_GNUC_PRINTF (2, 3);
+/* *INDENT-ON* */
+
 static void
 warn (Warnings * w, const gchar * format, ...)
-G_GNUC_PRINTF (2, 3);
-
-     static void warn (Warnings * w, const gchar * format, ...)
 {
   va_list args;
 
@@ -220,7 +236,7 @@ G_GNUC_PRINTF (2, 3);
     return;
   }
   va_start (args, format);
-  g_ptr_array_add (w->list, g_strdup_vprintf (format, args));
+  g_ptr_array_add (w->list, utf8_clipped (g_strdup_vprintf (format, args)));
   va_end (args);
 }
 
@@ -691,6 +707,8 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
   ok = TRUE;
 
 done:
+  if (!ok && error && *error)
+    (*error)->message = utf8_clipped ((*error)->message);
   warnings_finish (&w, ok ? s : NULL);
   g_clear_error (&reason);
   if (msg)

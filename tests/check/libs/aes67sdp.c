@@ -331,6 +331,11 @@ GST_START_TEST (test_parse_malformed)
     {"audio over another protocol", "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\n"
           "c=IN IP4 239.1.1.1/32\nt=0 0\nm=audio 5004 RTP/SAVP 96\n"
           "a=rtpmap:96 L24/48000/2\n", AES67_SDP_ERROR_NO_STREAM},
+    /* quoted in the error cut to 8 bytes: U+FFFD is 3 (fuzzer) */
+    {"format of bytes that are not UTF-8 (fuzzer)", "v=0\no=- 1 1 IN IP4 "
+          "1.2.3.4\ns=x\nc=IN IP4 239.1.1.1/32\nt=0 0\n"
+          "m=audio 5004 RTP/AVP \xd1\xc8\xf2\xf5>>>>\n",
+        AES67_SDP_ERROR_NO_STREAM},
     /* (GstSDPMessage skips lines it does not know) */
     {"binary after v=0", "v=0\n\x01\x02\xff\xfe\x80garbage",
         AES67_SDP_ERROR_NO_STREAM},
