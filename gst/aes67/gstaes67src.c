@@ -767,7 +767,7 @@ static gboolean
 configure_stream (GstAes67Src * self)
 {
   Aes67SdpStream s;
-  gchar *text = NULL, *file = NULL, *name = NULL;
+  gchar *text = NULL, *file = NULL, *name = NULL, *fname = NULL;
   GstAes67SapSession *session = NULL;
   GError *err = NULL;
   gboolean ok;
@@ -786,11 +786,14 @@ configure_stream (GstAes67Src * self)
     text = g_strdup (session->sdp);
   }
 
-  if (!text && file && !aes67_sdp_read_file (file, &text, &err)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-        ("Could not read the session description file: %s.", err->message),
-        (NULL));
-    goto fail;
+  if (!text && file) {
+    if (!aes67_sdp_read_file (file, &text, &err)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not read the session description file: %s.",
+              err->message), (NULL));
+      goto fail;
+    }
+    fname = g_filename_display_name (file);
   }
   if (session) {
     if (!aes67_sdp_parse (text, &s, &err)) {
@@ -806,14 +809,12 @@ configure_stream (GstAes67Src * self)
   } else if (text) {
     if (!aes67_sdp_parse (text, &s, &err)) {
       gchar *shown = aes67_sdp_text_for_message (text);
-      gchar *fname = file && !self->sdp ? g_filename_display_name (file) : NULL;
 
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("The session description%s%s cannot be played: %s.",
               fname ? " in " : "", fname ? fname : "", err->message),
           ("SDP:\n%s", shown));
       g_free (shown);
-      g_free (fname);
       goto fail;
     }
   } else {
@@ -869,6 +870,7 @@ done:
   g_clear_error (&err);
   g_free (text);
   g_free (file);
+  g_free (fname);
   g_free (name);
   return ok;
 }
