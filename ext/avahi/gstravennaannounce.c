@@ -61,6 +61,7 @@
 #include "gstravennaannounce.h"
 #include "aes67-mdns.h"
 #include "aes67-rtsp-describe.h"
+#include "aes67-sdp.h"
 
 #include <string.h>
 #include <gst/sdp/sdp.h>
@@ -259,10 +260,10 @@ gst_ravenna_announce_change_state (GstElement * element,
       for (i = 0; files && files[i]; i++) {
         gchar *text = NULL;
 
-        if (!g_file_get_contents (files[i], &text, NULL, &err)) {
+        if (!aes67_sdp_read_file (files[i], &text, &err)) {
           GST_ELEMENT_WARNING (self, RESOURCE, READ,
-              ("Cannot read the SDP file %s: %s. It is not published.",
-                  files[i], err->message), (NULL));
+              ("Cannot read the SDP file: %s. It is not published.",
+                  err->message), (NULL));
           g_clear_error (&err);
           continue;
         }
@@ -448,8 +449,8 @@ gst_ravenna_announce_class_init (GstRavennaAnnounceClass * klass)
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_SDP_FILES,
       gst_param_spec_array ("sdp-files", "SDP files",
-          "Paths of SDP files to publish, one session each; read when going "
-          "to PAUSED",
+          "Paths of SDP files to publish, one session each (regular text "
+          "files of at most 16384 bytes); read when going to PAUSED",
           g_param_spec_string ("sdp-file", "SDP file", "Path of an SDP file",
               NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS),
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |

@@ -17,6 +17,7 @@
 #endif
 
 #include "gstaes67depay.h"
+#include "aes67-sdp.h"
 
 #include <gst/audio/audio.h>
 #include <gst/rtp/gstrtpbuffer.h>
@@ -58,17 +59,8 @@ raw_caps_for (const GstCaps * caps, guint * frame_bytes, gint * clock_rate)
   *frame_bytes = channels * (l16 ? 2 : 3);
   *clock_rate = rate;
 
-  out = gst_caps_new_simple ("audio/x-raw",
-      "format", G_TYPE_STRING, l16 ? "S16BE" : "S24BE",
-      "rate", G_TYPE_INT, rate, "channels", G_TYPE_INT, channels,
-      "layout", G_TYPE_STRING, "interleaved", NULL);
-  if (channels == 2)
-    gst_caps_set_simple (out, "channel-mask", GST_TYPE_BITMASK,
-        (guint64) (GST_AUDIO_CHANNEL_POSITION_MASK (FRONT_LEFT) |
-            GST_AUDIO_CHANNEL_POSITION_MASK (FRONT_RIGHT)), NULL);
-  else if (channels > 2)
-    gst_caps_set_simple (out, "channel-mask", GST_TYPE_BITMASK,
-        (guint64) 0, NULL);
+  /* the caps the device providers list for this stream, too */
+  out = aes67_audio_caps (enc, rate, channels);
   return out;
 }
 

@@ -953,6 +953,43 @@ GST_START_TEST (test_device_monitor_mdns)
   fail_unless_equals_string (gst_structure_get_string (props,
           "aes67.session-id"), "- 7000 IN IP4 192.0.2.2");
   gst_structure_free (props);
+  /* the caps aes67src outputs for it, from aes67deviceprovider and from
+   * the ravennadeviceprovider the browser runs (one SDP reader) */
+  {
+    GstCaps *expect = gst_caps_from_string ("audio/x-raw, format=S24BE, "
+        "rate=48000, channels=8, layout=interleaved, "
+        "channel-mask=(bitmask)0x0");
+    GstCaps *caps = gst_device_get_caps (d);
+    GstDeviceProvider *rp =
+        gst_device_provider_factory_get_by_name ("ravennadeviceprovider");
+    GList *list, *l;
+    gboolean seen = FALSE;
+
+    fail_unless (gst_caps_is_equal (caps, expect));
+    gst_caps_unref (caps);
+    fail_unless (rp != NULL);
+    list = gst_device_provider_get_devices (rp);
+    for (l = list; l; l = l->next) {
+      gchar *n = gst_device_get_display_name (l->data);
+      gboolean playable = FALSE;
+
+      if (g_strcmp0 (n, "Booth") == 0) {
+        caps = gst_device_get_caps (l->data);
+        fail_unless (gst_caps_is_equal (caps, expect));
+        gst_caps_unref (caps);
+        props = gst_device_get_properties (l->data);
+        fail_unless (gst_structure_get_boolean (props, "aes67.playable",
+                &playable) && playable);
+        gst_structure_free (props);
+        seen = TRUE;
+      }
+      g_free (n);
+    }
+    g_list_free_full (list, gst_object_unref);
+    fail_unless (seen, "ravennadeviceprovider does not list Booth");
+    gst_object_unref (rp);
+    gst_caps_unref (expect);
+  }
 
   sap_test_stop (pub);
   end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
