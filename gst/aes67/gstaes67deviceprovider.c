@@ -15,8 +15,10 @@
  * as #GstDevice objects of class `Audio/Source/Network`, so applications
  * (OBS, relays, gst-device-monitor-1.0) can offer them like sound cards.
  * A device appears when its session is first announced, is replaced when
- * its SDP changes and goes when a SAP deletion arrives or the session times
- * out (10 announcement intervals, at most an hour).
+ * its SDP changes and goes when a SAP deletion arrives, the session times
+ * out (10 announcement intervals, at most an hour) or the browser evicts it
+ * to make room (limits per announcer: max-sessions-per-origin, 512, and
+ * max-sessions, 1024, in all; see docs/discovery.md).
  *
  * SAP has no query: a session shows up at its next announcement (every
  * 5 s from PipeWire, 30 s from aes67-linux-daemon and sapannounce by

@@ -67,7 +67,15 @@
  *   `reason` "deleted" or "expired", and keeps running (a live audio sink
  *   plays silence). When a session of that name is announced again, it is
  *   received again and `stream-restored` follows its first packet.
- * Each of these posts a `sap-session` message.
+ * Each of these posts a `sap-session` message. The session followed is
+ * never evicted from the browser to make room for others: a flood of
+ * announcements from other hosts does not take it off air (the browser's
+ * limits are per announcer, see docs/discovery.md).
+ *
+ * An EOS sent to the pipeline (`gst-launch-1.0 -e` on Ctrl-C) gets
+ * through in every state, also after the session was deleted or expired
+ * (the socket is then closed and aes67src passes the EOS on itself); after
+ * EOS the session is not received again.
  *
  * Inside, GStreamer's own elements and base classes do the work:
  * |[
@@ -293,6 +301,8 @@ static GstStateChangeReturn gst_aes67_src_change_state (GstElement * element,
     GstStateChange transition);
 static void gst_aes67_src_handle_message (GstBin * bin, GstMessage * msg);
 static void choose_playout (GstAes67Src * self);
+static gboolean gst_aes67_src_send_event (GstElement * element,
+    GstEvent * event);
 
 static void
 gst_aes67_src_class_init (GstAes67SrcClass * klass)
@@ -310,6 +320,7 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
   gobject_class->set_property = gst_aes67_src_set_property;
   gobject_class->get_property = gst_aes67_src_get_property;
   element_class->change_state = gst_aes67_src_change_state;
+  element_class->send_event = gst_aes67_src_send_event;
   bin_class->handle_message = gst_aes67_src_handle_message;
 
   g_object_class_install_property (gobject_class, PROP_SDP,
@@ -418,6 +429,17 @@ make (GstAes67Src * self, const gchar * factory, const gchar * name)
   return e;
 }
 
+/* Counts the EOS that reach the filter from upstream (udpsrc or us). */
+static GstPadProbeReturn
+on_filter_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstAes67Src *self = user_data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
+    g_atomic_int_set (&self->eos_passed, TRUE);
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 gst_aes67_src_init (GstAes67Src * self)
 {
@@ -455,6 +477,12 @@ gst_aes67_src_init (GstAes67Src * self)
     return;
   gst_element_link_many (self->udpsrc, self->filter, self->jitterbuffer,
       self->depay, NULL);
+  {
+    GstPad *sink = gst_element_get_static_pad (self->filter, "sink");
+    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        on_filter_event, self, NULL);
+    gst_object_unref (sink);
+  }
   {
     GstPad *target = gst_element_get_static_pad (self->depay, "src");
     gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), target);
@@ -557,6 +585,7 @@ follow_unref (gpointer data, GClosure * closure)
     return;
   g_free (f->name);
   g_free (f->key);
+  g_free (f->followed);
   if (f->update)
     gst_aes67_sap_session_unref (f->update);
   g_mutex_clear (&f->lock);
@@ -564,8 +593,24 @@ follow_unref (gpointer data, GClosure * closure)
   g_free (f);
 }
 
-/* The browser's thread: a session was announced or changed. Only notes it:
- * the element's own threads act on it. */
+/* Call with f->lock: tells @browser that the session of @key is the one
+ * followed now, so that no flood of other announcements evicts it. */
+static void
+follow_protect_locked (Aes67SrcFollow * f, GstAes67SapBrowser * browser,
+    const gchar * key)
+{
+  if (g_strcmp0 (f->followed, key) == 0 || (key && f->closed))
+    return;
+  if (key)
+    gst_aes67_sap_browser_follow (browser, key);
+  if (f->followed)
+    gst_aes67_sap_browser_unfollow (browser, f->followed);
+  g_free (f->followed);
+  f->followed = g_strdup (key);
+}
+
+/* The browser's thread: a session was announced or changed. Only notes it
+ * (and has the browser keep it): the element's own threads act on it. */
 static void
 on_session_update (GstAes67SapBrowser * browser, GstAes67SapSession * s,
     Aes67SrcFollow * f)
@@ -580,6 +625,7 @@ on_session_update (GstAes67SapBrowser * browser, GstAes67SapSession * s,
     f->update = gst_aes67_sap_session_ref (s);
     g_free (f->key);
     f->key = g_strdup (s->key);
+    follow_protect_locked (f, browser, s->key);
     g_cond_broadcast (&f->cond);
   }
   g_mutex_unlock (&f->lock);
@@ -619,6 +665,13 @@ forget_browser (GstAes67Src * self)
       if (self->browser_handlers[i])
         g_signal_handler_disconnect (browser, self->browser_handlers[i]);
       self->browser_handlers[i] = 0;
+    }
+    if (f) {
+      /* (a handler may still run on the browser's thread: closed) */
+      g_mutex_lock (&f->lock);
+      follow_protect_locked (f, browser, NULL);
+      f->closed = TRUE;
+      g_mutex_unlock (&f->lock);
     }
     gst_object_unref (browser);
   }
@@ -695,6 +748,8 @@ discover_session (GstAes67Src * self, const gchar * name)
   f->removed = -1;
   g_free (f->key);
   f->key = s ? g_strdup (s->key) : NULL;
+  if (s)
+    follow_protect_locked (f, self->browser, s->key);
   g_mutex_unlock (&f->lock);
   if (found)
     gst_aes67_sap_session_unref (found);
@@ -983,6 +1038,11 @@ restart_receiver (GstAes67Src * self, gboolean reconfigure)
 
   if (!monitor_state_lock (self))
     return FALSE;
+  if (g_atomic_int_get (&self->eos)) {
+    /* EOS came in between: nothing is received again */
+    GST_STATE_UNLOCK (self);
+    return FALSE;
+  }
   gst_element_set_locked_state (self->udpsrc, TRUE);
   gst_element_set_state (self->udpsrc, GST_STATE_NULL);
   if (reconfigure) {
@@ -1078,6 +1138,38 @@ follow_update (GstAes67Src * self, GstAes67SapSession * session)
   aes67_sdp_stream_clear (&old);
 }
 
+/* Hands EOS to the filter, behind udpsrc: the way it takes when udpsrc is
+ * stopped (the session followed was removed), where udpsrc would only keep
+ * it pending. Takes @event. */
+static gboolean
+push_eos_past_udpsrc (GstAes67Src * self, GstEvent * event)
+{
+  GstPad *sink = gst_element_get_static_pad (self->filter, "sink");
+  gboolean ok;
+
+  GST_INFO_OBJECT (self, "udpsrc is stopped: EOS goes to the filter");
+  ok = gst_pad_send_event (sink, event);
+  gst_object_unref (sink);
+  return ok;
+}
+
+/* Called with our state lock held (gst_element_send_event() takes it); the
+ * monitor thread stops and restarts udpsrc only under it. */
+static gboolean
+gst_aes67_src_send_event (GstElement * element, GstEvent * event)
+{
+  GstAes67Src *self = GST_AES67_SRC (element);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS
+      && GST_STATE (self) >= GST_STATE_PAUSED) {
+    /* from now on the session followed is not received again */
+    g_atomic_int_set (&self->eos, TRUE);
+    if (self->parked)
+      return push_eos_past_udpsrc (self, event);
+  }
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+}
+
 /* Monitor thread: the session followed left the network. */
 static void
 follow_removed (GstAes67Src * self, gint reason)
@@ -1101,6 +1193,9 @@ follow_removed (GstAes67Src * self, gint reason)
   gst_element_set_locked_state (self->udpsrc, TRUE);
   gst_element_set_state (self->udpsrc, GST_STATE_NULL);
   self->parked = TRUE;
+  /* an EOS given to udpsrc just before may have gone with it */
+  if (g_atomic_int_get (&self->eos) && !g_atomic_int_get (&self->eos_passed))
+    push_eos_past_udpsrc (self, gst_event_new_eos ());
   GST_STATE_UNLOCK (self);
 
   gst_aes67_rtp_filter_set_lost (filter, aes67_pacer_now ());
@@ -1140,6 +1235,12 @@ follow_poll (GstAes67Src * self)
   update = f->update;
   f->update = NULL;
   g_mutex_unlock (&f->lock);
+  if (g_atomic_int_get (&self->eos)) {
+    /* after EOS nothing is received again: udpsrc stays as it is */
+    if (update)
+      gst_aes67_sap_session_unref (update);
+    return;
+  }
 
   if (removed >= 0 && !self->parked)
     follow_removed (self, removed);
@@ -1271,6 +1372,8 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
       apply_stream (self);
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      g_atomic_int_set (&self->eos, FALSE);
+      g_atomic_int_set (&self->eos_passed, FALSE);
       gst_aes67_rtp_filter_reset (GST_AES67_RTP_FILTER (self->filter));
       g_mutex_lock (&self->monitor_lock);
       self->monitor_stop = FALSE;
