@@ -270,8 +270,11 @@ gst_aes67_sink_init (GstAes67Sink * self)
   self->capsfilter = gst_element_factory_make ("capsfilter", "format");
   self->sender = g_object_new (GST_TYPE_AES67_SENDER, "name", "sender", NULL);
 
+  /* the class's template (transfer none): gst_static_pad_template_get ()
+   * would make a floating template that the pad never sinks, a leak */
   self->sinkpad = gst_ghost_pad_new_no_target_from_template ("sink",
-      gst_static_pad_template_get (&sink_template));
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+          "sink"));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
 
