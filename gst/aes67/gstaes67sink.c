@@ -83,8 +83,9 @@
  *
  * - `live` (gboolean): always %TRUE (packets are paced on the clock)
  * - `running-time` (guint64, ns): running time of the first sample of the
- *   latest-leaving packet among those the message covers, or
- *   #GST_CLOCK_TIME_NONE for the silence before a timeline's first sample
+ *   latest of the late packets the message covers (the one with the
+ *   largest `jitter`), or #GST_CLOCK_TIME_NONE if that packet holds only
+ *   the silence before a timeline's first sample
  * - `stream-time` (guint64, ns): its stream time, or #GST_CLOCK_TIME_NONE
  * - `timestamp` (guint64, ns): its position in the segment (the buffer
  *   timestamp it came from), or #GST_CLOCK_TIME_NONE
@@ -95,7 +96,8 @@
  * - `quality` (gint): always 1000000
  * - `format` (GstFormat): %GST_FORMAT_BUFFERS, counting packets
  * - `processed` (guint64): packets sent in time since the stream started
- *   (`packets-sent` - `packets-late` of `stats`)
+ *   (READY -> PAUSED): `packets-sent` - `packets-late` of `stats` when the
+ *   message was made
  * - `dropped` (guint64): packets that left late since the stream started
  *   (`packets-late` of `stats`): aes67sink sent them, but they count as
  *   lost to a receiver that cannot wait for them

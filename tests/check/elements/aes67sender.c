@@ -270,6 +270,50 @@ GST_START_TEST (test_pause_resume_file)
 
 GST_END_TEST;
 
+/* A live source pauses and resumes too (it did before; this keeps it so):
+ * packets again after PLAYING, sequence numbers unbroken. */
+GST_START_TEST (test_pause_resume_live)
+{
+  GstElement *pipe;
+  Wire w;
+  guint port, before, after, i;
+  gint fd = open_receiver (&port);
+  gchar *desc;
+
+  wire_init (&w);
+  desc = g_strdup_printf ("audiotestsrc is-live=true samplesperbuffer=480 ! "
+      "audio/x-raw,format=S24BE,rate=48000,channels=1 ! aes67sink name=tx "
+      "address=127.0.0.1 port=%u", port);
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  fail_unless (pipe != NULL);
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  before = wire_receive (&w, fd, 5000, 100);
+  fail_unless_equals_int (before, 100);
+  gst_element_set_state (pipe, GST_STATE_PAUSED);
+  fail_unless (gst_element_get_state (pipe, NULL, NULL, 10 * GST_SECOND) !=
+      GST_STATE_CHANGE_FAILURE);
+  /* what was queued at the pause (up to the latency) may still come */
+  wire_receive (&w, fd, 300, G_MAXUINT);
+  before = w.seq->len;
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  after = wire_receive (&w, fd, 5000, 100);
+  fail_unless_equals_int (after, 100);
+  for (i = 1; i < w.seq->len; i++)
+    fail_unless_equals_int ((guint16) (g_array_index (w.seq, guint16, i) -
+            g_array_index (w.seq, guint16, i - 1)), 1);
+  fail_unless (g_array_index (w.marker, gboolean, before),
+      "no marker on the first packet after the pause");
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  wire_clear (&w);
+  close (fd);
+}
+
+GST_END_TEST;
+
 /* Waits (up to 20 s) until aes67sink has sent @n packets. */
 static void
 wait_sent (GstElement * pipe, guint64 n)
@@ -493,6 +537,7 @@ aes67sender_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_pad_templates);
   tcase_add_test (tc, test_pause_resume_file);
+  tcase_add_test (tc, test_pause_resume_live);
   tcase_add_test (tc, test_lateness_qos);
   return s;
 }
