@@ -270,6 +270,70 @@ GST_START_TEST (test_pause_resume_file)
 
 GST_END_TEST;
 
+/* A flushing seek in a file: what was queued before it is dropped, the
+ * stream goes on from the new position (the old unlock dropped the queue;
+ * now FLUSH_START does). The audio: 1..k, then from 0.5 s on to the end,
+ * each once and in order. */
+GST_START_TEST (test_seek_file)
+{
+  const guint frames = RATE;    /* 1 s */
+  gchar *wav = write_counter_wav (frames), *desc;
+  GstElement *pipe;
+  GstBus *bus;
+  GstMessage *msg;
+  Wire w;
+  guint port, i, jumps = 0;
+  guint32 prev = 0, first_after = 0;
+  gint fd = open_receiver (&port);
+
+  wire_init (&w);
+  desc = g_strdup_printf ("filesrc location=%s ! wavparse ! aes67sink "
+      "name=tx address=127.0.0.1 port=%u", wav, port);
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  bus = gst_element_get_bus (pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  fail_unless_equals_int (wire_receive (&w, fd, 5000, 100), 100);
+  fail_unless (gst_element_seek_simple (pipe, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SECOND / 2));
+  wire_receive (&w, fd, 3000, G_MAXUINT);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+      "no EOS after the seek");
+  gst_message_unref (msg);
+
+  for (i = 0; i < w.samples->len; i++) {
+    guint32 v = g_array_index (w.samples, guint32, i);
+
+    if (v == 0)
+      continue;
+    if (v != prev + 1) {
+      jumps++;
+      first_after = v;
+      fail_unless (prev < frames / 2, "the audio went on to %u before the "
+          "seek took effect", prev);
+    }
+    prev = v;
+  }
+  fail_unless_equals_int (jumps, 1);
+  /* 0.5 s is frame 24000, value 24001; the file's position may be a
+   * packet off */
+  fail_unless (first_after + FPP >= frames / 2 + 1
+      && first_after <= frames / 2 + 1 + FPP, "went on at %u", first_after);
+  fail_unless_equals_int (prev, frames);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  wire_clear (&w);
+  close (fd);
+  g_unlink (wav);
+  g_free (wav);
+}
+
+GST_END_TEST;
+
 /* A live source pauses and resumes too (it did before; this keeps it so):
  * packets again after PLAYING, sequence numbers unbroken. */
 GST_START_TEST (test_pause_resume_live)
@@ -538,6 +602,7 @@ aes67sender_suite (void)
   tcase_add_test (tc, test_pad_templates);
   tcase_add_test (tc, test_pause_resume_file);
   tcase_add_test (tc, test_pause_resume_live);
+  tcase_add_test (tc, test_seek_file);
   tcase_add_test (tc, test_lateness_qos);
   return s;
 }
