@@ -1048,7 +1048,8 @@ timeline_start (GstAes67Sender * self, gint64 rt, GstClockTime base_time,
   self->resync = FALSE;
 }
 
-/* The base time and latency a packet's send time is made of. */
+/* What a packet's send time adds to the clock time of its first sample:
+ * the pipeline latency and a positive ts-offset. */
 static GstClockTime
 send_latency (GstAes67Sender * self)
 {
