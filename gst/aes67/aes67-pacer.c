@@ -417,6 +417,17 @@ aes67_pacer_stream_set_held (Aes67PacerStream * s, gboolean held)
   g_mutex_unlock (&pacer.lock);
 }
 
+gboolean
+aes67_pacer_stream_is_held (Aes67PacerStream * s)
+{
+  gboolean held;
+
+  g_mutex_lock (&pacer.lock);
+  held = s->held;
+  g_mutex_unlock (&pacer.lock);
+  return held;
+}
+
 guint
 aes67_pacer_stream_take_queued (Aes67PacerStream * s, GQueue * out)
 {

@@ -77,6 +77,7 @@ void aes67_pacer_stream_set_flushing (Aes67PacerStream * s, gboolean flushing);
 /* Holding keeps what is queued but sends none of it, and makes waits
  * return FALSE at once (a sink's unlock: PLAYING -> PAUSED). */
 void aes67_pacer_stream_set_held (Aes67PacerStream * s, gboolean held);
+gboolean aes67_pacer_stream_is_held (Aes67PacerStream * s);
 
 /* Moves the packets still queued, oldest first, to the tail of @out (of
  * GstBuffer *, the caller's now); they count neither as sent nor as

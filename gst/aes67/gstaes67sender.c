@@ -103,7 +103,6 @@ static gboolean gst_aes67_sender_element_query (GstElement * element,
 static gboolean gst_aes67_sender_unlock (GstBaseSink * sink);
 static gboolean gst_aes67_sender_set_clock (GstElement * element,
     GstClock * clock);
-static gboolean gst_aes67_sender_unlock_stop (GstBaseSink * sink);
 
 static void
 gst_aes67_sender_class_init (GstAes67SenderClass * klass)
@@ -138,7 +137,6 @@ gst_aes67_sender_class_init (GstAes67SenderClass * klass)
   bs_class->render = gst_aes67_sender_render;
   bs_class->event = gst_aes67_sender_event;
   bs_class->unlock = gst_aes67_sender_unlock;
-  bs_class->unlock_stop = gst_aes67_sender_unlock_stop;
 }
 
 static void
@@ -1120,6 +1118,31 @@ rewind_unsent (GstAes67Sender * self)
   GST_DEBUG_OBJECT (self, "took back %u unsent packets", n);
 }
 
+/* After a pause (unlock held the stream in the pacer): takes back what
+ * has not left and starts a new timeline for it, and for what the adapter
+ * still holds, at its own running time on the current base time; then lets
+ * the pacer go on. With @drain (EOS), the last packet is filled up. Nothing
+ * if the stream is not held. Streaming thread, PLAYING. */
+static void
+resume_held (GstAes67Sender * self, gboolean drain)
+{
+  gint64 resume_rt;
+
+  if (!aes67_pacer_stream_is_held (self->stream))
+    return;
+  rewind_unsent (self);
+  if (gst_adapter_available (self->adapter) > 0 && !self->resync) {
+    resume_rt = self->timeline_rt + (gint64) gst_util_uint64_scale_int
+        (self->timeline_frames, GST_SECOND, GST_AUDIO_INFO_RATE (&self->info));
+    timeline_start (self, resume_rt,
+        gst_element_get_base_time (GST_ELEMENT (self)), TRUE);
+    GST_INFO_OBJECT (self, "resuming at running time %" GST_STIME_FORMAT,
+        GST_STIME_ARGS (resume_rt));
+    packetize_now (self, drain);
+  }
+  aes67_pacer_stream_set_held (self->stream, FALSE);
+}
+
 /* Posts a QoS message on aes67sink about the packets that left later than
  * lateness-threshold since the last one; at most one per QOS_INTERVAL
  * unless @now_anyway. No lock held. */
@@ -1181,7 +1204,6 @@ wait_pacer (GstAes67Sender * self, gboolean drain)
   for (;;) {
     GstFlowReturn ret;
     gboolean ok;
-    gint64 resume_rt;
 
     if (drain)
       ok = aes67_pacer_stream_drain (self->stream);
@@ -1193,21 +1215,14 @@ wait_pacer (GstAes67Sender * self, gboolean drain)
     if (ok)
       return GST_FLOW_OK;
 
+    /* not yet sent: keep it with the audio (the pacer would send it on
+     * the old base time) */
     rewind_unsent (self);
     ret = gst_base_sink_wait_preroll (sink);
     if (ret != GST_FLOW_OK)
       return ret;
-    if (gst_adapter_available (self->adapter) == 0)
-      continue;
-    /* PLAYING again, on a new base time: the audio taken back starts a
-     * new timeline at its own running time */
-    resume_rt = self->timeline_rt + (gint64) gst_util_uint64_scale_int
-        (self->timeline_frames, GST_SECOND, GST_AUDIO_INFO_RATE (&self->info));
-    timeline_start (self, resume_rt,
-        gst_element_get_base_time (GST_ELEMENT (self)), TRUE);
-    GST_INFO_OBJECT (self, "resuming at running time %" GST_STIME_FORMAT,
-        GST_STIME_ARGS (resume_rt));
-    packetize_now (self, drain);
+    /* PLAYING again, on a new base time */
+    resume_held (self, drain);
   }
 }
 
@@ -1226,6 +1241,9 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
 
   if (G_UNLIKELY (!self->have_info || !self->stream))
     return GST_FLOW_NOT_NEGOTIATED;
+
+  /* a pause came while no buffer was here: what it held goes on first */
+  resume_held (self, FALSE);
 
   /* the clock or its grandmaster changed: a new SDP (and version) */
   if (g_atomic_int_compare_and_exchange (&self->sdp_dirty, 1, 0)) {
@@ -1316,6 +1334,7 @@ gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event)
        * packet holds framecount frames; then wait until all have left (a
        * pause meanwhile holds them, as in render) */
       if (self->stream && self->have_info) {
+        resume_held (self, FALSE);
         if (gst_adapter_available (self->adapter) > 0)
           packetize_now (self, TRUE);
         wait_pacer (self, TRUE);
@@ -1328,8 +1347,10 @@ gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event)
         aes67_pacer_stream_set_flushing (self->stream, TRUE);
       break;
     case GST_EVENT_FLUSH_STOP:
-      if (self->stream)
+      if (self->stream) {
         aes67_pacer_stream_set_flushing (self->stream, FALSE);
+        aes67_pacer_stream_set_held (self->stream, FALSE);
+      }
       gst_adapter_clear (self->adapter);
       self->resync = TRUE;
       break;
@@ -1377,8 +1398,11 @@ gst_aes67_sender_element_query (GstElement * element, GstQuery * query)
 }
 
 /* PLAYING -> PAUSED, a flush or a stop: the pacer stops sending this
- * stream and render's wait returns (see wait_pacer); until unlock_stop,
- * which comes only once render has taken back what had not left. */
+ * stream, and render's wait returns (see wait_pacer). The stream stays
+ * held until the streaming thread has taken back what had not left and
+ * sends it again on the new base time (resume_held, in PLAYING), until
+ * FLUSH_STOP (a seek), or until stop. Whether render was running or not
+ * when the pause came, nothing leaves while paused. */
 static gboolean
 gst_aes67_sender_unlock (GstBaseSink * sink)
 {
@@ -1386,15 +1410,5 @@ gst_aes67_sender_unlock (GstBaseSink * sink)
 
   if (self->stream)
     aes67_pacer_stream_set_held (self->stream, TRUE);
-  return TRUE;
-}
-
-static gboolean
-gst_aes67_sender_unlock_stop (GstBaseSink * sink)
-{
-  GstAes67Sender *self = GST_AES67_SENDER (sink);
-
-  if (self->stream)
-    aes67_pacer_stream_set_held (self->stream, FALSE);
   return TRUE;
 }

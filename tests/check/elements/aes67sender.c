@@ -270,6 +270,105 @@ GST_START_TEST (test_pause_resume_file)
 
 GST_END_TEST;
 
+/* 10 ms of L24 mono counter audio: frame n holds n + 1; @next counts */
+static void
+push_counter_10ms (GstElement * appsrc, guint * next)
+{
+  GstBuffer *b = gst_buffer_new_allocate (NULL, 480 * 3, NULL);
+  GstMapInfo map;
+  guint i;
+
+  gst_buffer_map (b, &map, GST_MAP_WRITE);
+  for (i = 0; i < 480; i++)
+    GST_WRITE_UINT24_BE (map.data + i * 3, *next + i + 1);
+  gst_buffer_unmap (b, &map);
+  GST_BUFFER_PTS (b) = gst_util_uint64_scale_int (*next, GST_SECOND, RATE);
+  GST_BUFFER_DURATION (b) = 10 * GST_MSECOND;
+  *next += 480;
+  fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (appsrc), b),
+      GST_FLOW_OK);
+}
+
+static void wait_sent (GstElement * pipe, guint64 n);
+
+/* A pause while no buffer is being rendered (the source has nothing more
+ * yet, packets still queued in the pacer): nothing leaves while paused,
+ * and after PLAYING what was queued goes first, then the rest: every
+ * sample once and in order. */
+GST_START_TEST (test_pause_resume_idle)
+{
+  GstElement *pipe, *appsrc;
+  GstBus *bus;
+  GstMessage *msg;
+  GstCaps *caps;
+  Wire w;
+  guint port, i, next = 0, during;
+  guint32 expect = 1;
+  guint8 buf[2048];
+  gssize len;
+  gint fd = open_receiver (&port);
+  gchar *desc;
+
+  wire_init (&w);
+  desc = g_strdup_printf ("appsrc name=src format=time ! aes67sink name=tx "
+      "address=127.0.0.1 port=%u", port);
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  appsrc = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  caps = gst_caps_from_string ("audio/x-raw,format=S24BE,rate=48000,"
+      "channels=1,layout=interleaved");
+  g_object_set (appsrc, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  bus = gst_element_get_bus (pipe);
+
+  /* 100 ms queued at once; pause once 20 packets have left */
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  for (i = 0; i < 10; i++)
+    push_counter_10ms (appsrc, &next);
+  wait_sent (pipe, 20);
+  gst_element_set_state (pipe, GST_STATE_PAUSED);
+  while ((len = recv (fd, buf, sizeof (buf), MSG_DONTWAIT)) > 0)
+    wire_add (&w, buf, len);
+  during = wire_receive (&w, fd, 300, G_MAXUINT);
+  fail_unless_equals_int (during, 0);
+
+  /* the next buffer prerolls; then PLAYING and the rest */
+  push_counter_10ms (appsrc, &next);
+  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  for (i = 0; i < 20; i++)
+    push_counter_10ms (appsrc, &next);
+  gst_app_src_end_of_stream (GST_APP_SRC (appsrc));
+  wire_receive (&w, fd, 3000, G_MAXUINT);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  for (i = 1; i < w.seq->len; i++)
+    fail_unless_equals_int ((guint16) (g_array_index (w.seq, guint16, i) -
+            g_array_index (w.seq, guint16, i - 1)), 1);
+  for (i = 0; i < w.samples->len; i++) {
+    guint32 v = g_array_index (w.samples, guint32, i);
+
+    if (v == 0)
+      continue;
+    fail_unless_equals_int (v, expect);
+    expect++;
+  }
+  fail_unless_equals_int (expect - 1, next);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (appsrc);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  wire_clear (&w);
+  close (fd);
+}
+
+GST_END_TEST;
+
 /* A flushing seek in a file: what was queued before it is dropped, the
  * stream goes on from the new position (the old unlock dropped the queue;
  * now FLUSH_START does). The audio: 1..k, then from 0.5 s on to the end,
@@ -602,6 +701,7 @@ aes67sender_suite (void)
   tcase_add_test (tc, test_pad_templates);
   tcase_add_test (tc, test_pause_resume_file);
   tcase_add_test (tc, test_pause_resume_live);
+  tcase_add_test (tc, test_pause_resume_idle);
   tcase_add_test (tc, test_seek_file);
   tcase_add_test (tc, test_lateness_qos);
   return s;
