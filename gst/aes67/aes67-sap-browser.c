@@ -43,6 +43,7 @@
 
 #include "aes67-sap-browser.h"
 #include "aes67-sap.h"
+#include "aes67-sdp.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -78,6 +79,8 @@ gst_aes67_sap_session_unref (GstAes67SapSession * s)
   g_free (s->origin);
   g_free (s->address);
   g_free (s->encoding);
+  g_free (s->reason);
+  g_strfreev (s->warnings);
   g_free (s);
 }
 
@@ -97,58 +100,28 @@ origin_key (const GstSDPOrigin * o)
       o->nettype, o->addrtype, o->addr);
 }
 
+/* The stream, read by aes67src's reader: what is listed is what plays */
 static void
 session_fill_media (GstAes67SapSession * s)
 {
-  guint i;
+  Aes67SdpStream st;
+  GError *why = NULL;
 
-  for (i = 0; i < gst_sdp_message_medias_len (s->msg); i++) {
-    const GstSDPMedia *m = gst_sdp_message_get_media (s->msg, i);
-    const GstSDPConnection *c = NULL;
-    const gchar *fmt;
-    GstCaps *caps;
-
-    if (g_strcmp0 (gst_sdp_media_get_media (m), "audio") != 0)
-      continue;
-    s->port = gst_sdp_media_get_port (m);
-    if (gst_sdp_media_connections_len (m) > 0)
-      c = gst_sdp_media_get_connection (m, 0);
-    else if (s->msg->connection.address)
-      c = &s->msg->connection;
-    if (c && c->address)
-      s->address = g_strdup (c->address);
-    fmt = gst_sdp_media_formats_len (m) > 0 ?
-        gst_sdp_media_get_format (m, 0) : NULL;
-    if (fmt) {
-      gchar *end = NULL;
-      gint64 pt = g_ascii_strtoll (fmt, &end, 10);
-
-      if (end && *end == 0 && pt >= 0 && pt < 128) {
-        caps = gst_sdp_media_get_caps_from_media (m, (gint) pt);
-        if (caps) {
-          const GstStructure *st = gst_caps_get_structure (caps, 0);
-          const gchar *enc = gst_structure_get_string (st, "encoding-name");
-          const gchar *params =
-              gst_structure_get_string (st, "encoding-params");
-          gint rate = 0;
-
-          if (enc)
-            s->encoding = g_strdup (enc);
-          if (gst_structure_get_int (st, "clock-rate", &rate) && rate > 0)
-            s->rate = rate;
-          if (params) {
-            gint64 ch = g_ascii_strtoll (params, &end, 10);
-            if (end && *end == 0 && ch > 0 && ch <= 1024)
-              s->channels = (guint) ch;
-          } else if (enc) {
-            s->channels = 1;    /* RFC 4566: no parameter, one channel */
-          }
-          gst_caps_unref (caps);
-        }
-      }
-    }
-    break;
+  aes67_sdp_stream_init (&st);
+  if (aes67_sdp_parse (s->sdp, &st, &why)) {
+    s->playable = TRUE;
+    s->address = g_steal_pointer (&st.address);
+    s->port = st.port;
+    s->payload_type = st.payload_type;
+    s->encoding = g_steal_pointer (&st.encoding);
+    s->rate = st.rate;
+    s->channels = st.channels;
+    s->warnings = g_steal_pointer (&st.warnings);
+  } else {
+    s->reason = g_strdup (why->message);
+    g_clear_error (&why);
   }
+  aes67_sdp_stream_clear (&st);
 }
 
 GstAes67SapSession *

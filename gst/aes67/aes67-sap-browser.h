@@ -29,11 +29,17 @@ typedef struct {
   GstSDPMessage *msg;     /* the SDP parsed */
   gchar *origin;          /* SAP originating source address ("192.0.2.1") */
   guint16 msg_id_hash;    /* SAP message id hash of the last announcement */
-  gchar *address;         /* c= of the first audio m= (else session c=) */
-  guint port;             /* port of the first audio m=, 0 if none */
-  gchar *encoding;        /* "L24", "L16", NULL if no rtpmap */
-  guint rate;             /* Hz, 0 if unknown */
-  guint channels;         /* 0 if unknown (rtpmap without channels: 1) */
+  /* The stream as aes67src reads it (aes67_sdp_parse(), the one SDP
+   * reader): set when @playable, else NULL / 0. */
+  gboolean playable;      /* aes67src can play it */
+  gchar *reason;          /* why not, when !playable, else NULL */
+  gchar **warnings;       /* what the reader read around, NULL if none */
+  gchar *address;         /* c= of the stream's m= line (else session c=) */
+  guint port;             /* port of the stream's m= line */
+  guint payload_type;     /* payload type of its packets */
+  gchar *encoding;        /* "L24" or "L16" */
+  guint rate;             /* Hz */
+  guint channels;
   /*< private >*/
   gint refcount;
 } GstAes67SapSession;

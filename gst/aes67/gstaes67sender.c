@@ -1369,7 +1369,8 @@ gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event)
  * GstBaseSink answers from its own sync logic (not live, with sync off).
  * Answer as a live, syncing sink: upstream's latency plus our processing
  * deadline, the margin the pacer needs to queue a buffer's first packet
- * before it is due. */
+ * before it is due; and no maximum, as the pacer's queue holds any
+ * latency. */
 static gboolean
 gst_aes67_sender_element_query (GstElement * element, GstQuery * query)
 {
@@ -1383,10 +1384,15 @@ gst_aes67_sender_element_query (GstElement * element, GstQuery * query)
       return FALSE;
     gst_query_parse_latency (query, &live, &min, &max);
     if (live) {
-      GstClockTime deadline = gst_base_sink_get_processing_deadline (sink);
-      min += deadline;
-      if (GST_CLOCK_TIME_IS_VALID (max))
-        max += deadline;
+      /* render takes each buffer at once and queues its packets to the
+       * pacer, which holds whatever the pipeline's latency is (plus 200
+       * ms): upstream never has to keep audio for us, so there is no
+       * upper bound. Passing upstream's max on (an appsrc's or a capture
+       * source's small buffer) made min > max ("impossible latency") as
+       * soon as another chain of the pipeline, e.g. an aes67src with a
+       * longer link offset, raised the pipeline's latency. */
+      min += gst_base_sink_get_processing_deadline (sink);
+      max = GST_CLOCK_TIME_NONE;
     }
     GST_DEBUG_OBJECT (sink, "latency: live %d, min %" GST_TIME_FORMAT
         ", max %" GST_TIME_FORMAT, live, GST_TIME_ARGS (min),

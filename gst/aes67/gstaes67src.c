@@ -21,6 +21,28 @@
  * the element goes from NULL to READY; an SDP that cannot be used fails
  * that state change with an error saying why.
  *
+ * ## How the SDP is read
+ *
+ * One reader (the same for `sdp`, `sdp-file`, `session-name` and the
+ * device providers, so what a device monitor lists is what plays):
+ * - An SDP (text or file) may have at most 16384 bytes, SAP's own limit;
+ *   `sdp-file` must name a regular file (not a directory, FIFO or device)
+ *   of text (no NUL byte). Anything else fails NULL to READY at once.
+ * - The stream received is that of the first `m=audio ... RTP/AVP` line
+ *   with a payload type from its format list whose `a=rtpmap` is L16 or
+ *   L24 (8000-384000 Hz, 1-64 channels).
+ * - When that line's only payload type has no rtpmap but the line's only
+ *   rtpmap is for another number (Dante devices publish
+ *   `m=audio 5004 RTP/AVP 97` with `a=rtpmap:96 L24/48000/2`), packets of
+ *   the `m=` payload type (97) are received in the rtpmap's format.
+ * - What was read around is posted as a warning message (RESOURCE,
+ *   SETTINGS) that names the media line: that payload type mismatch (with
+ *   both numbers), an SDP with several media lines (which one is received,
+ *   and why), an `a=ptime` that is not a positive packet time (0, negative,
+ *   not a number: the packet time is then taken from `a=framecount`, else
+ *   1 ms; reception does not depend on it), an `a=framecount` that is not
+ *   a number of frames, a PTP domain that is not 0-127.
+ *
  * ## Finding a stream by name
  *
  * With `session-name` (and neither `sdp` nor `sdp-file`), aes67src listens
@@ -58,6 +80,12 @@
  * and dropped; the pipeline keeps running. Channels come out in the order
  * they were sent: mono and stereo positioned, more channels unpositioned
  * (channel-mask 0), as AES67 gives them no speaker positions.
+ *
+ * Until the stream's first packet, aes67src sends downstream the caps the
+ * stream will have and a GAP event (1 ms from running time 0), so that its sink
+ * prerolls and the pipeline reaches PLAYING without the stream: a pipeline that
+ * also sends (aes67sink next to aes67src: an intercom, a talkback, a test rig)
+ * or waits for a peer that waits for it would otherwise never start.
  *
  * When no packet came for `timeout` ms the stream counts as lost: a
  * `stream-lost` message is posted and the pipeline keeps running (a live
@@ -290,8 +318,8 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
           "over sdp-file and the stream properties", DEFAULT_SDP, rw));
   g_object_class_install_property (gobject_class, PROP_SDP_FILE,
       g_param_spec_string ("sdp-file", "SDP file",
-          "Path of a file holding the session description", DEFAULT_SDP_FILE,
-          rw));
+          "Path of a regular file holding the session description (at most "
+          "16384 bytes)", DEFAULT_SDP_FILE, rw));
   g_object_class_install_property (gobject_class, PROP_SESSION_NAME,
       g_param_spec_string ("session-name", "Session name",
           "Name (SDP s= line) of a session announced on the network with SAP "
@@ -720,6 +748,26 @@ post_sap_session (GstAes67Src * self, const gchar * action,
       gst_message_new_element (GST_OBJECT (self), m));
 }
 
+/* What the SDP reader read around (a payload type mismatch, a=ptime:0,
+ * several m= lines): one element warning each. No lock held. */
+static void
+post_sdp_warnings (GstAes67Src * self, const Aes67SdpStream * s,
+    GstAes67SapSession * session)
+{
+  guint i;
+
+  for (i = 0; s->warnings && s->warnings[i]; i++) {
+    if (session)
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("The session description of '%s' (from %s): %s.", session->name,
+              session->origin ? session->origin : "its sender",
+              s->warnings[i]), (NULL));
+    else
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("The session description: %s.", s->warnings[i]), (NULL));
+  }
+}
+
 /* Reads the configuration into self->stream: sdp, else sdp-file, else the
  * session announced as session-name, else the stream properties. FALSE
  * with an element error saying what is wrong. */
@@ -727,7 +775,7 @@ static gboolean
 configure_stream (GstAes67Src * self)
 {
   Aes67SdpStream s;
-  gchar *text = NULL, *file = NULL, *name = NULL;
+  gchar *text = NULL, *file = NULL, *name = NULL, *fname = NULL;
   GstAes67SapSession *session = NULL;
   GError *err = NULL;
   gboolean ok;
@@ -746,26 +794,35 @@ configure_stream (GstAes67Src * self)
     text = g_strdup (session->sdp);
   }
 
-  if (!text && file && !g_file_get_contents (file, &text, NULL, &err)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-        ("Could not read the session description file %s.", file),
-        ("%s", err->message));
-    goto fail;
+  if (!text && file) {
+    if (!aes67_sdp_read_file (file, &text, &err)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not read the session description file: %s.",
+              err->message), (NULL));
+      goto fail;
+    }
+    fname = g_filename_display_name (file);
   }
   if (session) {
     if (!aes67_sdp_parse (text, &s, &err)) {
+      gchar *shown = aes67_sdp_text_for_message (text);
+
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("The session '%s' announced by %s cannot be played: %s.",
               session->name, session->origin ? session->origin : "its sender",
-              err->message), ("SDP:\n%s", text));
+              err->message), ("SDP:\n%s", shown));
+      g_free (shown);
       goto fail;
     }
   } else if (text) {
     if (!aes67_sdp_parse (text, &s, &err)) {
+      gchar *shown = aes67_sdp_text_for_message (text);
+
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("The session description%s%s cannot be played: %s.",
-              file && !self->sdp ? " in " : "", file
-              && !self->sdp ? file : "", err->message), ("SDP:\n%s", text));
+              fname ? " in " : "", fname ? fname : "", err->message),
+          ("SDP:\n%s", shown));
+      g_free (shown);
       goto fail;
     }
   } else {
@@ -798,6 +855,7 @@ configure_stream (GstAes67Src * self)
     }
   }
 
+  post_sdp_warnings (self, &s, session);
   if (session)
     post_sap_session (self, "found", session, &s, TRUE, NULL);
   GST_OBJECT_LOCK (self);
@@ -820,6 +878,7 @@ done:
   g_clear_error (&err);
   g_free (text);
   g_free (file);
+  g_free (fname);
   g_free (name);
   return ok;
 }
@@ -983,6 +1042,7 @@ follow_update (GstAes67Src * self, GstAes67SapSession * session)
     aes67_sdp_stream_clear (&ns);
     return;
   }
+  post_sdp_warnings (self, &ns, session);
   aes67_sdp_stream_init (&old);
   GST_OBJECT_LOCK (self);
   same = stream_same_reception (&self->stream, &ns);
@@ -1171,6 +1231,24 @@ stop_monitor (GstAes67Src * self)
     g_thread_join (t);
 }
 
+/* Runs on a thread of GStreamer's pool after PAUSED to PLAYING: until the
+ * first packet, downstream gets a GAP, so that its sink prerolls and the
+ * pipeline reaches PLAYING without the stream (see
+ * gst_aes67_depay_push_start_gap). No lock held. */
+static void
+start_gap (GstElement * element, gpointer user_data)
+{
+  GstAes67Src *self = GST_AES67_SRC (element);
+  GstCaps *caps = NULL;
+
+  g_object_get (self->udpsrc, "caps", &caps, NULL);
+  if (!caps)
+    return;
+  if (gst_aes67_depay_push_start_gap (GST_AES67_DEPAY (self->depay), caps))
+    GST_DEBUG_OBJECT (self, "no packet yet: told downstream (GAP)");
+  gst_caps_unref (caps);
+}
+
 static GstStateChangeReturn
 gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
 {
@@ -1211,6 +1289,10 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
   switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      if (ret != GST_STATE_CHANGE_FAILURE)
+        gst_element_call_async (element, start_gap, NULL, NULL);
+      break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_monitor (self);
       break;
