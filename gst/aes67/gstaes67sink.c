@@ -56,19 +56,19 @@
  * when the session changes.
  *
  * Pausing (PLAYING -> PAUSED -> PLAYING) stops the stream and goes on
- * where it stopped, for live and non-live sources alike: packets not yet
- * sent at the pause are held back and sent after it, with the sequence
+ * where it stopped, for live and non-live sources alike: nothing is sent
+ * while paused; packets not yet sent at the pause are held back and sent
+ * after it, with the sequence
  * numbers continuing and the RTP time on the media clock of the new base
  * time (a new timeline: marker bit set, up to one packet of silence before
  * the audio, as at the start). A non-live source (a file) keeps latency +
  * 200 ms queued ahead of the clock; none of that is lost.
  *
- * aes67sink posts: an element error when the
- * destination is not an IPv4 address, the socket cannot be made or the
- * format does not fit the MTU; an element warning (at most every 5 s)
- * while sends fail, e.g. when the network is gone, and the stream carries
- * on when it returns; and QoS messages about late packets (below).
- * Statistics are in `stats`.
+ * aes67sink posts: an element error when the destination is not an IPv4
+ * address, the socket cannot be made or the format does not fit the MTU;
+ * an element warning (at most every 5 s) while sends fail, e.g. when the
+ * network is gone, and the stream carries on when it returns; and QoS
+ * messages about late packets (below). Statistics are in `stats`.
  *
  * ## Late packets: QoS messages
  *
@@ -77,15 +77,16 @@
  * a receiver whose link offset leaves less margin than that plays silence
  * in its place. A loaded machine, a source that delivers late or a stalled
  * pacer thread makes packets late. aes67sink then posts a GStreamer QoS
- * message (#GST_MESSAGE_QOS, source: the aes67sink) at once, and then at
- * most one per second while packets keep leaving late; each message covers
- * the late packets since the one before and carries the totals:
+ * message (#GST_MESSAGE_QOS, source: the aes67sink) with the next buffer
+ * (or at the end of the stream), and then at most one per second while
+ * packets keep leaving late; each message covers the late packets since
+ * the one before and carries the totals:
  *
  * - `live` (gboolean): always %TRUE (packets are paced on the clock)
  * - `running-time` (guint64, ns): running time of the first sample of the
  *   latest of the late packets the message covers (the one with the
- *   largest `jitter`), or #GST_CLOCK_TIME_NONE if that packet holds only
- *   the silence before a timeline's first sample
+ *   largest `jitter`), or #GST_CLOCK_TIME_NONE if that packet starts before
+ *   running time 0 (with the silence before a timeline's first sample)
  * - `stream-time` (guint64, ns): its stream time, or #GST_CLOCK_TIME_NONE
  * - `timestamp` (guint64, ns): its position in the segment (the buffer
  *   timestamp it came from), or #GST_CLOCK_TIME_NONE
