@@ -459,8 +459,10 @@ gst_aes67_src_init (GstAes67Src * self)
   g_mutex_init (&self->monitor_lock);
   g_cond_init (&self->monitor_cond);
 
+  /* the class's template (transfer none): gst_static_pad_template_get ()
+   * would make a floating template that the pad never sinks, a leak */
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
-      gst_static_pad_template_get (&src_template));
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 
