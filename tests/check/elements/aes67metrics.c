@@ -723,6 +723,33 @@ GST_START_TEST (test_prometheus_end_to_end)
   g_free (out);
   g_free (err_out);
   g_free (metrics);
+  {
+    /* the sender's worst lateness, in ns from its stats: between what the
+     * stats said before and after a scrape */
+    GstElement *sink = gst_bin_get_by_name (GST_BIN (tx), "tx");
+    GstStructure *a = NULL, *b = NULL;
+    gint64 ns_a = -1, ns_b = -1;
+    gchar *m, *v;
+    gdouble scraped;
+
+    g_object_get (sink, "stats", &a, NULL);
+    m = http (metrics_port, "GET", "/metrics", NULL);
+    g_object_get (sink, "stats", &b, NULL);
+    fail_unless (gst_structure_get_int64 (a, "max-lateness-ns", &ns_a));
+    fail_unless (gst_structure_get_int64 (b, "max-lateness-ns", &ns_b));
+    v = regex_capture (m, "\naes67_sender_max_lateness_seconds\\{element="
+        "\"tx\",[^}]*\\} ([^\n]*)\n");
+    fail_unless (v != NULL, "%s", m);
+    scraped = g_ascii_strtod (v, NULL);
+    fail_unless (scraped >= ns_a / 1e9 && scraped <= ns_b / 1e9,
+        "scraped %s s, stats %" G_GINT64_FORMAT " then %" G_GINT64_FORMAT
+        " ns", v, ns_a, ns_b);
+    g_free (v);
+    g_free (m);
+    gst_structure_free (a);
+    gst_structure_free (b);
+    gst_object_unref (sink);
+  }
   g_free (http (metrics_port, "POST", "/metrics", &st));
   fail_unless_equals_int (st, 405);
 
