@@ -47,9 +47,10 @@
  * the elements by what they publish, not by their types. An element with a
  * `stats` property whose structure is named `aes67-stats` is a receiver,
  * one whose structure is `aes67-sink-stats` a sender (both seen when they
- * are added to a bin); the poster of a `ptp-clock-status` message is a PTP clock (its
- * `synced`, `offset-ns` and `grandmaster-id` properties are read at each
- * scrape), of `loudness` a loudness meter, of `sap-announce` an announcer.
+ * are added to a bin); the poster of a `ptp-clock-status` message is a PTP
+ * clock (its `synced`, `offset-ns` and `grandmaster-id` properties are read
+ * at each scrape), of `loudness` a loudness meter, of `sap-announce` an
+ * announcer.
  * The sessions seen on the network are the devices of a
  * #GstDeviceMonitor on the class `Audio/Source/Network` that carry an
  * `aes67.session-id` (aes67deviceprovider's, i.e. SAP's), started when the
@@ -940,10 +941,16 @@ on_element_added (GSignalInvocationHint * hint, guint n_values,
     return TRUE;
   bin = g_value_get_object (&values[0]);
   element = g_value_get_object (&values[1]);
-  if (GST_IS_PIPELINE (bin) && !g_object_get_qdata (G_OBJECT (bin), q_watched)) {
-    GstBus *bus = gst_element_get_bus (GST_ELEMENT (bin));
+  if (GST_IS_PIPELINE (bin)) {
+    GstBus *bus = NULL;
 
-    g_object_set_qdata (G_OBJECT (bin), q_watched, GINT_TO_POINTER (1));
+    /* once per pipeline, whichever threads add to it */
+    g_mutex_lock (&self->lock);
+    if (!g_object_get_qdata (G_OBJECT (bin), q_watched)) {
+      g_object_set_qdata (G_OBJECT (bin), q_watched, GINT_TO_POINTER (1));
+      bus = gst_element_get_bus (GST_ELEMENT (bin));
+    }
+    g_mutex_unlock (&self->lock);
     if (bus) {
       gst_bus_enable_sync_message_emission (bus);
       g_signal_connect (bus, "sync-message", G_CALLBACK (on_sync_message),
@@ -1797,8 +1804,11 @@ start_server (GstAes67MetricsTracer * self)
     return;
   }
   info = MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT);
-  if (info)
+  if (info && self->port == 0) {
     self->port = info->port;
+    g_printerr ("aes67metrics: serving http://%s:%u/\n", self->address,
+        self->port);
+  }
   GST_INFO_OBJECT (self, "serving http://%s:%u/", self->address, self->port);
 }
 
