@@ -9,6 +9,7 @@ PKGS=(
   build-essential meson ninja-build pkg-config
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libebur128-dev libavahi-client-dev zlib1g-dev
+  libmicrohttpd-dev libjson-glib-dev  # ext/metrics (aes67metrics tracer)
   # run: GStreamer elements we wrap or compare against
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-base-apps  # gst-device-monitor-1.0
@@ -17,6 +18,7 @@ PKGS=(
   # test peers and tools
   iproute2 nftables linuxptp ffmpeg tshark avahi-daemon avahi-utils dbus
   pipewire pipewire-bin wireplumber
+  prometheus chromium  # monitoring tests: real Prometheus, promtool, headless browser
   valgrind python3 clang libclang-rt-14-dev indent
   python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   # benchmarks: CPU time of a process (tests/benchmarks/*.sh)
