@@ -38,7 +38,10 @@
  * interval. The default, 15 s, is three of the 5 s intervals of
  * sapannounce, PipeWire and ffmpeg (one lost announcement still leaves
  * time); for senders that announce every 30 s (aes67-linux-daemon) set
- * 60000 or more.
+ * 60000 or more. The name is read with backslash escapes as GStreamer
+ * writes strings (`Studio\ 1` is "Studio 1", `\\` a backslash), so the
+ * launch line gst-device-monitor-1.0 prints for a session,
+ * `aes67src session-name="Studio\ 1"`, works when pasted into a shell.
  *
  * While running it follows the session (by its `o=` identity once found):
  * - When its SDP changes (a new `o=` version: the sender restarted with
@@ -307,7 +310,9 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
       g_param_spec_string ("session-name", "Session name",
           "Name (SDP s= line) of a session announced on the network with SAP "
           "(or mDNS/RAVENNA): found at start, followed while running; used "
-          "when sdp and sdp-file are not set", DEFAULT_SESSION_NAME, rw));
+          "when sdp and sdp-file are not set. Backslash escapes are read as "
+          "GStreamer writes them (Studio\\ 1 is Studio 1; a backslash is "
+          "\\\\)", DEFAULT_SESSION_NAME, rw));
   g_object_class_install_property (gobject_class, PROP_DISCOVERY_TIMEOUT,
       g_param_spec_uint ("discovery-timeout", "Discovery timeout",
           "How long to wait at start for session-name to be announced, in ms "
@@ -748,6 +753,15 @@ configure_stream (GstAes67Src * self)
   file = g_strdup (self->sdp_file);
   name = g_strdup (self->session_name);
   GST_OBJECT_UNLOCK (self);
+  if (name && strchr (name, '\\')) {
+    /* backslash escapes as GStreamer serialises strings: the launch line
+     * gst-device-monitor-1.0 prints, session-name="Studio\ 1", reaches us
+     * as Studio\ 1 when pasted into a shell */
+    gchar *plain = g_strcompress (name);
+
+    g_free (name);
+    name = plain;
+  }
 
   if (!text && !file && name && *name) {
     session = discover_session (self, name);
