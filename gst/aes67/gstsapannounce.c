@@ -50,9 +50,9 @@
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 sapannounce sdp-files='<"/tmp/stage.sdp">' interval=1
- * ]| announces the SDP in /tmp/stage.sdp every second until stopped (the
- * property is an array of paths: `'<"/tmp/a.sdp","/tmp/b.sdp">'`).
+ * gst-launch-1.0 sapannounce sdp-files='<"stage.sdp">' interval=1
+ * ]| announces the SDP in the file stage.sdp every second until stopped
+ * (the property is an array of paths: `'<"a.sdp","/etc/b.sdp">'`).
  * |[
  * gst-launch-1.0 audiotestsrc is-live=true ! aes67sink session-name=Stage \
  *     sapannounce
