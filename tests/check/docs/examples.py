@@ -522,8 +522,10 @@ def sc_monitor(cmd):
         pasted = line[:-3] + "audioconvert ! autoaudiosink"
         rx = sc.start(pasted, "pasted")
         # it finds the session at its next announcement (every 5 s)
-        sc.wait_for(lambda: "Setting pipeline to PLAYING" in sc.output(rx),
-                    20, "the pasted line PLAYING")
+        sc.wait_for(lambda: "Setting pipeline to PLAYING" in sc.output(rx)
+                    or rx.poll() is not None, 20, "the pasted line PLAYING")
+        expect(rx.poll() is None, "the pasted line failed: %s\n%s" % (
+            pasted, sc.output(rx)[-2000:]))
         time.sleep(3)
         sc.interrupt(rx)
         sc.interrupt(tx)
