@@ -35,6 +35,11 @@ How the commands run:
 - Examples that need files (stage.sdp, programme.wav, stream.sdp) get them
   made by a preparation step, written out in the scenario.
 
+Under AddressSanitizer (a build with b_sanitize set), the commands are
+GStreamer's uninstrumented tools loading instrumented plugins: the
+sanitizer runtimes are preloaded (LD_PRELOAD) and leak detection is off,
+the leaks at exit being GStreamer's tools' own.
+
 Root is needed for the namespaces; without it the test skips (77).
 """
 
@@ -133,6 +138,7 @@ class Scenario:
             "GST_PLUGIN_FEATURE_RANK": "aes67testaudiosink:MAX",
             "AES67_TEST_AUDIO_LOG": self.audio_log,
         })
+        self.env.update(sanitizer_env(build_root))
         for k in ("GST_PLUGIN_LOADING_WHITELIST", "GST_PLUGIN_PATH_1_0",
                   "GST_REGISTRY_1_0"):
             self.env.pop(k, None)
@@ -236,6 +242,32 @@ class Scenario:
 
 def run(argv):
     subprocess.run(argv, check=True)
+
+
+def sanitizer_env(build_root):
+    """LD_PRELOAD and options for a sanitized build, else {}."""
+    import json
+    try:
+        opts = json.load(open(os.path.join(
+            build_root, "meson-info", "intro-buildoptions.json")))
+    except (OSError, ValueError):
+        return {}
+    san = [o["value"] for o in opts if o["name"] == "b_sanitize"]
+    san = san[0] if san else "none"
+    if isinstance(san, list):
+        san = ",".join(san)
+    libs = []
+    for kind, lib in (("address", "libasan.so"), ("undefined", "libubsan.so")):
+        if kind in san:
+            path = subprocess.run(["cc", "-print-file-name=" + lib],
+                                  capture_output=True, text=True).stdout.strip()
+            if os.path.isabs(path):
+                libs.append(path)
+    if not libs:
+        return {}
+    return {"LD_PRELOAD": " ".join(libs),
+            "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1",
+            "GST_REGISTRY_FORK": "no"}
 
 
 class Failure(Exception):
