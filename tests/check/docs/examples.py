@@ -352,12 +352,16 @@ def check_out(sc, p, *needles):
             p.name, n, out[-3000:]))
 
 
-def monitor(sc, seconds=8):
-    """A device monitor of the test's own (not an example): the sessions
-    announced in the namespace."""
+def monitor(sc, names):
+    """A device monitor of the test's own (not an example), until it has
+    listed sessions of all @names (or 30 s): its output."""
     p = sc.start("gst-device-monitor-1.0 -f Audio/Source/Network",
                  "helper-monitor")
-    time.sleep(seconds)
+    try:
+        sc.wait_for(lambda: all("name  : %s\n" % n in sc.output(p)
+                                for n in names), 30, "sessions %s" % names)
+    except Failure:
+        pass                    # the callers say what is missing
     sc.interrupt(p)
     check_exit(sc, p, allowed=(0, -signal.SIGINT))
     return sc.output(p)
@@ -440,7 +444,8 @@ def sc_inspect(sc):
 
 def pair(sc, sender, receiver, seconds=5, wait_file=None, delay=0.5):
     """A sender, then (once it is PLAYING and wait_file exists, and after
-    @delay more) a receiver, both stopped with Ctrl-C after @seconds."""
+    @delay more) a receiver, both stopped with Ctrl-C @seconds after the
+    receiver is PLAYING."""
     tx = sc.start(sender, "sender")
     sc.wait_for(lambda: "Setting pipeline to PLAYING" in sc.output(tx), 30,
                 "the sender PLAYING")
@@ -449,6 +454,8 @@ def pair(sc, sender, receiver, seconds=5, wait_file=None, delay=0.5):
                     "the sender's %s" % wait_file)
     time.sleep(delay)
     rx = sc.start(receiver, "receiver")
+    sc.wait_for(lambda: "Setting pipeline to PLAYING" in sc.output(rx) or
+                rx.poll() is not None, 40, "the receiver PLAYING")
     time.sleep(seconds)
     sc.interrupt(rx)
     sc.interrupt(tx)
@@ -459,14 +466,14 @@ def pair(sc, sender, receiver, seconds=5, wait_file=None, delay=0.5):
 
 def sc_send_recv_sdp(receiver):
     def f(sc):
-        tx, rx = pair(sc, SEND_L24, receiver, 5, wait_file="studio1.sdp")
+        tx, rx = pair(sc, SEND_L24, receiver, 3, wait_file="studio1.sdp")
         check_sdp(sc, "studio1.sdp", "a=rtpmap:96 L24/48000/2", "s=Studio 1",
                   "c=IN IP4 239.69.1.10/32")
         check_audio(sc, 2.0, rate=48000)
     return f
 
 
-def sc_by_name(receiver, seconds=9):
+def sc_by_name(receiver, seconds=3):
     """The sender announces with sapannounce (at PAUSED, then every
     interval); the receiver is started 1.5 s after the sender is PLAYING,
     so it cannot have heard the first announcement: it must find the
@@ -479,7 +486,7 @@ def sc_by_name(receiver, seconds=9):
 
 def sc_record(recorder, extra):
     def f(sc):
-        tx, rx = pair(sc, SEND_L24, recorder, 5, wait_file="studio1.sdp")
+        tx, rx = pair(sc, SEND_L24, recorder, 3, wait_file="studio1.sdp")
         check_wav(sc, "capture.wav", 48000, 2, 2.0)
         if extra:
             check_out(sc, rx, r"aes67-stats", r"loudness, .*momentary-lufs")
@@ -502,17 +509,23 @@ def sc_sink_file(sc):
 
 def sc_ptp_pair(sc):
     start_ptp4l(sc)
-    tx, rx = pair(sc, PTP_SEND, PTP_RECV, 6, wait_file="studio1.sdp")
+    tx, rx = pair(sc, PTP_SEND, PTP_RECV, 3, wait_file="studio1.sdp")
     check_sdp(sc, "studio1.sdp", "a=ts-refclk:ptp=IEEE1588-2008:",
               "a=clock-domain:PTPv2 0", "a=rtpmap:96 L24/48000/2")
     check_audio(sc, 1.0, rate=48000)
+
+
+def wait_playing(sc, p, timeout=40):
+    sc.wait_for(lambda: "Setting pipeline to PLAYING" in sc.output(p) or
+                p.poll() is not None, timeout, "%s PLAYING" % p.name)
 
 
 def sc_ptp_tone(cmd):
     def f(sc):
         start_ptp4l(sc)
         p = sc.start(cmd, "tone")
-        time.sleep(5)
+        wait_playing(sc, p)
+        time.sleep(3)
         expect(p.poll() is None, "%s stopped by itself:\n%s" % (
             p.name, sc.output(p)))
         sc.interrupt(p)
@@ -524,7 +537,8 @@ def sc_ptp_tone(cmd):
 def sc_ptp_uds(sc):
     start_ptp4l(sc)
     p = sc.start(PTP_UDS, "ptpclock")
-    time.sleep(5)
+    wait_playing(sc, p)
+    time.sleep(2)
     expect(p.poll() is None, "stopped by itself:\n%s" % sc.output(p))
     sc.interrupt(p)
     check_exit(sc, p)
@@ -573,7 +587,7 @@ def write_sdp(sc, name, sname, sid, group):
 
 def sc_stage_sap(sc):
     p = sc.start(STAGE_SAP, "sender")
-    out = monitor(sc, 7)
+    out = monitor(sc, ["Stage"])
     sc.interrupt(p)
     check_exit(sc, p)
     expect("name  : Stage" in out, "no session Stage listed:\n%s" % out)
@@ -584,7 +598,7 @@ def sc_sdp_files(cmd, names, allowed_warning=None):
         write_sdp(sc, "stage.sdp", "Stage", 1001, "239.69.2.1")
         write_sdp(sc, "booth.sdp", "Booth", 1002, "239.69.2.2")
         p = sc.start(cmd, "announcer")
-        out = monitor(sc, 8)
+        out = monitor(sc, names)
         sc.interrupt(p)
         check_exit(sc, p)
         for n in names:
@@ -624,7 +638,8 @@ def sc_loud_recv(sc):
     sc.wait_for(lambda: os.path.exists(sc.file("stream.sdp")), 30,
                 "stream.sdp")
     rx = sc.start(LOUD_RECV, "meter")
-    time.sleep(4)
+    sc.wait_for(lambda: len(re.findall(r"momentary-lufs", sc.output(rx)))
+                >= 2 or rx.poll() is not None, 40, "two loudness messages")
     sc.interrupt(rx)
     sc.interrupt(tx)
     check_exit(sc, rx)
