@@ -386,6 +386,10 @@ def start_ptp4l(sc):
 
 SEND_L24 = """gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=2 ! \\
         aes67sink address=239.69.1.10 encoding=L24 session-name="Studio 1" sdp-file=studio1.sdp"""
+INTERCOM = """gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=2 ! \\
+        aes67sink address=127.0.0.1 port=5006 encoding=L24 \\
+        aes67src address=127.0.0.1 port=5006 encoding-name=L24 rate=48000 channels=2 ! \\
+        audioconvert ! autoaudiosink"""
 RECV_SDP = "gst-launch-1.0 aes67src sdp-file=studio1.sdp latency=4 ! audioconvert ! autoaudiosink"
 SEND_SAP = """gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=2 ! \\
         aes67sink address=239.69.1.10 encoding=L24 session-name="Studio 1" sapannounce"""
@@ -491,6 +495,17 @@ def sc_record(recorder, extra):
         if extra:
             check_out(sc, rx, r"aes67-stats", r"loudness, .*momentary-lufs")
     return f
+
+
+def sc_intercom(sc):
+    """One pipeline sends and receives: the tone comes back on loopback."""
+    p = sc.start(INTERCOM, "intercom")
+    wait_playing(sc, p)
+    time.sleep(3)
+    expect(p.poll() is None, "stopped by itself:\n%s" % sc.output(p))
+    sc.interrupt(p)
+    check_exit(sc, p)
+    check_audio(sc, 1.0, rate=48000)
 
 
 def sc_send_file_readme(sc):
@@ -684,6 +699,7 @@ EXAMPLES = [
     (INSPECT, "inspect", sc_inspect),
     (SEND_L24, "send-recv-sdp", sc_send_recv_sdp(RECV_SDP)),
     (RECV_SDP, "send-recv-sdp", None),
+    (INTERCOM, "intercom", sc_intercom),
     (SEND_SAP, "by-name", sc_by_name(RECV_NAME)),
     (RECV_NAME, "by-name", None),
     (RECORD_README, "record-readme", sc_record(RECORD_README, True)),
