@@ -41,8 +41,8 @@
  *
  * ## Example launch line
  * |[
- * gst-launch-1.0 ravennaannounce sdp-files='<"/tmp/stage.sdp">'
- * ]| publishes the session in /tmp/stage.sdp until stopped; see it with
+ * gst-launch-1.0 ravennaannounce sdp-files='<"stage.sdp">'
+ * ]| publishes the session in the file stage.sdp until stopped; see it with
  * `avahi-browse -r _ravenna_session._sub._rtsp._tcp`.
  *
  * ## Messages

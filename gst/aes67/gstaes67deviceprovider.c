@@ -21,8 +21,8 @@
  * max-sessions, 1024, in all; see docs/discovery.md).
  *
  * SAP has no query: a session shows up at its next announcement (every
- * 5 s from PipeWire, 30 s from aes67-linux-daemon and sapannounce by
- * default). Follow the monitor to see them arrive:
+ * 5 s from sapannounce, PipeWire and ffmpeg by default, 30 s from
+ * aes67-linux-daemon). Follow the monitor to see them arrive:
  * |[
  * gst-device-monitor-1.0 -f Audio/Source/Network
  * ]|
@@ -42,8 +42,19 @@
  * `aes67.encoding` ("L24"), `aes67.rate` (Hz), `aes67.channels`; when not,
  * `aes67.reason` (why not); and `aes67.warnings` (what the reader read
  * around, e.g. an rtpmap for another payload type than the m= line's,
- * joined with "; ") when there is any. gst_device_create_element() makes
- * an aes67src with its `sdp` property set to the session's SDP.
+ * joined with "; ") when there is any.
+ *
+ * gst_device_create_element() makes an aes67src with its `session-name`
+ * set to the session's name (not its `sdp`: the launch line
+ * gst-device-monitor-1.0 prints, such as
+ * `gst-launch-1.0 aes67src session-name="Studio\ 1" ! ...`, then works when
+ * pasted into a shell, with `...` replaced by the rest of the pipeline).
+ * In a process where the device was listed the element finds the session
+ * at once; elsewhere it waits for the next announcement (see aes67src's
+ * `discovery-timeout`). Where two sessions share a name it takes the one
+ * announced most recently; the SDP is in the `aes67.sdp` property for an
+ * application that wants exactly this session (set it as aes67src's
+ * `sdp`).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -63,7 +74,7 @@ struct _GstAes67Device
 {
   GstDevice parent;
 
-  gchar *sdp;                   /* immutable */
+  gchar *session_name;          /* immutable */
 };
 
 G_DEFINE_TYPE (GstAes67Device, gst_aes67_device, GST_TYPE_DEVICE);
@@ -78,14 +89,19 @@ gst_aes67_device_create_element (GstDevice * device, const gchar * name)
     GST_WARNING_OBJECT (self, "the aes67src element is not installed");
     return NULL;
   }
-  g_object_set (src, "sdp", self->sdp, NULL);
+  /* by name, not by its SDP: gst-device-monitor-1.0 prints the element's
+   * properties as a launch line, and an SDP (CRLFs, spaces) printed there
+   * does not survive being pasted into a shell; a name does. The browser
+   * that found the device is the process's shared one, so the element
+   * finds the session at once (and follows it when it changes). */
+  g_object_set (src, "session-name", self->session_name, NULL);
   return src;
 }
 
 static void
 gst_aes67_device_finalize (GObject * object)
 {
-  g_free (GST_AES67_DEVICE (object)->sdp);
+  g_free (GST_AES67_DEVICE (object)->session_name);
   G_OBJECT_CLASS (gst_aes67_device_parent_class)->finalize (object);
 }
 
@@ -139,7 +155,7 @@ device_new (const GstAes67SapSession * s)
   dev = g_object_new (GST_TYPE_AES67_DEVICE, "display-name", s->name,
       "device-class", "Audio/Source/Network", "caps", caps,
       "properties", props, NULL);
-  dev->sdp = g_strdup (s->sdp);
+  dev->session_name = g_strdup (s->name);
   gst_caps_unref (caps);
   gst_structure_free (props);
   return GST_DEVICE (gst_object_ref_sink (dev));

@@ -109,10 +109,10 @@
  * ## Example launch lines
  * |[
  * gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=2 ! \
- *     aes67sink address=239.69.1.10 session-name="Studio 1" sdp-file=studio1.sdp
- * ]| A stereo test tone as L24 (audiotestsrc gives S16LE, so L16 — add
- * encoding=L24 to force L24), 1 ms packets, to 239.69.1.10:5004; the SDP
- * goes to studio1.sdp.
+ *     aes67sink address=239.69.1.10 encoding=L24 session-name="Studio 1" sdp-file=studio1.sdp
+ * ]| A stereo test tone as L24 (audiotestsrc gives S16LE, which would go
+ * out as L16 without encoding=L24), 1 ms packets, to 239.69.1.10:5004; the
+ * SDP goes to studio1.sdp.
  * |[
  * gst-launch-1.0 filesrc location=/usr/share/sounds/alsa/Front_Center.wav ! \
  *     wavparse ! audioresample ! audio/x-raw,rate=48000 ! \

@@ -55,6 +55,15 @@
  * NULL to READY the element waits up to `discovery-timeout` ms for it;
  * when nothing of that name is announced by then the state change fails
  * with an error that names the session, the time and the interface.
+ * SAP has no query: a session not yet heard is found at its next
+ * announcement, so the wait must exceed the sender's announcement
+ * interval. The default, 15 s, is three of the 5 s intervals of
+ * sapannounce, PipeWire and ffmpeg (one lost announcement still leaves
+ * time); for senders that announce every 30 s (aes67-linux-daemon) set
+ * 60000 or more. The name is read with backslash escapes as GStreamer
+ * writes strings (`Studio\ 1` is "Studio 1", `\\` a backslash), so the
+ * launch line gst-device-monitor-1.0 prints for a session,
+ * `aes67src session-name="Studio\ 1"`, works when pasted into a shell.
  *
  * While running it follows the session (by its `o=` identity once found):
  * - When its SDP changes (a new `o=` version: the sender restarted with
@@ -185,10 +194,12 @@
  * gst-launch-1.0 aes67src sdp-file=studio1.sdp ! audioconvert ! autoaudiosink
  * ]| Play the stream studio1.sdp describes.
  * |[
- * gst-launch-1.0 aes67src address=239.69.1.10 port=5004 encoding-name=L24 \
+ * gst-launch-1.0 -e aes67src address=239.69.1.10 port=5004 encoding-name=L24 \
  *     rate=48000 channels=2 latency=4 ! audioconvert ! wavenc ! \
  *     filesink location=capture.wav
- * ]| Record a stream given by hand, 4 ms link offset.
+ * ]| Record a stream given by hand, 4 ms link offset. Stop it with Ctrl-C:
+ * `-e` makes that an end of stream, so wavenc writes the WAV header's
+ * lengths (without it the file's header says it is empty).
  * |[
  * gst-launch-1.0 -m aes67src session-name="Studio 1" discovery-timeout=30000 \
  *     ! audioconvert ! autoaudiosink
@@ -240,7 +251,10 @@ enum
 #define DEFAULT_SDP NULL
 #define DEFAULT_SDP_FILE NULL
 #define DEFAULT_SESSION_NAME NULL
-#define DEFAULT_DISCOVERY_TIMEOUT 10000
+/* three of the 5 s SAP intervals of sapannounce, PipeWire and ffmpeg: a
+ * receiver started just after an announcement still finds the session when
+ * the next one is lost */
+#define DEFAULT_DISCOVERY_TIMEOUT 15000
 #define DEFAULT_ADDRESS NULL
 #define DEFAULT_PORT 5004
 #define DEFAULT_ENCODING_NAME "L24"
@@ -335,11 +349,14 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
       g_param_spec_string ("session-name", "Session name",
           "Name (SDP s= line) of a session announced on the network with SAP "
           "(or mDNS/RAVENNA): found at start, followed while running; used "
-          "when sdp and sdp-file are not set", DEFAULT_SESSION_NAME, rw));
+          "when sdp and sdp-file are not set. Backslash escapes are read as "
+          "GStreamer writes them (Studio\\ 1 is Studio 1; a backslash is "
+          "\\\\)", DEFAULT_SESSION_NAME, rw));
   g_object_class_install_property (gobject_class, PROP_DISCOVERY_TIMEOUT,
       g_param_spec_uint ("discovery-timeout", "Discovery timeout",
           "How long to wait at start for session-name to be announced, in ms "
-          "(0: take only a session already known to the process)",
+          "(0: take only a session already known to the process); make it "
+          "more than twice the senders' SAP interval",
           0, G_MAXINT, DEFAULT_DISCOVERY_TIMEOUT, rw));
   g_object_class_install_property (gobject_class, PROP_ADDRESS,
       g_param_spec_string ("address", "Address",
@@ -841,6 +858,15 @@ configure_stream (GstAes67Src * self)
   file = g_strdup (self->sdp_file);
   name = g_strdup (self->session_name);
   GST_OBJECT_UNLOCK (self);
+  if (name && strchr (name, '\\')) {
+    /* backslash escapes as GStreamer serialises strings: the launch line
+     * gst-device-monitor-1.0 prints, session-name="Studio\ 1", reaches us
+     * as Studio\ 1 when pasted into a shell */
+    gchar *plain = g_strcompress (name);
+
+    g_free (name);
+    name = plain;
+  }
 
   if (!text && !file && name && *name) {
     session = discover_session (self, name);

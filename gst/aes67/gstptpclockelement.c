@@ -99,7 +99,13 @@ enum
   PROP_OFFSET_NS,
   PROP_BACKEND_IN_USE,
   PROP_CLOCK,
+  PROP_NAME,                    /* GstObject's, for the default name */
 };
+
+/* instances made without a name are "ptpclock0", "ptpclock1"..., after the
+ * element's factory name: GStreamer would name them after the type,
+ * "aes67ptpclockelement0" */
+static gint default_name_count;
 
 #define gst_aes67_ptp_clock_element_parent_class parent_class
 G_DEFINE_TYPE (GstAes67PtpClockElement, gst_aes67_ptp_clock_element,
@@ -458,6 +464,18 @@ gst_aes67_ptp_clock_element_set_property (GObject * object, guint prop_id,
 {
   GstAes67PtpClockElement *self = GST_AES67_PTP_CLOCK_ELEMENT (object);
 
+  if (prop_id == PROP_NAME) {
+    const gchar *name = g_value_get_string (value);
+    gchar *made = NULL;
+
+    if (!name)
+      name = made = g_strdup_printf ("ptpclock%d",
+          g_atomic_int_add (&default_name_count, 1));
+    gst_object_set_name (GST_OBJECT (self), name);
+    g_free (made);
+    return;
+  }
+
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_BACKEND:
@@ -498,6 +516,9 @@ gst_aes67_ptp_clock_element_get_property (GObject * object, guint prop_id,
   GstClock *clock;
 
   switch (prop_id) {
+    case PROP_NAME:
+      g_value_take_string (value, gst_object_get_name (GST_OBJECT (self)));
+      return;
     case PROP_BACKEND:
       GST_OBJECT_LOCK (self);
       g_value_set_enum (value, self->backend);
@@ -590,6 +611,8 @@ gst_aes67_ptp_clock_element_class_init (GstAes67PtpClockElementClass * klass)
   gobject_class->set_property = gst_aes67_ptp_clock_element_set_property;
   gobject_class->get_property = gst_aes67_ptp_clock_element_get_property;
   gobject_class->finalize = gst_aes67_ptp_clock_element_finalize;
+
+  g_object_class_override_property (gobject_class, PROP_NAME, "name");
 
   g_object_class_install_property (gobject_class, PROP_BACKEND,
       g_param_spec_enum ("backend", "Backend",

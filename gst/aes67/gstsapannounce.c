@@ -38,11 +38,21 @@
  * sent for each session when the element leaves PAUSED, when a sink leaves
  * the pipeline and before a changed SDP is announced.
  *
+ * The interval is 5 s by default, as PipeWire and ffmpeg announce: SAP has
+ * no query, so a receiver that starts between two announcements waits up
+ * to one interval to find a session (aes67src's discovery-timeout, 15 s by
+ * default, is three of them), and receivers drop a session after about 10
+ * intervals without an announcement. RFC 2974 derives the interval from a
+ * bandwidth limit for the scope (4000 bit/s by default) with a 300 s
+ * floor, meant for sessions announced across the Internet; AES67 networks
+ * use a fixed interval of seconds instead (one ~500-byte SDP every 5 s is
+ * 800 bit/s). Raise the interval where many sessions share a slow link.
+ *
  * ## Example launch line
  * |[
- * gst-launch-1.0 sapannounce sdp-files='<"/tmp/stage.sdp">' interval=5
- * ]| announces the SDP in /tmp/stage.sdp every 5 s until stopped (the
- * property is an array of paths: `'<"/tmp/a.sdp","/tmp/b.sdp">'`).
+ * gst-launch-1.0 sapannounce sdp-files='<"stage.sdp">' interval=1
+ * ]| announces the SDP in the file stage.sdp every second until stopped
+ * (the property is an array of paths: `'<"a.sdp","/etc/b.sdp">'`).
  * |[
  * gst-launch-1.0 audiotestsrc is-live=true ! aes67sink session-name=Stage \
  *     sapannounce
@@ -111,7 +121,7 @@ enum
 
 #define DEFAULT_ADDRESS          AES67_SAP_ADDRESS_AES67
 #define DEFAULT_PORT             AES67_SAP_PORT
-#define DEFAULT_INTERVAL         30
+#define DEFAULT_INTERVAL         5
 #define DEFAULT_TTL              15
 #define DEFAULT_MULTICAST_IFACE  NULL
 #define DEFAULT_LOOP             TRUE
@@ -1084,7 +1094,8 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
   g_object_class_install_property (gobject_class, PROP_INTERVAL,
       g_param_spec_uint ("interval", "Interval",
           "Time between two announcements of a session (s); receivers drop "
-          "a session after about 10 intervals", 1, 3600, DEFAULT_INTERVAL,
+          "a session after about 10 intervals, and one started between two "
+          "waits up to one interval to find it", 1, 3600, DEFAULT_INTERVAL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_TTL,

@@ -722,6 +722,44 @@ GST_START_TEST (test_wins_over_sink_clock)
 
 GST_END_TEST;
 
+/* an instance made without a name is named after the element, as
+ * GStreamer's own elements are: ptpclock0, ptpclock1...; a given name is
+ * kept */
+GST_START_TEST (test_default_name)
+{
+  GstElement *a = gst_element_factory_make ("ptpclock", NULL);
+  GstElement *b = gst_element_factory_make ("ptpclock", NULL);
+  GstElement *c = gst_element_factory_make ("ptpclock", "clk");
+  GstElement *p;
+  GError *err = NULL;
+  gchar *name;
+  guint na, nb;
+
+  fail_unless (a && b && c);
+  fail_unless (sscanf (GST_OBJECT_NAME (a), "ptpclock%u", &na) == 1,
+      "default name %s", GST_OBJECT_NAME (a));
+  fail_unless (sscanf (GST_OBJECT_NAME (b), "ptpclock%u", &nb) == 1,
+      "default name %s", GST_OBJECT_NAME (b));
+  fail_unless (nb > na);
+  fail_unless_equals_string (GST_OBJECT_NAME (c), "clk");
+  g_object_get (c, "name", &name, NULL);
+  fail_unless_equals_string (name, "clk");
+  g_free (name);
+  gst_object_unref (a);
+  gst_object_unref (b);
+  gst_object_unref (c);
+
+  /* as in a launch line: the first ptpclock of a fresh process is
+   * ptpclock0 unless others were made before (here: three) */
+  p = gst_parse_launch ("ptpclock backend=system", &err);
+  fail_unless (p != NULL, "%s", err ? err->message : "?");
+  fail_unless (g_str_has_prefix (GST_OBJECT_NAME (p), "ptpclock"),
+      "%s", GST_OBJECT_NAME (p));
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 /* one TCase per network test: the parent makes and removes the network
  * around each */
 #define ADD_NET_TEST(suite, name, func) G_STMT_START {  \
@@ -740,6 +778,7 @@ ptpclock_suite (void)
 
   suite_add_tcase (s, tc_local);
   tcase_add_test (tc_local, test_wins_over_sink_clock);
+  tcase_add_test (tc_local, test_default_name);
   ADD_NET_TEST (s, "linuxptp", test_linuxptp_lock_loss_relock);
   ADD_NET_TEST (s, "internal", test_internal_lock_loss);
   ADD_NET_TEST (s, "fallback", test_auto_fallback_system);

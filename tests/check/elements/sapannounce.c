@@ -116,7 +116,7 @@ GST_START_TEST (test_defaults)
   g_value_unset (&files);
   fail_unless_equals_string (address, "239.255.255.255");
   fail_unless_equals_int (port, 9875);
-  fail_unless_equals_int (interval, 30);
+  fail_unless_equals_int (interval, 5);
   fail_unless_equals_int (ttl, 15);
   fail_unless (iface == NULL && sdp == NULL);
   fail_unless (loop && auto_announce);
