@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <gst/check/gstcheck.h>
+#include <gst/net/gstptpclock.h>
 
 #include "aes67-testnet.h"
 #include "aes67-ptp4l.h"
@@ -46,9 +47,13 @@ static const gchar *const slave_socks[] = { "slave.sock", NULL };
 /* linuxptp backend reads CLOCK_REALTIME: only read jitter separates it from
  * the truth (ptp-bench: mean 4-5 ns, worst 20 ns). GStreamer's client, which
  * the internal backend wraps, was measured -40 to -330 µs off, and in one
- * ptp-bench run -690 µs mean, 1.7 ms worst in the 12 s after its lock */
+ * ptp-bench run -690 µs mean, 1.7 ms worst in the 12 s after its lock on
+ * an idle machine; it timestamps in user space, so load adds to that. The
+ * bound tells the PTP time from another clock (the system clock's UTC
+ * against PTP's 37 s, or a free-running estimate) without measuring the
+ * client's accuracy, which is a benchmark figure. */
 #define LINUXPTP_TOL_NS     (50 * GST_USECOND)
-#define INTERNAL_TOL_NS     (2 * GST_MSECOND)
+#define INTERNAL_TOL_NS     (20 * GST_MSECOND)
 
 static Aes67TestNet *net;
 static gchar *tmpdir;
@@ -482,6 +487,76 @@ GST_START_TEST (test_linuxptp_lock_loss_relock)
 
 GST_END_TEST;
 
+/* The times (monotonic, µs) at which GStreamer's PTP client, which the
+ * internal backend wraps and which runs in this process, updated its
+ * time: the independent record against which a loss is judged. */
+static GMutex updates_lock;
+static GArray *updates;
+
+static gboolean
+on_ptp_statistics (guint8 domain, const GstStructure * stats, gpointer data)
+{
+  if (gst_structure_has_name (stats, GST_PTP_STATISTICS_TIME_UPDATED)) {
+    gint64 now = g_get_monotonic_time ();
+
+    g_mutex_lock (&updates_lock);
+    if (updates)
+      g_array_append_val (updates, now);
+    g_mutex_unlock (&updates_lock);
+  }
+  return TRUE;
+}
+
+/* the longest time, in µs, the client went without an update from
+ * @since until now */
+static gint64
+longest_update_gap (gint64 since)
+{
+  gint64 prev = since, gap = 0;
+  guint i;
+
+  g_mutex_lock (&updates_lock);
+  for (i = 0; i < updates->len; i++) {
+    gint64 t = g_array_index (updates, gint64, i);
+    if (t < since)
+      continue;
+    gap = MAX (gap, t - prev);
+    prev = t;
+  }
+  g_mutex_unlock (&updates_lock);
+  return MAX (gap, g_get_monotonic_time () - prev);
+}
+
+/* While the grandmaster runs, the internal backend may report a loss only
+ * when the client really went 3.5 s without an update (which happens on a
+ * heavily loaded machine: the client drops Syncs whose delay looks off).
+ * Such a loss must be followed by a relock. @since: start of the window. */
+static void
+expect_no_unexplained_loss (Pipe * p, gint64 since)
+{
+  GstMessage *m;
+
+  while ((m = gst_bus_pop_filtered (p->bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *s = gst_message_get_structure (m);
+
+    if (s && gst_structure_has_name (s, "ptp-clock-status")
+        && g_strcmp0 (gst_structure_get_string (s, "event"), "lost") == 0) {
+      /* the element polls every 200 ms: 3.5 s less a poll */
+      gint64 gap = longest_update_gap (since);
+      GstStructure *again;
+
+      fail_unless (gap >= 3300 * G_TIME_SPAN_MILLISECOND, "lost while "
+          "GstPtpClock updated at least every %.2f s", gap / 1e6);
+      g_print ("internal: lost while the grandmaster ran: the client went "
+          "%.2f s without an update; waiting for the relock\n", gap / 1e6);
+      again = wait_status (p, "locked", RELOCK_LIMIT_S, NULL);
+      fail_unless (again != NULL, "no relock after a loss of updates");
+      gst_structure_free (again);
+    }
+    gst_message_unref (m);
+  }
+}
+
 GST_START_TEST (test_internal_lock_loss)
 {
   gint64 t_start, t_lock, err_ns;
@@ -492,7 +567,10 @@ GST_START_TEST (test_internal_lock_loss)
   gchar *gm_id;
   gint backend = -1;
   Pipe *p;
+  gulong stats_cb;
 
+  updates = g_array_new (FALSE, FALSE, sizeof (gint64));
+  stats_cb = gst_ptp_statistics_callback_add (on_ptp_statistics, NULL, NULL);
   t_start = g_get_monotonic_time ();
   gm_pid = start_grandmaster ();
 
@@ -524,8 +602,22 @@ GST_START_TEST (test_internal_lock_loss)
 
   g_object_get (p->ptp, "clock", &clock, "backend-in-use", &backend, NULL);
   fail_unless_equals_int (backend, 2);  /* internal */
-  /* give the client's filter a few more syncs */
-  g_usleep (2 * G_USEC_PER_SEC);
+  /* give the client's filter a few more syncs: two more updates */
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    guint n0, n;
+
+    g_mutex_lock (&updates_lock);
+    n0 = n = updates->len;
+    g_mutex_unlock (&updates_lock);
+    while (n < n0 + 2 && g_get_monotonic_time () < end) {
+      g_usleep (20000);
+      g_mutex_lock (&updates_lock);
+      n = updates->len;
+      g_mutex_unlock (&updates_lock);
+    }
+    fail_unless (n >= n0 + 2, "GstPtpClock updated %u times in 20 s", n - n0);
+  }
   err_ns = clock_error_ns (clock);
   g_print ("internal: clock - true time = %" G_GINT64_FORMAT " ns\n", err_ns);
   fail_unless (ABS (err_ns) <= INTERNAL_TOL_NS);
@@ -534,7 +626,7 @@ GST_START_TEST (test_internal_lock_loss)
    * 1-2 s) in that time as the element saw it */
   g_usleep (3 * G_USEC_PER_SEC);
   wait_offset_updates (p, 2, 20);
-  expect_no_status (p, "lost");
+  expect_no_unexplained_loss (p, t_lock);
 
   stop_proc (&gm_pid);
   t_start = g_get_monotonic_time ();
@@ -555,11 +647,15 @@ GST_START_TEST (test_internal_lock_loss)
       gm_id);
   gst_structure_free (s);
   check_running (p, "relocked");
-  expect_no_status (p, "lost");
+  expect_no_unexplained_loss (p, g_get_monotonic_time () - G_USEC_PER_SEC);
 
   gst_object_unref (clock);
   pipe_free (p);
   g_free (gm_id);
+  gst_ptp_statistics_callback_remove (stats_cb);
+  g_mutex_lock (&updates_lock);
+  g_clear_pointer (&updates, g_array_unref);
+  g_mutex_unlock (&updates_lock);
   stop_all ();
 }
 
