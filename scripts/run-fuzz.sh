@@ -26,6 +26,12 @@ sdp = (b"v=0\r\no=- 1311738121 1 IN IP4 192.0.2.1\r\ns=Stage\r\n"
        b"a=rtpmap:97 L24/48000/2\r\na=ptime:1\r\n"
        b"a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0\r\n"
        b"a=mediaclk:direct=0\r\n")
+# a Dante SDP whose m= payload type has no rtpmap, two legs, a=ptime:0
+dante = sdp.replace(b"a=rtpmap:97", b"a=rtpmap:96").replace(b"a=ptime:1",
+    b"a=ptime:0")
+dup = sdp.replace(b"m=audio", b"a=group:DUP 1 2\r\nm=audio") + (
+    b"m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.2.10/32\r\n"
+    b"a=rtpmap:97 L24/48000/2\r\n")
 pt = b"application/sdp\0"
 v4 = bytes([192, 0, 2, 1])
 v6 = bytes([0x20, 0x01, 0x0d, 0xb8] + [0] * 11 + [1])
@@ -39,6 +45,8 @@ seeds = {
   "compressed": bytes([0x21, 0, 0x12, 0x37]) + v4 + zlib.compress(pt + sdp),
   "auth": bytes([0x20, 1, 0x12, 0x38]) + v4 + b"\1\2\3\4" + pt + sdp,
   "encrypted": bytes([0x22, 0, 0x12, 0x39]) + v4 + b"\0" * 16,
+  "dante-mismatch": bytes([0x20, 0, 0x12, 0x3a]) + v4 + pt + dante,
+  "dup": bytes([0x20, 0, 0x12, 0x3b]) + v4 + pt + dup,
 }
 for name, data in seeds.items():
     with open(os.path.join(d, "seed-" + name), "wb") as f:

@@ -24,6 +24,21 @@
  * running avahi-daemon; without one, going to READY fails with an error
  * that says so.
  *
+ * ## The RTSP server
+ *
+ * Clients are served concurrently, each connection on a thread of its own
+ * (from a pool), so a slow or silent client delays no other. At most
+ * #GstRavennaAnnounce:max-connections are open at once; a connection
+ * beyond that is closed as soon as it is accepted (the client sees the
+ * connection closed rather than waiting). A connection that has not sent a
+ * whole request within #GstRavennaAnnounce:idle-timeout of its start or of
+ * the last answer, or does not take an answer within it, is closed. Only
+ * OPTIONS and DESCRIBE are served (RTSP/1.0). A request without CSeq, or
+ * text that is not an RTSP request, is answered `400 Bad Request`; a
+ * request of another RTSP version (2.0, or one the parser does not know)
+ * `505 RTSP Version Not Supported`; either way the connection is then
+ * closed. Other methods get 405 (501 for unknown ones).
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 ravennaannounce sdp-files='<"/tmp/stage.sdp">'
@@ -46,6 +61,7 @@
 #include "gstravennaannounce.h"
 #include "aes67-mdns.h"
 #include "aes67-rtsp-describe.h"
+#include "aes67-sdp.h"
 
 #include <string.h>
 #include <gst/sdp/sdp.h>
@@ -59,6 +75,8 @@ enum
   PROP_SDP,
   PROP_SDP_FILES,
   PROP_RTSP_PORT,
+  PROP_MAX_CONNECTIONS,
+  PROP_IDLE_TIMEOUT,
 };
 
 enum
@@ -70,6 +88,8 @@ enum
 
 #define DEFAULT_SDP        NULL
 #define DEFAULT_RTSP_PORT  0
+#define DEFAULT_MAX_CONNECTIONS AES67_RTSP_DEFAULT_MAX_CONNECTIONS
+#define DEFAULT_IDLE_TIMEOUT AES67_RTSP_DEFAULT_IDLE_TIMEOUT_MS
 
 struct _GstRavennaAnnounce
 {
@@ -79,6 +99,8 @@ struct _GstRavennaAnnounce
   gchar *sdp;
   gchar **sdp_files;            /* from a GstValueArray */
   guint rtsp_port;
+  guint max_connections;
+  guint idle_timeout;           /* ms */
   GHashTable *sessions;         /* name -> SDP */
   gchar *sdp_name;              /* the session of the sdp property */
 
@@ -199,10 +221,12 @@ gst_ravenna_announce_change_state (GstElement * element,
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:{
-      guint port;
+      guint port, max_connections, idle_timeout;
 
       GST_OBJECT_LOCK (self);
       port = self->rtsp_port;
+      max_connections = self->max_connections;
+      idle_timeout = self->idle_timeout;
       GST_OBJECT_UNLOCK (self);
       self->mdns = aes67_mdns_new (&err);
       if (!self->mdns) {
@@ -212,7 +236,8 @@ gst_ravenna_announce_change_state (GstElement * element,
         g_clear_error (&err);
         return GST_STATE_CHANGE_FAILURE;
       }
-      self->server = aes67_rtsp_server_new (port, &err);
+      self->server = aes67_rtsp_server_new_full (port, max_connections,
+          idle_timeout, &err);
       if (!self->server) {
         GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
             ("Cannot serve SDPs with RTSP: %s.", err->message), (NULL));
@@ -235,10 +260,10 @@ gst_ravenna_announce_change_state (GstElement * element,
       for (i = 0; files && files[i]; i++) {
         gchar *text = NULL;
 
-        if (!g_file_get_contents (files[i], &text, NULL, &err)) {
+        if (!aes67_sdp_read_file (files[i], &text, &err)) {
           GST_ELEMENT_WARNING (self, RESOURCE, READ,
-              ("Cannot read the SDP file %s: %s. It is not published.",
-                  files[i], err->message), (NULL));
+              ("Cannot read the SDP file: %s. It is not published.",
+                  err->message), (NULL));
           g_clear_error (&err);
           continue;
         }
@@ -336,6 +361,16 @@ gst_ravenna_announce_set_property (GObject * object, guint prop_id,
       self->rtsp_port = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_MAX_CONNECTIONS:
+      GST_OBJECT_LOCK (self);
+      self->max_connections = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->idle_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -369,6 +404,12 @@ gst_ravenna_announce_get_property (GObject * object, guint prop_id,
       /* the bound port once the server runs */
       g_value_set_uint (value, self->server ?
           aes67_rtsp_server_get_port (self->server) : self->rtsp_port);
+      break;
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -408,8 +449,8 @@ gst_ravenna_announce_class_init (GstRavennaAnnounceClass * klass)
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_SDP_FILES,
       gst_param_spec_array ("sdp-files", "SDP files",
-          "Paths of SDP files to publish, one session each; read when going "
-          "to PAUSED",
+          "Paths of SDP files to publish, one session each (regular text "
+          "files of at most 16384 bytes); read when going to PAUSED",
           g_param_spec_string ("sdp-file", "SDP file", "Path of an SDP file",
               NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS),
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
@@ -418,6 +459,19 @@ gst_ravenna_announce_class_init (GstRavennaAnnounceClass * klass)
       g_param_spec_uint ("rtsp-port", "RTSP port",
           "TCP port SDPs are served on with RTSP DESCRIBE (0: any free "
           "port; reads back the port in use)", 0, 65535, DEFAULT_RTSP_PORT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_CONNECTIONS,
+      g_param_spec_uint ("max-connections", "Max connections",
+          "RTSP connections served at once (connections); one beyond this "
+          "is closed as soon as it is accepted", 1, 4096,
+          DEFAULT_MAX_CONNECTIONS, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
+      g_param_spec_uint ("idle-timeout", "Idle timeout",
+          "Time in ms an RTSP connection may take to send a whole request "
+          "(from its start or the last answer) or to take an answer before "
+          "it is closed", 1, G_MAXINT, DEFAULT_IDLE_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -453,6 +507,8 @@ static void
 gst_ravenna_announce_init (GstRavennaAnnounce * self)
 {
   self->rtsp_port = DEFAULT_RTSP_PORT;
+  self->max_connections = DEFAULT_MAX_CONNECTIONS;
+  self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_free);
 }

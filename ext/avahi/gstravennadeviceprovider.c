@@ -16,8 +16,12 @@
  * lists the session as a #GstDevice of class `Audio/Source/Network` with
  * the properties `device.api` ("aes67"), `aes67.session-name`,
  * `aes67.sdp`, `aes67.origin` (the address the SDP was fetched from),
- * `aes67.rtsp-url`. gst_device_create_element() makes an aes67src with its
- * `sdp` set.
+ * `aes67.rtsp-url`, and, read from the SDP by aes67src's own reader as
+ * aes67deviceprovider does, `aes67.playable`, `aes67.address`,
+ * `aes67.port`, `aes67.payload-type`, `aes67.encoding`, `aes67.rate`,
+ * `aes67.channels`, `aes67.warnings` or `aes67.reason`, and caps that are
+ * those aes67src outputs (empty when it refuses the SDP).
+ * gst_device_create_element() makes an aes67src with its `sdp` set.
  *
  * Its rank is NONE: device monitors do not start it themselves. The SAP
  * browser of the aes67 plugin runs it and merges what it finds with the
@@ -31,6 +35,7 @@
 #include "gstravennadeviceprovider.h"
 #include "aes67-mdns.h"
 #include "aes67-rtsp-describe.h"
+#include "aes67-sdp.h"
 
 GST_DEBUG_CATEGORY_STATIC (ravenna_provider_debug);
 #define GST_CAT_DEFAULT ravenna_provider_debug
@@ -125,8 +130,36 @@ device_new (const gchar * name, const gchar * sdp, const gchar * address,
       "aes67.sdp", G_TYPE_STRING, sdp,
       "aes67.origin", G_TYPE_STRING, address,
       "aes67.rtsp-url", G_TYPE_STRING, url, NULL);
-  GstCaps *caps = gst_caps_new_empty_simple ("audio/x-raw");
-  GstRavennaDevice *dev = g_object_new (GST_TYPE_RAVENNA_DEVICE,
+  GstCaps *caps;
+  GstRavennaDevice *dev;
+  Aes67SdpStream st;
+  GError *why = NULL;
+
+  /* aes67src's reader and caps: what is listed is what plays */
+  aes67_sdp_stream_init (&st);
+  if (aes67_sdp_parse (sdp, &st, &why)) {
+    caps = aes67_sdp_stream_to_audio_caps (&st);
+    gst_structure_set (props, "aes67.playable", G_TYPE_BOOLEAN, TRUE,
+        "aes67.address", G_TYPE_STRING, st.address,
+        "aes67.port", G_TYPE_UINT, st.port,
+        "aes67.payload-type", G_TYPE_UINT, st.payload_type,
+        "aes67.encoding", G_TYPE_STRING, st.encoding,
+        "aes67.rate", G_TYPE_UINT, st.rate,
+        "aes67.channels", G_TYPE_UINT, st.channels, NULL);
+    if (st.warnings) {
+      gchar *w = g_strjoinv ("; ", st.warnings);
+
+      gst_structure_set (props, "aes67.warnings", G_TYPE_STRING, w, NULL);
+      g_free (w);
+    }
+  } else {
+    caps = gst_caps_new_empty ();
+    gst_structure_set (props, "aes67.playable", G_TYPE_BOOLEAN, FALSE,
+        "aes67.reason", G_TYPE_STRING, why->message, NULL);
+    g_clear_error (&why);
+  }
+  aes67_sdp_stream_clear (&st);
+  dev = g_object_new (GST_TYPE_RAVENNA_DEVICE,
       "display-name", name, "device-class", "Audio/Source/Network",
       "caps", caps, "properties", props, NULL);
 

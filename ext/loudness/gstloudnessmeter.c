@@ -58,9 +58,12 @@
  *
  * * `timestamp` (#guint64, ns): buffer time of the interval's first sample,
  *   or GST_CLOCK_TIME_NONE when the buffers carry no time.
- * * `stream-time` (#guint64, ns): stream time of the interval's start.
- * * `running-time` (#guint64, ns): running time of the interval's start.
- * * `duration` (#guint64, ns): length of the interval.
+ * * `stream-time` (#guint64, ns): stream time of the interval's first
+ *   sample, in the segment that sample was in.
+ * * `running-time` (#guint64, ns): running time of the interval's first
+ *   sample, in the segment that sample was in.
+ * * `duration` (#guint64, ns): length of the interval (of audio metered,
+ *   gaps included).
  * * `momentary-lufs` (#gdouble, LUFS): momentary loudness, 400 ms window.
  * * `short-term-lufs` (#gdouble, LUFS): short-term loudness, 3 s window.
  * * `integrated-lufs` (#gdouble, LUFS): gated integrated loudness since
@@ -81,6 +84,33 @@
  *   peak).
  * * `max-sample-peak-dbfs`, `max-true-peak-dbtp` (#GstValueArray of
  *   #gdouble, one per channel): the same since start or reset.
+ *
+ * ## Time across segments, seeks and gaps
+ *
+ * An interval is counted in samples and may span a segment change (files
+ * played one after another through `concat`, gapless playout): its time
+ * fields are those of its first sample, taken in the segment that sample
+ * was in, so `running-time` rises by exactly the interval from message to
+ * message across the join, while `timestamp` and `stream-time` are the
+ * first sample's position in its own file (they start again at each
+ * file).
+ *
+ * A flushing seek starts a new timeline: the interval under way is
+ * dropped without a message, and the first interval after the seek begins
+ * at the first sample after it, with the times of the new segment
+ * (`running-time` from 0 again, `timestamp` and `stream-time` from the
+ * seek position). The measurement itself is not reset by a seek, as a
+ * meter on a desk is not when the player jumps: integrated loudness,
+ * loudness range and the maxima go on, and the momentary and short-term
+ * windows hold the audio last metered before the seek until new audio
+ * replaces it. Emit #GstLoudnessMeter::reset (for instance with the seek)
+ * for a fresh measurement.
+ *
+ * A gap (a GAP event, or a buffer flagged GAP without data) is metered as
+ * digital silence of its duration, as it sounds on air: intervals go on
+ * through it, with their usual times, and it lowers momentary and
+ * short-term loudness as silence does (it stays below the gates of the
+ * integrated loudness and the loudness range).
  *
  * Momentary and short-term loudness (and their maxima, and the short-term
  * values the loudness range is made of) are evaluated at every 10 ms of
@@ -480,6 +510,8 @@ gst_loudness_meter_setup (GstAudioFilter * filter, const GstAudioInfo * info)
 
   self->interval_done = 0;
   self->interval_start = GST_CLOCK_TIME_NONE;
+  self->interval_running_time = GST_CLOCK_TIME_NONE;
+  self->interval_stream_time = GST_CLOCK_TIME_NONE;
   self->base_pts = GST_CLOCK_TIME_NONE;
   self->base_frames = 0;
   return TRUE;
@@ -549,19 +581,30 @@ set_db_array (GstStructure * s, const gchar * field, const gdouble * lin,
   g_value_unset (&v);
 }
 
+/* Forgets the interval begun: the next frame begins a new one. Its audio
+ * stays in the measurement. */
+static void
+gst_loudness_meter_drop_interval (GstLoudnessMeter * self)
+{
+  guint c;
+
+  for (c = 0; c < self->channels; c++) {
+    self->interval_sample_peak[c] = 0.0;
+    self->interval_true_peak[c] = 0.0;
+  }
+  self->interval_done = 0;
+}
+
 /* Ends the current interval: reads the figures, builds the message and
  * posts it if wanted, starts the next interval. Streaming thread, no lock
  * held. */
 static void
 gst_loudness_meter_end_interval (GstLoudnessMeter * self)
 {
-  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
   GstLoudnessMeterMeasures m = self->active_measures;
   GstLoudnessMeterFigures f;
-  GstClockTime ts, duration, running_time = GST_CLOCK_TIME_NONE;
-  GstClockTime stream_time = GST_CLOCK_TIME_NONE;
+  GstClockTime ts, duration;
   gboolean post;
-  guint c;
 
   gst_loudness_meter_update_figures (self, &f);
 
@@ -575,18 +618,11 @@ gst_loudness_meter_end_interval (GstLoudnessMeter * self)
     ts = self->interval_start;
     duration = gst_util_uint64_scale_round (self->interval_done, GST_SECOND,
         self->rate);
-    if (GST_CLOCK_TIME_IS_VALID (ts) &&
-        trans->segment.format == GST_FORMAT_TIME) {
-      running_time = gst_segment_to_running_time (&trans->segment,
-          GST_FORMAT_TIME, ts);
-      stream_time = gst_segment_to_stream_time (&trans->segment,
-          GST_FORMAT_TIME, ts);
-    }
 
     s = gst_structure_new ("loudness",
         "timestamp", G_TYPE_UINT64, ts,
-        "stream-time", G_TYPE_UINT64, stream_time,
-        "running-time", G_TYPE_UINT64, running_time,
+        "stream-time", G_TYPE_UINT64, self->interval_stream_time,
+        "running-time", G_TYPE_UINT64, self->interval_running_time,
         "duration", G_TYPE_UINT64, duration, NULL);
     if (m & GST_LOUDNESS_METER_MEASURE_MOMENTARY)
       gst_structure_set (s, "momentary-lufs", G_TYPE_DOUBLE, f.momentary,
@@ -616,11 +652,7 @@ gst_loudness_meter_end_interval (GstLoudnessMeter * self)
         gst_message_new_element (GST_OBJECT (self), s));
   }
 
-  for (c = 0; c < self->channels; c++) {
-    self->interval_sample_peak[c] = 0.0;
-    self->interval_true_peak[c] = 0.0;
-  }
-  self->interval_done = 0;
+  gst_loudness_meter_drop_interval (self);
 }
 
 /* Ends a 10 ms sub-block: records its energy and updates the maxima of
@@ -734,20 +766,19 @@ add_frames (GstLoudnessMeter * self, GstAudioFormat format,
   return EBUR128_ERROR_INVALID_MODE;
 }
 
+/* Meters @frames frames of @data whose first has buffer time @pts (or
+ * GST_CLOCK_TIME_NONE), in the current segment. Streaming thread. */
 static GstFlowReturn
-gst_loudness_meter_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+gst_loudness_meter_meter (GstLoudnessMeter * self, const guint8 * data,
+    gsize frames, GstClockTime pts, gboolean discont)
 {
-  GstLoudnessMeter *self = GST_LOUDNESS_METER (trans);
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
   GstAudioInfo *info = &GST_AUDIO_FILTER (self)->info;
   GstAudioFormat format = GST_AUDIO_INFO_FORMAT (info);
   guint bpf = GST_AUDIO_INFO_BPF (info);
   gboolean reset, peaks, true_peak;
-  GstMapInfo map;
-  gsize frames, done = 0;
+  gsize done = 0;
   guint c;
-
-  if (self->st == NULL || bpf == 0)
-    return GST_FLOW_NOT_NEGOTIATED;
 
   GST_OBJECT_LOCK (self);
   reset = self->reset_pending;
@@ -758,32 +789,18 @@ gst_loudness_meter_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       return GST_FLOW_ERROR;
   }
 
-  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) &&
-      gst_buffer_get_size (buf) == 0)
-    return GST_FLOW_OK;
-
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    GST_ELEMENT_WARNING (self, STREAM, FAILED,
-        ("Could not read an audio buffer; its audio is not metered."), (NULL));
-    return GST_FLOW_OK;
-  }
-  frames = map.size / bpf;
-  if (map.size % bpf)
-    GST_WARNING_OBJECT (self, "buffer of %" G_GSIZE_FORMAT " bytes is not a "
-        "whole number of %u-byte frames", map.size, bpf);
-
   /* Time: counted in frames from the buffer that began a continuous run,
    * so that interval times do not collect rounding; a new run begins at a
    * discontinuity or where the buffer time strays by more than a frame. */
-  if (GST_BUFFER_PTS_IS_VALID (buf)) {
-    GstClockTime pts = GST_BUFFER_PTS (buf), expected = GST_CLOCK_TIME_NONE;
+  if (GST_CLOCK_TIME_IS_VALID (pts)) {
+    GstClockTime expected = GST_CLOCK_TIME_NONE;
     GstClockTime frame_ns = gst_util_uint64_scale_ceil (1, GST_SECOND,
         self->rate);
 
     if (GST_CLOCK_TIME_IS_VALID (self->base_pts))
       expected = self->base_pts + gst_util_uint64_scale_round
           (self->base_frames, GST_SECOND, self->rate);
-    if (!GST_CLOCK_TIME_IS_VALID (expected) || GST_BUFFER_IS_DISCONT (buf) ||
+    if (!GST_CLOCK_TIME_IS_VALID (expected) || discont ||
         GST_CLOCK_DIFF (expected, pts) > (GstClockTimeDiff) frame_ns ||
         GST_CLOCK_DIFF (pts, expected) > (GstClockTimeDiff) frame_ns) {
       self->base_pts = pts;
@@ -803,7 +820,7 @@ gst_loudness_meter_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     int err;
 
     if (self->interval_done == 0) {
-      GstClockTime interval;
+      GstClockTime interval, start = GST_CLOCK_TIME_NONE;
 
       /* a new interval: pick up a changed interval property */
       GST_OBJECT_LOCK (self);
@@ -812,20 +829,31 @@ gst_loudness_meter_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       self->interval_frames = MAX (1, gst_util_uint64_scale_round (interval,
               self->rate, GST_SECOND));
       if (GST_CLOCK_TIME_IS_VALID (self->base_pts))
-        self->interval_start = self->base_pts +
+        start = self->base_pts +
             gst_util_uint64_scale_round (self->base_frames + done, GST_SECOND,
             self->rate);
-      else
-        self->interval_start = GST_CLOCK_TIME_NONE;
+      /* times of the interval's start, in the segment it starts in: the
+       * interval may end in the next one (concat, gapless playout) */
+      self->interval_start = start;
+      self->interval_running_time = GST_CLOCK_TIME_NONE;
+      self->interval_stream_time = GST_CLOCK_TIME_NONE;
+      if (GST_CLOCK_TIME_IS_VALID (start) &&
+          trans->segment.format == GST_FORMAT_TIME) {
+        self->interval_running_time =
+            gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME,
+            start);
+        self->interval_stream_time =
+            gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
+            start);
+      }
     }
 
     n = MIN (n, self->interval_frames - self->interval_done);
     n = MIN (n, self->step_left);
     n = MIN (n, CHUNK_FRAMES);
 
-    err = add_frames (self, format, map.data + done * bpf, n);
+    err = add_frames (self, format, data + done * bpf, n);
     if (err != EBUR128_SUCCESS) {
-      gst_buffer_unmap (buf, &map);
       GST_ELEMENT_ERROR (self, LIBRARY, FAILED,
           ("Loudness measurement failed (out of memory?)."),
           ("ebur128_add_frames returned %d", err));
@@ -859,8 +887,69 @@ gst_loudness_meter_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
 
   self->base_frames += frames;
-  gst_buffer_unmap (buf, &map);
   return GST_FLOW_OK;
+}
+
+/* Meters @duration of silence from buffer time @pts: a gap in the stream
+ * is silence on air, and the intervals go on with the stream's time. */
+static GstFlowReturn
+gst_loudness_meter_meter_gap (GstLoudnessMeter * self, GstClockTime pts,
+    GstClockTime duration)
+{
+  guint bpf = GST_AUDIO_INFO_BPF (&GST_AUDIO_FILTER (self)->info);
+  guint64 frames, done = 0;
+  guint8 *zeros;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (!GST_CLOCK_TIME_IS_VALID (duration) || self->rate == 0 || bpf == 0)
+    return GST_FLOW_OK;
+  frames = gst_util_uint64_scale_round (duration, self->rate, GST_SECOND);
+  GST_LOG_OBJECT (self, "gap of %" G_GUINT64_FORMAT " frames at %"
+      GST_TIME_FORMAT, frames, GST_TIME_ARGS (pts));
+  /* all-zero bytes are silence in every format we take */
+  zeros = g_malloc0 ((gsize) CHUNK_FRAMES * bpf);
+  while (done < frames && ret == GST_FLOW_OK) {
+    guint64 n = MIN (frames - done, CHUNK_FRAMES);
+
+    ret = gst_loudness_meter_meter (self, zeros, n,
+        GST_CLOCK_TIME_IS_VALID (pts) ? pts +
+        gst_util_uint64_scale_round (done, GST_SECOND, self->rate) :
+        GST_CLOCK_TIME_NONE, FALSE);
+    done += n;
+  }
+  g_free (zeros);
+  return ret;
+}
+
+static GstFlowReturn
+gst_loudness_meter_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstLoudnessMeter *self = GST_LOUDNESS_METER (trans);
+  guint bpf = GST_AUDIO_INFO_BPF (&GST_AUDIO_FILTER (self)->info);
+  GstFlowReturn ret;
+  GstMapInfo map;
+
+  if (self->st == NULL || bpf == 0)
+    return GST_FLOW_NOT_NEGOTIATED;
+
+  /* a gap buffer without data stands for its duration of silence */
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) &&
+      gst_buffer_get_size (buf) == 0)
+    return gst_loudness_meter_meter_gap (self, GST_BUFFER_PTS (buf),
+        GST_BUFFER_DURATION (buf));
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("Could not read an audio buffer; its audio is not metered."), (NULL));
+    return GST_FLOW_OK;
+  }
+  if (map.size % bpf)
+    GST_WARNING_OBJECT (self, "buffer of %" G_GSIZE_FORMAT " bytes is not a "
+        "whole number of %u-byte frames", map.size, bpf);
+  ret = gst_loudness_meter_meter (self, map.data, map.size / bpf,
+      GST_BUFFER_PTS (buf), GST_BUFFER_IS_DISCONT (buf));
+  gst_buffer_unmap (buf, &map);
+  return ret;
 }
 
 static gboolean
@@ -868,9 +957,31 @@ gst_loudness_meter_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstLoudnessMeter *self = GST_LOUDNESS_METER (trans);
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->st != NULL &&
-      self->interval_done > 0)
-    gst_loudness_meter_end_interval (self);
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      if (self->st != NULL && self->interval_done > 0)
+        gst_loudness_meter_end_interval (self);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      /* a flushing seek: the interval begun is dropped without a message
+       * (its times belong to the timeline the seek left); the measurement
+       * goes on (see "Time" in the doc block) */
+      if (self->st != NULL)
+        gst_loudness_meter_drop_interval (self);
+      self->base_pts = GST_CLOCK_TIME_NONE;
+      self->base_frames = 0;
+      break;
+    case GST_EVENT_GAP:
+      if (self->st != NULL && trans->segment.format == GST_FORMAT_TIME) {
+        GstClockTime ts, duration;
+
+        gst_event_parse_gap (event, &ts, &duration);
+        gst_loudness_meter_meter_gap (self, ts, duration);
+      }
+      break;
+    default:
+      break;
+  }
 
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }

@@ -29,8 +29,6 @@ GST_DEBUG_CATEGORY_STATIC (aes67_pacer_debug);
 #define GRID_NS         (125 * GST_USECOND)
 /* a packet within this much of its (rounded) time goes now */
 #define SEND_EARLY_NS   (5 * GST_USECOND)
-/* later than this counts as late in the statistics */
-#define LATE_NS         (100 * GST_USECOND)
 /* packets handed to the kernel in one call, at most */
 #define MAX_BATCH       64
 /* memories of one packet, at most (header + payload, or a few more) */
@@ -50,7 +48,10 @@ struct _Aes67PacerStream
   Packet *ring;
   guint cap, head, len;
   gboolean flushing;
+  gboolean held;                /* send nothing, waits return at once */
+  gint64 late_threshold;        /* ns */
   Aes67PacerStats stats;
+  Aes67PacerLate late;          /* since the last take_late */
 };
 
 typedef struct
@@ -143,7 +144,7 @@ batch_flush (Batch * b)
 static void
 stream_collect_due (Aes67PacerStream * s, gint64 now, Batch * b)
 {
-  while (s->len > 0) {
+  while (s->len > 0 && !s->held) {
     Packet *p = &s->ring[s->head];
     guint n_mem, k, i;
 
@@ -173,11 +174,18 @@ stream_collect_due (Aes67PacerStream * s, gint64 now, Batch * b)
     b->msgs[i].num_control_messages = 0;
     b->bufs[i] = p->buf;
     b->owner[i] = s;
-    p->buf = NULL;
-    if (now - p->due > LATE_NS)
+    if (now - p->due > s->late_threshold) {
       s->stats.packets_late++;
+      s->late.packets++;
+      if (now - p->due > s->late.worst_ns) {
+        s->late.worst_ns = now - p->due;
+        s->late.worst_pts = GST_BUFFER_PTS (p->buf);
+        s->late.worst_duration = GST_BUFFER_DURATION (p->buf);
+      }
+    }
     if (now - p->due > s->stats.max_late_ns)
       s->stats.max_late_ns = now - p->due;
+    p->buf = NULL;
     s->head = (s->head + 1) % s->cap;
     s->len--;
   }
@@ -212,7 +220,7 @@ pacer_thread (gpointer data)
 
     for (i = 0; i < pacer.streams->len; i++) {
       Aes67PacerStream *s = g_ptr_array_index (pacer.streams, i);
-      if (s->len > 0 && s->ring[s->head].due < next)
+      if (s->len > 0 && !s->held && s->ring[s->head].due < next)
         next = s->ring[s->head].due;
     }
     if (next == G_MAXINT64) {
@@ -265,6 +273,7 @@ aes67_pacer_stream_new (GSocket * socket, GSocketAddress * dest)
   s->dest = g_object_ref (dest);
   s->cap = 64;
   s->ring = g_new0 (Packet, s->cap);
+  s->late_threshold = AES67_PACER_DEFAULT_LATE_NS;
 
   g_mutex_lock (&pacer.lock);
   g_ptr_array_add (pacer.streams, s);
@@ -360,7 +369,7 @@ stream_wait (Aes67PacerStream * s, gboolean drain, gint64 ahead_ns)
   gboolean ret;
 
   g_mutex_lock (&pacer.lock);
-  while (!s->flushing && s->len > 0) {
+  while (!s->flushing && !s->held && s->len > 0) {
     gint64 last = s->ring[(s->head + s->len - 1) % s->cap].due;
     if (!drain && last - aes67_pacer_now () <= ahead_ns)
       break;
@@ -368,7 +377,7 @@ stream_wait (Aes67PacerStream * s, gboolean drain, gint64 ahead_ns)
     g_cond_wait (&pacer.space, &pacer.lock);
     pacer.space_waiters--;
   }
-  ret = !s->flushing;
+  ret = !s->flushing && !s->held;
   g_mutex_unlock (&pacer.lock);
   return ret;
 }
@@ -394,6 +403,70 @@ aes67_pacer_stream_set_flushing (Aes67PacerStream * s, gboolean flushing)
     stream_clear (s);
   g_cond_broadcast (&pacer.space);
   g_mutex_unlock (&pacer.lock);
+}
+
+void
+aes67_pacer_stream_set_held (Aes67PacerStream * s, gboolean held)
+{
+  g_mutex_lock (&pacer.lock);
+  s->held = held;
+  /* released: the thread may have a packet of ours to send now */
+  if (!held && s->len > 0)
+    g_cond_signal (&pacer.wake);
+  g_cond_broadcast (&pacer.space);
+  g_mutex_unlock (&pacer.lock);
+}
+
+gboolean
+aes67_pacer_stream_is_held (Aes67PacerStream * s)
+{
+  gboolean held;
+
+  g_mutex_lock (&pacer.lock);
+  held = s->held;
+  g_mutex_unlock (&pacer.lock);
+  return held;
+}
+
+guint
+aes67_pacer_stream_take_queued (Aes67PacerStream * s, GQueue * out)
+{
+  guint n = 0;
+
+  g_mutex_lock (&pacer.lock);
+  while (s->len > 0) {
+    g_queue_push_tail (out, s->ring[s->head].buf);
+    s->ring[s->head].buf = NULL;
+    s->head = (s->head + 1) % s->cap;
+    s->len--;
+    n++;
+  }
+  g_mutex_unlock (&pacer.lock);
+  return n;
+}
+
+void
+aes67_pacer_stream_set_late_threshold (Aes67PacerStream * s,
+    gint64 threshold_ns)
+{
+  g_mutex_lock (&pacer.lock);
+  s->late_threshold = threshold_ns;
+  g_mutex_unlock (&pacer.lock);
+}
+
+gboolean
+aes67_pacer_stream_take_late (Aes67PacerStream * s, Aes67PacerLate * late)
+{
+  gboolean any;
+
+  g_mutex_lock (&pacer.lock);
+  any = s->late.packets > 0;
+  if (any) {
+    *late = s->late;
+    memset (&s->late, 0, sizeof (s->late));
+  }
+  g_mutex_unlock (&pacer.lock);
+  return any;
 }
 
 void

@@ -25,12 +25,25 @@ typedef struct _Aes67PacerStream Aes67PacerStream;
 typedef struct {
   guint64 packets_sent;
   guint64 bytes_sent;           /* UDP payload bytes (RTP header included) */
-  guint64 packets_late;         /* left more than 100 µs after their time */
+  guint64 packets_late;         /* left more than the stream's lateness
+                                 * threshold after their time */
   guint64 packets_dropped;      /* dropped by a flush, or a send error */
   guint64 send_errors;
-  gint64 max_late_ns;           /* worst lateness seen */
+  gint64 max_late_ns;           /* worst lateness seen, ns (0 if none) */
   gint last_errno;              /* errno of the last send error, 0 if none */
 } Aes67PacerStats;
+
+/* Packets that left late since the last aes67_pacer_stream_take_late (). */
+typedef struct {
+  guint64 packets;              /* later than the threshold */
+  gint64 worst_ns;              /* lateness of the worst of them, ns */
+  GstClockTime worst_pts;       /* that packet's PTS (as pushed) */
+  GstClockTime worst_duration;  /* and duration */
+} Aes67PacerLate;
+
+/* Packets later than this count as late by default (one packet time at
+ * AES67's 1 ms). */
+#define AES67_PACER_DEFAULT_LATE_NS (1000 * GST_USECOND)
 
 /* Monotonic time now, in ns (CLOCK_MONOTONIC). */
 gint64 aes67_pacer_now (void);
@@ -45,7 +58,8 @@ void aes67_pacer_stream_free (Aes67PacerStream * s);
 
 /* Queues one packet (a GstBuffer of one or more memories, taken) to leave
  * at monotonic time @due_ns. Packets of one stream must be pushed in the
- * order of their times. */
+ * order of their times. The packet's PTS and duration are the pacer's only
+ * to report in Aes67PacerLate. */
 void aes67_pacer_stream_push (Aes67PacerStream * s, GstBuffer * packet,
     gint64 due_ns);
 
@@ -59,6 +73,26 @@ gboolean aes67_pacer_stream_drain (Aes67PacerStream * s);
 
 /* Flushing drops what is queued and makes waits return FALSE at once. */
 void aes67_pacer_stream_set_flushing (Aes67PacerStream * s, gboolean flushing);
+
+/* Holding keeps what is queued but sends none of it, and makes waits
+ * return FALSE at once (a sink's unlock: PLAYING -> PAUSED). */
+void aes67_pacer_stream_set_held (Aes67PacerStream * s, gboolean held);
+gboolean aes67_pacer_stream_is_held (Aes67PacerStream * s);
+
+/* Moves the packets still queued, oldest first, to the tail of @out (of
+ * GstBuffer *, the caller's now); they count neither as sent nor as
+ * dropped. Returns how many. */
+guint aes67_pacer_stream_take_queued (Aes67PacerStream * s, GQueue * out);
+
+/* Packets that leave more than @threshold_ns after their time count as
+ * late (stats and aes67_pacer_stream_take_late). */
+void aes67_pacer_stream_set_late_threshold (Aes67PacerStream * s,
+    gint64 threshold_ns);
+
+/* Fills @late with the packets that left late since the last call and
+ * starts counting afresh. FALSE (and @late untouched) if none did. */
+gboolean aes67_pacer_stream_take_late (Aes67PacerStream * s,
+    Aes67PacerLate * late);
 
 void aes67_pacer_stream_get_stats (Aes67PacerStream * s, Aes67PacerStats * st);
 

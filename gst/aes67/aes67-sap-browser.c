@@ -33,9 +33,21 @@
  *
  * Bounds: packets larger than max-packet-size are dropped before parsing;
  * an SDP may inflate to at most AES67_SAP_MAX_INFLATED bytes; at most
- * max-sessions sessions are kept and a new one evicts the least recently
- * announced. Memory therefore stays below about max-sessions × (3 × the
- * largest SDP) (see docs/discovery.md for the measured figure).
+ * max-sessions sessions are kept. Memory therefore stays below about
+ * max-sessions × (3 × the largest SDP) (see docs/discovery.md for the
+ * measured figure).
+ *
+ * Limits are per announcer (the SAP originating source; for mDNS, the
+ * host's address), so that one announcer cannot push the others out: one
+ * keeps at most max-sessions-per-origin sessions, and its new session then
+ * evicts its own least recently announced one; when the whole table is
+ * full, a new session evicts the least recently announced session of the
+ * announcer that holds the most. A session a receiver follows
+ * (gst_aes67_sap_browser_follow(), as aes67src does) is never evicted; a
+ * new session that could only be kept by evicting one is not kept
+ * ("rejected" in the stats). Each announcer keeps its sessions in a queue,
+ * least recently announced first, so finding what to evict takes one pass
+ * over the announcers, not over the sessions.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -43,6 +55,7 @@
 
 #include "aes67-sap-browser.h"
 #include "aes67-sap.h"
+#include "aes67-sdp.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -78,6 +91,8 @@ gst_aes67_sap_session_unref (GstAes67SapSession * s)
   g_free (s->origin);
   g_free (s->address);
   g_free (s->encoding);
+  g_free (s->reason);
+  g_strfreev (s->warnings);
   g_free (s);
 }
 
@@ -97,58 +112,28 @@ origin_key (const GstSDPOrigin * o)
       o->nettype, o->addrtype, o->addr);
 }
 
+/* The stream, read by aes67src's reader: what is listed is what plays */
 static void
 session_fill_media (GstAes67SapSession * s)
 {
-  guint i;
+  Aes67SdpStream st;
+  GError *why = NULL;
 
-  for (i = 0; i < gst_sdp_message_medias_len (s->msg); i++) {
-    const GstSDPMedia *m = gst_sdp_message_get_media (s->msg, i);
-    const GstSDPConnection *c = NULL;
-    const gchar *fmt;
-    GstCaps *caps;
-
-    if (g_strcmp0 (gst_sdp_media_get_media (m), "audio") != 0)
-      continue;
-    s->port = gst_sdp_media_get_port (m);
-    if (gst_sdp_media_connections_len (m) > 0)
-      c = gst_sdp_media_get_connection (m, 0);
-    else if (s->msg->connection.address)
-      c = &s->msg->connection;
-    if (c && c->address)
-      s->address = g_strdup (c->address);
-    fmt = gst_sdp_media_formats_len (m) > 0 ?
-        gst_sdp_media_get_format (m, 0) : NULL;
-    if (fmt) {
-      gchar *end = NULL;
-      gint64 pt = g_ascii_strtoll (fmt, &end, 10);
-
-      if (end && *end == 0 && pt >= 0 && pt < 128) {
-        caps = gst_sdp_media_get_caps_from_media (m, (gint) pt);
-        if (caps) {
-          const GstStructure *st = gst_caps_get_structure (caps, 0);
-          const gchar *enc = gst_structure_get_string (st, "encoding-name");
-          const gchar *params =
-              gst_structure_get_string (st, "encoding-params");
-          gint rate = 0;
-
-          if (enc)
-            s->encoding = g_strdup (enc);
-          if (gst_structure_get_int (st, "clock-rate", &rate) && rate > 0)
-            s->rate = rate;
-          if (params) {
-            gint64 ch = g_ascii_strtoll (params, &end, 10);
-            if (end && *end == 0 && ch > 0 && ch <= 1024)
-              s->channels = (guint) ch;
-          } else if (enc) {
-            s->channels = 1;    /* RFC 4566: no parameter, one channel */
-          }
-          gst_caps_unref (caps);
-        }
-      }
-    }
-    break;
+  aes67_sdp_stream_init (&st);
+  if (aes67_sdp_parse (s->sdp, &st, &why)) {
+    s->playable = TRUE;
+    s->address = g_steal_pointer (&st.address);
+    s->port = st.port;
+    s->payload_type = st.payload_type;
+    s->encoding = g_steal_pointer (&st.encoding);
+    s->rate = st.rate;
+    s->channels = st.channels;
+    s->warnings = g_steal_pointer (&st.warnings);
+  } else {
+    s->reason = g_strdup (why->message);
+    g_clear_error (&why);
   }
+  aes67_sdp_stream_clear (&st);
 }
 
 GstAes67SapSession *
@@ -205,6 +190,8 @@ fail:
 
 /* ---------- browser ---------- */
 
+typedef struct _Announcer Announcer;
+
 typedef struct
 {
   GstAes67SapSession *session;
@@ -212,7 +199,16 @@ typedef struct
   GstClockTime last_seen;
   GstClockTime interval;        /* largest seen, GST_CLOCK_TIME_NONE if none */
   gboolean mdns;                /* found with mDNS: lives while published */
+  Announcer *announcer;         /* the queue @link is in */
+  GList link;                   /* data: this entry */
 } Entry;
+
+/* The sessions of one originating source, least recently announced first */
+struct _Announcer
+{
+  gchar *origin;                /* "" if unknown */
+  GQueue entries;               /* of Entry, via Entry.link */
+};
 
 typedef struct
 {
@@ -236,6 +232,7 @@ enum
   PROP_PORT,
   PROP_CLOCK,
   PROP_MAX_SESSIONS,
+  PROP_MAX_SESSIONS_PER_ORIGIN,
   PROP_MAX_PACKET_SIZE,
   PROP_TIMEOUT,
   PROP_MAX_TIMEOUT,
@@ -260,13 +257,17 @@ struct _GstAes67SapBrowser
   /* protected by the object lock */
   GstClock *clock;
   guint max_sessions;
+  guint max_sessions_per_origin;
   guint max_packet_size;
   guint timeout;                /* s, 0: automatic */
   guint max_timeout;            /* s */
   gboolean mdns;
   GHashTable *sessions;         /* key -> Entry (owned) */
   GHashTable *by_hash;          /* hash_key -> Entry (not owned) */
+  GHashTable *announcers;       /* origin -> Announcer (owned) */
+  GHashTable *followed;         /* key -> count of follow calls */
   guint64 n_packets, n_malformed, n_encrypted, n_evicted, n_oversize;
+  guint64 n_rejected;
 
   /* start/stop only (caller serialises) */
   GSocket *socket;
@@ -291,6 +292,54 @@ entry_free (Entry * e)
   gst_aes67_sap_session_unref (e->session);
   g_free (e->hash_key);
   g_free (e);
+}
+
+static void
+announcer_free (Announcer * a)
+{
+  g_free (a->origin);
+  g_free (a);
+}
+
+/* Call with the object lock held: takes @e out of its announcer's queue,
+ * and forgets the announcer when that was its last session. */
+static void
+announcer_unlink_locked (GstAes67SapBrowser * self, Entry * e)
+{
+  Announcer *a = e->announcer;
+
+  if (!a)
+    return;
+  g_queue_unlink (&a->entries, &e->link);
+  e->announcer = NULL;
+  if (g_queue_is_empty (&a->entries))
+    g_hash_table_remove (self->announcers, a->origin);
+}
+
+/* Call with the object lock held: puts @e last (most recently announced)
+ * in the queue of its session's origin. */
+static void
+announcer_link_locked (GstAes67SapBrowser * self, Entry * e)
+{
+  const gchar *origin = e->session->origin ? e->session->origin : "";
+  Announcer *a = e->announcer;
+
+  if (a && strcmp (a->origin, origin) == 0) {
+    g_queue_unlink (&a->entries, &e->link);
+    g_queue_push_tail_link (&a->entries, &e->link);
+    return;
+  }
+  announcer_unlink_locked (self, e);
+  a = g_hash_table_lookup (self->announcers, origin);
+  if (!a) {
+    a = g_new0 (Announcer, 1);
+    a->origin = g_strdup (origin);
+    g_queue_init (&a->entries);
+    g_hash_table_insert (self->announcers, a->origin, a);
+  }
+  e->link.data = e;
+  g_queue_push_tail_link (&a->entries, &e->link);
+  e->announcer = a;
 }
 
 static void
@@ -349,6 +398,7 @@ remove_entry_locked (GstAes67SapBrowser * self, Entry * e, GArray * events,
       e->session->name, e->session->key, reason);
   event_add (events, SIGNAL_SESSION_REMOVED, e->session, reason);
   unmap_hash_locked (self, e);
+  announcer_unlink_locked (self, e);
   g_hash_table_remove (self->sessions, e->session->key);
 }
 
@@ -381,7 +431,7 @@ make_hash_key (const gchar * from, guint16 hash)
 
 /* Call with the object lock held: refreshes @e seen at @now. */
 static void
-entry_seen_locked (Entry * e, GstClockTime now)
+entry_seen_locked (GstAes67SapBrowser * self, Entry * e, GstClockTime now)
 {
   if (GST_CLOCK_TIME_IS_VALID (e->last_seen) && now > e->last_seen) {
     GstClockTime d = now - e->last_seen;
@@ -389,26 +439,91 @@ entry_seen_locked (Entry * e, GstClockTime now)
       e->interval = d;
   }
   e->last_seen = now;
+  announcer_link_locked (self, e);
 }
 
-/* Call with the object lock held. */
-static void
-evict_oldest_locked (GstAes67SapBrowser * self, GArray * events)
+/* Call with the object lock held: @a's least recently announced session
+ * that no receiver follows, or NULL. */
+static Entry *
+announcer_evictable_locked (GstAes67SapBrowser * self, Announcer * a)
 {
-  GHashTableIter it;
-  gpointer v;
-  Entry *oldest = NULL;
+  GList *l;
 
-  g_hash_table_iter_init (&it, self->sessions);
-  while (g_hash_table_iter_next (&it, NULL, &v)) {
-    Entry *e = v;
-    if (!oldest || e->last_seen < oldest->last_seen)
-      oldest = e;
+  for (l = a->entries.head; l; l = l->next) {
+    Entry *e = l->data;
+    if (!g_hash_table_contains (self->followed, e->session->key))
+      return e;
   }
-  if (oldest) {
+  return NULL;
+}
+
+/* Call with the object lock held: makes room for a new session from
+ * @origin (NULL: unknown). FALSE when it cannot be kept: every session
+ * that could make room is followed (or max-sessions is 0). */
+static gboolean
+admit_locked (GstAes67SapBrowser * self, const gchar * origin, GArray * events)
+{
+  Announcer *a;
+  Entry *victim;
+
+  if (self->max_sessions == 0)
+    return FALSE;
+  /* its own limit first: an announcer pushes out only its own sessions */
+  a = g_hash_table_lookup (self->announcers, origin ? origin : "");
+  while (a && g_queue_get_length (&a->entries) >= self->max_sessions_per_origin) {
+    victim = announcer_evictable_locked (self, a);
+    if (!victim)
+      goto reject;
     self->n_evicted++;
-    remove_entry_locked (self, oldest, events, GST_AES67_SAP_REMOVED_EVICTED);
+    remove_entry_locked (self, victim, events, GST_AES67_SAP_REMOVED_EVICTED);
+    a = g_hash_table_lookup (self->announcers, origin ? origin : "");
   }
+  /* the table is full: the announcer with the most sessions gives one */
+  while (g_hash_table_size (self->sessions) >= self->max_sessions) {
+    GHashTableIter it;
+    gpointer v;
+    guint most = 0;
+
+    victim = NULL;
+    g_hash_table_iter_init (&it, self->announcers);
+    while (g_hash_table_iter_next (&it, NULL, &v)) {
+      Announcer *an = v;
+      guint n = g_queue_get_length (&an->entries);
+      Entry *e;
+
+      if (n < most)
+        continue;
+      e = announcer_evictable_locked (self, an);
+      if (e && (n > most || !victim || e->last_seen < victim->last_seen)) {
+        victim = e;
+        most = n;
+      }
+    }
+    if (!victim)
+      goto reject;
+    self->n_evicted++;
+    remove_entry_locked (self, victim, events, GST_AES67_SAP_REMOVED_EVICTED);
+  }
+  return TRUE;
+
+reject:
+  self->n_rejected++;
+  return FALSE;
+}
+
+/* Call with the object lock held: a new entry for @s, seen at @now. */
+static Entry *
+add_entry_locked (GstAes67SapBrowser * self, GstAes67SapSession * s,
+    GstClockTime now)
+{
+  Entry *e = g_new0 (Entry, 1);
+
+  e->session = gst_aes67_sap_session_ref (s);
+  e->last_seen = now;
+  e->interval = GST_CLOCK_TIME_NONE;
+  g_hash_table_insert (self->sessions, g_strdup (s->key), e);
+  announcer_link_locked (self, e);
+  return e;
 }
 
 void
@@ -496,7 +611,7 @@ gst_aes67_sap_browser_handle_packet (GstAes67SapBrowser * self,
   now = now_locked (self);
   e = hkey ? g_hash_table_lookup (self->by_hash, hkey) : NULL;
   if (e && strcmp (e->session->sdp, pkt.sdp) == 0) {
-    entry_seen_locked (e, now);
+    entry_seen_locked (self, e, now);
     GST_OBJECT_UNLOCK (self);
     g_free (origin);
     goto done;
@@ -520,30 +635,25 @@ gst_aes67_sap_browser_handle_packet (GstAes67SapBrowser * self,
   e = g_hash_table_lookup (self->sessions, s->key);
   if (e && strcmp (e->session->sdp, s->sdp) == 0) {
     /* same SDP, new hash or origin (hash 0, or the sender restarted) */
-    entry_seen_locked (e, now);
+    entry_seen_locked (self, e, now);
     map_hash_locked (self, e, hkey);
   } else if (e) {
     GST_DEBUG_OBJECT (self, "session '%s' (%s) changed", s->name, s->key);
-    entry_seen_locked (e, now);
-    map_hash_locked (self, e, hkey);
     gst_aes67_sap_session_unref (e->session);
     e->session = gst_aes67_sap_session_ref (s);
+    /* (after the new session: its origin may be another announcer) */
+    entry_seen_locked (self, e, now);
+    map_hash_locked (self, e, hkey);
     event_add (events, SIGNAL_SESSION_CHANGED, s, 0);
-  } else {
-    if (self->max_sessions == 0) {
-      GST_OBJECT_UNLOCK (self);
-      goto done;
-    }
-    while (g_hash_table_size (self->sessions) >= self->max_sessions)
-      evict_oldest_locked (self, events);
+  } else if (admit_locked (self, s->origin, events)) {
     GST_DEBUG_OBJECT (self, "session '%s' (%s) added", s->name, s->key);
-    e = g_new0 (Entry, 1);
-    e->session = gst_aes67_sap_session_ref (s);
-    e->last_seen = now;
-    e->interval = GST_CLOCK_TIME_NONE;
-    g_hash_table_insert (self->sessions, g_strdup (s->key), e);
+    e = add_entry_locked (self, s, now);
     map_hash_locked (self, e, hkey);
     event_add (events, SIGNAL_SESSION_ADDED, s, 0);
+  } else {
+    GST_DEBUG_OBJECT (self, "session '%s' (%s) from %s not kept: the "
+        "sessions that could make room are followed", s->name, s->key,
+        GST_STR_NULL (s->origin));
   }
   GST_OBJECT_UNLOCK (self);
 
@@ -579,21 +689,16 @@ handle_mdns (GstAes67SapBrowser * self, const gchar * sdp,
       remove_entry_locked (self, e, events, GST_AES67_SAP_REMOVED_DELETED);
   } else if (e) {
     e->mdns = TRUE;
-    e->last_seen = now_locked (self);
     if (strcmp (e->session->sdp, s->sdp) != 0) {
       gst_aes67_sap_session_unref (e->session);
       e->session = gst_aes67_sap_session_ref (s);
       event_add (events, SIGNAL_SESSION_CHANGED, s, 0);
     }
-  } else if (self->max_sessions > 0) {
-    while (g_hash_table_size (self->sessions) >= self->max_sessions)
-      evict_oldest_locked (self, events);
-    e = g_new0 (Entry, 1);
-    e->session = gst_aes67_sap_session_ref (s);
     e->last_seen = now_locked (self);
-    e->interval = GST_CLOCK_TIME_NONE;
+    announcer_link_locked (self, e);
+  } else if (admit_locked (self, s->origin, events)) {
+    e = add_entry_locked (self, s, now_locked (self));
     e->mdns = TRUE;
-    g_hash_table_insert (self->sessions, g_strdup (s->key), e);
     GST_DEBUG_OBJECT (self, "session '%s' (%s) found with mDNS", s->name,
         s->key);
     event_add (events, SIGNAL_SESSION_ADDED, s, 0);
@@ -757,6 +862,43 @@ gst_aes67_sap_browser_find_by_name (GstAes67SapBrowser * self,
   return s;
 }
 
+void
+gst_aes67_sap_browser_follow (GstAes67SapBrowser * self, const gchar * key)
+{
+  guint n;
+
+  g_return_if_fail (GST_IS_AES67_SAP_BROWSER (self));
+  g_return_if_fail (key != NULL);
+  GST_OBJECT_LOCK (self);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->followed, key));
+  if (n == 0)
+    g_hash_table_insert (self->followed, g_strdup (key), GUINT_TO_POINTER (1));
+  else
+    g_hash_table_replace (self->followed, g_strdup (key),
+        GUINT_TO_POINTER (n + 1));
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "session %s followed (%u)", key, n + 1);
+}
+
+void
+gst_aes67_sap_browser_unfollow (GstAes67SapBrowser * self, const gchar * key)
+{
+  guint n;
+
+  g_return_if_fail (GST_IS_AES67_SAP_BROWSER (self));
+  g_return_if_fail (key != NULL);
+  GST_OBJECT_LOCK (self);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->followed, key));
+  if (n > 1)
+    g_hash_table_replace (self->followed, g_strdup (key),
+        GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (self->followed, key);
+  GST_OBJECT_UNLOCK (self);
+  if (n == 0)
+    GST_WARNING_OBJECT (self, "session %s was not followed", key);
+}
+
 GstStructure *
 gst_aes67_sap_browser_get_stats (GstAes67SapBrowser * self)
 {
@@ -769,7 +911,10 @@ gst_aes67_sap_browser_get_stats (GstAes67SapBrowser * self)
       "encrypted", G_TYPE_UINT64, self->n_encrypted,
       "evicted", G_TYPE_UINT64, self->n_evicted,
       "oversize", G_TYPE_UINT64, self->n_oversize,
-      "sessions", G_TYPE_UINT, g_hash_table_size (self->sessions), NULL);
+      "rejected", G_TYPE_UINT64, self->n_rejected,
+      "sessions", G_TYPE_UINT, g_hash_table_size (self->sessions),
+      "announcers", G_TYPE_UINT, g_hash_table_size (self->announcers),
+      "followed", G_TYPE_UINT, g_hash_table_size (self->followed), NULL);
   GST_OBJECT_UNLOCK (self);
   return st;
 }
@@ -1041,6 +1186,11 @@ gst_aes67_sap_browser_set_property (GObject * object, guint prop_id,
       self->max_sessions = g_value_get_uint (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_MAX_SESSIONS_PER_ORIGIN:
+      GST_OBJECT_LOCK (self);
+      self->max_sessions_per_origin = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     case PROP_MAX_PACKET_SIZE:
       GST_OBJECT_LOCK (self);
       self->max_packet_size = g_value_get_uint (value);
@@ -1086,6 +1236,9 @@ gst_aes67_sap_browser_get_property (GObject * object, guint prop_id,
       break;
     case PROP_MAX_SESSIONS:
       g_value_set_uint (value, self->max_sessions);
+      break;
+    case PROP_MAX_SESSIONS_PER_ORIGIN:
+      g_value_set_uint (value, self->max_sessions_per_origin);
       break;
     case PROP_MAX_PACKET_SIZE:
       g_value_set_uint (value, self->max_packet_size);
@@ -1137,6 +1290,8 @@ gst_aes67_sap_browser_finalize (GObject * object)
   }
   g_hash_table_destroy (self->by_hash);
   g_hash_table_destroy (self->sessions);
+  g_hash_table_destroy (self->announcers);
+  g_hash_table_destroy (self->followed);
   gst_object_unref (self->clock);
   g_free (self->iface);
   G_OBJECT_CLASS (gst_aes67_sap_browser_parent_class)->finalize (object);
@@ -1167,9 +1322,20 @@ gst_aes67_sap_browser_class_init (GstAes67SapBrowserClass * klass)
           GST_TYPE_CLOCK, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_MAX_SESSIONS,
       g_param_spec_uint ("max-sessions", "Maximum sessions",
-          "Most sessions kept; a new one evicts the least recently "
-          "announced (sessions)", 0, G_MAXINT,
+          "Most sessions kept in all (sessions); when full, a new one evicts "
+          "the least recently announced session of the announcer that has "
+          "the most, never one a receiver follows", 0, G_MAXINT,
           GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class,
+      PROP_MAX_SESSIONS_PER_ORIGIN,
+      g_param_spec_uint ("max-sessions-per-origin",
+          "Maximum sessions per announcer",
+          "Most sessions kept from one "
+          "announcer, by SAP originating source (sessions); its new one then "
+          "evicts its own least recently announced, never one a receiver "
+          "follows", 1, G_MAXINT,
+          GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS_PER_ORIGIN,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_MAX_PACKET_SIZE,
       g_param_spec_uint ("max-packet-size", "Maximum packet size",
@@ -1222,6 +1388,8 @@ gst_aes67_sap_browser_init (GstAes67SapBrowser * self)
   self->port = DEFAULT_PORT;
   self->clock = gst_system_clock_obtain ();
   self->max_sessions = GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS;
+  self->max_sessions_per_origin =
+      GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS_PER_ORIGIN;
   self->max_packet_size = DEFAULT_MAX_PACKET_SIZE;
   self->timeout = DEFAULT_TIMEOUT;
   self->max_timeout = GST_AES67_SAP_BROWSER_DEFAULT_MAX_TIMEOUT;
@@ -1229,4 +1397,8 @@ gst_aes67_sap_browser_init (GstAes67SapBrowser * self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify) entry_free);
   self->by_hash = g_hash_table_new (g_str_hash, g_str_equal);
+  self->announcers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) announcer_free);
+  self->followed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
 }

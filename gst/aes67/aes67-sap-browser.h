@@ -29,11 +29,17 @@ typedef struct {
   GstSDPMessage *msg;     /* the SDP parsed */
   gchar *origin;          /* SAP originating source address ("192.0.2.1") */
   guint16 msg_id_hash;    /* SAP message id hash of the last announcement */
-  gchar *address;         /* c= of the first audio m= (else session c=) */
-  guint port;             /* port of the first audio m=, 0 if none */
-  gchar *encoding;        /* "L24", "L16", NULL if no rtpmap */
-  guint rate;             /* Hz, 0 if unknown */
-  guint channels;         /* 0 if unknown (rtpmap without channels: 1) */
+  /* The stream as aes67src reads it (aes67_sdp_parse(), the one SDP
+   * reader): set when @playable, else NULL / 0. */
+  gboolean playable;      /* aes67src can play it */
+  gchar *reason;          /* why not, when !playable, else NULL */
+  gchar **warnings;       /* what the reader read around, NULL if none */
+  gchar *address;         /* c= of the stream's m= line (else session c=) */
+  guint port;             /* port of the stream's m= line */
+  guint payload_type;     /* payload type of its packets */
+  gchar *encoding;        /* "L24" or "L16" */
+  guint rate;             /* Hz */
+  guint channels;
   /*< private >*/
   gint refcount;
 } GstAes67SapSession;
@@ -54,7 +60,8 @@ GstAes67SapSession *gst_aes67_sap_session_new (const gchar * sdp,
 typedef enum {
   GST_AES67_SAP_REMOVED_DELETED = 0,    /* a SAP deletion packet */
   GST_AES67_SAP_REMOVED_TIMEOUT = 1,    /* no announcement in time */
-  GST_AES67_SAP_REMOVED_EVICTED = 2,    /* max-sessions reached */
+  GST_AES67_SAP_REMOVED_EVICTED = 2,    /* max-sessions or
+                                         * max-sessions-per-origin reached */
   GST_AES67_SAP_REMOVED_STOPPED = 3,    /* the browser stopped */
 } GstAes67SapRemoveReason;
 
@@ -64,6 +71,7 @@ G_DECLARE_FINAL_TYPE (GstAes67SapBrowser, gst_aes67_sap_browser, GST,
 
 /* Defaults of the browser's properties */
 #define GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS     1024
+#define GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS_PER_ORIGIN 512
 #define GST_AES67_SAP_BROWSER_DEFAULT_MAX_TIMEOUT      3600     /* s */
 #define GST_AES67_SAP_BROWSER_DEFAULT_TIMEOUT_FACTOR   10
 
@@ -105,8 +113,20 @@ void gst_aes67_sap_browser_handle_packet (GstAes67SapBrowser * browser,
  * with a GstTestClock). Signals are emitted from the calling thread. */
 void gst_aes67_sap_browser_check_timeouts (GstAes67SapBrowser * browser);
 
-/* Counters: packets, malformed, encrypted, evicted, oversize, sessions
- * (all guint64 except sessions, guint). */
+/* A receiver follows the session whose key (GstAes67SapSession.key) is
+ * @key: while followed it is never evicted to make room (it still leaves
+ * when deleted or timed out, and is protected again if it comes back under
+ * the same key). Calls nest: each follow needs one unfollow. Any thread
+ * (signal handlers too), no lock of the browser held. */
+void gst_aes67_sap_browser_follow (GstAes67SapBrowser * browser,
+    const gchar * key);
+void gst_aes67_sap_browser_unfollow (GstAes67SapBrowser * browser,
+    const gchar * key);
+
+/* Counters: packets, malformed, encrypted, evicted, oversize, rejected
+ * (new sessions not kept: only followed ones could have made room), all
+ * guint64; and now: sessions, announcers (origins with sessions), followed
+ * (keys followed), guint. */
 GstStructure *gst_aes67_sap_browser_get_stats (GstAes67SapBrowser * browser);
 
 G_END_DECLS

@@ -12,9 +12,14 @@
 #include "aes67-sdp.h"
 
 #include <gst/sdp/sdp.h>
+#include <gst/audio/audio-channels.h>
 #include <string.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 G_DEFINE_QUARK (aes67 - sdp - error - quark, aes67_sdp_error);
 
@@ -38,6 +43,7 @@ aes67_sdp_stream_clear (Aes67SdpStream * s)
   g_free (s->ptp_gmid);
   g_free (s->localmac);
   g_free (s->ts_refclk);
+  g_strfreev (s->warnings);
   aes67_sdp_stream_init (s);
 }
 
@@ -193,36 +199,105 @@ parse_uint (const gchar * str, guint64 max, guint64 * out)
   return TRUE;
 }
 
-/* ptime "1", "0.125", "0,125" (some gear) -> µs */
-static guint
-parse_ptime (const gchar * str)
+/* ---------- warnings ---------- */
+
+typedef struct
+{
+  GPtrArray *list;              /* of gchar*, at most AES67_SDP_MAX_WARNINGS */
+  guint dropped;
+} Warnings;
+
+/* Messages quote SDP text (valid UTF-8) cut to a number of bytes ("%.16s"),
+ * which may cut a character: what is cut becomes U+FFFD. Takes @str. */
+static gchar *
+utf8_clipped (gchar * str)
+{
+  gchar *valid;
+
+  if (g_utf8_validate (str, -1, NULL))
+    return str;
+  valid = g_utf8_make_valid (str, -1);
+  g_free (str);
+  return valid;
+}
+
+/* *INDENT-OFF* */
+static void warn (Warnings * w, const gchar * format, ...)
+    G_GNUC_PRINTF (2, 3);
+/* *INDENT-ON* */
+
+static void
+warn (Warnings * w, const gchar * format, ...)
+{
+  va_list args;
+
+  if (w->list->len >= AES67_SDP_MAX_WARNINGS - 1) {
+    w->dropped++;
+    return;
+  }
+  va_start (args, format);
+  g_ptr_array_add (w->list, utf8_clipped (g_strdup_vprintf (format, args)));
+  va_end (args);
+}
+
+/* hands the warnings to @s (NULL if none) and frees @w */
+static void
+warnings_finish (Warnings * w, Aes67SdpStream * s)
+{
+  if (w->dropped)
+    g_ptr_array_add (w->list, g_strdup_printf ("(and %u more warnings)",
+            w->dropped));
+  if (s && w->list->len > 0) {
+    g_ptr_array_add (w->list, NULL);
+    g_strfreev (s->warnings);
+    s->warnings = (gchar **) g_ptr_array_free (w->list, FALSE);
+  } else {
+    g_ptr_array_free (w->list, TRUE);
+  }
+  w->list = NULL;
+}
+
+/* ptime "1", "0.125", "0,125" (some gear) -> µs; FALSE for what is not a
+ * positive packet time of at most 10 s ("0", "-1", "abc") */
+static gboolean
+parse_ptime (const gchar * str, guint * us)
 {
   guint64 ms = 0, frac = 0;
-  guint digits = 0;
+  guint digits = 0, n = 0;
   const gchar *p = str;
 
   while (g_ascii_isspace (*p))
     p++;
-  while (g_ascii_isdigit (*p) && ms < 100000)
+  while (g_ascii_isdigit (*p) && ms <= 10000) {
     ms = ms * 10 + (*p++ - '0');
+    n++;
+  }
   if (*p == '.' || *p == ',') {
     p++;
-    while (g_ascii_isdigit (*p) && digits < 3) {
-      frac = frac * 10 + (*p++ - '0');
-      digits++;
+    while (g_ascii_isdigit (*p)) {
+      if (digits < 3) {
+        frac = frac * 10 + (*p - '0');
+        digits++;
+      }
+      p++;
+      n++;
     }
     while (digits < 3) {
       frac *= 10;
       digits++;
     }
   }
-  if (ms > 10000)
-    return 0;
-  return (guint) (ms * 1000 + frac);
+  while (g_ascii_isspace (*p))
+    p++;
+  if (n == 0 || *p != '\0' || ms > 10000 || ms * 1000 + frac == 0)
+    return FALSE;
+  *us = (guint) (ms * 1000 + frac);
+  return TRUE;
 }
 
-static gboolean
-parse_ts_refclk (const gchar * val, Aes67SdpStream * s)
+static void
+parse_ts_refclk (const gchar * val, Aes67SdpStream * s, Warnings * w,
+    guint line)
 {
   g_free (s->ts_refclk);
   s->ts_refclk = g_strdup (val);
@@ -237,15 +312,189 @@ parse_ts_refclk (const gchar * val, Aes67SdpStream * s)
       /* no domain: 0 (RFC 7273); one that is not 0-127: not known (-1),
        * so that no receiver takes this stream's media clock for its own */
       s->ptp_domain = 0;
-      if (p[2])
+      if (p[2]) {
         s->ptp_domain = parse_uint (p[2], 127, &dom) ? (gint) dom : -1;
+        if (s->ptp_domain < 0)
+          warn (w, "media line %u: the PTP domain \"%.16s\" of a=ts-refclk "
+              "is not 0-127; the stream's PTP domain is taken as unknown",
+              line, p[2]);
+      }
     }
     g_strfreev (p);
   } else if (g_str_has_prefix (val, "localmac=")) {
     g_free (s->localmac);
     s->localmac = g_strdup (val + 9);
   }
+}
+
+/* "m=audio 5004 RTP/AVP 97" of @m, for messages (at most 8 formats) */
+static gchar *
+media_text (const GstSDPMedia * m)
+{
+  GString *str = g_string_new ("m=");
+  guint i, n = gst_sdp_media_formats_len (m);
+
+  g_string_append_printf (str, "%.16s %u %.16s",
+      GST_STR_NULL (gst_sdp_media_get_media (m)), gst_sdp_media_get_port (m),
+      GST_STR_NULL (gst_sdp_media_get_proto (m)));
+  for (i = 0; i < n && i < 8; i++)
+    g_string_append_printf (str, " %.8s", gst_sdp_media_get_format (m, i));
+  if (n > 8)
+    g_string_append (str, " ...");
+  return g_string_free (str, FALSE);
+}
+
+/* "<pt> <encoding>/<rate>[/<channels>]", digits only, nothing after */
+typedef struct
+{
+  guint64 pt, rate, channels;
+  gchar enc[16];
+  const gchar *text;
+} Rtpmap;
+
+static gboolean
+parse_rtpmap (const gchar * v, Rtpmap * r)
+{
+  const gchar *p = v, *e;
+  gchar *end;
+
+  r->text = v;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  r->pt = g_ascii_strtoull (p, &end, 10);
+  p = end;
+  if (!g_ascii_isspace (*p))
+    return FALSE;
+  while (g_ascii_isspace (*p))
+    p++;
+  for (e = p; *e && *e != '/' && !g_ascii_isspace (*e); e++);
+  if (e == p || e - p >= (gssize) sizeof (r->enc) || *e != '/')
+    return FALSE;
+  memcpy (r->enc, p, e - p);
+  r->enc[e - p] = '\0';
+  p = e + 1;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  r->rate = g_ascii_strtoull (p, &end, 10);
+  p = end;
+  r->channels = 1;              /* RFC 4566: no parameter, one channel */
+  if (*p == '/') {
+    p++;
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+    r->channels = g_ascii_strtoull (p, &end, 10);
+    p = end;
+  }
+  while (g_ascii_isspace (*p))
+    p++;
+  return *p == '\0';
+}
+
+/* whether @r is a format aes67src plays; else sets @reason (if unset) */
+static gboolean
+rtpmap_fits (const Rtpmap * r, guint line, GError ** reason)
+{
+  if (g_ascii_strcasecmp (r->enc, "L16") != 0
+      && g_ascii_strcasecmp (r->enc, "L24") != 0) {
+    if (reason && !*reason)
+      g_set_error (reason, AES67_SDP_ERROR, AES67_SDP_ERROR_UNSUPPORTED,
+          "encoding %s (media line %u) is not supported (L16 and L24 are)",
+          r->enc, line);
+    return FALSE;
+  }
+  if (r->pt > 127 || r->rate < 8000 || r->rate > 384000 || r->channels < 1
+      || r->channels > 64) {
+    if (reason && !*reason)
+      g_set_error (reason, AES67_SDP_ERROR, AES67_SDP_ERROR_UNSUPPORTED,
+          "rtpmap \"%.64s\" (media line %u) is out of range (payload type "
+          "0-127, rate 8000-384000 Hz, 1-64 channels)", r->text, line);
+    return FALSE;
+  }
   return TRUE;
+}
+
+/* Picks the format of media line @line (m=audio RTP/AVP): TRUE with @s's
+ * payload_type, encoding, rate and channels set, else FALSE with @reason
+ * set if it was not set yet. */
+static gboolean
+pick_format (const GstSDPMedia * m, guint line, Aes67SdpStream * s,
+    Warnings * w, GError ** reason)
+{
+  guint i, k, n_attr = gst_sdp_media_attributes_len (m);
+  guint n_fmt = gst_sdp_media_formats_len (m), n_maps = 0;
+  GArray *maps = g_array_new (FALSE, FALSE, sizeof (Rtpmap));
+  const Rtpmap *take = NULL;
+  guint64 take_pt = 0, first_pt = G_MAXUINT64;
+  gboolean ok = FALSE;
+
+  for (i = 0; i < n_attr; i++) {
+    const GstSDPAttribute *a = gst_sdp_media_get_attribute (m, i);
+    Rtpmap r;
+
+    if (g_strcmp0 (a->key, "rtpmap") == 0 && a->value
+        && parse_rtpmap (a->value, &r))
+      g_array_append_val (maps, r);
+  }
+  n_maps = maps->len;
+
+  /* the first format of the m= line whose rtpmap fits */
+  for (k = 0; k < n_fmt && !take; k++) {
+    guint64 pt;
+
+    if (!parse_uint (gst_sdp_media_get_format (m, k), 127, &pt))
+      continue;
+    if (first_pt == G_MAXUINT64)
+      first_pt = pt;
+    for (i = 0; i < n_maps; i++) {
+      const Rtpmap *r = &g_array_index (maps, Rtpmap, i);
+
+      if (r->pt != pt)
+        continue;
+      if (rtpmap_fits (r, line, reason)) {
+        take = r;
+        take_pt = pt;
+      }
+      break;
+    }
+  }
+
+  /* Dante: "m=audio 5004 RTP/AVP 97" with only "a=rtpmap:96 L24/48000/2";
+   * the packets carry the m= line's payload type */
+  if (!take && n_fmt == 1 && first_pt != G_MAXUINT64 && n_maps == 1
+      && g_array_index (maps, Rtpmap, 0).pt != first_pt
+      && rtpmap_fits (&g_array_index (maps, Rtpmap, 0), line, reason)) {
+    take = &g_array_index (maps, Rtpmap, 0);
+    take_pt = first_pt;
+    warn (w, "media line %u: the m= line gives payload type %u, but the "
+        "only rtpmap is for payload type %u (a=rtpmap:%.64s): receiving payload "
+        "type %u as %s/%u/%u", line, (guint) first_pt, (guint) take->pt,
+        take->text, (guint) first_pt, take->enc, (guint) take->rate,
+        (guint) take->channels);
+  }
+
+  if (take) {
+    s->payload_type = (guint) take_pt;
+    s->encoding = g_ascii_strup (take->enc, -1);
+    s->rate = (guint) take->rate;
+    s->channels = (guint) take->channels;
+    ok = TRUE;
+  } else if (reason && !*reason) {
+    gchar *mt = media_text (m);
+
+    if (first_pt == G_MAXUINT64)
+      g_set_error (reason, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
+          "media line %u (%s) lists no RTP payload type", line, mt);
+    else if (n_maps == 0)
+      g_set_error (reason, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
+          "media line %u (%s) has no rtpmap", line, mt);
+    else
+      g_set_error (reason, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
+          "media line %u (%s) has no rtpmap for its payload types (%u "
+          "rtpmaps for others)", line, mt, n_maps);
+    g_free (mt);
+  }
+  g_array_free (maps, TRUE);
+  return ok;
 }
 
 gboolean
@@ -254,15 +503,25 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
   GstSDPMessage *msg = NULL;
   const GstSDPMedia *media = NULL;
   const GstSDPConnection *conn = NULL;
-  const gchar *val, *origin_addr;
-  gchar *valid = NULL;
-  guint i, m;
+  const gchar *val, *origin_addr, *ptime = NULL, *framecount = NULL;
+  gchar *valid = NULL, *skipped = NULL;
+  GError *reason = NULL;
+  Warnings w = { g_ptr_array_new_with_free_func (g_free), 0 };
+  guint i, m, line = 0, n_media;
+  gsize len;
   gboolean ok = FALSE;
 
   if (!text || !g_str_has_prefix (text, "v=0")) {
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_SYNTAX,
         "not a session description: SDP starts with \"v=0\"");
-    return FALSE;
+    goto done;
+  }
+  len = strlen (text);
+  if (len > AES67_SDP_MAX_SIZE) {
+    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_SYNTAX,
+        "the session description is %" G_GSIZE_FORMAT " bytes long, more "
+        "than the %u bytes allowed", len, (guint) AES67_SDP_MAX_SIZE);
+    goto done;
   }
   /* SDP text is UTF-8 unless a=charset says otherwise (RFC 8866);
    * older gear writes Latin-1 names. What we keep is handed on as caps
@@ -278,59 +537,68 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
     goto done;
   }
 
-  /* the first m=audio with an L16 / L24 rtpmap */
-  for (m = 0; m < gst_sdp_message_medias_len (msg) && !s->encoding; m++) {
+  /* the first m=audio RTP/AVP line with an L16 / L24 format */
+  n_media = gst_sdp_message_medias_len (msg);
+  for (m = 0; m < n_media && !media; m++) {
     const GstSDPMedia *cand = gst_sdp_message_get_media (msg, m);
 
     if (g_strcmp0 (gst_sdp_media_get_media (cand), "audio") != 0
-        || g_strcmp0 (gst_sdp_media_get_proto (cand), "RTP/AVP") != 0)
+        || g_strcmp0 (gst_sdp_media_get_proto (cand), "RTP/AVP") != 0) {
+      if (!skipped) {
+        gchar *mt = media_text (cand);
+        skipped = g_strdup_printf ("media line %u (%s) is not audio over "
+            "RTP/AVP", m + 1, mt);
+        g_free (mt);
+      }
       continue;
-    for (i = 0; i < gst_sdp_media_attributes_len (cand); i++) {
-      const GstSDPAttribute *a = gst_sdp_media_get_attribute (cand, i);
-      gchar enc[16];
-      guint pt, rate, ch = 1;
-      gint n;
-
-      if (g_strcmp0 (a->key, "rtpmap") != 0 || !a->value)
-        continue;
-      n = sscanf (a->value, "%u %15[^/]/%u/%u", &pt, enc, &rate, &ch);
-      if (n < 3)
-        continue;
-      /* (the reason given is the first rtpmap's that does not fit) */
-      if (g_ascii_strcasecmp (enc, "L16") != 0
-          && g_ascii_strcasecmp (enc, "L24") != 0) {
-        if (error && !*error)
-          g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_UNSUPPORTED,
-              "encoding %s is not supported (L16 and L24 are)", enc);
-        continue;
-      }
-      if (pt > 127 || rate < 8000 || rate > 384000 || ch < 1 || ch > 64) {
-        if (error && !*error)
-          g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_UNSUPPORTED,
-              "rtpmap \"%s\" is out of range (payload type 0-127, rate 8000-"
-              "384000 Hz, 1-64 channels)", a->value);
-        continue;
-      }
-      g_clear_error (error);
+    }
+    if (pick_format (cand, m + 1, s, &w, &reason)) {
       media = cand;
-      s->payload_type = pt;
-      s->encoding = g_ascii_strup (enc, -1);
-      s->rate = rate;
-      s->channels = ch;
-      break;
+      line = m + 1;
+    } else if (!skipped && reason) {
+      skipped = g_strdup (reason->message);
     }
   }
   if (!media) {
-    if (error && !*error)
+    if (reason) {
+      g_propagate_error (error, reason);
+      reason = NULL;
+    } else {
       g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-          "no m=audio RTP/AVP stream with an L16 or L24 rtpmap");
+          "no m=audio RTP/AVP line (%u media lines)", n_media);
+    }
     goto done;
+  }
+  s->media_line = line;
+  s->n_media = n_media;
+  if (n_media > 1) {
+    gchar *mt = media_text (media);
+    const gchar *group = gst_sdp_message_get_attribute_val (msg, "group");
+
+    if (group && g_str_has_prefix (group, "DUP"))
+      warn (&w, "the SDP describes a redundant stream (ST 2022-7, "
+          "a=group:%.32s) on %u media lines; only media line %u (%s) is "
+          "received", group, n_media, line, mt);
+    else {
+      gchar *why = line > 1 ? g_strdup_printf (" (before it: %s)",
+          GST_STR_NULL (skipped)) : g_strdup ("");
+
+      gchar *others = n_media == 2 ? g_strdup ("the other one is ignored") :
+          g_strdup_printf ("the other %u are ignored", n_media - 1);
+
+      warn (&w, "the SDP has %u media lines; media line %u (%s) is "
+          "received, the first audio RTP/AVP line with an L16 or L24 "
+          "format; %s%s", n_media, line, mt, others, why);
+      g_free (others);
+      g_free (why);
+    }
+    g_free (mt);
   }
 
   s->port = gst_sdp_media_get_port (media);
   if (s->port == 0 || s->port > 65535) {
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-        "m= line has no usable port (%u)", s->port);
+        "media line %u has no usable port (%u)", line, s->port);
     goto done;
   }
 
@@ -340,7 +608,7 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
     conn = gst_sdp_message_get_connection (msg);
   if (!conn || !conn->address || g_strcmp0 (conn->addrtype, "IP4") != 0) {
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-        "no c=IN IP4 connection address for the stream");
+        "no c=IN IP4 connection address for media line %u", line);
     goto done;
   }
   split_address (conn->address, &s->address, &s->ttl);
@@ -348,7 +616,8 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
     s->ttl = conn->ttl;
   if (!s->address || !*s->address || !g_hostname_is_ip_address (s->address)) {
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-        "c= address \"%s\" is not an IPv4 address", GST_STR_NULL (s->address));
+        "c= address \"%.64s\" is not an IPv4 address",
+        GST_STR_NULL (s->address));
     goto done;
   }
   s->multicast = gst_sdp_address_is_multicast ("IN", "IP4", s->address);
@@ -383,12 +652,11 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
         continue;
       val = a->value;
       if (!strcmp (a->key, "ptime")) {
-        s->ptime_us = parse_ptime (val);
+        ptime = val;
       } else if (!strcmp (a->key, "framecount")) {
-        if (parse_uint (val, 10000, &v))
-          s->framecount = (guint) v;
+        framecount = val;
       } else if (!strcmp (a->key, "ts-refclk")) {
-        parse_ts_refclk (val, s);
+        parse_ts_refclk (val, s, &w, line);
       } else if (!strcmp (a->key, "mediaclk")) {
         if (g_str_has_prefix (val, "direct=")
             && parse_uint (val + 7, G_MAXUINT32, &v)) {
@@ -398,19 +666,39 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
       } else if (!strcmp (a->key, "source-filter")) {
         /* " incl IN IP4 <dest> <src>..." */
         gchar **f = g_strsplit_set (val, " \t", 0);
-        guint c, w = 0;
+        guint c, wd = 0;
         const gchar *words[6] = { NULL, };
 
-        for (c = 0; f[c] && w < 6; c++)
+        for (c = 0; f[c] && wd < 6; c++)
           if (*f[c])
-            words[w++] = f[c];
-        if (w >= 5 && !strcmp (words[0], "incl")) {
+            words[wd++] = f[c];
+        if (wd >= 5 && !strcmp (words[0], "incl")) {
           g_free (s->source_filter);
           s->source_filter = g_strdup (words[4]);
         }
         g_strfreev (f);
       }
     }
+  }
+  if (framecount) {
+    guint64 v;
+
+    if (parse_uint (framecount, 10000, &v) && v > 0)
+      s->framecount = (guint) v;
+    else
+      warn (&w, "media line %u: a=framecount:%.16s is not a number of "
+          "frames (1-10000); ignored", line, framecount);
+  }
+  if (ptime && !parse_ptime (ptime, &s->ptime_us)) {
+    s->ptime_us = 0;
+    if (s->framecount)
+      warn (&w, "media line %u: a=ptime:%.16s is not a packet time (a "
+          "positive number of ms); taking %u µs from a=framecount:%u", line,
+          ptime, (guint) ((guint64) s->framecount * 1000000 / s->rate),
+          s->framecount);
+    else
+      warn (&w, "media line %u: a=ptime:%.16s is not a packet time (a "
+          "positive number of ms); taking AES67's 1 ms", line, ptime);
   }
   if (s->ptime_us == 0 && s->framecount)
     s->ptime_us = (guint) ((guint64) s->framecount * 1000000 / s->rate);
@@ -419,10 +707,131 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
   ok = TRUE;
 
 done:
+  if (!ok && error && *error)
+    (*error)->message = utf8_clipped ((*error)->message);
+  warnings_finish (&w, ok ? s : NULL);
+  g_clear_error (&reason);
   if (msg)
     gst_sdp_message_free (msg);
+  g_free (skipped);
   g_free (valid);
   return ok;
+}
+
+gboolean
+aes67_sdp_read_file (const gchar * path, gchar ** text, GError ** error)
+{
+  gchar *name = g_filename_display_name (path);
+  GString *buf = NULL;
+  struct stat st;
+  gboolean ok = FALSE;
+  gint fd, e;
+
+  *text = NULL;
+  /* O_NONBLOCK: opening a FIFO without a writer must not wait */
+  fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    e = errno;
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "%s: %s", name, g_strerror (e));
+    goto done;
+  }
+  if (fstat (fd, &st) < 0) {
+    e = errno;
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "%s: %s", name, g_strerror (e));
+    goto done;
+  }
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_FILE,
+        "%s is %s, not a regular file", name,
+        S_ISDIR (st.st_mode) ? "a directory" : S_ISFIFO (st.st_mode) ?
+        "a FIFO" : S_ISCHR (st.st_mode) ? "a character device" :
+        S_ISBLK (st.st_mode) ? "a block device" : S_ISSOCK (st.st_mode) ?
+        "a socket" : "something else");
+    goto done;
+  }
+  if (st.st_size > AES67_SDP_MAX_SIZE) {
+    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_FILE,
+        "%s is %" G_GINT64_FORMAT " bytes long; an SDP file may have at "
+        "most %u", name, (gint64) st.st_size, (guint) AES67_SDP_MAX_SIZE);
+    goto done;
+  }
+  /* (a file may grow, or say 0 as /proc does: read to the limit + 1) */
+  buf = g_string_sized_new (MAX (st.st_size, 1) + 1);
+  for (;;) {
+    gchar chunk[4096];
+    gssize n = read (fd, chunk, sizeof (chunk));
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+          "%s: %s", name, g_strerror (e));
+      goto done;
+    }
+    if (n == 0)
+      break;
+    g_string_append_len (buf, chunk, n);
+    if (buf->len > AES67_SDP_MAX_SIZE) {
+      g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_FILE,
+          "%s is longer than the %u bytes an SDP file may have", name,
+          (guint) AES67_SDP_MAX_SIZE);
+      goto done;
+    }
+  }
+  if (memchr (buf->str, '\0', buf->len)) {
+    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_FILE,
+        "%s is a binary file (a NUL byte at offset %" G_GSIZE_FORMAT
+        "), not SDP text", name,
+        (gsize) ((const gchar *) memchr (buf->str, '\0', buf->len) - buf->str));
+    goto done;
+  }
+  *text = g_string_free (buf, FALSE);
+  buf = NULL;
+  ok = TRUE;
+
+done:
+  if (buf)
+    g_string_free (buf, TRUE);
+  if (fd >= 0)
+    close (fd);
+  g_free (name);
+  return ok;
+}
+
+gchar *
+aes67_sdp_text_for_message (const gchar * text)
+{
+  if (!text)
+    return g_strdup ("");
+  return g_utf8_make_valid (text, strnlen (text, AES67_SDP_MAX_SIZE));
+}
+
+GstCaps *
+aes67_audio_caps (const gchar * encoding, guint rate, guint channels)
+{
+  gboolean l16 = g_ascii_strcasecmp (encoding, "L16") == 0;
+  GstCaps *caps = gst_caps_new_simple ("audio/x-raw",
+      "format", G_TYPE_STRING, l16 ? "S16BE" : "S24BE",
+      "rate", G_TYPE_INT, (gint) rate, "channels", G_TYPE_INT,
+      (gint) channels, "layout", G_TYPE_STRING, "interleaved", NULL);
+
+  if (channels == 2)
+    gst_caps_set_simple (caps, "channel-mask", GST_TYPE_BITMASK,
+        (guint64) (GST_AUDIO_CHANNEL_POSITION_MASK (FRONT_LEFT) |
+            GST_AUDIO_CHANNEL_POSITION_MASK (FRONT_RIGHT)), NULL);
+  else if (channels > 2)
+    gst_caps_set_simple (caps, "channel-mask", GST_TYPE_BITMASK,
+        (guint64) 0, NULL);
+  return caps;
+}
+
+GstCaps *
+aes67_sdp_stream_to_audio_caps (const Aes67SdpStream * s)
+{
+  return aes67_audio_caps (s->encoding, s->rate, s->channels);
 }
 
 GstCaps *

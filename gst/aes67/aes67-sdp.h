@@ -10,8 +10,15 @@
 #define __AES67_SDP_H__
 
 #include <gst/gst.h>
+#include "aes67-sap.h"
 
 G_BEGIN_DECLS
+
+/* Largest SDP text read, in bytes, from a file, a property or a SAP
+ * payload: SAP's own limit on an inflated SDP. */
+#define AES67_SDP_MAX_SIZE AES67_SAP_MAX_INFLATED
+/* Most warnings one parse returns (the last one says how many more). */
+#define AES67_SDP_MAX_WARNINGS 8
 
 /* What a stream's session description says. Strings are owned by the
  * struct (aes67_sdp_stream_clear() frees them). */
@@ -40,6 +47,12 @@ typedef struct {
   gchar *ts_refclk;             /* the whole ts-refclk value, or NULL */
   gboolean mediaclk_direct;     /* a=mediaclk:direct=<offset> present */
   guint32 mediaclk_offset;
+  guint media_line;             /* which m= line is received, from 1 */
+  guint n_media;                /* how many m= lines the SDP has */
+  /* What the reader found odd but could read around (a payload type
+   * mismatch, a=ptime:0, several m= lines), one sentence each naming the
+   * media line; NULL-terminated, NULL if none. */
+  gchar **warnings;
 } Aes67SdpStream;
 
 #define AES67_SDP_ERROR (aes67_sdp_error_quark ())
@@ -49,6 +62,7 @@ typedef enum {
   AES67_SDP_ERROR_SYNTAX,       /* not SDP at all */
   AES67_SDP_ERROR_NO_STREAM,    /* no usable m=audio line */
   AES67_SDP_ERROR_UNSUPPORTED,  /* an encoding, rate or field we can't play */
+  AES67_SDP_ERROR_FILE,         /* not a regular file, too large, binary */
 } Aes67SdpError;
 
 void aes67_sdp_stream_init (Aes67SdpStream * s);
@@ -72,11 +86,39 @@ gchar *aes67_ptime_to_string (guint ptime_us);
  * when set. Returns NULL with @error on missing fields. */
 gchar *aes67_sdp_build (const Aes67SdpStream * s, GError ** error);
 
-/* Parses @text (CRLF or LF), taking the first m=audio line whose rtpmap is
- * L16 or L24. Fills @s (initialised by the caller). On failure returns FALSE
- * with an AES67_SDP_ERROR saying what is wrong. */
+/* Parses @text (CRLF or LF; at most AES67_SDP_MAX_SIZE bytes). The stream
+ * received is that of the first m=audio RTP/AVP line with a payload type
+ * from its format list whose rtpmap is L16 or L24 (8000-384000 Hz, 1-64
+ * channels). A line whose only format has no rtpmap but whose only rtpmap
+ * (for another payload type) fits is taken too: packets of the m= payload
+ * type in the rtpmap's format (Dante devices publish such SDP), with a
+ * warning naming both numbers. Fills @s (initialised by the caller),
+ * with s->warnings for what was read around. On failure returns FALSE with
+ * an AES67_SDP_ERROR saying what is wrong. This is the one reader of
+ * stream SDP: aes67src, the SAP browser and the device providers all use
+ * it, so that what is listed is what plays. */
 gboolean aes67_sdp_parse (const gchar * text, Aes67SdpStream * s,
     GError ** error);
+
+/* Reads the SDP file @path into @text (NUL-terminated, g_free() it):
+ * only a regular file (never blocks on a FIFO or device), of at most
+ * AES67_SDP_MAX_SIZE bytes, with no NUL byte in it. FALSE with @error
+ * (G_FILE_ERROR when it cannot be opened, else AES67_SDP_ERROR_FILE) whose
+ * message is valid UTF-8 and names the file. */
+gboolean aes67_sdp_read_file (const gchar * path, gchar ** text,
+    GError ** error);
+
+/* @text as UTF-8 for a message (each invalid byte U+FFFD). g_free() it. */
+gchar *aes67_sdp_text_for_message (const gchar * text);
+
+/* The raw audio caps aes67src outputs for @encoding ("L16": S16BE, "L24":
+ * S24BE) at @rate Hz with @channels: interleaved, stereo as front
+ * left/right, more channels unpositioned (channel-mask 0). */
+GstCaps *aes67_audio_caps (const gchar * encoding, guint rate,
+    guint channels);
+
+/* aes67_audio_caps() of a parsed stream: what a device lists. */
+GstCaps *aes67_sdp_stream_to_audio_caps (const Aes67SdpStream * s);
 
 /* RTP caps (application/x-rtp, media, clock-rate, encoding-name, channels,
  * payload, and a-ts-refclk / a-mediaclk for rtpjitterbuffer's RFC 7273

@@ -17,6 +17,7 @@
 #endif
 
 #include "gstaes67depay.h"
+#include "aes67-sdp.h"
 
 #include <gst/audio/audio.h>
 #include <gst/rtp/gstrtpbuffer.h>
@@ -38,40 +39,110 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 #define gst_aes67_depay_parent_class parent_class
 G_DEFINE_TYPE (GstAes67Depay, gst_aes67_depay, GST_TYPE_RTP_BASE_DEPAYLOAD);
 
-static gboolean
-gst_aes67_depay_set_caps (GstRTPBaseDepayload * depay, GstCaps * caps)
+/* The raw audio caps for RTP caps of L16 / L24, or NULL; @frame_bytes
+ * gets the size of one frame. */
+static GstCaps *
+raw_caps_for (const GstCaps * caps, guint * frame_bytes, gint * clock_rate)
 {
-  GstAes67Depay *self = GST_AES67_DEPAY (depay);
   GstStructure *s = gst_caps_get_structure (caps, 0);
   const gchar *enc = gst_structure_get_string (s, "encoding-name");
   gint rate = 0, channels = 1;
   gboolean l16;
   GstCaps *out;
-  gboolean ret;
 
   if (!gst_structure_get_int (s, "clock-rate", &rate) || rate <= 0 || !enc)
-    return FALSE;
+    return NULL;
   gst_structure_get_int (s, "channels", &channels);
   if (channels < 1 || channels > 64)
-    return FALSE;
+    return NULL;
   l16 = g_ascii_strcasecmp (enc, "L16") == 0;
-  self->frame_bytes = channels * (l16 ? 2 : 3);
-  depay->clock_rate = rate;
+  *frame_bytes = channels * (l16 ? 2 : 3);
+  *clock_rate = rate;
 
-  out = gst_caps_new_simple ("audio/x-raw",
-      "format", G_TYPE_STRING, l16 ? "S16BE" : "S24BE",
-      "rate", G_TYPE_INT, rate, "channels", G_TYPE_INT, channels,
-      "layout", G_TYPE_STRING, "interleaved", NULL);
-  if (channels == 2)
-    gst_caps_set_simple (out, "channel-mask", GST_TYPE_BITMASK,
-        (guint64) (GST_AUDIO_CHANNEL_POSITION_MASK (FRONT_LEFT) |
-            GST_AUDIO_CHANNEL_POSITION_MASK (FRONT_RIGHT)), NULL);
-  else if (channels > 2)
-    gst_caps_set_simple (out, "channel-mask", GST_TYPE_BITMASK,
-        (guint64) 0, NULL);
+  /* the caps the device providers list for this stream, too */
+  out = aes67_audio_caps (enc, rate, channels);
+  return out;
+}
+
+static gboolean
+gst_aes67_depay_set_caps (GstRTPBaseDepayload * depay, GstCaps * caps)
+{
+  GstAes67Depay *self = GST_AES67_DEPAY (depay);
+  guint frame_bytes;
+  gint rate;
+  GstCaps *out = raw_caps_for (caps, &frame_bytes, &rate);
+  gboolean ret;
+
+  if (!out)
+    return FALSE;
+  self->frame_bytes = frame_bytes;
+  depay->clock_rate = rate;
   ret = gst_pad_set_caps (GST_RTP_BASE_DEPAYLOAD_SRCPAD (depay), out);
   gst_caps_unref (out);
   return ret;
+}
+
+/* Before the stream's first packet, tells downstream that there is no audio
+ * yet: stream-start, the caps the stream will have, a TIME segment and a GAP
+ * event of 1 ms from running time 0. A live pipeline lets none of its syncing
+ * sinks go to PLAYING before all have prerolled, and a sink after a receiver
+ * whose sender is not on yet would otherwise preroll only with the first
+ * packet: a pipeline that also sends (an intercom, a test rig: aes67sink in the
+ * same pipeline, or a peer that waits for our stream in the same way) would
+ * never start. The GAP prerolls the sink now.
+ *
+ * Does nothing once audio went out (the source pad has a segment). Takes
+ * the sink pad's stream lock, so it is serialised with the stream; may
+ * block until the pipeline is PLAYING (the sink waits in preroll): call it
+ * from a thread of its own, with no lock held.
+ *
+ * @rtp_caps are the RTP caps of the stream the receiver waits for.
+ * Returns whether the GAP was pushed. */
+gboolean
+gst_aes67_depay_push_start_gap (GstAes67Depay * self, const GstCaps * rtp_caps)
+{
+  GstRTPBaseDepayload *depay = GST_RTP_BASE_DEPAYLOAD (self);
+  GstPad *sinkpad = GST_RTP_BASE_DEPAYLOAD_SINKPAD (depay);
+  GstPad *srcpad = GST_RTP_BASE_DEPAYLOAD_SRCPAD (depay);
+  GstEvent *ev;
+  GstCaps *caps;
+  GstSegment segment;
+  guint frame_bytes;
+  gint rate;
+  gboolean pushed = FALSE;
+
+  caps = raw_caps_for (rtp_caps, &frame_bytes, &rate);
+  if (!caps)
+    return FALSE;
+
+  GST_PAD_STREAM_LOCK (sinkpad);
+  if (GST_PAD_IS_FLUSHING (srcpad))
+    goto done;
+  ev = gst_pad_get_sticky_event (srcpad, GST_EVENT_SEGMENT, 0);
+  if (ev) {
+    gst_event_unref (ev);
+    goto done;
+  }
+  ev = gst_pad_get_sticky_event (srcpad, GST_EVENT_STREAM_START, 0);
+  if (ev)
+    gst_event_unref (ev);
+  else {
+    gchar *id = gst_pad_create_stream_id (srcpad, GST_ELEMENT (self), NULL);
+
+    gst_pad_push_event (srcpad, gst_event_new_stream_start (id));
+    g_free (id);
+  }
+  gst_pad_push_event (srcpad, gst_event_new_caps (caps));
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (srcpad, gst_event_new_segment (&segment));
+  /* one AES67 base packet time long: elements that turn a GAP into
+   * silence (audioaggregator) want a duration */
+  GST_DEBUG_OBJECT (self, "no packet yet: GAP from running time 0");
+  pushed = gst_pad_push_event (srcpad, gst_event_new_gap (0, GST_MSECOND));
+done:
+  GST_PAD_STREAM_UNLOCK (sinkpad);
+  gst_caps_unref (caps);
+  return pushed;
 }
 
 static GstBuffer *

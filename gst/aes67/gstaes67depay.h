@@ -8,7 +8,6 @@
 #include <gst/rtp/gstrtpbasedepayload.h>
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_AES67_DEPAY (gst_aes67_depay_get_type ())
 G_DECLARE_FINAL_TYPE (GstAes67Depay, gst_aes67_depay, GST, AES67_DEPAY,
     GstRTPBaseDepayload);
@@ -20,6 +19,8 @@ struct _GstAes67Depay
   guint frame_bytes;            /* streaming thread only */
 };
 
-G_END_DECLS
+gboolean gst_aes67_depay_push_start_gap (GstAes67Depay * self,
+    const GstCaps * rtp_caps);
 
+G_END_DECLS
 #endif /* __GST_AES67_DEPAY_H__ */

@@ -15,8 +15,10 @@
  * as #GstDevice objects of class `Audio/Source/Network`, so applications
  * (OBS, relays, gst-device-monitor-1.0) can offer them like sound cards.
  * A device appears when its session is first announced, is replaced when
- * its SDP changes and goes when a SAP deletion arrives or the session times
- * out (10 announcement intervals, at most an hour).
+ * its SDP changes and goes when a SAP deletion arrives, the session times
+ * out (10 announcement intervals, at most an hour) or the browser evicts it
+ * to make room (limits per announcer: max-sessions-per-origin, 512, and
+ * max-sessions, 1024, in all; see docs/discovery.md).
  *
  * SAP has no query: a session shows up at its next announcement (every
  * 5 s from PipeWire, 30 s from aes67-linux-daemon and sapannounce by
@@ -25,12 +27,23 @@
  * gst-device-monitor-1.0 -f Audio/Source/Network
  * ]|
  *
+ * The SDP is read by aes67src's own reader (see aes67src, "How the SDP is
+ * read"), so a device's caps are exactly the caps aes67src outputs for it
+ * (`audio/x-raw`, format S16BE or S24BE, rate, channels, interleaved,
+ * channel-mask), and a session aes67src refuses (AM824, no rtpmap, ...)
+ * is listed with empty caps (a monitor filtering on caps leaves it out),
+ * `aes67.playable` FALSE and the reason.
+ *
  * Device properties: `device.api` ("aes67"), `aes67.session-name`,
  * `aes67.sdp`, `aes67.session-id` (the o= line without its version),
- * `aes67.origin` (SAP originating source), `aes67.address` and
- * `aes67.port` (of the stream), `aes67.encoding` ("L24"), `aes67.rate`
- * (Hz), `aes67.channels`. gst_device_create_element() makes an aes67src
- * with its `sdp` property set to the session's SDP.
+ * `aes67.origin` (SAP originating source), `aes67.playable` (gboolean:
+ * whether aes67src plays it); when playable `aes67.address` and
+ * `aes67.port` (of the stream), `aes67.payload-type` (of its packets),
+ * `aes67.encoding` ("L24"), `aes67.rate` (Hz), `aes67.channels`; when not,
+ * `aes67.reason` (why not); and `aes67.warnings` (what the reader read
+ * around, e.g. an rtpmap for another payload type than the m= line's,
+ * joined with "; ") when there is any. gst_device_create_element() makes
+ * an aes67src with its `sdp` property set to the session's SDP.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -39,6 +52,7 @@
 #include "gstaes67deviceprovider.h"
 #include "gstaes67elements.h"
 #include "aes67-sap-browser.h"
+#include "aes67-sdp.h"
 
 GST_DEBUG_CATEGORY_STATIC (aes67_device_provider_debug);
 #define GST_CAT_DEFAULT aes67_device_provider_debug
@@ -91,25 +105,37 @@ static GstDevice *
 device_new (const GstAes67SapSession * s)
 {
   GstAes67Device *dev;
-  GstCaps *caps = gst_caps_new_empty_simple ("audio/x-raw");
+  GstCaps *caps;
   GstStructure *props;
 
-  if (s->rate)
-    gst_caps_set_simple (caps, "rate", G_TYPE_INT, (gint) s->rate, NULL);
-  if (s->channels)
-    gst_caps_set_simple (caps, "channels", G_TYPE_INT, (gint) s->channels,
-        NULL);
   props = gst_structure_new ("aes67-device",
       "device.api", G_TYPE_STRING, "aes67",
       "aes67.session-name", G_TYPE_STRING, s->name,
       "aes67.sdp", G_TYPE_STRING, s->sdp,
       "aes67.session-id", G_TYPE_STRING, s->key,
       "aes67.origin", G_TYPE_STRING, s->origin,
-      "aes67.address", G_TYPE_STRING, s->address,
-      "aes67.port", G_TYPE_UINT, s->port,
-      "aes67.encoding", G_TYPE_STRING, s->encoding,
-      "aes67.rate", G_TYPE_UINT, s->rate,
-      "aes67.channels", G_TYPE_UINT, s->channels, NULL);
+      "aes67.playable", G_TYPE_BOOLEAN, s->playable, NULL);
+  /* the caps aes67src outputs for this SDP (one reader, one caps
+   * function); none for a session it refuses */
+  if (s->playable) {
+    caps = aes67_audio_caps (s->encoding, s->rate, s->channels);
+    gst_structure_set (props,
+        "aes67.address", G_TYPE_STRING, s->address,
+        "aes67.port", G_TYPE_UINT, s->port,
+        "aes67.payload-type", G_TYPE_UINT, s->payload_type,
+        "aes67.encoding", G_TYPE_STRING, s->encoding,
+        "aes67.rate", G_TYPE_UINT, s->rate,
+        "aes67.channels", G_TYPE_UINT, s->channels, NULL);
+  } else {
+    caps = gst_caps_new_empty ();
+    gst_structure_set (props, "aes67.reason", G_TYPE_STRING, s->reason, NULL);
+  }
+  if (s->warnings) {
+    gchar *w = g_strjoinv ("; ", s->warnings);
+
+    gst_structure_set (props, "aes67.warnings", G_TYPE_STRING, w, NULL);
+    g_free (w);
+  }
   dev = g_object_new (GST_TYPE_AES67_DEVICE, "display-name", s->name,
       "device-class", "Audio/Source/Network", "caps", caps,
       "properties", props, NULL);

@@ -51,6 +51,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_aes67_sender_debug);
 #define DEFAULT_PROCESSING_DEADLINE (1 * GST_MSECOND)
 /* IPv4 + UDP + RTP headers */
 #define PACKET_OVERHEAD (20 + 8 + 12)
+/* QoS messages about late packets: at most one per this, monotonic ns */
+#define QOS_INTERVAL (1 * GST_SECOND)
 
 GType
 gst_aes67_encoding_get_type (void)
@@ -101,7 +103,6 @@ static gboolean gst_aes67_sender_element_query (GstElement * element,
 static gboolean gst_aes67_sender_unlock (GstBaseSink * sink);
 static gboolean gst_aes67_sender_set_clock (GstElement * element,
     GstClock * clock);
-static gboolean gst_aes67_sender_unlock_stop (GstBaseSink * sink);
 
 static void
 gst_aes67_sender_class_init (GstAes67SenderClass * klass)
@@ -136,7 +137,6 @@ gst_aes67_sender_class_init (GstAes67SenderClass * klass)
   bs_class->render = gst_aes67_sender_render;
   bs_class->event = gst_aes67_sender_event;
   bs_class->unlock = gst_aes67_sender_unlock;
-  bs_class->unlock_stop = gst_aes67_sender_unlock_stop;
 }
 
 static void
@@ -150,6 +150,7 @@ gst_aes67_sender_init (GstAes67Sender * self)
   self->dscp = DEFAULT_DSCP;
   self->loop = DEFAULT_LOOP;
   self->mtu = DEFAULT_MTU;
+  self->lateness_threshold_us = AES67_SINK_DEFAULT_LATENESS_THRESHOLD;
   self->adapter = gst_adapter_new ();
   self->ptp_domain = -1;
   gst_audio_info_init (&self->info);
@@ -281,6 +282,7 @@ make_stats (GstAes67Sender * self)
       "packets-sent", G_TYPE_UINT64, st.packets_sent,
       "bytes-sent", G_TYPE_UINT64, st.bytes_sent,
       "packets-late", G_TYPE_UINT64, st.packets_late,
+      "max-lateness-ns", G_TYPE_INT64, st.max_late_ns,
       "max-lateness-us", G_TYPE_INT64, st.max_late_ns / 1000,
       "packets-dropped", G_TYPE_UINT64, st.packets_dropped,
       "send-errors", G_TYPE_UINT64, st.send_errors,
@@ -346,6 +348,9 @@ gst_aes67_sender_set_config (GstAes67Sender * self, guint prop_id,
       g_free (self->sdp_file);
       self->sdp_file = g_value_dup_string (value);
       break;
+    case AES67_SINK_PROP_LATENESS_THRESHOLD:
+      self->lateness_threshold_us = g_value_get_uint (value);
+      break;
     default:
       g_assert_not_reached ();
   }
@@ -410,6 +415,9 @@ gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
       break;
     case AES67_SINK_PROP_SDP_FILE:
       g_value_set_string (value, self->sdp_file);
+      break;
+    case AES67_SINK_PROP_LATENESS_THRESHOLD:
+      g_value_set_uint (value, self->lateness_threshold_us);
       break;
     default:
       g_assert_not_reached ();
@@ -809,6 +817,12 @@ gst_aes67_sender_start (GstBaseSink * sink)
   }
   self->dest = g_inet_socket_address_new (inet, port);
   self->stream = aes67_pacer_stream_new (self->socket, self->dest);
+  GST_OBJECT_LOCK (self);
+  self->pacer_threshold_us = self->lateness_threshold_us;
+  GST_OBJECT_UNLOCK (self);
+  aes67_pacer_stream_set_late_threshold (self->stream,
+      (gint64) self->pacer_threshold_us * GST_USECOND);
+  self->qos_at = 0;
 
   GST_OBJECT_LOCK (self);
   g_free (self->used_address);
@@ -973,6 +987,10 @@ packetize (GstAes67Sender * self, GstClockTime base_time, GstClockTime latency,
     gst_rtp_buffer_unmap (&rtp);
     self->marker = FALSE;
     packet = gst_buffer_append (packet, payload);
+    /* for the pacer's lateness reports (QoS): running time, duration */
+    GST_BUFFER_PTS (packet) = rt >= 0 ? (GstClockTime) rt : GST_CLOCK_TIME_NONE;
+    GST_BUFFER_DURATION (packet) = gst_util_uint64_scale_int (frames,
+        GST_SECOND, rate);
 
     if (have_clock)
       due = (gint64) base_time + rt + (gint64) latency + mono_off;
@@ -980,6 +998,231 @@ packetize (GstAes67Sender * self, GstClockTime base_time, GstClockTime latency,
       due = aes67_pacer_now ();
     aes67_pacer_stream_push (self->stream, packet, due);
     self->timeline_frames += frames;
+  }
+}
+
+/* Starts a new timeline on the media clock at running time @rt (may be
+ * before 0): the first packet starts at a clock time that is a whole
+ * number of packet times, with the frames before @rt filled with
+ * silence. Streams of one packet time then fall due together and share the
+ * pacer's wake-ups. With @keep, the audio in the adapter is the timeline's
+ * first (it starts at @rt); else the adapter is emptied. Streaming thread. */
+static void
+timeline_start (GstAes67Sender * self, gint64 rt, GstClockTime base_time,
+    gboolean keep)
+{
+  guint rate = GST_AUDIO_INFO_RATE (&self->info);
+  guint bpf = GST_AUDIO_INFO_BPF (&self->info);
+  GstBuffer *pending = NULL;
+  guint64 clock_frames;
+  guint32 offset;
+  guint lead;
+  gsize avail = gst_adapter_available (self->adapter);
+
+  if (keep && avail > 0)
+    pending = gst_adapter_take_buffer (self->adapter, avail);
+  gst_adapter_clear (self->adapter);
+  clock_frames = gst_util_uint64_scale ((guint64) MAX (0,
+          rt + (gint64) base_time), rate, GST_SECOND);
+  lead = (guint) (clock_frames % self->frames_per_packet);
+  if (lead > 0) {
+    GstBuffer *pad = gst_buffer_new_allocate (NULL, (gsize) lead * bpf, NULL);
+    gst_buffer_memset (pad, 0, 0, (gsize) lead * bpf);
+    gst_adapter_push (self->adapter, pad);
+  }
+  if (pending)
+    gst_adapter_push (self->adapter, pending);
+  /* running time of the first (silent) frame: may be before 0 */
+  self->timeline_rt = (gint64) gst_util_uint64_scale (clock_frames - lead,
+      GST_SECOND, rate) - (gint64) base_time;
+  self->timeline_frames = 0;
+  self->timeline_base = base_time;
+  GST_OBJECT_LOCK (self);
+  offset = self->timestamp_offset;
+  /* RTP time of the capture clock time: the AES67 media clock */
+  self->rtptime = (guint32) (clock_frames - lead + offset);
+  GST_OBJECT_UNLOCK (self);
+  self->marker = TRUE;
+  self->resync = FALSE;
+}
+
+/* What a packet's send time adds to the clock time of its first sample:
+ * the pipeline latency and a positive ts-offset. */
+static GstClockTime
+send_latency (GstAes67Sender * self)
+{
+  GstBaseSink *sink = GST_BASE_SINK (self);
+
+  return gst_base_sink_get_latency (sink) +
+      (GstClockTime) MAX (0, gst_base_sink_get_ts_offset (sink));
+}
+
+/* Packetizes what the adapter holds; with @pad, fills the last partial
+ * packet up with silence first (the end of the stream), so that every
+ * packet holds framecount frames. Streaming thread. */
+static void
+packetize_now (GstAes67Sender * self, gboolean pad)
+{
+  gint64 mono_off;
+  gboolean have_clock = clock_to_monotonic_offset (self, &mono_off);
+  gsize avail = gst_adapter_available (self->adapter);
+
+  if (pad && avail % self->packet_bytes != 0) {
+    guint missing = self->packet_bytes - avail % self->packet_bytes;
+    GstBuffer *silence = gst_buffer_new_allocate (NULL, missing, NULL);
+
+    gst_buffer_memset (silence, 0, 0, missing);
+    gst_adapter_push (self->adapter, silence);
+  }
+  packetize (self, gst_element_get_base_time (GST_ELEMENT (self)),
+      send_latency (self), mono_off, have_clock);
+}
+
+/* The pacer's wait was cut short by unlock (PLAYING -> PAUSED, a flush or
+ * a stop), and the pacer holds what has not left yet. Takes those packets
+ * back and puts their audio in front of the adapter, stepping the
+ * timeline and the sequence numbers back with it, so that the stream can
+ * go on from there later without a gap in the audio or the sequence.
+ * Streaming thread. */
+static void
+rewind_unsent (GstAes67Sender * self)
+{
+  GQueue q = G_QUEUE_INIT;
+  GstBuffer *rest = NULL, *packet;
+  gsize avail;
+  guint n;
+
+  n = aes67_pacer_stream_take_queued (self->stream, &q);
+  if (n == 0)
+    return;
+  avail = gst_adapter_available (self->adapter);
+  if (avail > 0)
+    rest = gst_adapter_take_buffer (self->adapter, avail);
+  while ((packet = g_queue_pop_head (&q))) {
+    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+    if (gst_rtp_buffer_map (packet, GST_MAP_READ, &rtp)) {
+      gst_adapter_push (self->adapter,
+          gst_rtp_buffer_get_payload_buffer (&rtp));
+      gst_rtp_buffer_unmap (&rtp);
+    }
+    gst_buffer_unref (packet);
+  }
+  if (rest)
+    gst_adapter_push (self->adapter, rest);
+  self->timeline_frames -= (guint64) n *self->frames_per_packet;
+  GST_OBJECT_LOCK (self);
+  self->seqnum -= n;
+  self->rtptime -= n * self->frames_per_packet;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "took back %u unsent packets", n);
+}
+
+/* After a pause (unlock held the stream in the pacer): takes back what
+ * has not left and starts a new timeline for it, and for what the adapter
+ * still holds, at its own running time on the current base time; then lets
+ * the pacer go on. With @drain (EOS), the last packet is filled up. Nothing
+ * if the stream is not held. Streaming thread, PLAYING. */
+static void
+resume_held (GstAes67Sender * self, gboolean drain)
+{
+  gint64 resume_rt;
+
+  if (!aes67_pacer_stream_is_held (self->stream))
+    return;
+  rewind_unsent (self);
+  if (gst_adapter_available (self->adapter) > 0 && !self->resync) {
+    resume_rt = self->timeline_rt + (gint64) gst_util_uint64_scale_int
+        (self->timeline_frames, GST_SECOND, GST_AUDIO_INFO_RATE (&self->info));
+    timeline_start (self, resume_rt,
+        gst_element_get_base_time (GST_ELEMENT (self)), TRUE);
+    GST_INFO_OBJECT (self, "resuming at running time %" GST_STIME_FORMAT,
+        GST_STIME_ARGS (resume_rt));
+    packetize_now (self, drain);
+  }
+  aes67_pacer_stream_set_held (self->stream, FALSE);
+}
+
+/* Posts a QoS message on aes67sink about the packets that left later than
+ * lateness-threshold since the last one; at most one per QOS_INTERVAL
+ * unless @now_anyway. No lock held. */
+static void
+post_lateness (GstAes67Sender * self, gboolean now_anyway)
+{
+  GstBaseSink *sink = GST_BASE_SINK (self);
+  Aes67PacerLate late;
+  Aes67PacerStats st;
+  GstObject *src;
+  GstMessage *msg;
+  GstClockTime ts = GST_CLOCK_TIME_NONE, stream_time = GST_CLOCK_TIME_NONE;
+  gint64 now = aes67_pacer_now ();
+
+  if (!now_anyway && self->qos_at != 0 && now - self->qos_at < QOS_INTERVAL)
+    return;
+  if (!aes67_pacer_stream_take_late (self->stream, &late))
+    return;
+  aes67_pacer_stream_get_stats (self->stream, &st);
+  self->qos_at = now;
+
+  if (GST_CLOCK_TIME_IS_VALID (late.worst_pts)
+      && sink->segment.format == GST_FORMAT_TIME) {
+    ts = gst_segment_position_from_running_time (&sink->segment,
+        GST_FORMAT_TIME, late.worst_pts);
+    if (GST_CLOCK_TIME_IS_VALID (ts))
+      stream_time = gst_segment_to_stream_time (&sink->segment,
+          GST_FORMAT_TIME, ts);
+  }
+  GST_INFO_OBJECT (self, "%" G_GUINT64_FORMAT " packets late since the last "
+      "report, the worst by %" G_GINT64_FORMAT " µs", late.packets,
+      late.worst_ns / 1000);
+
+  /* the message comes from aes67sink, the element the user made */
+  src = gst_object_get_parent (GST_OBJECT (self));
+  if (!src)
+    src = gst_object_ref (GST_OBJECT (self));
+  msg = gst_message_new_qos (src, TRUE, late.worst_pts, stream_time, ts,
+      late.worst_duration);
+  gst_message_set_qos_values (msg, late.worst_ns, 1.0, 1000000);
+  gst_message_set_qos_stats (msg, GST_FORMAT_BUFFERS,
+      st.packets_sent - MIN (st.packets_sent, st.packets_late),
+      st.packets_late);
+  gst_element_post_message (GST_ELEMENT (src), msg);
+  gst_object_unref (src);
+}
+
+/* Waits until the pacer has room (or, with @drain, until it is empty).
+ * When unlock cuts the wait short, takes the unsent packets back, waits in
+ * preroll, and on PLAYING sends them again on the new base time: a stream
+ * fed faster than real time (a file) always sits in this wait, and goes on
+ * after a pause where it stopped. Returns FLUSHING on a flush or a stop.
+ * Streaming thread, with the preroll lock (render, serialized events). */
+static GstFlowReturn
+wait_pacer (GstAes67Sender * self, gboolean drain)
+{
+  GstBaseSink *sink = GST_BASE_SINK (self);
+
+  for (;;) {
+    GstFlowReturn ret;
+    gboolean ok;
+
+    if (drain)
+      ok = aes67_pacer_stream_drain (self->stream);
+    else
+      /* flow control: keep at most latency + 200 ms queued (headroom for a
+       * source that is not live and hiccups, e.g. at a file boundary) */
+      ok = aes67_pacer_stream_wait_space (self->stream,
+          (gint64) send_latency (self) + 200 * GST_MSECOND);
+    if (ok)
+      return GST_FLOW_OK;
+
+    /* not yet sent: keep it with the audio (the pacer would send it on
+     * the old base time) */
+    rewind_unsent (self);
+    ret = gst_base_sink_wait_preroll (sink);
+    if (ret != GST_FLOW_OK)
+      return ret;
+    /* PLAYING again, on a new base time */
+    resume_held (self, drain);
   }
 }
 
@@ -994,9 +1237,13 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
   gboolean have_clock;
   gint64 mono_off;
   Aes67PacerStats st;
+  guint threshold;
 
   if (G_UNLIKELY (!self->have_info || !self->stream))
     return GST_FLOW_NOT_NEGOTIATED;
+
+  /* a pause came while no buffer was here: what it held goes on first */
+  resume_held (self, FALSE);
 
   /* the clock or its grandmaster changed: a new SDP (and version) */
   if (g_atomic_int_compare_and_exchange (&self->sdp_dirty, 1, 0)) {
@@ -1004,10 +1251,17 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
     if (rebuild_sdp (self))
       g_object_notify (G_OBJECT (self), "sdp");
   }
+  GST_OBJECT_LOCK (self);
+  threshold = self->lateness_threshold_us;
+  GST_OBJECT_UNLOCK (self);
+  if (threshold != self->pacer_threshold_us) {
+    aes67_pacer_stream_set_late_threshold (self->stream,
+        (gint64) threshold * GST_USECOND);
+    self->pacer_threshold_us = threshold;
+  }
   have_clock = clock_to_monotonic_offset (self, &mono_off);
   base_time = gst_element_get_base_time (GST_ELEMENT (self));
-  latency = gst_base_sink_get_latency (sink) +
-      (GstClockTime) MAX (0, gst_base_sink_get_ts_offset (sink));
+  latency = send_latency (self);
 
   if (GST_BUFFER_PTS_IS_VALID (buffer))
     rt = gst_segment_to_running_time (&sink->segment, GST_FORMAT_TIME,
@@ -1027,45 +1281,26 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
     }
   }
   if (self->resync || base_time != self->timeline_base) {
-    guint32 offset;
-    guint64 clock_frames;
-    guint lead;
+    gint64 start;
 
-    if (!GST_CLOCK_TIME_IS_VALID (rt))
-      rt = self->resync ? 0 : (GstClockTime) MAX (0, self->timeline_rt +
-          (gint64) gst_util_uint64_scale_int (self->timeline_frames,
-              GST_SECOND, rate));
-    gst_adapter_clear (self->adapter);
-    /* Packet boundaries on the media clock: the first packet starts at a
-     * clock time that is a whole number of packet times, with the frames
-     * before the first sample filled with silence. Streams of one packet
-     * time then fall due together and share the pacer's wake-ups. */
-    clock_frames = gst_util_uint64_scale (rt + base_time, rate, GST_SECOND);
-    lead = (guint) (clock_frames % self->frames_per_packet);
-    if (lead > 0) {
-      GstBuffer *pad = gst_buffer_new_allocate (NULL, (gsize) lead * bpf,
-          NULL);
-      gst_buffer_memset (pad, 0, 0, (gsize) lead * bpf);
-      gst_adapter_push (self->adapter, pad);
-    }
-    /* running time of the first (silent) frame: may be before 0 */
-    self->timeline_rt = (gint64) gst_util_uint64_scale (clock_frames - lead,
-        GST_SECOND, rate) - (gint64) base_time;
-    self->timeline_frames = 0;
-    self->timeline_base = base_time;
-    GST_OBJECT_LOCK (self);
-    offset = self->timestamp_offset;
-    /* RTP time of the capture clock time: the AES67 media clock */
-    self->rtptime = (guint32) (clock_frames - lead + offset);
-    GST_OBJECT_UNLOCK (self);
-    self->marker = TRUE;
-    self->resync = FALSE;
+    if (GST_CLOCK_TIME_IS_VALID (rt))
+      start = (gint64) rt;
+    else if (self->resync)
+      start = 0;
+    else
+      start = MAX (0, self->timeline_rt + (gint64) gst_util_uint64_scale_int
+          (self->timeline_frames, GST_SECOND, rate));
+    timeline_start (self, start, base_time, FALSE);
   }
 
   GST_LOG_OBJECT (self, "buffer rt %" GST_TIME_FORMAT " latency %"
       GST_TIME_FORMAT " arrives %" G_GINT64_FORMAT " ns after its capture",
       GST_TIME_ARGS (rt), GST_TIME_ARGS (latency), GST_CLOCK_TIME_IS_VALID (rt)
       ? aes67_pacer_now () - mono_off - (gint64) (base_time + rt) : 0);
+  /* packets that left late before this buffer: a QoS message, every
+   * QOS_INTERVAL at most */
+  post_lateness (self, FALSE);
+
   gst_adapter_push (self->adapter, gst_buffer_ref (buffer));
   packetize (self, base_time, latency, mono_off, have_clock);
 
@@ -1085,13 +1320,7 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
     }
     self->warned_errors = st.send_errors;
   }
-
-  /* flow control: keep at most latency + 200 ms queued (headroom for a
-   * source that is not live and hiccups, e.g. at a file boundary) */
-  if (!aes67_pacer_stream_wait_space (self->stream,
-          (gint64) latency + 200 * GST_MSECOND))
-    return GST_FLOW_FLUSHING;
-  return GST_FLOW_OK;
+  return wait_pacer (self, FALSE);
 }
 
 static gboolean
@@ -1102,24 +1331,26 @@ gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event)
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
       /* the last partial packet goes out padded with silence, so that every
-       * packet holds framecount frames; then wait until all have left */
-      if (self->stream && self->have_info
-          && gst_adapter_available (self->adapter) > 0) {
-        guint missing = self->packet_bytes -
-            gst_adapter_available (self->adapter) % self->packet_bytes;
-        GstBuffer *pad = gst_buffer_new_allocate (NULL, missing, NULL);
-        gint64 mono_off;
-        gboolean have_clock = clock_to_monotonic_offset (self, &mono_off);
-
-        gst_buffer_memset (pad, 0, 0, missing);
-        gst_adapter_push (self->adapter, pad);
-        packetize (self, gst_element_get_base_time (GST_ELEMENT (self)),
-            gst_base_sink_get_latency (sink), mono_off, have_clock);
+       * packet holds framecount frames; then wait until all have left (a
+       * pause meanwhile holds them, as in render) */
+      if (self->stream && self->have_info) {
+        resume_held (self, FALSE);
+        if (gst_adapter_available (self->adapter) > 0)
+          packetize_now (self, TRUE);
+        wait_pacer (self, TRUE);
+        post_lateness (self, TRUE);
       }
+      break;
+    case GST_EVENT_FLUSH_START:
+      /* what is queued goes: a seek starts elsewhere */
       if (self->stream)
-        aes67_pacer_stream_drain (self->stream);
+        aes67_pacer_stream_set_flushing (self->stream, TRUE);
       break;
     case GST_EVENT_FLUSH_STOP:
+      if (self->stream) {
+        aes67_pacer_stream_set_flushing (self->stream, FALSE);
+        aes67_pacer_stream_set_held (self->stream, FALSE);
+      }
       gst_adapter_clear (self->adapter);
       self->resync = TRUE;
       break;
@@ -1138,7 +1369,8 @@ gst_aes67_sender_event (GstBaseSink * sink, GstEvent * event)
  * GstBaseSink answers from its own sync logic (not live, with sync off).
  * Answer as a live, syncing sink: upstream's latency plus our processing
  * deadline, the margin the pacer needs to queue a buffer's first packet
- * before it is due. */
+ * before it is due; and no maximum, as the pacer's queue holds any
+ * latency. */
 static gboolean
 gst_aes67_sender_element_query (GstElement * element, GstQuery * query)
 {
@@ -1152,10 +1384,15 @@ gst_aes67_sender_element_query (GstElement * element, GstQuery * query)
       return FALSE;
     gst_query_parse_latency (query, &live, &min, &max);
     if (live) {
-      GstClockTime deadline = gst_base_sink_get_processing_deadline (sink);
-      min += deadline;
-      if (GST_CLOCK_TIME_IS_VALID (max))
-        max += deadline;
+      /* render takes each buffer at once and queues its packets to the
+       * pacer, which holds whatever the pipeline's latency is (plus 200
+       * ms): upstream never has to keep audio for us, so there is no
+       * upper bound. Passing upstream's max on (an appsrc's or a capture
+       * source's small buffer) made min > max ("impossible latency") as
+       * soon as another chain of the pipeline, e.g. an aes67src with a
+       * longer link offset, raised the pipeline's latency. */
+      min += gst_base_sink_get_processing_deadline (sink);
+      max = GST_CLOCK_TIME_NONE;
     }
     GST_DEBUG_OBJECT (sink, "latency: live %d, min %" GST_TIME_FORMAT
         ", max %" GST_TIME_FORMAT, live, GST_TIME_ARGS (min),
@@ -1166,22 +1403,18 @@ gst_aes67_sender_element_query (GstElement * element, GstQuery * query)
   return GST_ELEMENT_CLASS (parent_class)->query (element, query);
 }
 
+/* PLAYING -> PAUSED, a flush or a stop: the pacer stops sending this
+ * stream, and render's wait returns (see wait_pacer). The stream stays
+ * held until the streaming thread has taken back what had not left and
+ * sends it again on the new base time (resume_held, in PLAYING), until
+ * FLUSH_STOP (a seek), or until stop. Whether render was running or not
+ * when the pause came, nothing leaves while paused. */
 static gboolean
 gst_aes67_sender_unlock (GstBaseSink * sink)
 {
   GstAes67Sender *self = GST_AES67_SENDER (sink);
 
   if (self->stream)
-    aes67_pacer_stream_set_flushing (self->stream, TRUE);
-  return TRUE;
-}
-
-static gboolean
-gst_aes67_sender_unlock_stop (GstBaseSink * sink)
-{
-  GstAes67Sender *self = GST_AES67_SENDER (sink);
-
-  if (self->stream)
-    aes67_pacer_stream_set_flushing (self->stream, FALSE);
+    aes67_pacer_stream_set_held (self->stream, TRUE);
   return TRUE;
 }

@@ -36,8 +36,12 @@ typedef enum {
   AES67_SINK_PROP_SDP,
   AES67_SINK_PROP_SDP_FILE,
   AES67_SINK_PROP_STATS,
+  AES67_SINK_PROP_LATENESS_THRESHOLD,
   AES67_SINK_N_PROPS
 } Aes67SinkProp;
+
+/* lateness-threshold's default, µs: one packet time at AES67's 1 ms */
+#define AES67_SINK_DEFAULT_LATENESS_THRESHOLD 1000
 
 typedef enum {
   AES67_ENCODING_AUTO,
@@ -73,6 +77,7 @@ struct _GstAes67Sender
   gchar *channel_labels;
   guint32 timestamp_offset;     /* a=mediaclk:direct=<offset> */
   gchar *sdp_file;
+  guint lateness_threshold_us;  /* applies while playing */
 
   /* state, protected by the object lock */
   gchar *sdp;                   /* current session description */
@@ -107,6 +112,8 @@ struct _GstAes67Sender
   gboolean marker;
   GstClockTime warned_at;       /* last send-error warning, monotonic */
   guint64 warned_errors;
+  guint pacer_threshold_us;     /* lateness threshold the pacer has */
+  gint64 qos_at;                /* last QoS message, monotonic ns, or 0 */
 
   /* the network, set up in start() */
   GSocket *socket;              /* shared with alike senders */

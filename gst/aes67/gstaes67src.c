@@ -21,6 +21,28 @@
  * the element goes from NULL to READY; an SDP that cannot be used fails
  * that state change with an error saying why.
  *
+ * ## How the SDP is read
+ *
+ * One reader (the same for `sdp`, `sdp-file`, `session-name` and the
+ * device providers, so what a device monitor lists is what plays):
+ * - An SDP (text or file) may have at most 16384 bytes, SAP's own limit;
+ *   `sdp-file` must name a regular file (not a directory, FIFO or device)
+ *   of text (no NUL byte). Anything else fails NULL to READY at once.
+ * - The stream received is that of the first `m=audio ... RTP/AVP` line
+ *   with a payload type from its format list whose `a=rtpmap` is L16 or
+ *   L24 (8000-384000 Hz, 1-64 channels).
+ * - When that line's only payload type has no rtpmap but the line's only
+ *   rtpmap is for another number (Dante devices publish
+ *   `m=audio 5004 RTP/AVP 97` with `a=rtpmap:96 L24/48000/2`), packets of
+ *   the `m=` payload type (97) are received in the rtpmap's format.
+ * - What was read around is posted as a warning message (RESOURCE,
+ *   SETTINGS) that names the media line: that payload type mismatch (with
+ *   both numbers), an SDP with several media lines (which one is received,
+ *   and why), an `a=ptime` that is not a positive packet time (0, negative,
+ *   not a number: the packet time is then taken from `a=framecount`, else
+ *   1 ms; reception does not depend on it), an `a=framecount` that is not
+ *   a number of frames, a PTP domain that is not 0-127.
+ *
  * ## Finding a stream by name
  *
  * With `session-name` (and neither `sdp` nor `sdp-file`), aes67src listens
@@ -45,7 +67,15 @@
  *   `reason` "deleted" or "expired", and keeps running (a live audio sink
  *   plays silence). When a session of that name is announced again, it is
  *   received again and `stream-restored` follows its first packet.
- * Each of these posts a `sap-session` message.
+ * Each of these posts a `sap-session` message. The session followed is
+ * never evicted from the browser to make room for others: a flood of
+ * announcements from other hosts does not take it off air (the browser's
+ * limits are per announcer, see docs/discovery.md).
+ *
+ * An EOS sent to the pipeline (`gst-launch-1.0 -e` on Ctrl-C) gets
+ * through in every state, also after the session was deleted or expired
+ * (the socket is then closed and aes67src passes the EOS on itself); after
+ * EOS the session is not received again.
  *
  * Inside, GStreamer's own elements and base classes do the work:
  * |[
@@ -58,6 +88,12 @@
  * and dropped; the pipeline keeps running. Channels come out in the order
  * they were sent: mono and stereo positioned, more channels unpositioned
  * (channel-mask 0), as AES67 gives them no speaker positions.
+ *
+ * Until the stream's first packet, aes67src sends downstream the caps the
+ * stream will have and a GAP event (1 ms from running time 0), so that its sink
+ * prerolls and the pipeline reaches PLAYING without the stream: a pipeline that
+ * also sends (aes67sink next to aes67src: an intercom, a talkback, a test rig)
+ * or waits for a peer that waits for it would otherwise never start.
  *
  * When no packet came for `timeout` ms the stream counts as lost: a
  * `stream-lost` message is posted and the pipeline keeps running (a live
@@ -265,6 +301,8 @@ static GstStateChangeReturn gst_aes67_src_change_state (GstElement * element,
     GstStateChange transition);
 static void gst_aes67_src_handle_message (GstBin * bin, GstMessage * msg);
 static void choose_playout (GstAes67Src * self);
+static gboolean gst_aes67_src_send_event (GstElement * element,
+    GstEvent * event);
 
 static void
 gst_aes67_src_class_init (GstAes67SrcClass * klass)
@@ -282,6 +320,7 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
   gobject_class->set_property = gst_aes67_src_set_property;
   gobject_class->get_property = gst_aes67_src_get_property;
   element_class->change_state = gst_aes67_src_change_state;
+  element_class->send_event = gst_aes67_src_send_event;
   bin_class->handle_message = gst_aes67_src_handle_message;
 
   g_object_class_install_property (gobject_class, PROP_SDP,
@@ -290,8 +329,8 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
           "over sdp-file and the stream properties", DEFAULT_SDP, rw));
   g_object_class_install_property (gobject_class, PROP_SDP_FILE,
       g_param_spec_string ("sdp-file", "SDP file",
-          "Path of a file holding the session description", DEFAULT_SDP_FILE,
-          rw));
+          "Path of a regular file holding the session description (at most "
+          "16384 bytes)", DEFAULT_SDP_FILE, rw));
   g_object_class_install_property (gobject_class, PROP_SESSION_NAME,
       g_param_spec_string ("session-name", "Session name",
           "Name (SDP s= line) of a session announced on the network with SAP "
@@ -390,6 +429,17 @@ make (GstAes67Src * self, const gchar * factory, const gchar * name)
   return e;
 }
 
+/* Counts the EOS that reach the filter from upstream (udpsrc or us). */
+static GstPadProbeReturn
+on_filter_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstAes67Src *self = user_data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
+    g_atomic_int_set (&self->eos_passed, TRUE);
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 gst_aes67_src_init (GstAes67Src * self)
 {
@@ -409,8 +459,10 @@ gst_aes67_src_init (GstAes67Src * self)
   g_mutex_init (&self->monitor_lock);
   g_cond_init (&self->monitor_cond);
 
+  /* the class's template (transfer none): gst_static_pad_template_get ()
+   * would make a floating template that the pad never sinks, a leak */
   self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
-      gst_static_pad_template_get (&src_template));
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 
@@ -427,6 +479,12 @@ gst_aes67_src_init (GstAes67Src * self)
     return;
   gst_element_link_many (self->udpsrc, self->filter, self->jitterbuffer,
       self->depay, NULL);
+  {
+    GstPad *sink = gst_element_get_static_pad (self->filter, "sink");
+    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        on_filter_event, self, NULL);
+    gst_object_unref (sink);
+  }
   {
     GstPad *target = gst_element_get_static_pad (self->depay, "src");
     gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), target);
@@ -529,6 +587,7 @@ follow_unref (gpointer data, GClosure * closure)
     return;
   g_free (f->name);
   g_free (f->key);
+  g_free (f->followed);
   if (f->update)
     gst_aes67_sap_session_unref (f->update);
   g_mutex_clear (&f->lock);
@@ -536,8 +595,24 @@ follow_unref (gpointer data, GClosure * closure)
   g_free (f);
 }
 
-/* The browser's thread: a session was announced or changed. Only notes it:
- * the element's own threads act on it. */
+/* Call with f->lock: tells @browser that the session of @key is the one
+ * followed now, so that no flood of other announcements evicts it. */
+static void
+follow_protect_locked (Aes67SrcFollow * f, GstAes67SapBrowser * browser,
+    const gchar * key)
+{
+  if (g_strcmp0 (f->followed, key) == 0 || (key && f->closed))
+    return;
+  if (key)
+    gst_aes67_sap_browser_follow (browser, key);
+  if (f->followed)
+    gst_aes67_sap_browser_unfollow (browser, f->followed);
+  g_free (f->followed);
+  f->followed = g_strdup (key);
+}
+
+/* The browser's thread: a session was announced or changed. Only notes it
+ * (and has the browser keep it): the element's own threads act on it. */
 static void
 on_session_update (GstAes67SapBrowser * browser, GstAes67SapSession * s,
     Aes67SrcFollow * f)
@@ -552,6 +627,7 @@ on_session_update (GstAes67SapBrowser * browser, GstAes67SapSession * s,
     f->update = gst_aes67_sap_session_ref (s);
     g_free (f->key);
     f->key = g_strdup (s->key);
+    follow_protect_locked (f, browser, s->key);
     g_cond_broadcast (&f->cond);
   }
   g_mutex_unlock (&f->lock);
@@ -591,6 +667,13 @@ forget_browser (GstAes67Src * self)
       if (self->browser_handlers[i])
         g_signal_handler_disconnect (browser, self->browser_handlers[i]);
       self->browser_handlers[i] = 0;
+    }
+    if (f) {
+      /* (a handler may still run on the browser's thread: closed) */
+      g_mutex_lock (&f->lock);
+      follow_protect_locked (f, browser, NULL);
+      f->closed = TRUE;
+      g_mutex_unlock (&f->lock);
     }
     gst_object_unref (browser);
   }
@@ -667,6 +750,8 @@ discover_session (GstAes67Src * self, const gchar * name)
   f->removed = -1;
   g_free (f->key);
   f->key = s ? g_strdup (s->key) : NULL;
+  if (s)
+    follow_protect_locked (f, self->browser, s->key);
   g_mutex_unlock (&f->lock);
   if (found)
     gst_aes67_sap_session_unref (found);
@@ -718,6 +803,26 @@ post_sap_session (GstAes67Src * self, const gchar * action,
       gst_message_new_element (GST_OBJECT (self), m));
 }
 
+/* What the SDP reader read around (a payload type mismatch, a=ptime:0,
+ * several m= lines): one element warning each. No lock held. */
+static void
+post_sdp_warnings (GstAes67Src * self, const Aes67SdpStream * s,
+    GstAes67SapSession * session)
+{
+  guint i;
+
+  for (i = 0; s->warnings && s->warnings[i]; i++) {
+    if (session)
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("The session description of '%s' (from %s): %s.", session->name,
+              session->origin ? session->origin : "its sender",
+              s->warnings[i]), (NULL));
+    else
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("The session description: %s.", s->warnings[i]), (NULL));
+  }
+}
+
 /* Reads the configuration into self->stream: sdp, else sdp-file, else the
  * session announced as session-name, else the stream properties. FALSE
  * with an element error saying what is wrong. */
@@ -725,7 +830,7 @@ static gboolean
 configure_stream (GstAes67Src * self)
 {
   Aes67SdpStream s;
-  gchar *text = NULL, *file = NULL, *name = NULL;
+  gchar *text = NULL, *file = NULL, *name = NULL, *fname = NULL;
   GstAes67SapSession *session = NULL;
   GError *err = NULL;
   gboolean ok;
@@ -744,26 +849,35 @@ configure_stream (GstAes67Src * self)
     text = g_strdup (session->sdp);
   }
 
-  if (!text && file && !g_file_get_contents (file, &text, NULL, &err)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-        ("Could not read the session description file %s.", file),
-        ("%s", err->message));
-    goto fail;
+  if (!text && file) {
+    if (!aes67_sdp_read_file (file, &text, &err)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Could not read the session description file: %s.",
+              err->message), (NULL));
+      goto fail;
+    }
+    fname = g_filename_display_name (file);
   }
   if (session) {
     if (!aes67_sdp_parse (text, &s, &err)) {
+      gchar *shown = aes67_sdp_text_for_message (text);
+
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("The session '%s' announced by %s cannot be played: %s.",
               session->name, session->origin ? session->origin : "its sender",
-              err->message), ("SDP:\n%s", text));
+              err->message), ("SDP:\n%s", shown));
+      g_free (shown);
       goto fail;
     }
   } else if (text) {
     if (!aes67_sdp_parse (text, &s, &err)) {
+      gchar *shown = aes67_sdp_text_for_message (text);
+
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("The session description%s%s cannot be played: %s.",
-              file && !self->sdp ? " in " : "", file
-              && !self->sdp ? file : "", err->message), ("SDP:\n%s", text));
+              fname ? " in " : "", fname ? fname : "", err->message),
+          ("SDP:\n%s", shown));
+      g_free (shown);
       goto fail;
     }
   } else {
@@ -796,6 +910,7 @@ configure_stream (GstAes67Src * self)
     }
   }
 
+  post_sdp_warnings (self, &s, session);
   if (session)
     post_sap_session (self, "found", session, &s, TRUE, NULL);
   GST_OBJECT_LOCK (self);
@@ -818,6 +933,7 @@ done:
   g_clear_error (&err);
   g_free (text);
   g_free (file);
+  g_free (fname);
   g_free (name);
   return ok;
 }
@@ -924,6 +1040,11 @@ restart_receiver (GstAes67Src * self, gboolean reconfigure)
 
   if (!monitor_state_lock (self))
     return FALSE;
+  if (g_atomic_int_get (&self->eos)) {
+    /* EOS came in between: nothing is received again */
+    GST_STATE_UNLOCK (self);
+    return FALSE;
+  }
   gst_element_set_locked_state (self->udpsrc, TRUE);
   gst_element_set_state (self->udpsrc, GST_STATE_NULL);
   if (reconfigure) {
@@ -981,6 +1102,7 @@ follow_update (GstAes67Src * self, GstAes67SapSession * session)
     aes67_sdp_stream_clear (&ns);
     return;
   }
+  post_sdp_warnings (self, &ns, session);
   aes67_sdp_stream_init (&old);
   GST_OBJECT_LOCK (self);
   same = stream_same_reception (&self->stream, &ns);
@@ -1018,6 +1140,38 @@ follow_update (GstAes67Src * self, GstAes67SapSession * session)
   aes67_sdp_stream_clear (&old);
 }
 
+/* Hands EOS to the filter, behind udpsrc: the way it takes when udpsrc is
+ * stopped (the session followed was removed), where udpsrc would only keep
+ * it pending. Takes @event. */
+static gboolean
+push_eos_past_udpsrc (GstAes67Src * self, GstEvent * event)
+{
+  GstPad *sink = gst_element_get_static_pad (self->filter, "sink");
+  gboolean ok;
+
+  GST_INFO_OBJECT (self, "udpsrc is stopped: EOS goes to the filter");
+  ok = gst_pad_send_event (sink, event);
+  gst_object_unref (sink);
+  return ok;
+}
+
+/* Called with our state lock held (gst_element_send_event() takes it); the
+ * monitor thread stops and restarts udpsrc only under it. */
+static gboolean
+gst_aes67_src_send_event (GstElement * element, GstEvent * event)
+{
+  GstAes67Src *self = GST_AES67_SRC (element);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS
+      && GST_STATE (self) >= GST_STATE_PAUSED) {
+    /* from now on the session followed is not received again */
+    g_atomic_int_set (&self->eos, TRUE);
+    if (self->parked)
+      return push_eos_past_udpsrc (self, event);
+  }
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
+}
+
 /* Monitor thread: the session followed left the network. */
 static void
 follow_removed (GstAes67Src * self, gint reason)
@@ -1041,6 +1195,9 @@ follow_removed (GstAes67Src * self, gint reason)
   gst_element_set_locked_state (self->udpsrc, TRUE);
   gst_element_set_state (self->udpsrc, GST_STATE_NULL);
   self->parked = TRUE;
+  /* an EOS given to udpsrc just before may have gone with it */
+  if (g_atomic_int_get (&self->eos) && !g_atomic_int_get (&self->eos_passed))
+    push_eos_past_udpsrc (self, gst_event_new_eos ());
   GST_STATE_UNLOCK (self);
 
   gst_aes67_rtp_filter_set_lost (filter, aes67_pacer_now ());
@@ -1080,6 +1237,12 @@ follow_poll (GstAes67Src * self)
   update = f->update;
   f->update = NULL;
   g_mutex_unlock (&f->lock);
+  if (g_atomic_int_get (&self->eos)) {
+    /* after EOS nothing is received again: udpsrc stays as it is */
+    if (update)
+      gst_aes67_sap_session_unref (update);
+    return;
+  }
 
   if (removed >= 0 && !self->parked)
     follow_removed (self, removed);
@@ -1169,6 +1332,24 @@ stop_monitor (GstAes67Src * self)
     g_thread_join (t);
 }
 
+/* Runs on a thread of GStreamer's pool after PAUSED to PLAYING: until the
+ * first packet, downstream gets a GAP, so that its sink prerolls and the
+ * pipeline reaches PLAYING without the stream (see
+ * gst_aes67_depay_push_start_gap). No lock held. */
+static void
+start_gap (GstElement * element, gpointer user_data)
+{
+  GstAes67Src *self = GST_AES67_SRC (element);
+  GstCaps *caps = NULL;
+
+  g_object_get (self->udpsrc, "caps", &caps, NULL);
+  if (!caps)
+    return;
+  if (gst_aes67_depay_push_start_gap (GST_AES67_DEPAY (self->depay), caps))
+    GST_DEBUG_OBJECT (self, "no packet yet: told downstream (GAP)");
+  gst_caps_unref (caps);
+}
+
 static GstStateChangeReturn
 gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
 {
@@ -1193,6 +1374,8 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
       apply_stream (self);
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      g_atomic_int_set (&self->eos, FALSE);
+      g_atomic_int_set (&self->eos_passed, FALSE);
       gst_aes67_rtp_filter_reset (GST_AES67_RTP_FILTER (self->filter));
       g_mutex_lock (&self->monitor_lock);
       self->monitor_stop = FALSE;
@@ -1209,6 +1392,10 @@ gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
   switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      if (ret != GST_STATE_CHANGE_FAILURE)
+        gst_element_call_async (element, start_gap, NULL, NULL);
+      break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_monitor (self);
       break;

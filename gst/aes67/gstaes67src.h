@@ -24,6 +24,10 @@ typedef struct {
   gchar *key;                   /* o= identity followed, NULL: any */
   GstAes67SapSession *update;   /* newest SDP not taken yet, or NULL */
   gint removed;                 /* GstAes67SapRemoveReason not taken, or -1 */
+  gchar *followed;              /* key the browser was told we follow (so it
+                                 * never evicts it), or NULL */
+  gboolean closed;              /* the element let the browser go: a handler
+                                 * still running marks nothing more */
 } Aes67SrcFollow;
 
 typedef enum {
@@ -80,7 +84,10 @@ struct _GstAes67Src
   gulong browser_handlers[3];
   GstAes67SapSession *session;  /* the announcement in use, object lock */
   gboolean parked;              /* udpsrc stopped: the session was removed;
-                                 * monitor thread only */
+                                 * written under the state lock */
+  gint eos;                     /* EOS sent to the element since READY to
+                                 * PAUSED; set under the state lock, atomic */
+  gint eos_passed;              /* an EOS went into the filter; atomic */
 
   /* the monitor thread: loss detection and aes67-stats messages */
   GThread *monitor;

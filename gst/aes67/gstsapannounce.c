@@ -77,6 +77,7 @@
 #include "gstaes67elements.h"
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
+#include "aes67-sdp.h"
 
 #include <errno.h>
 #include <string.h>
@@ -820,10 +821,10 @@ start_announcing (GstSapAnnounce * self)
     gchar *text = NULL;
     GError *err = NULL;
 
-    if (!g_file_get_contents (files[i], &text, NULL, &err)) {
+    if (!aes67_sdp_read_file (files[i], &text, &err)) {
       GST_ELEMENT_WARNING (self, RESOURCE, READ,
-          ("Cannot read the SDP file %s: %s. It is not announced.",
-              files[i], err->message), (NULL));
+          ("Cannot read the SDP file: %s. It is not announced.",
+              err->message), (NULL));
       g_clear_error (&err);
       continue;
     }
@@ -1111,8 +1112,8 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
           GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_SDP_FILES,
       gst_param_spec_array ("sdp-files", "SDP files",
-          "Paths of SDP files to announce, one session each; read when "
-          "going to PAUSED",
+          "Paths of SDP files to announce, one session each (regular text "
+          "files of at most 16384 bytes); read when going to PAUSED",
           g_param_spec_string ("sdp-file", "SDP file", "Path of an SDP file",
               NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS),
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |

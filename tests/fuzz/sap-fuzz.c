@@ -53,7 +53,22 @@ fuzz_aes67_sdp (const gchar * text, gsize len)
   aes67_sdp_stream_init (&st);
   if (aes67_sdp_parse (t, &st, &e)) {
     GstCaps *caps = aes67_sdp_stream_to_caps (&st);
+    guint i;
+
     gst_caps_unref (caps);
+    caps = aes67_sdp_stream_to_audio_caps (&st);
+    gst_caps_unref (caps);
+    /* what the reader promises */
+    if (st.payload_type > 127 || st.media_line < 1
+        || st.media_line > st.n_media || st.channels < 1 || st.channels > 64
+        || st.ptime_us == 0)
+      abort ();
+    for (i = 0; st.warnings && st.warnings[i]; i++)
+      if (i >= AES67_SDP_MAX_WARNINGS
+          || !g_utf8_validate (st.warnings[i], -1, NULL))
+        abort ();
+  } else if (!e || !g_utf8_validate (e->message, -1, NULL)) {
+    abort ();
   }
   g_clear_error (&e);
   aes67_sdp_stream_clear (&st);

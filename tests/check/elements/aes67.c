@@ -18,8 +18,14 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #include "aes67-roundtrip.h"
+
+/* caps as text for a failure message (check's printf knows no
+ * GST_PTR_FORMAT; leaked only when the test fails) */
+#define CAPS_STR(c) ((c) ? gst_caps_to_string (c) : g_strdup ("(none)"))
 
 /* L16/L24 x 1/2/8 channels x 48/96 kHz x 125 µs/1 ms, unicast on
  * loopback: what goes in comes out, byte for byte */
@@ -661,6 +667,250 @@ GST_START_TEST (test_bad_configuration)
 
 GST_END_TEST;
 
+/* SDP files that are no SDP text: NULL to READY fails at once (no read of
+ * /dev/zero, no wait on a FIFO) with an error in valid UTF-8 (message and
+ * debug text) that names the file and says what is wrong */
+GST_START_TEST (test_sdp_file_refused)
+{
+  gchar *dir = g_dir_make_tmp ("aes67src-XXXXXX", NULL);
+  gchar *fifo = g_build_filename (dir, "fifo.sdp", NULL);
+  gchar *bin = g_build_filename (dir, "binary.sdp", NULL);
+  gchar *high = g_build_filename (dir, "high.sdp", NULL);
+  gchar *big = g_build_filename (dir, "big.sdp", NULL);
+  gchar *latin1 = g_build_filename (dir, "K\xf6ln", NULL);
+  gchar *big_text = g_strnfill (20000, 'a');
+  guint8 noise[4096], high_bytes[512];
+  const struct
+  {
+    const gchar *path;
+    const gchar *says[3];
+  } t[] = {
+    {"/dev/zero", {"/dev/zero", "a character device", NULL}},
+    {dir, {"a directory", NULL}},
+    {fifo, {"fifo.sdp", "a FIFO", NULL}},
+    {bin, {"binary.sdp", "binary", NULL}},
+    {big, {"big.sdp", "16384", NULL}},
+    /* no NUL, not UTF-8: read, refused by the reader */
+    {high, {"high.sdp", "not a session description", NULL}},
+    /* a file name that is not UTF-8 */
+    {latin1, {"K\xef\xbf\xbdln", "a directory", NULL}},
+  };
+  guint i, k;
+
+  for (i = 0; i < sizeof (noise); i++)
+    noise[i] = (guint8) (g_random_int () | (i % 97 == 0 ? 0 : 1));
+  noise[100] = 0;
+  for (i = 0; i < sizeof (high_bytes); i++)
+    high_bytes[i] = 0x80 + (i % 0x7f);
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  fail_unless (g_file_set_contents (bin, (const gchar *) noise,
+          sizeof (noise), NULL));
+  fail_unless (g_file_set_contents (high, (const gchar *) high_bytes,
+          sizeof (high_bytes), NULL));
+  fail_unless (g_file_set_contents (big, big_text, -1, NULL));
+  fail_unless (g_mkdir (latin1, 0700) == 0);
+
+  for (i = 0; i < G_N_ELEMENTS (t); i++) {
+    GstElement *pipe = gst_pipeline_new (NULL);
+    GstElement *src = gst_element_factory_make ("aes67src", NULL);
+    GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+    GstBus *bus = gst_element_get_bus (pipe);
+    GstMessage *m;
+    GError *err = NULL;
+    gchar *debug = NULL;
+
+    gst_bin_add_many (GST_BIN (pipe), src, sink, NULL);
+    fail_unless (gst_element_link (src, sink));
+    g_object_set (src, "sdp-file", t[i].path, NULL);
+    fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+        GST_STATE_CHANGE_FAILURE);
+    m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (m != NULL, "no error for %s", t[i].path);
+    gst_message_parse_error (m, &err, &debug);
+    fail_unless (g_utf8_validate (err->message, -1, NULL), "%s", t[i].path);
+    fail_unless (!debug || g_utf8_validate (debug, -1, NULL), "%s", t[i].path);
+    for (k = 0; t[i].says[k]; k++)
+      fail_unless (strstr (err->message, t[i].says[k]) != NULL,
+          "%s: '%s' does not say '%s'", t[i].path, err->message, t[i].says[k]);
+    g_error_free (err);
+    g_free (debug);
+    gst_message_unref (m);
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (bus);
+    gst_object_unref (pipe);
+  }
+
+  g_unlink (fifo);
+  g_unlink (bin);
+  g_unlink (high);
+  g_unlink (big);
+  g_rmdir (latin1);
+  g_rmdir (dir);
+  g_free (fifo);
+  g_free (bin);
+  g_free (high);
+  g_free (big);
+  g_free (latin1);
+  g_free (big_text);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* Pops warning messages off @bus for up to 5 s until one says all of
+ * @says (NULL-terminated); returns its text (g_free) or NULL. */
+static gchar *
+wait_warning (GstBus * bus, const gchar ** says)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  GstMessage *m;
+
+  while ((m = gst_bus_timed_pop_filtered (bus,
+              MAX (0, end - g_get_monotonic_time ()) * GST_USECOND,
+              GST_MESSAGE_WARNING))) {
+    GError *err = NULL;
+    gchar *text;
+    guint k;
+    gboolean all = TRUE;
+
+    gst_message_parse_warning (m, &err, NULL);
+    gst_message_unref (m);
+    text = g_strdup (err->message);
+    g_error_free (err);
+    for (k = 0; says[k]; k++)
+      all &= strstr (text, says[k]) != NULL;
+    if (all)
+      return text;
+    g_free (text);
+  }
+  return NULL;
+}
+
+/* An SDP read around is played, and a warning says what was read around:
+ * a=ptime:0 */
+GST_START_TEST (test_sdp_warning_ptime)
+{
+  GstElement *src = gst_element_factory_make ("aes67src", NULL);
+  GstBus *bus = gst_bus_new ();
+  const gchar *says[] = { "media line 1", "a=ptime:0", NULL };
+  gchar *w;
+
+  gst_element_set_bus (src, bus);
+  g_object_set (src, "sdp", "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=P\r\n"
+      "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:97 L24/48000/2\r\na=ptime:0\r\n", NULL);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  w = wait_warning (bus, says);
+  fail_unless (w != NULL, "no warning about a=ptime:0 on media line 1");
+  g_free (w);
+  gst_element_set_state (src, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* A published Dante SDP: "m=audio <port> RTP/AVP 97" with only
+ * "a=rtpmap:96 L24/48000/2". Real packets of payload type 97 come out
+ * byte for byte, none is counted foreign, the caps are L24 stereo 48 kHz,
+ * and a warning names both payload types. */
+GST_START_TEST (test_dante_payload_type_mismatch)
+{
+  GstElement *rx, *src, *appsink;
+  GstBus *bus;
+  GSocket *sock;
+  GSocketAddress *dest;
+  GInetAddress *lo;
+  guint port = roundtrip_free_port ();
+  gchar *sdp, *w;
+  GBytes *audio = roundtrip_make_audio (60 * 288, 97);
+  const guint8 *a = g_bytes_get_data (audio, NULL);
+  GByteArray *out = g_byte_array_new ();
+  const gchar *says[] = { "media line 1", "payload type 97",
+    "payload type 96", NULL
+  };
+  guint8 p[2048];
+  gsize len;
+  guint i, seq = 7, ts = 1000;
+  GstStructure *st;
+  guint64 v;
+  GstSample *sample;
+  GstCaps *caps = NULL, *expect;
+
+  sdp = g_strdup_printf ("v=0\r\no=- 1311738121 1 IN IP4 127.0.0.1\r\n"
+      "s=Dante mismatch\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      "m=audio %u RTP/AVP 97\r\na=rtpmap:96 L24/48000/2\r\na=ptime:1\r\n"
+      "a=recvonly\r\n", port);
+  rx = gst_pipeline_new ("rx");
+  src = gst_element_factory_make ("aes67src", NULL);
+  appsink = gst_element_factory_make ("appsink", NULL);
+  g_object_set (src, "sdp", sdp, "latency", 20, NULL);
+  g_object_set (appsink, "sync", FALSE, NULL);
+  gst_bin_add_many (GST_BIN (rx), src, appsink, NULL);
+  fail_unless (gst_element_link (src, appsink));
+  bus = gst_element_get_bus (rx);
+  fail_unless (gst_element_set_state (rx, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  w = wait_warning (bus, says);
+  fail_unless (w != NULL, "no warning naming payload types 96 and 97");
+  g_free (w);
+  g_usleep (100000);
+
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+  lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  dest = g_inet_socket_address_new (lo, port);
+  for (i = 0; i < 60; i++) {
+    len = make_packet (p, 97, seq++, ts, 0xda7e0001, a + i * 288, 288);
+    g_socket_send_to (sock, dest, (const gchar *) p, len, NULL, NULL);
+    ts += 48;
+    g_usleep (1000);
+  }
+
+  while (out->len < 60 * 288 &&
+      (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
+              5 * GST_SECOND))) {
+    GstMapInfo map;
+    GstBuffer *b = gst_sample_get_buffer (sample);
+
+    if (!caps)
+      caps = gst_caps_ref (gst_sample_get_caps (sample));
+    if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
+      gst_buffer_map (b, &map, GST_MAP_READ);
+      g_byte_array_append (out, map.data, map.size);
+      gst_buffer_unmap (b, &map);
+    }
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (out->len, 60 * 288);
+  fail_unless (memcmp (out->data, a, 60 * 288) == 0, "audio altered");
+  expect = gst_caps_from_string ("audio/x-raw, format=S24BE, rate=48000, "
+      "channels=2, layout=interleaved, channel-mask=(bitmask)0x3");
+  fail_unless (caps && gst_caps_is_equal (caps, expect), "%s", CAPS_STR (caps));
+  gst_caps_unref (expect);
+  gst_caps_unref (caps);
+
+  g_object_get (src, "stats", &st, NULL);
+  gst_structure_get_uint64 (st, "packets-received", &v);
+  fail_unless_equals_uint64 (v, 60);
+  gst_structure_get_uint64 (st, "packets-foreign", &v);
+  fail_unless_equals_uint64 (v, 0);
+  gst_structure_free (st);
+
+  gst_element_set_state (rx, GST_STATE_NULL);
+  g_object_unref (dest);
+  g_object_unref (lo);
+  g_object_unref (sock);
+  g_byte_array_unref (out);
+  g_bytes_unref (audio);
+  g_free (sdp);
+  gst_object_unref (bus);
+  gst_object_unref (rx);
+}
+
+GST_END_TEST;
+
 
 /* media-clock playout (RFC 7273): sender and receivers share the pipeline
  * clock (GstSystemClock, one process). The audio counts its own samples;
@@ -801,6 +1051,9 @@ aes67_suite (void)
   tcase_add_test (tc, test_malformed_packets);
   tcase_add_test (tc, test_mtu_error);
   tcase_add_test (tc, test_bad_configuration);
+  tcase_add_test (tc, test_sdp_file_refused);
+  tcase_add_test (tc, test_sdp_warning_ptime);
+  tcase_add_test (tc, test_dante_payload_type_mismatch);
   tcase_add_test (tc, test_media_clock_playout);
   return s;
 }

@@ -18,11 +18,16 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
+#include <gst/app/gstappsink.h>
 
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
 #include "../sap-test-spawn.h"
+
+/* caps as text for a failure message (check's printf knows no
+ * GST_PTR_FORMAT; leaked only when the test fails) */
+#define CAPS_STR(c) ((c) ? gst_caps_to_string (c) : g_strdup ("(none)"))
 
 static Aes67TestNet *net;
 
@@ -119,7 +124,9 @@ GST_START_TEST (test_monitor_add_remove)
   fail_unless_equals_string (s, "Audio/Source/Network");
   g_free (s);
   caps = gst_device_get_caps (d);
-  expect = gst_caps_from_string ("audio/x-raw, rate=48000, channels=2");
+  /* what aes67src outputs for it */
+  expect = gst_caps_from_string ("audio/x-raw, format=S24BE, rate=48000, "
+      "channels=2, layout=interleaved, channel-mask=(bitmask)0x3");
   fail_unless (gst_caps_is_equal (caps, expect));
   gst_caps_unref (caps);
   gst_caps_unref (expect);
@@ -349,6 +356,227 @@ GST_START_TEST (test_gst_device_monitor_tool)
 
 GST_END_TEST;
 
+/* Waits for the device named @name on @bus (other devices are skipped);
+ * NULL after 4 s. */
+static GstDevice *
+wait_named_device (GstBus * bus, const gchar * name)
+{
+  gint64 end = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+  GstMessage *m;
+
+  while ((m = gst_bus_timed_pop_filtered (bus,
+              MAX (0, end - g_get_monotonic_time ()) * GST_USECOND,
+              GST_MESSAGE_DEVICE_ADDED))) {
+    GstDevice *d = NULL;
+    gchar *n;
+
+    gst_message_parse_device_added (m, &d);
+    gst_message_unref (m);
+    n = gst_device_get_display_name (d);
+    if (g_strcmp0 (n, name) == 0) {
+      g_free (n);
+      return d;
+    }
+    g_free (n);
+    gst_object_unref (d);
+  }
+  return NULL;
+}
+
+/* The device of @provider named @name, waited for up to 4 s, or NULL */
+static GstDevice *
+wait_provider_device (GstDeviceProvider * provider, const gchar * name)
+{
+  gint64 end = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+
+  do {
+    GList *list = gst_device_provider_get_devices (provider), *l;
+    GstDevice *found = NULL;
+
+    for (l = list; l && !found; l = l->next) {
+      gchar *n = gst_device_get_display_name (l->data);
+      if (g_strcmp0 (n, name) == 0)
+        found = gst_object_ref (l->data);
+      g_free (n);
+    }
+    g_list_free_full (list, gst_object_unref);
+    if (found)
+      return found;
+    g_usleep (20000);
+  } while (g_get_monotonic_time () < end);
+  return NULL;
+}
+
+static gboolean
+listed (GstDeviceMonitor * mon, const gchar * name)
+{
+  GList *list = gst_device_monitor_get_devices (mon), *l;
+  gboolean found = FALSE;
+
+  for (l = list; l; l = l->next) {
+    gchar *n = gst_device_get_display_name (l->data);
+    found |= g_strcmp0 (n, name) == 0;
+    g_free (n);
+  }
+  g_list_free_full (list, gst_object_unref);
+  return found;
+}
+
+/* A published Dante SDP ("m=audio 5004 RTP/AVP 97" with only
+ * "a=rtpmap:96 L24/48000/2") is listed with the caps aes67src outputs for
+ * it, and the warning; the aes67src the device makes receives real
+ * packets of payload type 97 in exactly those caps. A session aes67src
+ * refuses (AM824) is listed with empty caps and the reason, so a monitor
+ * that filters on caps leaves it out. */
+GST_START_TEST (test_monitor_dante_mismatch)
+{
+  GstDeviceMonitor *mon = gst_device_monitor_new ();
+  GstDeviceProvider *provider;
+  GstBus *bus = gst_device_monitor_get_bus (mon);
+  GstCaps *filter = gst_caps_from_string ("audio/x-raw");
+  GstCaps *caps, *expect, *got = NULL;
+  GstElement *ann, *ann2, *rx, *src, *sink;
+  GstDevice *d, *bad;
+  GstStructure *props;
+  const gchar *w;
+  gboolean b;
+  guint u, i;
+  gchar *sdp, *sdp_bad;
+  GSocket *tx;
+  GSocketAddress *dest;
+  GInetAddress *ia;
+  guint8 audio[40 * 288], p[12 + 288];
+  GByteArray *out = g_byte_array_new ();
+  GstSample *sample;
+
+  sdp = g_strdup_printf ("v=0\r\no=- 5151 1 IN IP4 %s\r\ns=Dante Stage\r\n"
+      "c=IN IP4 %s\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:96 L24/48000/2\r\na=ptime:1\r\na=recvonly\r\n",
+      net->hosts[0].addr, net->hosts[1].addr);
+  sdp_bad = g_strdup_printf ("v=0\r\no=- 5252 1 IN IP4 %s\r\n"
+      "s=AM824 Stage\r\nc=IN IP4 239.69.1.11/32\r\nt=0 0\r\n"
+      "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 AM824/48000/2\r\n",
+      net->hosts[0].addr);
+  gst_device_monitor_add_filter (mon, "Audio/Source", filter);
+  fail_unless (aes67_test_net_enter (net, 1));
+  fail_unless (gst_device_monitor_start (mon));
+  fail_unless (aes67_test_net_leave ());
+  provider = gst_device_provider_factory_get_by_name ("aes67deviceprovider");
+  fail_unless (provider != NULL);
+  ann = announcer_start (sdp);
+  ann2 = announcer_start (sdp_bad);
+
+  d = wait_named_device (bus, "Dante Stage");
+  fail_unless (d != NULL, "the Dante session is not listed");
+  caps = gst_device_get_caps (d);
+  expect = gst_caps_from_string ("audio/x-raw, format=S24BE, rate=48000, "
+      "channels=2, layout=interleaved, channel-mask=(bitmask)0x3");
+  fail_unless (gst_caps_is_equal (caps, expect), "%s", CAPS_STR (caps));
+  gst_caps_unref (expect);
+  props = gst_device_get_properties (d);
+  fail_unless (gst_structure_get_boolean (props, "aes67.playable", &b) && b);
+  fail_unless (gst_structure_get_uint (props, "aes67.payload-type", &u));
+  fail_unless_equals_int (u, 97);
+  w = gst_structure_get_string (props, "aes67.warnings");
+  fail_unless (w && strstr (w, "payload type 97")
+      && strstr (w, "payload type 96"), "%s", GST_STR_NULL (w));
+  gst_structure_free (props);
+
+  /* the refused one: the provider lists it, a monitor filtering on caps
+   * does not */
+  bad = wait_provider_device (provider, "AM824 Stage");
+  fail_unless (bad != NULL, "the AM824 session is not listed at all");
+  expect = gst_device_get_caps (bad);
+  fail_unless (gst_caps_is_empty (expect));
+  gst_caps_unref (expect);
+  props = gst_device_get_properties (bad);
+  fail_unless (gst_structure_get_boolean (props, "aes67.playable", &b) && !b);
+  w = gst_structure_get_string (props, "aes67.reason");
+  fail_unless (w && strstr (w, "AM824"), "%s", GST_STR_NULL (w));
+  gst_structure_free (props);
+  gst_object_unref (bad);
+  fail_if (listed (mon, "AM824 Stage"));
+
+  /* what the device makes receives it, in the device's caps */
+  src = gst_device_create_element (d, NULL);
+  fail_unless (src != NULL);
+  g_object_set (src, "latency", 20, NULL);
+  rx = gst_pipeline_new (NULL);
+  sink = gst_element_factory_make ("appsink", NULL);
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_bin_add_many (GST_BIN (rx), src, sink, NULL);
+  fail_unless (gst_element_link (src, sink));
+  fail_unless (aes67_test_net_enter (net, 1));
+  fail_unless (gst_element_set_state (rx, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (aes67_test_net_leave ());
+  /* wait until it listens: the receiver's first state change is done */
+  fail_unless (gst_element_get_state (rx, NULL, NULL, 5 * GST_SECOND) !=
+      GST_STATE_CHANGE_FAILURE);
+
+  for (i = 0; i < sizeof (audio); i++)
+    audio[i] = (guint8) (i * 7 + (i >> 8));
+  fail_unless (aes67_test_net_enter (net, 0));
+  tx = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+  fail_unless (aes67_test_net_leave ());
+  ia = g_inet_address_new_from_string (net->hosts[1].addr);
+  dest = g_inet_socket_address_new (ia, 5004);
+  g_usleep (100000);
+  for (i = 0; i < 40; i++) {
+    p[0] = 0x80;
+    p[1] = 97;
+    GST_WRITE_UINT16_BE (p + 2, 100 + i);
+    GST_WRITE_UINT32_BE (p + 4, 4800 + 48 * i);
+    GST_WRITE_UINT32_BE (p + 8, 0xda7e0002);
+    memcpy (p + 12, audio + 288 * i, 288);
+    fail_unless (g_socket_send_to (tx, dest, (gchar *) p, sizeof (p), NULL,
+            NULL) == sizeof (p));
+    g_usleep (1000);
+  }
+  while (out->len < sizeof (audio) &&
+      (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              5 * GST_SECOND))) {
+    GstBuffer *buf = gst_sample_get_buffer (sample);
+    GstMapInfo map;
+
+    if (!got)
+      got = gst_caps_ref (gst_sample_get_caps (sample));
+    if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)) {
+      gst_buffer_map (buf, &map, GST_MAP_READ);
+      g_byte_array_append (out, map.data, map.size);
+      gst_buffer_unmap (buf, &map);
+    }
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (out->len, sizeof (audio));
+  fail_unless (memcmp (out->data, audio, sizeof (audio)) == 0);
+  fail_unless (got && gst_caps_is_equal (got, caps), "played %s, listed %s",
+      CAPS_STR (got), CAPS_STR (caps));
+  fail_if (listed (mon, "AM824 Stage"));
+
+  gst_element_set_state (rx, GST_STATE_NULL);
+  gst_object_unref (rx);
+  gst_caps_unref (got);
+  gst_caps_unref (caps);
+  gst_caps_unref (filter);
+  g_byte_array_unref (out);
+  g_object_unref (dest);
+  g_object_unref (ia);
+  g_object_unref (tx);
+  gst_object_unref (d);
+  announcer_stop (ann);
+  announcer_stop (ann2);
+  gst_device_monitor_stop (mon);
+  gst_object_unref (provider);
+  gst_object_unref (bus);
+  gst_object_unref (mon);
+  g_free (sdp);
+  g_free (sdp_bad);
+}
+
+GST_END_TEST;
+
 static Suite *
 provider_suite (void)
 {
@@ -359,6 +587,7 @@ provider_suite (void)
   tcase_add_test (tc, test_monitor_add_remove);
   tcase_add_test (tc, test_monitor_timeout);
   tcase_add_test (tc, test_gst_device_monitor_tool);
+  tcase_add_test (tc, test_monitor_dante_mismatch);
   return s;
 }
 

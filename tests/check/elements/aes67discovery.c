@@ -713,6 +713,133 @@ GST_START_TEST (test_session_expires)
 
 GST_END_TEST;
 
+/* Sends EOS to @rx as gst-launch-1.0 -e does on Ctrl-C and waits up to
+ * 5 s for it on @bus (an error fails the test) */
+static void
+eos_reaches_bus (GstElement * rx, GstBus * bus, const gchar * when)
+{
+  GstMessage *m;
+  gint64 t0 = g_get_monotonic_time ();
+
+  fail_unless (gst_element_send_event (rx, gst_event_new_eos ()));
+  m = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL, "no EOS on the bus within 5 s of sending it %s",
+      when);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (m), GST_MESSAGE_EOS);
+  g_print ("EOS %s: on the bus after %.1f ms\n", when,
+      (g_get_monotonic_time () - t0) / 1e3);
+  gst_message_unref (m);
+}
+
+/* Ctrl-C with gst-launch-1.0 -e after the announcer deleted the session:
+ * the EOS gets through though aes67src stopped listening; and a session
+ * announced again after that is not received any more. */
+GST_START_TEST (test_eos_after_deletion)
+{
+  GstElement *tx, *ann, *rx, *src;
+  GstBus *rxbus;
+  GstMessage *m;
+  Collector col = { 0 };
+  gchar *sdp = NULL;
+  guint64 n0;
+
+  tx = start_live_sender ("Ends Deleted", "239.69.20.6", 5020, &sdp);
+  ann = make_announcer (sdp);
+  set_state_in (0, ann, GST_STATE_PLAYING);
+  rx = make_receiver ("Ends Deleted", 5000, &col, &src);
+  rxbus = gst_element_get_bus (rx);
+  set_state_in (1, rx, GST_STATE_PLAYING);
+  m = roundtrip_wait_element_message (rxbus, "aes67-stats", 3000);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+
+  set_state_in (0, ann, GST_STATE_NULL);
+  m = roundtrip_wait_element_message (rxbus, "stream-lost", 2000);
+  fail_unless (m != NULL, "no stream-lost within 2 s of the deletion");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "reason"), "deleted");
+  gst_message_unref (m);
+
+  eos_reaches_bus (rx, rxbus, "after the deletion");
+  /* announced again after EOS: not received (nothing may follow EOS) */
+  n0 = rx_received (src);
+  set_state_in (0, ann, GST_STATE_PLAYING);
+  g_usleep (1500000);
+  fail_unless_equals_uint64 (rx_received (src), n0);
+  m = gst_bus_pop_filtered (rxbus, GST_MESSAGE_ERROR);
+  fail_unless (m == NULL, "an error after EOS");
+
+  set_state_in (0, ann, GST_STATE_NULL);
+  set_state_in (0, tx, GST_STATE_NULL);
+  set_state_in (1, rx, GST_STATE_NULL);
+  gst_object_unref (rxbus);
+  gst_object_unref (tx);
+  gst_object_unref (ann);
+  gst_object_unref (rx);
+  collector_clear (&col);
+  g_free (sdp);
+}
+
+GST_END_TEST;
+
+/* Ctrl-C while aes67src found the session but no packet came yet (the
+ * sender announces and does not send), and after the session's packets
+ * stopped (stream-lost "timeout"): EOS reaches the bus both times. */
+GST_START_TEST (test_eos_while_waiting)
+{
+  GstElement *ann, *rx, *src, *tx;
+  GstBus *rxbus;
+  GstMessage *m;
+  Collector col = { 0 };
+  gchar *sdp = NULL;
+
+  /* an SDP that names a group nobody sends to */
+  tx = start_live_sender ("Never Sends", "239.69.20.7", 5022, &sdp);
+  set_state_in (0, tx, GST_STATE_NULL);
+  ann = make_announcer (sdp);
+  set_state_in (0, ann, GST_STATE_PLAYING);
+  rx = make_receiver ("Never Sends", 5000, &col, &src);
+  g_object_set (src, "timeout", 500, NULL);
+  rxbus = gst_element_get_bus (rx);
+  set_state_in (1, rx, GST_STATE_PLAYING);
+  fail_unless (gst_element_get_state (rx, NULL, NULL, 5 * GST_SECOND) !=
+      GST_STATE_CHANGE_FAILURE);
+  m = roundtrip_wait_element_message (rxbus, "sap-session", 3000);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+  eos_reaches_bus (rx, rxbus, "before any packet");
+  set_state_in (1, rx, GST_STATE_NULL);
+
+  /* packets, then none: lost by the packet time-out, udpsrc still runs */
+  set_state_in (0, tx, GST_STATE_PLAYING);
+  set_state_in (1, rx, GST_STATE_PLAYING);
+  {
+    gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+    while (rx_received (src) == 0 && g_get_monotonic_time () < end)
+      g_usleep (10000);
+  }
+  fail_unless (rx_received (src) > 0, "no packet within 3 s");
+  set_state_in (0, tx, GST_STATE_NULL);
+  m = roundtrip_wait_element_message (rxbus, "stream-lost", 3000);
+  fail_unless (m != NULL, "no stream-lost after the sender stopped");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (m), "reason"), "timeout");
+  gst_message_unref (m);
+  eos_reaches_bus (rx, rxbus, "after a packet time-out");
+
+  set_state_in (0, ann, GST_STATE_NULL);
+  set_state_in (1, rx, GST_STATE_NULL);
+  gst_object_unref (rxbus);
+  gst_object_unref (tx);
+  gst_object_unref (ann);
+  gst_object_unref (rx);
+  collector_clear (&col);
+  g_free (sdp);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67discovery_suite (void)
 {
@@ -726,6 +853,8 @@ aes67discovery_suite (void)
   tcase_add_test (tc, test_session_changes);
   tcase_add_test (tc, test_session_deleted_and_back);
   tcase_add_test (tc, test_session_expires);
+  tcase_add_test (tc, test_eos_after_deletion);
+  tcase_add_test (tc, test_eos_while_waiting);
   return s;
 }
 

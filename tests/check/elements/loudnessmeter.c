@@ -27,6 +27,7 @@
 #include "loudness-range.h"
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HAVE_ASAN 1
@@ -1115,6 +1116,300 @@ run_pipeline (const gchar * desc, GstElement ** keep, const gchar * name)
   gst_object_unref (p);
 }
 
+/* ---- message times across segments, seeks and gaps -------------------- */
+
+#define T_RATE 48000
+/* one sample, the tolerance of every time below */
+#define T_SAMPLE_NS (GST_SECOND / T_RATE + 1)
+
+/* Writes a 48 kHz stereo S16 WAV of @n_parts parts, part i @seconds[i]
+ * long, a 1 kHz sine at @dbfs[i]; the file's path (free it) */
+static gchar *
+write_wav (const gchar * name, guint n_parts, const gdouble * seconds,
+    const gdouble * dbfs)
+{
+  GError *err = NULL;
+  gchar *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  guint64 frames = 0, pos = 0;
+  guint8 *data;
+  gsize size;
+  guint i;
+
+  for (i = 0; i < n_parts; i++)
+    frames += (guint64) llround (seconds[i] * T_RATE);
+  size = 44 + frames * 4;
+  data = g_malloc0 (size);
+  memcpy (data, "RIFF", 4);
+  GST_WRITE_UINT32_LE (data + 4, size - 8);
+  memcpy (data + 8, "WAVEfmt ", 8);
+  GST_WRITE_UINT32_LE (data + 16, 16);
+  GST_WRITE_UINT16_LE (data + 20, 1);   /* PCM */
+  GST_WRITE_UINT16_LE (data + 22, 2);
+  GST_WRITE_UINT32_LE (data + 24, T_RATE);
+  GST_WRITE_UINT32_LE (data + 28, T_RATE * 4);
+  GST_WRITE_UINT16_LE (data + 32, 4);
+  GST_WRITE_UINT16_LE (data + 34, 16);
+  memcpy (data + 36, "data", 4);
+  GST_WRITE_UINT32_LE (data + 40, frames * 4);
+  for (i = 0; i < n_parts; i++) {
+    guint64 n = (guint64) llround (seconds[i] * T_RATE), k;
+    gdouble amp = db_to_lin (dbfs[i]) * 32767.0;
+
+    for (k = 0; k < n; k++, pos++) {
+      gint16 v = (gint16) lround (amp * sin (2.0 * G_PI * 1000.0 * pos /
+              T_RATE));
+
+      GST_WRITE_UINT16_LE (data + 44 + pos * 4, v);
+      GST_WRITE_UINT16_LE (data + 44 + pos * 4 + 2, v);
+    }
+  }
+  fail_unless (g_file_set_contents (path, (const gchar *) data, size, &err),
+      "%s", err ? err->message : "");
+  g_free (data);
+  return path;
+}
+
+static GstClockTime
+msg_time (const GstStructure * s, const gchar * field)
+{
+  guint64 v = GST_CLOCK_TIME_NONE;
+
+  fail_unless (gst_structure_get_uint64 (s, field, &v),
+      "field %s missing in %" GST_PTR_FORMAT, field, s);
+  return v;
+}
+
+#define assert_time(s, field, expected_ns) G_STMT_START { \
+    GstClockTime _v = msg_time ((s), (field)); \
+    GstClockTime _e = (expected_ns); \
+    fail_unless (GST_CLOCK_TIME_IS_VALID (_v) && \
+        ABS (GST_CLOCK_DIFF (_e, _v)) <= (GstClockTimeDiff) T_SAMPLE_NS, \
+        "%s: %" GST_TIME_FORMAT ", expected %" GST_TIME_FORMAT, \
+        (field), GST_TIME_ARGS (_v), GST_TIME_ARGS (_e)); \
+  } G_STMT_END
+
+/* The loudness messages of a pipeline run to EOS (after @seek_to, if valid:
+ * a flushing seek in PAUSED; only the messages after it) */
+static GList *
+run_for_messages (const gchar * desc, GstClockTime seek_to)
+{
+  GError *err = NULL;
+  GstElement *p = gst_parse_launch (desc, &err);
+  GstBus *bus;
+  GstMessage *msg;
+  GList *list = NULL;
+
+  fail_unless (p != NULL && err == NULL, "%s: %s", desc,
+      err ? err->message : "?");
+  bus = gst_element_get_bus (p);
+  if (GST_CLOCK_TIME_IS_VALID (seek_to)) {
+    gst_element_set_state (p, GST_STATE_PAUSED);
+    fail_unless_equals_int (gst_element_get_state (p, NULL, NULL,
+            30 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+    fail_unless (gst_element_seek_simple (p, GST_FORMAT_TIME,
+            GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, seek_to));
+    /* every message posted before the seek's preroll is done is dropped */
+    msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+        GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) ==
+        GST_MESSAGE_ASYNC_DONE, "seek failed: %" GST_PTR_FORMAT, msg);
+    gst_message_unref (msg);
+  }
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  for (;;) {
+    msg = gst_bus_timed_pop (bus, 30 * GST_SECOND);
+    fail_unless (msg != NULL, "timeout running %s", desc);
+    fail_unless (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ERROR,
+        "error running %s: %" GST_PTR_FORMAT, desc, msg);
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS) {
+      gst_message_unref (msg);
+      break;
+    }
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT &&
+        gst_message_has_name (msg, "loudness"))
+      list = g_list_append (list,
+          gst_structure_copy (gst_message_get_structure (msg)));
+    gst_message_unref (msg);
+  }
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (p);
+  return list;
+}
+
+/* Three WAV files of 1.43, 1.05 and 2.02 s through concat: 1 s intervals
+ * straddle the joins. Running time is that of each interval's first
+ * sample: 0, 1, 2, 3, 4 s; timestamp and stream time are that sample's
+ * time in its own file: 0, 1.0, 0.57, 0.52, 1.52 s; durations 1 s, and
+ * 0.5 s for the last (at EOS). */
+GST_START_TEST (test_times_concat)
+{
+  static const gdouble len[3] = { 1.43, 1.05, 2.02 };
+  static const gdouble level[3] = { -20.0, -30.0, -20.0 };
+  static const GstClockTime ts[5] = { 0, 1000 * GST_MSECOND,
+    570 * GST_MSECOND, 520 * GST_MSECOND, 1520 * GST_MSECOND
+  };
+  gchar *files[3], *desc;
+  GList *msgs, *l;
+  guint i;
+
+  for (i = 0; i < 3; i++) {
+    gchar *name = g_strdup_printf ("loudness-concat-%u-%d.wav", i,
+        (gint) getpid ());
+
+    files[i] = write_wav (name, 1, &len[i], &level[i]);
+    g_free (name);
+  }
+  desc = g_strdup_printf ("concat name=c ! audioconvert ! "
+      "loudnessmeter interval=1000000000 ! fakesink sync=false "
+      "filesrc location=%s ! wavparse ! c. "
+      "filesrc location=%s ! wavparse ! c. "
+      "filesrc location=%s ! wavparse ! c.", files[0], files[1], files[2]);
+  msgs = run_for_messages (desc, GST_CLOCK_TIME_NONE);
+  fail_unless_equals_int (g_list_length (msgs), 5);
+  for (l = msgs, i = 0; l; l = l->next, i++) {
+    const GstStructure *s = l->data;
+
+    assert_time (s, "running-time", i * GST_SECOND);
+    assert_time (s, "timestamp", ts[i]);
+    assert_time (s, "stream-time", ts[i]);
+    assert_time (s, "duration", i < 4 ? GST_SECOND : 500 * GST_MSECOND);
+  }
+  g_list_free_full (msgs, (GDestroyNotify) gst_structure_free);
+  for (i = 0; i < 3; i++) {
+    g_unlink (files[i]);
+    g_free (files[i]);
+  }
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* A flushing seek to 2.0 s in a 4.5 s file: the messages after it have
+ * the times of the new segment (timestamp and stream time 2, 3, 4 s,
+ * running time 0, 1, 2 s), and no interval mixes audio from before the
+ * seek. The measurement is not reset: the first 2 s are at -10 dBFS and
+ * the rest at -30, so the peak since start still shows the -10 dBFS that
+ * was metered before the seek (prerolling), the interval's peak -30. */
+GST_START_TEST (test_times_seek)
+{
+  static const gdouble len[2] = { 2.0, 2.5 };
+  static const gdouble level[2] = { -10.0, -30.0 };
+  gchar *name = g_strdup_printf ("loudness-seek-%d.wav", (gint) getpid ());
+  gchar *file = write_wav (name, 2, len, level), *desc;
+  GList *msgs, *l;
+  guint i;
+
+  desc = g_strdup_printf ("filesrc location=%s ! wavparse ! audioconvert ! "
+      "loudnessmeter interval=1000000000 ! fakesink sync=false", file);
+  msgs = run_for_messages (desc, 2 * GST_SECOND);
+  fail_unless_equals_int (g_list_length (msgs), 3);
+  for (l = msgs, i = 0; l; l = l->next, i++) {
+    const GstStructure *s = l->data;
+    const GValue *peak, *max_peak;
+
+    assert_time (s, "running-time", i * GST_SECOND);
+    assert_time (s, "timestamp", (2 + i) * GST_SECOND);
+    assert_time (s, "stream-time", (2 + i) * GST_SECOND);
+    assert_time (s, "duration", i < 2 ? GST_SECOND : 500 * GST_MSECOND);
+    peak = gst_value_array_get_value (gst_structure_get_value (s,
+            "sample-peak-dbfs"), 0);
+    max_peak = gst_value_array_get_value (gst_structure_get_value (s,
+            "max-sample-peak-dbfs"), 0);
+    assert_near (g_value_get_double (peak), -30.0, 0.1, "interval peak");
+    assert_near (g_value_get_double (max_peak), -10.0, 0.1, "peak since start");
+  }
+  g_list_free_full (msgs, (GDestroyNotify) gst_structure_free);
+  g_unlink (file);
+  g_free (file);
+  g_free (name);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* @frames frames from frame @pos of a stereo S16 1 kHz sine at -20 dBFS,
+ * timed */
+static GstBuffer *
+sine_buffer (guint64 pos, guint frames)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, frames * 4, NULL);
+  GstMapInfo map;
+  guint k;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  for (k = 0; k < frames; k++) {
+    gint16 v = (gint16) lround (3277.0 * sin (2.0 * G_PI * 1000.0 *
+            (pos + k) / T_RATE));
+
+    GST_WRITE_UINT16_LE (map.data + k * 4, v);
+    GST_WRITE_UINT16_LE (map.data + k * 4 + 2, v);
+  }
+  gst_buffer_unmap (buf, &map);
+  GST_BUFFER_PTS (buf) = gst_util_uint64_scale (pos, GST_SECOND, T_RATE);
+  return buf;
+}
+
+/* 0.5 s of audio, a GAP event of 0.7 s, a gap buffer (no data) of 0.8 s,
+ * 1 s of audio: the gaps are metered as silence, so the intervals keep to
+ * the stream's time (running time 0, 1, 2 s, each 1 s long), and the
+ * interval that is all gap reads silence. */
+GST_START_TEST (test_times_gap)
+{
+  GstHarness *h = gst_harness_new ("loudnessmeter");
+  GstBus *bus = gst_bus_new ();
+  GstAudioInfo info;
+  Result r;
+  GstBuffer *buf;
+  GList *l;
+  guint i;
+
+  memset (&r, 0, sizeof (r));
+  gst_element_set_bus (h->element, bus);
+  g_object_set (h->element, "interval", GST_SECOND, NULL);
+  gst_audio_info_set_format (&info, GST_AUDIO_FORMAT_S16, T_RATE, 2, NULL);
+  gst_harness_set_src_caps (h, gst_audio_info_to_caps (&info));
+
+  buf = sine_buffer (0, T_RATE / 2);
+  GST_BUFFER_DURATION (buf) = 500 * GST_MSECOND;
+  fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_gap (500 *
+              GST_MSECOND, 700 * GST_MSECOND)));
+  buf = gst_buffer_new ();
+  GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_GAP);
+  GST_BUFFER_PTS (buf) = 1200 * GST_MSECOND;
+  GST_BUFFER_DURATION (buf) = 800 * GST_MSECOND;
+  fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
+  buf = sine_buffer (2 * T_RATE, T_RATE);
+  GST_BUFFER_DURATION (buf) = GST_SECOND;
+  fail_unless_equals_int (gst_harness_push (h, buf), GST_FLOW_OK);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  collect_messages (bus, &r);
+
+  fail_unless_equals_int (g_list_length (r.messages), 3);
+  for (l = r.messages, i = 0; l; l = l->next, i++) {
+    const GstStructure *s = l->data;
+
+    assert_time (s, "running-time", i * GST_SECOND);
+    assert_time (s, "timestamp", i * GST_SECOND);
+    assert_time (s, "duration", GST_SECOND);
+    /* 1..2 s is all gap: the momentary window (400 ms) at its end holds
+     * silence (the filters' tail: far below the -70 LUFS gate); at 3 s it
+     * holds the -20 dBFS tone */
+    if (i == 1)
+      fail_unless (msg_double (s, "momentary-lufs") < -70.0, "interval 1");
+    if (i == 2)
+      assert_near (msg_double (s, "momentary-lufs"), -20.0, 0.2,
+          "momentary at 3 s");
+  }
+  g_list_free_full (r.messages, (GDestroyNotify) gst_structure_free);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* The speech recordings Debian's alsa-utils installs (9 files, ~1.4 s each,
  * mono 48 kHz S16) are joined three times over, at 0, -10 and -20 dB, into
  * one ~39 s recording (long enough for a loudness range), written as WAV.
@@ -1243,6 +1538,9 @@ loudnessmeter_suite (void)
   tcase_add_test (tc2, test_non_finite);
   tcase_add_test (tc2, test_memory_flat);
   tcase_add_test (tc2, test_against_ffmpeg);
+  tcase_add_test (tc2, test_times_concat);
+  tcase_add_test (tc2, test_times_seek);
+  tcase_add_test (tc2, test_times_gap);
   return s;
 }
 

@@ -8,8 +8,14 @@
 #include <gst/check/gstcheck.h>
 #include <string.h>
 #include <locale.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #include "../../../gst/aes67/aes67-sdp.h"
+
+/* caps as text for a failure message (check's printf knows no
+ * GST_PTR_FORMAT; leaked only when the test fails) */
+#define CAPS_STR(c) ((c) ? gst_caps_to_string (c) : g_strdup ("(none)"))
 
 /* What FIELD-NOTES.md quotes as a real device's SDP (LF line ends here) */
 static const gchar *device_sdp =
@@ -296,6 +302,43 @@ GST_START_TEST (test_parse_malformed)
           "s=x\nc=IN IP4 239.1.1.1/32\nt=0 0\nm=audio 5004 RTP/AVP 96 97\n"
           "a=rtpmap:96 L24/48000/65\na=rtpmap:97 AM824/48000/2\n",
         AES67_SDP_ERROR_UNSUPPORTED},
+    /* the one rtpmap is for a payload type m= does not list, and m= lists
+     * two: which one the packets carry is not known */
+    {"rtpmap for another payload type, two formats", "v=0\no=- 1 1 IN IP4 "
+          "1.2.3.4\ns=x\nc=IN IP4 239.1.1.1/32\nt=0 0\n"
+          "m=audio 5004 RTP/AVP 97 98\na=rtpmap:96 L24/48000/2\n",
+        AES67_SDP_ERROR_NO_STREAM},
+    /* m= lists one, two rtpmaps for others: which format is not known */
+    {"two rtpmaps, neither for the m= payload type", "v=0\no=- 1 1 IN IP4 "
+          "1.2.3.4\ns=x\nc=IN IP4 239.1.1.1/32\nt=0 0\n"
+          "m=audio 5004 RTP/AVP 97\na=rtpmap:96 L24/48000/2\n"
+          "a=rtpmap:98 L16/48000/2\n", AES67_SDP_ERROR_NO_STREAM},
+    /* the mismatch is read around only for a format we play */
+    {"rtpmap for another payload type, AM824", "v=0\no=- 1 1 IN IP4 "
+          "1.2.3.4\ns=x\nc=IN IP4 239.1.1.1/32\nt=0 0\n"
+          "m=audio 5004 RTP/AVP 97\na=rtpmap:96 AM824/48000/2\n",
+        AES67_SDP_ERROR_UNSUPPORTED},
+    {"negative channels", "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\nc=IN IP4 "
+          "239.1.1.1/32\nt=0 0\nm=audio 5004 RTP/AVP 96\n"
+          "a=rtpmap:96 L24/48000/-2\n", AES67_SDP_ERROR_NO_STREAM},
+    {"rate 2^32 + 48000 (wraps in 32 bits)", "v=0\no=- 1 1 IN IP4 1.2.3.4\n"
+          "s=x\nc=IN IP4 239.1.1.1/32\nt=0 0\nm=audio 5004 RTP/AVP 96\n"
+          "a=rtpmap:96 L24/4295015296/2\n", AES67_SDP_ERROR_UNSUPPORTED},
+    {"only m=video and m=application", "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\n"
+          "c=IN IP4 239.1.1.1/32\nt=0 0\nm=video 5004 RTP/AVP 96\n"
+          "a=rtpmap:96 L24/48000/2\nm=application 9 TCP x\n",
+        AES67_SDP_ERROR_NO_STREAM},
+    {"audio over another protocol", "v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\n"
+          "c=IN IP4 239.1.1.1/32\nt=0 0\nm=audio 5004 RTP/SAVP 96\n"
+          "a=rtpmap:96 L24/48000/2\n", AES67_SDP_ERROR_NO_STREAM},
+    /* quoted in the error cut to 8 bytes: U+FFFD is 3 (fuzzer) */
+    {"format of bytes that are not UTF-8 (fuzzer)", "v=0\no=- 1 1 IN IP4 "
+          "1.2.3.4\ns=x\nc=IN IP4 239.1.1.1/32\nt=0 0\n"
+          "m=audio 5004 RTP/AVP \xd1\xc8\xf2\xf5>>>>\n",
+        AES67_SDP_ERROR_NO_STREAM},
+    /* (GstSDPMessage skips lines it does not know) */
+    {"binary after v=0", "v=0\n\x01\x02\xff\xfe\x80garbage",
+        AES67_SDP_ERROR_NO_STREAM},
   };
   guint i;
 
@@ -310,9 +353,270 @@ GST_START_TEST (test_parse_malformed)
         "'%s': error %d (%s), expected %d", t[i].why, err->code, err->message,
         t[i].code);
     fail_unless (strlen (err->message) > 10);
+    fail_unless (g_utf8_validate (err->message, -1, NULL), "'%s'", t[i].why);
+    fail_unless (s.warnings == NULL);
     g_clear_error (&err);
     aes67_sdp_stream_clear (&s);
   }
+}
+
+GST_END_TEST;
+
+/* SDP of more than 16384 bytes (SAP's limit) is refused before parsing,
+ * whatever it holds: here 1000 whole m=audio sections (48 kB) */
+GST_START_TEST (test_parse_too_large)
+{
+  GString *t = g_string_new ("v=0\no=- 1 1 IN IP4 1.2.3.4\ns=x\n"
+      "c=IN IP4 239.1.1.1/32\nt=0 0\n");
+  Aes67SdpStream s;
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < 1000; i++)
+    g_string_append (t, "m=audio 5004 RTP/AVP 97\na=rtpmap:97 L24/48000/2\n");
+  fail_unless (t->len > AES67_SDP_MAX_SIZE);
+  aes67_sdp_stream_init (&s);
+  fail_if (aes67_sdp_parse (t->str, &s, &err));
+  fail_unless (g_error_matches (err, AES67_SDP_ERROR, AES67_SDP_ERROR_SYNTAX));
+  fail_unless (strstr (err->message, "16384") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  aes67_sdp_stream_clear (&s);
+  g_string_free (t, TRUE);
+}
+
+GST_END_TEST;
+
+#define HEAD "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=W\r\n" \
+    "c=IN IP4 239.69.1.10/32\r\nt=0 0\r\n"
+#define DANTE HEAD "m=audio 5004 RTP/AVP 97\r\na=rtpmap:96 L24/48000/2\r\n"
+#define GOOD HEAD "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/2\r\n"
+
+/* SDP that plays, with what was read around returned as warnings that
+ * name the media line: which stream is taken, and each warning's words */
+GST_START_TEST (test_parse_warnings)
+{
+  static const struct
+  {
+    const gchar *why;
+    const gchar *sdp;           /* NULL: built below */
+    guint line, pt, ptime_us;
+    const gchar *enc;
+    guint rate, channels;
+    const gchar *says[4];       /* in the one warning; none: no warning */
+  } t[] = {
+    {"device SDP: no warning", GOOD "a=ptime:1\r\n", 1, 97, 1000, "L24",
+        48000, 2, {NULL}},
+    /* Dante: the m= payload type, the rtpmap's format */
+    {"payload type mismatch (Dante)", DANTE, 1, 97, 1000, "L24", 48000, 2,
+        {"media line 1", "payload type 97", "payload type 96", NULL}},
+    {"mismatch, rtpmap without channels", HEAD "m=audio 5004 RTP/AVP 100\r\n"
+          "a=rtpmap:98 L16/44100\r\n", 1, 100, 1000, "L16", 44100, 1,
+        {"100", "98", NULL}},
+    /* m= lists 96 and 97, the rtpmap is for 97: no mismatch */
+    {"second format has the rtpmap", HEAD "m=audio 5004 RTP/AVP 96 97\r\n"
+          "a=rtpmap:97 L24/48000/2\r\n", 1, 97, 1000, "L24", 48000, 2,
+        {NULL}},
+    {"a=ptime:0", GOOD "a=ptime:0\r\n", 1, 97, 1000, "L24", 48000, 2,
+        {"media line 1", "a=ptime:0", "1 ms", NULL}},
+    {"a=ptime:-1", GOOD "a=ptime:-1\r\n", 1, 97, 1000, "L24", 48000, 2,
+        {"media line 1", "a=ptime:-1", NULL}},
+    {"a=ptime:-0.125", GOOD "a=ptime:-0.125\r\n", 1, 97, 1000, "L24", 48000,
+        2, {"a=ptime:-0.125", NULL}},
+    {"a=ptime:abc", GOOD "a=ptime:abc\r\n", 1, 97, 1000, "L24", 48000, 2,
+        {"a=ptime:abc", NULL}},
+    {"a=ptime:0 and a=framecount:6", GOOD "a=ptime:0\r\na=framecount:6\r\n",
+          1, 97, 125, "L24", 48000, 2, {"a=ptime:0", "a=framecount:6", "125",
+            NULL}},
+    {"a=ptime:99999", GOOD "a=ptime:99999\r\n", 1, 97, 1000, "L24", 48000, 2,
+        {"a=ptime:99999", NULL}},
+    {"a=framecount:-48", GOOD "a=framecount:-48\r\n", 1, 97, 1000, "L24",
+        48000, 2, {"media line 1", "a=framecount:-48", NULL}},
+    {"PTP domain 300", GOOD "a=ts-refclk:ptp=IEEE1588-2008:"
+          "00-1D-C1-FF-FE-50-36-33:300\r\n", 1, 97, 1000, "L24", 48000, 2,
+        {"media line 1", "300", "0-127", NULL}},
+    {"video first", HEAD "m=video 5000 RTP/AVP 96\r\na=rtpmap:96 raw/90000"
+          "\r\nm=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/2\r\n", 2, 97,
+          1000, "L24", 48000, 2, {"2 media lines", "media line 2",
+            "media line 1 (m=video 5000 RTP/AVP 96) is not audio", NULL}},
+    {"AM824 first", HEAD "m=audio 5000 RTP/AVP 96\r\na=rtpmap:96 AM824/48000"
+          "/2\r\nm=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/2\r\n", 2,
+        97, 1000, "L24", 48000, 2, {"media line 2", "AM824", NULL}},
+    {"ST 2022-7", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=W\r\nt=0 0\r\n"
+          "a=group:DUP 1 2\r\nm=audio 5004 RTP/AVP 97\r\n"
+          "c=IN IP4 239.69.1.10/32\r\na=rtpmap:97 L24/48000/2\r\na=mid:1\r\n"
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.2.10/32\r\n"
+          "a=rtpmap:97 L24/48000/2\r\na=mid:2\r\n", 1, 97, 1000, "L24",
+        48000, 2, {"2022-7", "media line 1", NULL}},
+    /* 1000 m= lines in 16 kB: the last one is the stream */
+    {"1000 m= lines, the last one audio", NULL, 1000, 97, 1000, "L24", 48000,
+        2, {"1000 media lines", "media line 1000", "media line 1 (m=text 9 x "
+                "0) is not audio", NULL}},
+    /* 1000 m=audio lines: the first */
+    {"1000 m=audio lines", NULL, 1, 97, 1000, "L24", 48000, 2,
+          {"1000 media lines", "media line 1 ", "the other 999 are ignored",
+            NULL}},
+  };
+  guint i, k;
+
+  for (i = 0; i < G_N_ELEMENTS (t); i++) {
+    Aes67SdpStream s;
+    GError *err = NULL;
+    gchar *text;
+
+    if (t[i].sdp) {
+      text = g_strdup (t[i].sdp);
+    } else {
+      GString *g = g_string_new (HEAD);
+      gboolean last = t[i].line == 1000;
+
+      if (!last)
+        g_string_append (g, "m=audio 5004 RTP/AVP 97\r\n"
+            "a=rtpmap:97 L24/48000/2\r\n");
+      for (k = 0; k < 999; k++)
+        g_string_append (g, last ? "m=text 9 x 0\r\n" : "m=audio 9 R 9\r\n");
+      if (last)
+        g_string_append (g, "m=audio 5004 RTP/AVP 97\r\n"
+            "a=rtpmap:97 L24/48000/2\r\n");
+      fail_unless (g->len <= AES67_SDP_MAX_SIZE);
+      text = g_string_free (g, FALSE);
+    }
+    aes67_sdp_stream_init (&s);
+    fail_unless (aes67_sdp_parse (text, &s, &err), "'%s': %s", t[i].why,
+        err ? err->message : "");
+    fail_unless_equals_int (s.media_line, t[i].line);
+    fail_unless_equals_int (s.payload_type, t[i].pt);
+    fail_unless_equals_string (s.encoding, t[i].enc);
+    fail_unless_equals_int (s.rate, t[i].rate);
+    fail_unless_equals_int (s.channels, t[i].channels);
+    fail_unless_equals_int (s.ptime_us, t[i].ptime_us);
+    if (!t[i].says[0]) {
+      fail_unless (s.warnings == NULL, "'%s': warned '%s'", t[i].why,
+          s.warnings[0]);
+    } else {
+      fail_unless (s.warnings && s.warnings[0], "'%s': no warning", t[i].why);
+      fail_unless (s.warnings[1] == NULL, "'%s': two warnings: '%s', '%s'",
+          t[i].why, s.warnings[0], s.warnings[1]);
+      fail_unless (g_utf8_validate (s.warnings[0], -1, NULL));
+      for (k = 0; t[i].says[k]; k++)
+        fail_unless (strstr (s.warnings[0], t[i].says[k]) != NULL,
+            "'%s': warning '%s' does not say '%s'", t[i].why, s.warnings[0],
+            t[i].says[k]);
+    }
+    aes67_sdp_stream_clear (&s);
+    g_free (text);
+  }
+}
+
+GST_END_TEST;
+
+/* The raw caps aes67src outputs (and the device providers list) */
+GST_START_TEST (test_audio_caps)
+{
+  static const struct
+  {
+    const gchar *enc;
+    guint rate, channels;
+    const gchar *caps;
+  } t[] = {
+    {"L24", 48000, 2, "audio/x-raw, format=(string)S24BE, rate=(int)48000, "
+          "channels=(int)2, layout=(string)interleaved, "
+          "channel-mask=(bitmask)0x3"},
+    {"L16", 44100, 1, "audio/x-raw, format=(string)S16BE, rate=(int)44100, "
+          "channels=(int)1, layout=(string)interleaved"},
+    {"L24", 96000, 8, "audio/x-raw, format=(string)S24BE, rate=(int)96000, "
+          "channels=(int)8, layout=(string)interleaved, "
+          "channel-mask=(bitmask)0x0"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (t); i++) {
+    GstCaps *c = aes67_audio_caps (t[i].enc, t[i].rate, t[i].channels);
+    GstCaps *e = gst_caps_from_string (t[i].caps);
+
+    fail_unless (gst_caps_is_equal (c, e), "%s", CAPS_STR (c));
+    gst_caps_unref (c);
+    gst_caps_unref (e);
+  }
+}
+
+GST_END_TEST;
+
+/* SDP files: regular files of text only, at most 16384 bytes; errors
+ * name the file in valid UTF-8 and come at once (no read of /dev/zero, no
+ * wait on a FIFO) */
+GST_START_TEST (test_read_file)
+{
+  gchar *dir = g_dir_make_tmp ("aes67sdp-XXXXXX", NULL);
+  gchar *good = g_build_filename (dir, "good.sdp", NULL);
+  gchar *big = g_build_filename (dir, "big.sdp", NULL);
+  gchar *bin = g_build_filename (dir, "binary.sdp", NULL);
+  gchar *fifo = g_build_filename (dir, "fifo.sdp", NULL);
+  gchar *sub = g_build_filename (dir, "K\xf6ln.sdp", NULL);     /* Latin-1 */
+  gchar *none = g_build_filename (dir, "missing.sdp", NULL);
+  gchar *big_text = g_strnfill (AES67_SDP_MAX_SIZE + 1, 'a');
+  static const guint8 binary[] = { 'v', '=', '0', '\n', 0, 0xff, 0x80, 1 };
+  const struct
+  {
+    const gchar *path;
+    gint code;                  /* -1: G_FILE_ERROR_NOENT */
+    const gchar *says;
+  } t[] = {
+    {"/dev/zero", AES67_SDP_ERROR_FILE, "a character device"},
+    {dir, AES67_SDP_ERROR_FILE, "a directory"},
+    {fifo, AES67_SDP_ERROR_FILE, "a FIFO"},
+    {big, AES67_SDP_ERROR_FILE, "16384"},
+    {bin, AES67_SDP_ERROR_FILE, "binary"},
+    {sub, AES67_SDP_ERROR_FILE, "a directory"},
+    {none, -1, "missing.sdp"},
+  };
+  gchar *text = NULL;
+  GError *err = NULL;
+  guint i;
+
+  fail_unless (g_file_set_contents (good, device_sdp, -1, NULL));
+  fail_unless (g_file_set_contents (big, big_text, -1, NULL));
+  fail_unless (g_file_set_contents (bin, (const gchar *) binary,
+          sizeof (binary), NULL));
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  fail_unless (g_mkdir (sub, 0700) == 0);
+
+  fail_unless (aes67_sdp_read_file (good, &text, &err), "%s",
+      err ? err->message : "");
+  fail_unless_equals_string (text, device_sdp);
+  g_free (text);
+
+  for (i = 0; i < G_N_ELEMENTS (t); i++) {
+    text = NULL;
+    fail_if (aes67_sdp_read_file (t[i].path, &text, &err), "%s read",
+        t[i].path);
+    fail_unless (text == NULL);
+    fail_unless (err != NULL);
+    if (t[i].code < 0)
+      fail_unless (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT),
+          "%s", err->message);
+    else
+      fail_unless (g_error_matches (err, AES67_SDP_ERROR, t[i].code), "%s",
+          err->message);
+    fail_unless (g_utf8_validate (err->message, -1, NULL), "%s", t[i].path);
+    fail_unless (strstr (err->message, t[i].says) != NULL, "%s: '%s'",
+        t[i].path, err->message);
+    g_clear_error (&err);
+  }
+
+  g_unlink (good);
+  g_unlink (big);
+  g_unlink (bin);
+  g_unlink (fifo);
+  g_rmdir (sub);
+  g_rmdir (dir);
+  g_free (good);
+  g_free (big);
+  g_free (bin);
+  g_free (fifo);
+  g_free (sub);
+  g_free (none);
+  g_free (big_text);
+  g_free (dir);
 }
 
 GST_END_TEST;
@@ -396,6 +700,10 @@ aes67sdp_suite (void)
   tcase_add_test (tc, test_build_parse_roundtrip);
   tcase_add_test (tc, test_build_record_order);
   tcase_add_test (tc, test_parse_malformed);
+  tcase_add_test (tc, test_parse_too_large);
+  tcase_add_test (tc, test_parse_warnings);
+  tcase_add_test (tc, test_audio_caps);
+  tcase_add_test (tc, test_read_file);
   tcase_add_test (tc, test_parse_tolerant);
   tcase_add_test (tc, test_parse_not_utf8);
   return s;

@@ -457,24 +457,30 @@ GST_START_TEST (test_compressed_is_zlib)
 
 GST_END_TEST;
 
-/* SDPs as the browser reads them (GstSDPMessage underneath): what makes a
- * session, and what is read from it. NULL name: refused. */
+/* SDPs as the browser reads them: what makes a session (GstSDPMessage:
+ * an o= and an s= line), and the stream read from it by aes67src's own
+ * reader (aes67_sdp_parse), so that what is listed is what plays. NULL
+ * name: refused. Not playable: no stream fields, and the reason. */
 typedef struct
 {
   const gchar *what;
   const gchar *sdp;
   const gchar *name;            /* expected s=, NULL: refused */
   const gchar *key;
-  const gchar *address;
+  const gchar *address;         /* NULL: not playable */
   guint port, rate, channels;
   const gchar *encoding;
+  const gchar *reason;          /* in the reason, when not playable */
+  guint pt;
 } SdpCase;
 
 static const SdpCase sdp_cases[] = {
   {"Dante-like", sdp_dante, "Stage Left",
-      "- 1311738121 IN IP4 192.0.2.1", "239.69.1.10", 5004, 48000, 2, "L24"},
+        "- 1311738121 IN IP4 192.0.2.1", "239.69.1.10", 5004, 48000, 2, "L24",
+      NULL, 97},
+  /* aes67src receives IPv4 only */
   {"LF only, IPv6, mono", sdp_lf, "LF only", "- 7 IN IP6 2001:db8::1",
-      "ff0e::101", 5004, 44100, 1, "L16"},
+      NULL, 0, 0, 0, NULL, "IP4"},
   {"empty", "", NULL},
   {"garbage", "hello world", NULL},
   {"no o=", "v=0\r\ns=x\r\nt=0 0\r\n", NULL},
@@ -482,36 +488,44 @@ static const SdpCase sdp_cases[] = {
   {"no s=", "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\nt=0 0\r\n", NULL},
   {"no media: a session, no stream fields",
         "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=Empty\r\nt=0 0\r\n",
-      "Empty", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL},
+      "Empty", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL, "no m=audio"},
   {"video only: not an audio stream",
         "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=V\r\nt=0 0\r\n"
         "m=video 5000 RTP/AVP 96\r\nc=IN IP4 239.1.1.1\r\n"
         "a=rtpmap:96 raw/90000\r\n",
-      "V", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL},
+      "V", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL, "no m=audio"},
   {"audio without rtpmap",
         "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=A\r\nt=0 0\r\n"
         "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.2/32\r\n",
-      "A", "- 1 IN IP4 10.0.0.1", "239.1.1.2", 5004, 0, 0, NULL},
+      "A", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL, "no rtpmap"},
   {"rtpmap channels not a number",
         "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=B\r\nt=0 0\r\n"
         "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.3/32\r\n"
         "a=rtpmap:97 L24/48000/two\r\n",
-      "B", "- 1 IN IP4 10.0.0.1", "239.1.1.3", 5004, 48000, 0, "L24"},
-  {"rtpmap 4096 channels (more than 1024: unknown)",
+      "B", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL, "no rtpmap"},
+  {"rtpmap 4096 channels",
         "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=C\r\nt=0 0\r\n"
         "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.1.1.4/32\r\n"
         "a=rtpmap:97 L24/48000/4096\r\n",
-      "C", "- 1 IN IP4 10.0.0.1", "239.1.1.4", 5004, 48000, 0, "L24"},
+      "C", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL, "1-64 channels"},
   {"payload type 200 (not RTP)",
         "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=D\r\nt=0 0\r\n"
         "m=audio 5004 RTP/AVP 200\r\nc=IN IP4 239.1.1.5/32\r\n"
         "a=rtpmap:200 L24/48000/2\r\n",
-      "D", "- 1 IN IP4 10.0.0.1", "239.1.1.5", 5004, 0, 0, NULL},
+      "D", "- 1 IN IP4 10.0.0.1", NULL, 0, 0, 0, NULL, "no RTP payload type"},
   {"session-level c= only",
         "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=E\r\n"
         "c=IN IP4 239.1.1.6/32\r\nt=0 0\r\n"
         "m=audio 5006 RTP/AVP 98\r\na=rtpmap:98 L16/96000/4\r\n",
-      "E", "- 1 IN IP4 10.0.0.1", "239.1.1.6", 5006, 96000, 4, "L16"},
+        "E", "- 1 IN IP4 10.0.0.1", "239.1.1.6", 5006, 96000, 4, "L16", NULL,
+      98},
+  /* Dante's mismatch: listed as aes67src plays it, with the warning */
+  {"rtpmap for another payload type",
+        "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=F\r\n"
+        "c=IN IP4 239.1.1.7/32\r\nt=0 0\r\n"
+        "m=audio 5004 RTP/AVP 97\r\na=rtpmap:96 L24/48000/2\r\n",
+        "F", "- 1 IN IP4 10.0.0.1", "239.1.1.7", 5004, 48000, 2, "L24", NULL,
+      97},
 };
 
 GST_START_TEST (test_sdp_table)
@@ -542,6 +556,20 @@ GST_START_TEST (test_sdp_table)
     fail_unless_equals_int (s->rate, c->rate);
     fail_unless_equals_int (s->channels, c->channels);
     fail_unless_equals_string (s->encoding, c->encoding);
+    fail_unless_equals_int (s->playable, c->address != NULL);
+    if (c->address) {
+      fail_unless (s->reason == NULL);
+      fail_unless_equals_int (s->payload_type, c->pt);
+      /* the mismatch warns, naming both numbers */
+      fail_unless_equals_int (s->warnings != NULL, c->pt == 97 && s->name[0]
+          == 'F');
+      if (s->warnings)
+        fail_unless (strstr (s->warnings[0], "96")
+            && strstr (s->warnings[0], "97"), "%s", s->warnings[0]);
+    } else {
+      fail_unless (s->reason && strstr (s->reason, c->reason), "'%s': "
+          "reason '%s'", c->what, GST_STR_NULL (s->reason));
+    }
     gst_aes67_sap_session_unref (s);
   }
 }

@@ -416,6 +416,235 @@ GST_START_TEST (test_max_sessions)
 
 GST_END_TEST;
 
+/* ---------- limits per announcer, followed sessions ----------
+ * (packets handed to the browser directly, as the socket thread does; the
+ * events come on this thread) */
+
+/* Session @sess_id named @name announced by @origin ("192.0.2.x") */
+static void
+announce_from (GstAes67SapBrowser * b, const gchar * origin,
+    const gchar * name, guint sess_id)
+{
+  guint8 o[4], buf[4096];
+  gchar *sdp = make_sdp (name, sess_id, 1, 2);
+  gchar **parts = g_strsplit (origin, ".", 4);
+  gssize n;
+  guint i;
+
+  for (i = 0; i < 4; i++)
+    o[i] = (guint8) g_ascii_strtoull (parts[i], NULL, 10);
+  g_strfreev (parts);
+  n = aes67_sap_build (AES67_SAP_ANNOUNCE, aes67_sap_msg_id_hash (sdp,
+          strlen (sdp)), o, FALSE, AES67_SAP_PAYLOAD_TYPE, sdp, strlen (sdp),
+      FALSE, buf, sizeof (buf));
+  fail_unless (n > 0);
+  gst_aes67_sap_browser_handle_packet (b, buf, n, origin);
+  g_free (sdp);
+}
+
+/* Sessions kept from @origin */
+static guint
+kept_from (GstAes67SapBrowser * b, const gchar * origin)
+{
+  GList *l, *all = gst_aes67_sap_browser_get_sessions (b);
+  guint n = 0;
+
+  for (l = all; l; l = l->next)
+    if (!g_strcmp0 (((GstAes67SapSession *) l->data)->origin, origin))
+      n++;
+  g_list_free_full (all, (GDestroyNotify) gst_aes67_sap_session_unref);
+  return n;
+}
+
+static gboolean
+kept (GstAes67SapBrowser * b, const gchar * name)
+{
+  GstAes67SapSession *s = gst_aes67_sap_browser_find_by_name (b, name);
+
+  if (s)
+    gst_aes67_sap_session_unref (s);
+  return s != NULL;
+}
+
+/* Evictions only (reason EVICTED), and each from @origin */
+static guint
+evictions_all_from (GAsyncQueue * q, const gchar * origin)
+{
+  Ev *ev;
+  guint n = 0;
+
+  while ((ev = g_async_queue_try_pop (q))) {
+    if (!strcmp (ev->what, "removed")) {
+      fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_EVICTED);
+      fail_unless_equals_string (ev->session->origin, origin);
+      n++;
+    }
+    ev_free (ev);
+  }
+  return n;
+}
+
+static GstAes67SapBrowser *
+limits_browser_new (GAsyncQueue * q, GstClock * clock, guint max,
+    guint per_origin)
+{
+  GstAes67SapBrowser *b = gst_aes67_sap_browser_new ("eth0", 0);
+
+  g_object_set (b, "clock", clock, "max-sessions", max,
+      "max-sessions-per-origin", per_origin, "mdns", FALSE, NULL);
+  ev_connect (b, q);
+  return b;
+}
+
+/* max-sessions-per-origin: a flooding announcer evicts only its own least
+ * recently announced sessions, never another announcer's. */
+GST_START_TEST (test_per_origin_limit)
+{
+  GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
+  GstClock *clock = gst_test_clock_new_with_start_time (GST_SECOND);
+  GstAes67SapBrowser *b = limits_browser_new (q, clock, 8, 3);
+  guint i;
+
+  announce_from (b, "192.0.2.1", "A0", 1);
+  announce_from (b, "192.0.2.1", "A1", 2);
+  drain (q);
+  for (i = 0; i < 20; i++) {
+    gchar *name = g_strdup_printf ("F%u", i);
+
+    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
+    announce_from (b, "192.0.2.66", name, 1000 + i);
+    g_free (name);
+  }
+  /* 17 evicted, all the flood's own */
+  fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 17);
+  fail_unless_equals_int (browser_stat (b, "evicted"), 17);
+  fail_unless_equals_int (kept_from (b, "192.0.2.66"), 3);
+  fail_unless (kept (b, "F19") && kept (b, "F18") && kept (b, "F17"));
+  fail_unless (!kept (b, "F16"));
+  fail_unless (kept (b, "A0") && kept (b, "A1"));
+  fail_unless_equals_int (browser_stat (b, "sessions"), 5);
+  fail_unless_equals_int (browser_stat (b, "announcers"), 2);
+  /* a refresh makes a session the most recently announced of its
+   * announcer: F17 is kept, F18 goes next */
+  announce_from (b, "192.0.2.66", "F17", 1017);
+  announce_from (b, "192.0.2.66", "F20", 1020);
+  fail_unless (kept (b, "F17") && !kept (b, "F18"));
+  gst_object_unref (b);
+  drain (q);
+  g_async_queue_unref (q);
+  gst_object_unref (clock);
+}
+
+GST_END_TEST;
+
+/* A full table (max-sessions): the announcer that holds the most gives
+ * room, whoever announces the new session. */
+GST_START_TEST (test_full_table_largest_gives)
+{
+  GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
+  GstClock *clock = gst_test_clock_new_with_start_time (GST_SECOND);
+  GstAes67SapBrowser *b = limits_browser_new (q, clock, 6, 100);
+  guint i;
+
+  /* the oldest sessions are A's and B's */
+  announce_from (b, "192.0.2.1", "A0", 1);
+  announce_from (b, "192.0.2.1", "A1", 2);
+  announce_from (b, "192.0.2.2", "B0", 3);
+  drain (q);
+  for (i = 0; i < 20; i++) {
+    gchar *name = g_strdup_printf ("F%u", i);
+
+    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
+    announce_from (b, "192.0.2.66", name, 1000 + i);
+    g_free (name);
+  }
+  fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 17);
+  fail_unless_equals_int (kept_from (b, "192.0.2.66"), 3);
+  fail_unless (kept (b, "A0") && kept (b, "A1") && kept (b, "B0"));
+  /* a newcomer: the flood (3) gives, not A (2) */
+  announce_from (b, "192.0.2.3", "C0", 4);
+  fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 1);
+  fail_unless (kept (b, "C0") && kept (b, "A0") && kept (b, "A1"));
+  fail_unless_equals_int (kept_from (b, "192.0.2.66"), 2);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 6);
+  gst_object_unref (b);
+  drain (q);
+  g_async_queue_unref (q);
+  gst_object_unref (clock);
+}
+
+GST_END_TEST;
+
+/* A followed session is never evicted, however old; when only followed
+ * sessions could make room, the new one is not kept (rejected). */
+GST_START_TEST (test_followed_never_evicted)
+{
+  GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
+  GstClock *clock = gst_test_clock_new_with_start_time (GST_SECOND);
+  GstAes67SapBrowser *b = limits_browser_new (q, clock, 4, 4);
+  GstAes67SapSession *s;
+  gchar *keys[4];
+  guint i;
+
+  /* one announcer: the followed session is its least recently announced */
+  announce_from (b, "192.0.2.66", "Followed", 1);
+  s = gst_aes67_sap_browser_find_by_name (b, "Followed");
+  fail_unless (s != NULL);
+  keys[0] = g_strdup (s->key);
+  gst_aes67_sap_session_unref (s);
+  gst_aes67_sap_browser_follow (b, keys[0]);
+  gst_aes67_sap_browser_follow (b, keys[0]);
+  fail_unless_equals_int (browser_stat (b, "followed"), 1);
+  for (i = 0; i < 50; i++) {
+    gchar *name = g_strdup_printf ("F%u", i);
+
+    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
+    announce_from (b, "192.0.2.66", name, 1000 + i);
+    g_free (name);
+  }
+  fail_unless (kept (b, "Followed"));
+  fail_unless_equals_int (browser_stat (b, "sessions"), 4);
+  fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 47);
+  /* follows nest: one unfollow still leaves it followed */
+  gst_aes67_sap_browser_unfollow (b, keys[0]);
+  announce_from (b, "192.0.2.66", "F50", 1050);
+  fail_unless (kept (b, "Followed"));
+
+  /* all four followed: a new session is not kept, nothing is evicted */
+  for (i = 1; i < 4; i++) {
+    gchar *name = g_strdup_printf ("F%u", 48 + i - 1);
+    s = gst_aes67_sap_browser_find_by_name (b, name);
+    fail_unless (s != NULL, "%s", name);
+    keys[i] = g_strdup (s->key);
+    gst_aes67_sap_session_unref (s);
+    gst_aes67_sap_browser_follow (b, keys[i]);
+    g_free (name);
+  }
+  drain (q);
+  announce_from (b, "192.0.2.77", "Newcomer", 2000);
+  fail_unless (!kept (b, "Newcomer"));
+  fail_unless (g_async_queue_try_pop (q) == NULL, "an event for a session "
+      "that was not kept");
+  fail_unless_equals_int (browser_stat (b, "rejected"), 1);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 4);
+  /* unfollowed, it is the one that gives room */
+  gst_aes67_sap_browser_unfollow (b, keys[0]);
+  announce_from (b, "192.0.2.77", "Newcomer", 2000);
+  fail_unless (kept (b, "Newcomer") && !kept (b, "Followed"));
+  for (i = 1; i < 4; i++) {
+    gst_aes67_sap_browser_unfollow (b, keys[i]);
+    g_free (keys[i]);
+  }
+  g_free (keys[0]);
+  fail_unless_equals_int (browser_stat (b, "followed"), 0);
+  gst_object_unref (b);
+  drain (q);
+  g_async_queue_unref (q);
+  gst_object_unref (clock);
+}
+
+GST_END_TEST;
+
 /* Two sessions from one origin with the same message id hash (a collision,
  * or a sender that never changes it): each keeps its identity, deleting
  * one leaves the other findable. Found by the fuzzer (a use-after-free of
@@ -538,6 +767,9 @@ sapbrowser_suite (void)
   tcase_add_test (tc, test_bad_packets);
   tcase_add_test (tc, test_timeouts);
   tcase_add_test (tc, test_max_sessions);
+  tcase_add_test (tc, test_per_origin_limit);
+  tcase_add_test (tc, test_full_table_largest_gives);
+  tcase_add_test (tc, test_followed_never_evicted);
   tcase_add_test (tc, test_hash_collision);
   tcase_add_test (tc, test_shared);
   return s;

@@ -7,9 +7,10 @@
  * version 2 of the License, or (at your option) any later version.
  *
  * Host 0 sends 10,000 announcements of distinct sessions over a real link;
- * the browser in host 1 must keep at most max-sessions (the default, 1024)
- * of them, grow its process by less than FLOOD_RSS_CAP_KB, and still see a
- * new session announced after the flood at once.
+ * the browser in host 1 must keep at most max-sessions-per-origin (the
+ * default, 512) of them, all from one announcer, grow its process by less
+ * than FLOOD_RSS_CAP_KB, and still see a new session announced after the
+ * flood at once.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -134,9 +135,10 @@ GST_START_TEST (test_flood)
   fail_unless_equals_int (got, N_FLOOD);
   fail_unless_equals_int (browser_stat (b, "malformed"), 0);
   fail_unless_equals_int (browser_stat (b, "sessions"),
-      GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS);
+      GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS_PER_ORIGIN);
+  fail_unless_equals_int (browser_stat (b, "announcers"), 1);
   fail_unless_equals_int (browser_stat (b, "evicted"),
-      N_FLOOD - GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS);
+      N_FLOOD - GST_AES67_SAP_BROWSER_DEFAULT_MAX_SESSIONS_PER_ORIGIN);
 #ifdef __SANITIZE_ADDRESS__
   /* ASan's redzones and quarantine make RSS say nothing about the browser */
   g_print ("RSS cap not checked under AddressSanitizer\n");
