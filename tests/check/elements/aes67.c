@@ -855,7 +855,8 @@ GST_START_TEST (test_dante_payload_type_mismatch)
   w = wait_warning (bus, says);
   fail_unless (w != NULL, "no warning naming payload types 96 and 97");
   g_free (w);
-  g_usleep (100000);
+  /* udpsrc bound its socket going from NULL to READY, inside the state
+   * change: no wait needed before sending */
 
   sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
       G_SOCKET_PROTOCOL_UDP, NULL);

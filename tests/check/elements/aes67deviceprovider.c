@@ -522,7 +522,6 @@ GST_START_TEST (test_monitor_dante_mismatch)
   fail_unless (aes67_test_net_leave ());
   ia = g_inet_address_new_from_string (net->hosts[1].addr);
   dest = g_inet_socket_address_new (ia, 5004);
-  g_usleep (100000);
   for (i = 0; i < 40; i++) {
     p[0] = 0x80;
     p[1] = 97;

@@ -750,13 +750,13 @@ GST_START_TEST (test_eos_after_deletion)
   rx = make_receiver ("Ends Deleted", 5000, &col, &src);
   rxbus = gst_element_get_bus (rx);
   set_state_in (1, rx, GST_STATE_PLAYING);
-  m = roundtrip_wait_element_message (rxbus, "aes67-stats", 3000);
+  m = roundtrip_wait_element_message (rxbus, "aes67-stats", 10000);
   fail_unless (m != NULL);
   gst_message_unref (m);
 
   set_state_in (0, ann, GST_STATE_NULL);
-  m = roundtrip_wait_element_message (rxbus, "stream-lost", 2000);
-  fail_unless (m != NULL, "no stream-lost within 2 s of the deletion");
+  m = roundtrip_wait_element_message (rxbus, "stream-lost", 10000);
+  fail_unless (m != NULL, "no stream-lost within 10 s of the deletion");
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (m), "reason"), "deleted");
   gst_message_unref (m);
@@ -765,7 +765,16 @@ GST_START_TEST (test_eos_after_deletion)
   /* announced again after EOS: not received (nothing may follow EOS) */
   n0 = rx_received (src);
   set_state_in (0, ann, GST_STATE_PLAYING);
-  g_usleep (1500000);
+  /* for 1.5 s of the sender's packets (sapannounce announces at once and
+   * every second after) */
+  {
+    guint64 s0 = tx_sent (tx);
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (tx_sent (tx) < s0 + 1500 && g_get_monotonic_time () < end)
+      g_usleep (20000);
+    fail_unless (tx_sent (tx) >= s0 + 1500, "the sender stopped sending");
+  }
   fail_unless_equals_uint64 (rx_received (src), n0);
   m = gst_bus_pop_filtered (rxbus, GST_MESSAGE_ERROR);
   fail_unless (m == NULL, "an error after EOS");
