@@ -4,6 +4,10 @@
 # Prints whole-process CPU (user + system time / wall time, % of one core)
 # of each pipeline and the ratio stock / ours, and the pacing on the wire
 # (deviation of the inter-packet gaps from ptime, kernel timestamps).
+# ONLY=pacing measures the pacing alone (no root needed):
+#   ONLY=pacing RUNS=3 bash tests/benchmarks/aes67-bench.sh build
+# The pacing figure lives here, not in a unit test: elements/aes67 checks
+# pacing as behaviour (no packet early, gaps of one packet time).
 #
 # Where the senders send (DEST=veth or DEST=lo; veth when run as root):
 #   veth  out of a veth into a second network namespace that has no listener
@@ -17,6 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
 SECS=${2:-10}
+ONLY=${ONLY:-}
+RUNS=${RUNS:-1}
 export GST_PLUGIN_PATH=$PWD/$BUILD
 FLOOR=$PWD/$BUILD/tests/benchmarks/pace-floor
 [ -x "$FLOOR" ] || { echo "$FLOOR missing (ninja -C $BUILD)"; exit 2; }
@@ -27,6 +33,8 @@ CAPS_SRC="audiotestsrc is-live=true samplesperbuffer=480 ! audio/x-raw,rate=4800
 BASE=20000
 
 DEST=${DEST:-}
+# the pacing figures use 127.0.0.1 alone
+[ "$ONLY" = pacing ] && DEST=${DEST:-lo}
 if [ -z "$DEST" ]; then
   if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then DEST=veth; else DEST=lo; fi
 fi
@@ -86,7 +94,7 @@ if perf stat -x, -e task-clock true >/dev/null 2>&1; then PERF=1; fi
 # a registry scan (first run after a build) would be counted: scan now
 gst-inspect-1.0 aes67sink >/dev/null
 
-senders () { # N PTIME_US KIND [DEST_PROPS]
+senders () { # N PTIME_US KIND [DEST_PROPS]; KIND: ours, stock, unpaced
   local n=$1 ptime=$2 kind=$3 p="" i port
   set -- "$1" "$2" "${4:-}"
   for i in $(seq 0 $((n - 1))); do
@@ -94,15 +102,42 @@ senders () { # N PTIME_US KIND [DEST_PROPS]
     if [ "$kind" = ours ]; then
       p+=" $CAPS_SRC ! aes67sink $3 port=$port ptime=$ptime encoding=L24"
     else
-      p+=" $CAPS_SRC ! audioconvert ! rtpL24pay min-ptime=$((ptime * 1000)) max-ptime=$((ptime * 1000)) ! udpsink $3 port=$port sync=true"
+      p+=" $CAPS_SRC ! audioconvert ! rtpL24pay min-ptime=$((ptime * 1000)) max-ptime=$((ptime * 1000)) ! udpsink $3 port=$port sync=$([ "$kind" = stock ] && echo true || echo false)"
     fi
   done
   echo "$p"
 }
 
+# pacing on the wire, ours / stock sync=true / stock sync=false (the
+# unpaced reference: a 10 ms buffer's packets back to back), RUNS times
+# alternated, one line each
+pacing () {
+  local run ptime kind n
+  echo "## pacing on the wire: deviation of inter-packet gaps from ptime, us (p50 p99 max)"
+  echo "## load $(cut -d' ' -f1-3 /proc/loadavg)"
+  for run in $(seq 1 "$RUNS"); do
+    for ptime in 1000 125; do
+      n=$((3000 * 1000 / ptime)); [ $n -gt 8000 ] && n=8000
+      for kind in ours stock unpaced; do
+        python3 tests/benchmarks/pacing.py $BASE $n $ptime > /tmp/aes67-pacing.$$ &
+        ppid=$!
+        sleep 0.3
+        timeout -s INT $((n * ptime / 1000000 + 3)) gst-launch-1.0 -q $(senders 1 $ptime $kind "$([ $kind = ours ] && echo address || echo host)=127.0.0.1") >/dev/null 2>&1 || true
+        wait $ppid || true
+        printf "run %s %-8s ptime %4s us: %s\n" "$run" "$kind" "$ptime" "$(cat /tmp/aes67-pacing.$$)"
+      done
+    done
+  done
+  rm -f /tmp/aes67-pacing.$$
+}
+
 echo "# aes67-bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $SECS s per figure"
 echo "# GStreamer $(gst-launch-1.0 --version | sed -n 2p | cut -d' ' -f2)"
 echo
+if [ "$ONLY" = pacing ]; then
+  pacing
+  exit 0
+fi
 echo "## sender: CPU % of one core, whole process ($([ $PERF = 1 ] && echo "perf task-clock" || echo "/usr/bin/time")), DEST=$DEST"
 echo "## 'sink/stream': (process - the same sources into fakesink) / streams"
 printf "%-28s %9s %9s %7s %9s %11s %11s\n" "case" "aes67sink" "stock" "ratio" "sources" "sink/stream" "stock s/s"
@@ -155,16 +190,4 @@ printf "%-28s %10s %10s %8s\n" "1 stereo L24, ptime 1000 us" "$ours" "$stock" \
   "$(awk -v a="$stock" -v b="$ours" 'BEGIN { printf "%.1fx", a / b }')"
 
 echo
-echo "## pacing on the wire: deviation of inter-packet gaps from ptime, us (p50 p99 max)"
-for ptime in 1000 125; do
-  n=$((3000 * 1000 / ptime)); [ $n -gt 8000 ] && n=8000
-  for kind in ours stock; do
-    python3 tests/benchmarks/pacing.py $BASE $n $ptime > /tmp/aes67-pacing.$$ &
-    ppid=$!
-    sleep 0.3
-    timeout -s INT $((n * ptime / 1000000 + 3)) gst-launch-1.0 -q $(senders 1 $ptime $kind "$([ $kind = ours ] && echo address || echo host)=127.0.0.1") >/dev/null 2>&1 || true
-    wait $ppid || true
-    printf "%-10s ptime %4s us: %s\n" "$kind" "$ptime" "$(cat /tmp/aes67-pacing.$$)"
-  done
-done
-rm -f /tmp/aes67-pacing.$$
+pacing

@@ -72,9 +72,9 @@ ev_connect (GstAes67SapBrowser * b, GAsyncQueue * q)
 static inline Ev *
 ev_wait (GAsyncQueue * q, const gchar * what)
 {
-  Ev *ev = g_async_queue_timeout_pop (q, 3 * G_TIME_SPAN_SECOND);
+  Ev *ev = g_async_queue_timeout_pop (q, 10 * G_TIME_SPAN_SECOND);
 
-  fail_unless (ev != NULL, "no '%s' event within 3 s", what);
+  fail_unless (ev != NULL, "no '%s' event within 10 s", what);
   fail_unless_equals_string (ev->what, what);
   return ev;
 }

@@ -239,8 +239,10 @@ roundtrip_run (const RoundTrip * rt, RoundTripResult * res)
   g_signal_connect (appsink, "new-sample", G_CALLBACK (on_sample), &col);
   gst_bin_add_many (GST_BIN (rx), src, appsink, NULL);
   fail_unless (gst_element_link (src, appsink));
+  /* udpsrc binds its socket (and joins the group) going from NULL to
+   * READY, inside this call: no wait needed before the sender starts */
   set_state_in (rt->net, rt->rx_host, rx, GST_STATE_PLAYING);
-  g_usleep (100000);
+  fail_unless (GST_STATE (rx) >= GST_STATE_READY);
 
   txbus = gst_element_get_bus (tx);
   rxbus = gst_element_get_bus (rx);
@@ -250,19 +252,29 @@ roundtrip_run (const RoundTrip * rt, RoundTripResult * res)
   fail_unless (m != NULL, "sender did not finish");
   gst_message_unref (m);
 
-  /* the receiver plays out 100 ms after; give it until all is there */
-  want = n;
-  end = g_get_monotonic_time () + G_USEC_PER_SEC;
+  /* the sender has sent every packet by its EOS; the receiver plays them
+   * out 100 ms later: wait until the payload of every packet sent is out
+   * (a generous deadline for a slow build on a busy machine) */
+  {
+    GstStructure *st = NULL;
+    guint64 sent = 0;
+
+    g_object_get (sink, "stats", &st, NULL);
+    fail_unless (st != NULL);
+    gst_structure_get_uint64 (st, "packets-sent", &sent);
+    gst_structure_free (st);
+    want = (gsize) sent *((gsize) rt->ptime_us * rt->rate / 1000000) * bpf;
+  }
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end) {
     gsize have;
     g_mutex_lock (&col.lock);
     have = col.data->len;
     g_mutex_unlock (&col.lock);
-    if (have >= want + 64)
+    if (have >= want)
       break;
     g_usleep (10000);
   }
-  g_usleep (50000);
   check_no_error (txbus, "sender");
   check_no_error (rxbus, "receiver");
   g_object_get (src, "stats", &res->rx_stats, NULL);

@@ -99,28 +99,41 @@ mono_ns (void)
   return (gint64) ts.tv_sec * GST_SECOND + ts.tv_nsec;
 }
 
-/* On the wire: packets 1 ms apart (kernel receive timestamps), the RTP
- * header right (marker on the first, sequence continuous, SSRC stable,
- * timestamps 48 apart) and RTP time = clock time of capture x rate. */
-/* One measurement; returns the p99 gap deviation in ns. */
-static gint64
-measure_wire (void)
+/* What a receiver on 127.0.0.1 saw of one sender. */
+typedef struct
+{
+  guint n;
+  gint64 *arrival_rt;           /* kernel receive time, CLOCK_REALTIME, ns */
+  gint64 *arrival_mono;         /* after recvmsg returned, CLOCK_MONOTONIC */
+    guint8 (*hdr)[12];          /* the RTP header */
+} Wire;
+
+static void
+wire_clear (Wire * w)
+{
+  g_free (w->arrival_rt);
+  g_free (w->arrival_mono);
+  g_free (w->hdr);
+}
+
+/* Runs "@sender port=<port>" until @n packets of @size bytes have
+ * arrived on 127.0.0.1:<port>. */
+static void
+wire_capture (const gchar * sender, guint n, gssize size, Wire * w)
 {
   GstElement *pipe;
   GstBus *bus;
+  GstMessage *m;
   gint fd, one = 1;
   struct sockaddr_in sin;
   socklen_t sl = sizeof (sin);
-  guint port;
-  const guint N = 2000;
-  gint64 *arrival_rt = g_new0 (gint64, N), *arrival_mono = g_new0 (gint64, N);
-  guint8 (*hdr)[12] = g_malloc0 ((gsize) N * 12);
-  gint64 *dev;
-  guint i, got = 0, skip = 20;
   gchar *desc;
-  gint64 latency_ns = 11 * GST_MSECOND; /* 480 frames + 1 ms */
-  gint64 worst_clock = 0, median_clock, rt_minus_mono, *errs;
-  struct timespec rts;
+  guint got = 0;
+
+  w->n = n;
+  w->arrival_rt = g_new0 (gint64, n);
+  w->arrival_mono = g_new0 (gint64, n);
+  w->hdr = g_malloc0 ((gsize) n * 12);
 
   fd = socket (AF_INET, SOCK_DGRAM, 0);
   memset (&sin, 0, sizeof (sin));
@@ -128,23 +141,21 @@ measure_wire (void)
   sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
   fail_unless (bind (fd, (struct sockaddr *) &sin, sizeof (sin)) == 0);
   getsockname (fd, (struct sockaddr *) &sin, &sl);
-  port = ntohs (sin.sin_port);
   setsockopt (fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof (one));
   {
-    struct timeval tv = { 3, 0 };
+    /* a generous deadline: a packet is due every millisecond */
+    struct timeval tv = { 10, 0 };
     setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof (tv));
   }
 
-  desc = g_strdup_printf ("audiotestsrc is-live=true samplesperbuffer=480 ! "
-      "audio/x-raw,rate=48000,channels=2 ! aes67sink address=127.0.0.1 "
-      "port=%u encoding=L24", port);
+  desc = g_strdup_printf ("%s port=%u", sender, (guint) ntohs (sin.sin_port));
   pipe = gst_parse_launch (desc, NULL);
+  fail_unless (pipe != NULL, "%s", desc);
   g_free (desc);
-  fail_unless (pipe != NULL);
   bus = gst_element_get_bus (pipe);
   gst_element_set_state (pipe, GST_STATE_PLAYING);
 
-  while (got < N) {
+  while (got < n) {
     guint8 buf[2048];
     gchar ctrl[256];
     struct iovec iov = { buf, sizeof (buf) };
@@ -157,103 +168,138 @@ measure_wire (void)
     mh.msg_control = ctrl;
     mh.msg_controllen = sizeof (ctrl);
     len = recvmsg (fd, &mh, 0);
-    fail_unless (len == 12 + 48 * 2 * 3, "packet %u: %zd bytes", got, len);
-    arrival_mono[got] = mono_ns ();
+    fail_unless (len == size, "packet %u: %zd bytes", got, len);
+    w->arrival_mono[got] = mono_ns ();
     for (cm = CMSG_FIRSTHDR (&mh); cm; cm = CMSG_NXTHDR (&mh, cm))
       if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPNS) {
         struct timespec ts;
         memcpy (&ts, CMSG_DATA (cm), sizeof (ts));
-        arrival_rt[got] = (gint64) ts.tv_sec * GST_SECOND + ts.tv_nsec;
+        w->arrival_rt[got] = (gint64) ts.tv_sec * GST_SECOND + ts.tv_nsec;
       }
-    memcpy (hdr[got], buf, 12);
+    fail_unless (w->arrival_rt[got] != 0, "no kernel timestamp");
+    memcpy (w->hdr[got], buf, 12);
     got++;
   }
-  clock_gettime (CLOCK_REALTIME, &rts);
-  rt_minus_mono = (gint64) rts.tv_sec * GST_SECOND + rts.tv_nsec - mono_ns ();
   gst_element_set_state (pipe, GST_STATE_NULL);
-  fail_if (gst_bus_have_pending (bus)
-      && gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR) != NULL);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_if (m != NULL, "error from the sender");
   gst_object_unref (bus);
   gst_object_unref (pipe);
   close (fd);
+}
 
-  /* header */
-  fail_unless_equals_int (hdr[0][0], 0x80);
-  fail_unless (hdr[0][1] & 0x80, "no marker on the first packet");
+/* Pacing, as behaviour: how many of the gaps between packets (kernel
+ * receive times, from packet @skip on) are the packet time within half a
+ * packet time, in per cent. A paced sender keeps nearly all its gaps
+ * there; after a stall it may send the packets that fell due meanwhile
+ * back to back, which takes a few gaps out. A sender that does not pace
+ * (stock `udpsink sync=false` behind a 10 ms source) sends each buffer's
+ * ten packets back to back: nine gaps of a few µs and one of 10 ms, none
+ * near 1 ms. */
+static guint
+wire_percent_paced (const Wire * w, guint skip, gint64 ptime_ns)
+{
+  guint i, paced = 0;
+
+  for (i = skip + 1; i < w->n; i++) {
+    gint64 gap = w->arrival_rt[i] - w->arrival_rt[i - 1];
+    if (gap > ptime_ns / 2 && gap < ptime_ns * 3 / 2)
+      paced++;
+  }
+  return paced * 100 / (w->n - skip - 1);
+}
+
+/* On the wire, for behaviour, not speed (speed is measured side by side
+ * with the stock sender in tests/benchmarks/aes67-bench.sh): the RTP
+ * header right (marker on the first, sequence continuous, SSRC stable,
+ * timestamps 48 apart, so the packets are in time order); RTP time =
+ * clock time of capture x rate; no packet leaves before its time
+ * (capture + latency), which a sender that does not wait breaks by up to
+ * a buffer; the gaps are the packet time, not bursts. Load on the machine
+ * only makes packets late, so each check holds on a busy machine. */
+GST_START_TEST (test_wire_pacing_and_media_clock)
+{
+  const guint N = 2000, skip = 20;
+  const gint64 latency_ns = 11 * GST_MSECOND;   /* 480 frames + 1 ms */
+  Wire w, stock;
+  gint64 *late, earliest, p1, median, span;
+  guint i, ours_paced, stock_paced;
+
+  wire_capture ("audiotestsrc is-live=true samplesperbuffer=480 ! "
+      "audio/x-raw,rate=48000,channels=2 ! aes67sink address=127.0.0.1 "
+      "encoding=L24", N, 12 + 48 * 2 * 3, &w);
+
+  /* header: in order, nothing missing, nothing repeated */
+  fail_unless_equals_int (w.hdr[0][0], 0x80);
+  fail_unless (w.hdr[0][1] & 0x80, "no marker on the first packet");
   for (i = 1; i < N; i++) {
-    guint16 s0 = GST_READ_UINT16_BE (hdr[i - 1] + 2);
-    guint16 s1 = GST_READ_UINT16_BE (hdr[i] + 2);
-    guint32 t0 = GST_READ_UINT32_BE (hdr[i - 1] + 4);
-    guint32 t1 = GST_READ_UINT32_BE (hdr[i] + 4);
+    guint16 s0 = GST_READ_UINT16_BE (w.hdr[i - 1] + 2);
+    guint16 s1 = GST_READ_UINT16_BE (w.hdr[i] + 2);
+    guint32 t0 = GST_READ_UINT32_BE (w.hdr[i - 1] + 4);
+    guint32 t1 = GST_READ_UINT32_BE (w.hdr[i] + 4);
 
-    fail_unless_equals_int (hdr[i][1] & 0x7f, 96);
-    fail_if (hdr[i][1] & 0x80, "marker on packet %u", i);
+    fail_unless_equals_int (w.hdr[i][1] & 0x7f, 96);
+    fail_if (w.hdr[i][1] & 0x80, "marker on packet %u", i);
     fail_unless_equals_int ((guint16) (s1 - s0), 1);
     fail_unless_equals_int ((guint32) (t1 - t0), 48);
-    fail_unless (memcmp (hdr[i] + 8, hdr[0] + 8, 4) == 0, "SSRC changed");
+    fail_unless (memcmp (w.hdr[i] + 8, w.hdr[0] + 8, 4) == 0, "SSRC changed");
   }
 
   /* media clock: RTP time / rate is the GstSystemClock (CLOCK_MONOTONIC)
-   * time of capture; the packet leaves that plus the latency. Arrival is
-   * the kernel's receive time (CLOCK_REALTIME) moved onto CLOCK_MONOTONIC. */
-  errs = g_new0 (gint64, N);
+   * time of capture; the packet is due that plus the latency. The
+   * receiving thread reads CLOCK_MONOTONIC after recvmsg returns: never
+   * before the packet left, so "late" here is never less than the truth. */
+  late = g_new0 (gint64, N);
   for (i = skip; i < N; i++) {
-    guint32 t = GST_READ_UINT32_BE (hdr[i] + 4);
-    guint64 arrival_samples = gst_util_uint64_scale (arrival_rt[i] -
-        rt_minus_mono, 48000, GST_SECOND);
+    guint32 t = GST_READ_UINT32_BE (w.hdr[i] + 4);
+    guint64 arrival_samples = gst_util_uint64_scale (w.arrival_mono[i],
+        48000, GST_SECOND);
     /* samples between capture and arrival, mod 2^32 */
-    gint64 d = (gint64) (guint32) ((guint32) arrival_samples - t);
-    gint64 d_ns = gst_util_uint64_scale (d, GST_SECOND, 48000);
-    errs[i - skip] = ABS (d_ns - latency_ns);
+    gint32 d = (gint32) ((guint32) arrival_samples - t);
+    late[i - skip] = (gint64) d *GST_SECOND / 48000 - latency_ns;
   }
-  qsort (errs, N - skip, sizeof (gint64), cmp_i64);
-  worst_clock = errs[(N - skip) * 99 / 100];
-  median_clock = errs[(N - skip) / 2];
-  g_free (errs);
-  /* the median within 100 µs (a wrong sample count would be 21 µs per
-   * sample, a wrong buffer 10 ms); the p99 also has scheduling in it */
-  fail_unless (median_clock < 100 * GST_USECOND,
-      "median of |arrival - latency - RTP time| is %" G_GINT64_FORMAT " µs",
-      median_clock / 1000);
+  qsort (late, N - skip, sizeof (gint64), cmp_i64);
+  earliest = late[0];
+  p1 = late[(N - skip) / 100];
+  median = late[(N - skip) / 2];
+  g_free (late);
+  /* not early: a packet is let go at most 5 µs before its time, and RTP
+   * time to clock time rounds to a sample (20.8 µs); a sender that does
+   * not wait sends the packets of a 10 ms buffer up to 9 ms early */
+  fail_unless (earliest > -50 * GST_USECOND, "a packet left %"
+      G_GINT64_FORMAT " µs before its time", -earliest / 1000);
+  /* and on time: load delays some packets, never all of them; a packet's
+   * worth (1 ms) of error in the RTP time would put them all 1 ms late */
+  fail_unless (p1 < 500 * GST_USECOND, "99 %% of the packets are more "
+      "than %" G_GINT64_FORMAT " µs late", p1 / 1000);
 
-  /* pacing: deviation of each gap from 1 ms */
-  dev = g_new0 (gint64, N);
-  for (i = skip + 1; i < N; i++)
-    dev[i - skip - 1] = ABS (arrival_rt[i] - arrival_rt[i - 1] - 1000000);
-  qsort (dev, N - skip - 1, sizeof (gint64), cmp_i64);
-  GST_INFO ("gap deviation p50 %" G_GINT64_FORMAT " µs, p99 %"
-      G_GINT64_FORMAT " µs, max %" G_GINT64_FORMAT " µs",
-      dev[(N - skip - 1) / 2] / 1000, dev[(N - skip - 1) * 99 / 100] / 1000,
-      dev[N - skip - 2] / 1000);
-  g_print ("pacing: gap deviation from 1 ms p50 %" G_GINT64_FORMAT " us, p99 %"
-      G_GINT64_FORMAT " us, max %" G_GINT64_FORMAT " us; RTP time vs "
-      "capture clock: median %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT
-      " us\n", dev[(N - skip - 1) / 2] / 1000,
-      dev[(N - skip - 1) * 99 / 100] / 1000, dev[N - skip - 2] / 1000,
-      median_clock / 1000, worst_clock / 1000);
-  worst_clock = dev[(N - skip - 1) * 99 / 100];
-  g_free (dev);
-  g_free (arrival_rt);
-  g_free (arrival_mono);
-  g_free (hdr);
-  return worst_clock;
-}
+  /* the gaps: the packet time, on average and for most packets */
+  span = w.arrival_rt[N - 1] - w.arrival_rt[skip];
+  fail_unless (ABS (span - (gint64) (N - 1 - skip) * GST_MSECOND) <
+      (gint64) (N - 1 - skip) * GST_MSECOND / 10, "%u packets of 1 ms took "
+      "%" G_GINT64_FORMAT " ms", N - 1 - skip, span / GST_MSECOND);
+  ours_paced = wire_percent_paced (&w, skip, GST_MSECOND);
 
-/* AES67 pacing: at ptime 1 ms the 99th percentile of the deviation of the
- * gaps from 1 ms is at most 100 µs on an idle machine. A machine shared
- * with other work has hiccups of its own (a bare SCHED_FIFO timer loop on
- * this VM kind wakes with p99 80 µs and a rare 0.5 ms), so the test takes
- * the best of up to 3 runs of 2 s; a sender that bursts fails all three. */
-GST_START_TEST (test_wire_pacing_and_media_clock)
-{
-  gint64 best = G_MAXINT64;
-  guint attempt;
+  /* the same measure on a sender known not to pace: it must tell the two
+   * apart, on this machine, now */
+  wire_capture ("audiotestsrc is-live=true samplesperbuffer=480 ! "
+      "audio/x-raw,rate=48000,channels=2 ! audioconvert ! rtpL24pay "
+      "min-ptime=1000000 max-ptime=1000000 ! udpsink host=127.0.0.1 "
+      "sync=false", N, 12 + 48 * 2 * 3, &stock);
+  stock_paced = wire_percent_paced (&stock, skip, GST_MSECOND);
 
-  for (attempt = 0; attempt < 3 && best > 100 * GST_USECOND; attempt++)
-    best = MIN (best, measure_wire ());
-  fail_unless (best <= 100 * GST_USECOND,
-      "p99 gap deviation %" G_GINT64_FORMAT " µs > 100 µs in 3 runs",
-      best / 1000);
+  g_print ("pacing: gaps of 1 ms +- 0.5 ms: aes67sink %u %%, stock "
+      "udpsink sync=false %u %%; packet time vs capture + latency: earliest "
+      "%" G_GINT64_FORMAT " us, p1 %" G_GINT64_FORMAT " us, median %"
+      G_GINT64_FORMAT " us\n", ours_paced, stock_paced, earliest / 1000,
+      p1 / 1000, median / 1000);
+  fail_unless (stock_paced < 50, "the measure sees pacing in a sender "
+      "without it (%u %% of gaps 1 ms)", stock_paced);
+  fail_unless (ours_paced >= 50, "bursts: only %u %% of the gaps are 1 ms "
+      "+- 0.5 ms", ours_paced);
+
+  wire_clear (&w);
+  wire_clear (&stock);
 }
 
 GST_END_TEST;
@@ -328,7 +374,8 @@ GST_START_TEST (test_stream_lost_and_restored)
   g_free (desc);
   gst_element_set_state (tx1, GST_STATE_PLAYING);
 
-  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink), GST_SECOND);
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
+      10 * GST_SECOND);
   fail_unless (sample != NULL, "no audio from the first sender");
   gst_sample_unref (sample);
   {
@@ -344,7 +391,7 @@ GST_START_TEST (test_stream_lost_and_restored)
   g_usleep (200000);
   gst_element_set_state (tx1, GST_STATE_NULL);
 
-  m = roundtrip_wait_element_message (bus, "stream-lost", 2000);
+  m = roundtrip_wait_element_message (bus, "stream-lost", 10000);
   fail_unless (m != NULL, "no stream-lost after the sender stopped");
   gst_structure_get_uint (gst_message_get_structure (m), "ssrc", &lost_ssrc);
   fail_unless_equals_int (lost_ssrc, ssrc1);
@@ -356,7 +403,7 @@ GST_START_TEST (test_stream_lost_and_restored)
     gst_sample_unref (sample);
 
   gst_element_set_state (tx2, GST_STATE_PLAYING);
-  m = roundtrip_wait_element_message (bus, "stream-restored", 3000);
+  m = roundtrip_wait_element_message (bus, "stream-restored", 10000);
   fail_unless (m != NULL, "no stream-restored after a new sender came");
   gst_structure_get_uint (gst_message_get_structure (m), "ssrc", &ssrc2);
   gst_structure_get_boolean (gst_message_get_structure (m), "same-ssrc", &same);
@@ -366,7 +413,7 @@ GST_START_TEST (test_stream_lost_and_restored)
 
   /* and audio flows again */
   sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-      2 * GST_SECOND);
+      10 * GST_SECOND);
   fail_unless (sample != NULL, "no audio after the stream came back");
   gst_sample_unref (sample);
 
@@ -423,8 +470,11 @@ GST_START_TEST (test_malformed_packets)
   g_free (desc);
   src = gst_bin_get_by_name (GST_BIN (rx), "src");
   appsink = gst_bin_get_by_name (GST_BIN (rx), "out");
-  gst_element_set_state (rx, GST_STATE_PLAYING);
-  g_usleep (100000);
+  /* udpsrc binds its socket going from NULL to READY, inside this call:
+   * no wait needed before sending */
+  fail_unless (gst_element_set_state (rx, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (GST_STATE (rx) >= GST_STATE_READY);
 
   sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
       G_SOCKET_PROTOCOL_UDP, NULL);
@@ -485,7 +535,7 @@ GST_START_TEST (test_malformed_packets)
   /* 60 x 288 bytes must come out, in order, exactly */
   while (out->len < 60 * 288 &&
       (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-              GST_SECOND))) {
+              10 * GST_SECOND))) {
     GstMapInfo map;
     GstBuffer *b = gst_sample_get_buffer (sample);
     if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
@@ -805,7 +855,8 @@ GST_START_TEST (test_dante_payload_type_mismatch)
   w = wait_warning (bus, says);
   fail_unless (w != NULL, "no warning naming payload types 96 and 97");
   g_free (w);
-  g_usleep (100000);
+  /* udpsrc bound its socket going from NULL to READY, inside the state
+   * change: no wait needed before sending */
 
   sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
       G_SOCKET_PROTOCOL_UDP, NULL);
@@ -928,7 +979,22 @@ GST_START_TEST (test_media_clock_playout)
     gst_object_unref (src);
     gst_object_unref (out);
   }
-  g_usleep (1500000);
+  /* until both receivers have played 50 buffers out; 1 s on an idle
+   * machine, a generous deadline for a busy one */
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    guint least = 0;
+
+    while (least <= 50 && g_get_monotonic_time () < end) {
+      g_usleep (20000);
+      least = G_MAXUINT;
+      for (r = 0; r < 2; r++) {
+        g_mutex_lock (&p[r].lock);
+        least = MIN (least, p[r].n);
+        g_mutex_unlock (&p[r].lock);
+      }
+    }
+  }
 
   for (r = 0; r < 2; r++) {
     GstQuery *q = gst_query_new_latency ();

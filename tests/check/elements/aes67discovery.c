@@ -264,10 +264,12 @@ GST_START_TEST (test_found_by_name_bit_exact)
   rx = make_receiver ("Disc One", 5000, &col, &src);
   rxbus = gst_element_get_bus (rx);
   t0 = g_get_monotonic_time ();
+  /* found within the discovery timeout, or the state change fails; how
+   * fast is a figure, not a check (sapannounce announces on reaching
+   * PAUSED, then every second) */
   set_state_in (1, rx, GST_STATE_PLAYING);
-  /* sapannounce announces on reaching PAUSED, then every second */
-  fail_unless (g_get_monotonic_time () - t0 < 1500 * 1000,
-      "finding the session took %" G_GINT64_FORMAT " ms",
+  fail_unless (GST_STATE (rx) >= GST_STATE_READY);
+  g_print ("found the session by name in %" G_GINT64_FORMAT " ms\n",
       (g_get_monotonic_time () - t0) / 1000);
   m = gst_bus_pop_filtered (rxbus, GST_MESSAGE_ELEMENT);
   while (m && !gst_structure_has_name (gst_message_get_structure (m),
@@ -290,14 +292,15 @@ GST_START_TEST (test_found_by_name_bit_exact)
   fail_unless (gst_structure_get_int (st, "channels", &channels));
   fail_unless_equals_int (channels, 2);
   gst_message_unref (m);
-  g_usleep (100000);
+  /* the receiving socket was bound and the group joined inside the state
+   * change: the sender may start at once */
 
   txbus = gst_element_get_bus (tx);
   set_state_in (0, tx, GST_STATE_PLAYING);
-  m = roundtrip_wait_element_message (txbus, "eos", 5000);
+  m = roundtrip_wait_element_message (txbus, "eos", 20000);
   fail_unless (m != NULL, "the sender did not finish");
   gst_message_unref (m);
-  end = g_get_monotonic_time () + G_USEC_PER_SEC;
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end && !contains_bit_exact (&col, sent))
     g_usleep (20000);
   fail_unless (contains_bit_exact (&col, sent), "%" G_GSIZE_FORMAT " bytes "
@@ -338,8 +341,9 @@ GST_START_TEST (test_discovery_timeout)
       GST_STATE_CHANGE_FAILURE);
   fail_unless (aes67_test_net_leave ());
   took = (g_get_monotonic_time () - t0) / 1000;
-  /* 1.5 s, and not much more (±300 ms for a loaded machine) */
-  fail_unless (took >= 1500 && took < 1800, "failed after %" G_GINT64_FORMAT
+  /* not before the 1.5 s, and the property's 1.5 s, not the default 10 s
+   * (3 s of room for a loaded machine) */
+  fail_unless (took >= 1500 && took < 4500, "failed after %" G_GINT64_FORMAT
       " ms", took);
   m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (m != NULL, "no error message");
@@ -409,11 +413,11 @@ GST_START_TEST (test_session_changes)
   set_state_in (1, rx, GST_STATE_PLAYING);
   fail_unless (gst_element_get_state (rx, NULL, NULL, 5 * GST_SECOND) !=
       GST_STATE_CHANGE_FAILURE);
-  m = roundtrip_wait_element_message (rxbus, "aes67-stats", 3000);
+  m = roundtrip_wait_element_message (rxbus, "aes67-stats", 10000);
   fail_unless (m != NULL);
   gst_message_unref (m);
   /* audio from A: S24BE stereo */
-  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end) {
     gboolean have;
     g_mutex_lock (&col.lock);
@@ -462,8 +466,8 @@ GST_START_TEST (test_session_changes)
   set_state_in (0, tx_a, GST_STATE_NULL);
   g_object_set (ann, "sdp", sdp_b, NULL);
 
-  m = wait_sap_session (rxbus, "changed", 3000);
-  fail_unless (m != NULL, "no sap-session 'changed' within 3 s");
+  m = wait_sap_session (rxbus, "changed", 10000);
+  fail_unless (m != NULL, "no sap-session 'changed' within 10 s");
   st = gst_message_get_structure (m);
   fail_unless_equals_string (gst_structure_get_string (st, "sdp"), sdp_b);
   fail_unless (gst_structure_get_boolean (st, "restarted", &restarted));
@@ -479,10 +483,10 @@ GST_START_TEST (test_session_changes)
 
   bbus = gst_element_get_bus (tx_b);
   set_state_in (0, tx_b, GST_STATE_PLAYING);
-  m = roundtrip_wait_element_message (bbus, "eos", 5000);
+  m = roundtrip_wait_element_message (bbus, "eos", 20000);
   fail_unless (m != NULL, "the second sender did not finish");
   gst_message_unref (m);
-  end = g_get_monotonic_time () + G_USEC_PER_SEC;
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end && !contains_bit_exact (&col, sent_b))
     g_usleep (20000);
   fail_unless (contains_bit_exact (&col, sent_b), "the new sender's %"
@@ -510,6 +514,32 @@ GST_START_TEST (test_session_changes)
 }
 
 GST_END_TEST;
+
+/* Waits up to 20 s until more than @bytes were collected; returns what was */
+static gsize
+wait_collected (Collector * col, gsize bytes)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (collected (col) <= bytes && g_get_monotonic_time () < end)
+    g_usleep (10000);
+  return collected (col);
+}
+
+/* packets the aes67sink named "sink" in @tx has sent */
+static guint64
+tx_sent (GstElement * tx)
+{
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (tx), "sink");
+  GstStructure *s = NULL;
+  guint64 v = 0;
+
+  g_object_get (sink, "stats", &s, NULL);
+  gst_structure_get_uint64 (s, "packets-sent", &v);
+  gst_structure_free (s);
+  gst_object_unref (sink);
+  return v;
+}
 
 static guint64
 rx_received (GstElement * src)
@@ -543,49 +573,66 @@ GST_START_TEST (test_session_deleted_and_back)
   rx = make_receiver ("Comes And Goes", 5000, &col, &src);
   rxbus = gst_element_get_bus (rx);
   set_state_in (1, rx, GST_STATE_PLAYING);
-  g_usleep (500000);
-  fail_unless (collected (&col) > 0, "no audio before the deletion");
+  fail_unless (wait_collected (&col, 0) > 0, "no audio before the deletion");
 
   /* deletion */
   set_state_in (0, ann, GST_STATE_NULL);
-  m = roundtrip_wait_element_message (rxbus, "stream-lost", 2000);
-  fail_unless (m != NULL, "no stream-lost within 2 s of the deletion");
+  m = roundtrip_wait_element_message (rxbus, "stream-lost", 10000);
+  fail_unless (m != NULL, "no stream-lost within 10 s of the deletion");
   st = gst_message_get_structure (m);
   fail_unless_equals_string (gst_structure_get_string (st, "reason"),
       "deleted");
   gst_message_unref (m);
-  m = wait_sap_session (rxbus, "removed", 1000);
+  m = wait_sap_session (rxbus, "removed", 10000);
   fail_unless (m != NULL, "no sap-session 'removed'");
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (m), "reason"), "deleted");
   gst_message_unref (m);
   fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
-  /* not listening any more: nothing received though the sender sends */
-  g_usleep (100000);
+  /* not listening any more (its udpsrc went to NULL before stream-lost
+   * was posted): nothing received while the sender sends 500 packets */
   n0 = rx_received (src);
-  g_usleep (500000);
+  {
+    guint64 s0 = tx_sent (tx);
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (tx_sent (tx) < s0 + 500 && g_get_monotonic_time () < end)
+      g_usleep (20000);
+    fail_unless (tx_sent (tx) >= s0 + 500, "the sender stopped sending");
+  }
   n1 = rx_received (src);
   fail_unless_equals_uint64 (n1, n0);
-  /* and no second stream-lost from the packet time-out (1 s) */
-  g_usleep (700000);
-  m = gst_bus_pop_filtered (rxbus, GST_MESSAGE_ELEMENT);
-  while (m && !gst_structure_has_name (gst_message_get_structure (m),
-          "stream-lost")) {
-    gst_message_unref (m);
-    m = gst_bus_pop_filtered (rxbus, GST_MESSAGE_ELEMENT);
+  /* and no second stream-lost from the packet time-out (1 s): the monitor
+   * thread checks the time-out before it posts aes67-stats (every 1 s),
+   * so a stream-lost would come before the third aes67-stats, which the
+   * monitor posts at least 2 s after the first */
+  {
+    guint n_stats = 0;
+
+    while (n_stats < 3) {
+      m = gst_bus_timed_pop_filtered (rxbus, 20 * GST_SECOND,
+          GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
+      fail_unless (m != NULL, "no aes67-stats from the parked receiver");
+      fail_if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR, "an error");
+      fail_if (gst_structure_has_name (gst_message_get_structure (m),
+              "stream-lost"), "a second stream-lost");
+      if (gst_structure_has_name (gst_message_get_structure (m), "aes67-stats"))
+        n_stats++;
+      gst_message_unref (m);
+    }
   }
-  fail_unless (m == NULL, "a second stream-lost");
 
   /* announced again */
   bytes = collected (&col);
   set_state_in (0, ann, GST_STATE_PLAYING);
-  m = roundtrip_wait_element_message (rxbus, "stream-restored", 3000);
-  fail_unless (m != NULL, "no stream-restored within 3 s of the announcement");
+  m = roundtrip_wait_element_message (rxbus, "stream-restored", 10000);
+  fail_unless (m != NULL, "no stream-restored within 10 s of the "
+      "announcement");
   gst_message_unref (m);
-  g_usleep (300000);
-  /* 300 ms of stereo S24BE at 48 kHz is 86400 bytes: at least half */
-  fail_unless (collected (&col) > bytes + 43200, "%" G_GSIZE_FORMAT
-      " bytes after the session came back", collected (&col) - bytes);
+  /* audio again: 150 ms of stereo S24BE at 48 kHz is 43200 bytes */
+  fail_unless (wait_collected (&col, bytes + 43200) > bytes + 43200,
+      "%" G_GSIZE_FORMAT " bytes after the session came back",
+      collected (&col) - bytes);
   no_error_on (rxbus);
   fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
 
@@ -622,30 +669,33 @@ GST_START_TEST (test_session_expires)
   rx = make_receiver ("Fades", 5000, &col, &src);
   rxbus = gst_element_get_bus (rx);
   set_state_in (1, rx, GST_STATE_PLAYING);
-  /* let the browser see a few 1 s intervals */
-  g_usleep (3200000);
-  fail_unless (collected (&col) > 0, "no audio");
+  fail_unless (wait_collected (&col, 0) > 0, "no audio");
+  /* let the browser see a few 1 s intervals (time passing, not a
+   * synchronisation: the expiry counts from the last one it saw) */
+  g_usleep (3 * G_USEC_PER_SEC);
 
   fail_unless (aes67_test_net_drop (net, 1, 9875, 1),
       "cannot add an nftables drop rule (is nftables installed?)");
   t_drop = g_get_monotonic_time ();
-  m = roundtrip_wait_element_message (rxbus, "stream-lost", 16000);
+  m = roundtrip_wait_element_message (rxbus, "stream-lost", 20000);
   took = (g_get_monotonic_time () - t_drop) / 1000;
-  fail_unless (m != NULL, "no stream-lost within 16 s of the last "
+  fail_unless (m != NULL, "no stream-lost within 20 s of the last "
       "announcement");
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (m), "reason"), "expired");
   g_print ("session expired %" G_GINT64_FORMAT " ms after SAP was cut\n", took);
   gst_message_unref (m);
   /* 10 intervals of 1 s after the last announcement (which came up to 1 s
-   * before the drop), checked every second: 8..12 s */
-  fail_unless (took >= 8000 && took <= 12000, "expired after %"
+   * before the drop), checked every second: 8..12 s, and 2 s of room for
+   * a loaded machine on the late side (a count of 15 or more intervals
+   * still fails) */
+  fail_unless (took >= 8000 && took <= 14000, "expired after %"
       G_GINT64_FORMAT " ms", took);
   fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
 
   fail_unless (aes67_test_net_drop (net, 1, 9875, 0));
-  m = roundtrip_wait_element_message (rxbus, "stream-restored", 3000);
-  fail_unless (m != NULL, "no stream-restored within 3 s of the "
+  m = roundtrip_wait_element_message (rxbus, "stream-restored", 10000);
+  fail_unless (m != NULL, "no stream-restored within 10 s of the "
       "announcements coming through again");
   gst_message_unref (m);
   no_error_on (rxbus);
@@ -700,13 +750,13 @@ GST_START_TEST (test_eos_after_deletion)
   rx = make_receiver ("Ends Deleted", 5000, &col, &src);
   rxbus = gst_element_get_bus (rx);
   set_state_in (1, rx, GST_STATE_PLAYING);
-  m = roundtrip_wait_element_message (rxbus, "aes67-stats", 3000);
+  m = roundtrip_wait_element_message (rxbus, "aes67-stats", 10000);
   fail_unless (m != NULL);
   gst_message_unref (m);
 
   set_state_in (0, ann, GST_STATE_NULL);
-  m = roundtrip_wait_element_message (rxbus, "stream-lost", 2000);
-  fail_unless (m != NULL, "no stream-lost within 2 s of the deletion");
+  m = roundtrip_wait_element_message (rxbus, "stream-lost", 10000);
+  fail_unless (m != NULL, "no stream-lost within 10 s of the deletion");
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (m), "reason"), "deleted");
   gst_message_unref (m);
@@ -715,7 +765,16 @@ GST_START_TEST (test_eos_after_deletion)
   /* announced again after EOS: not received (nothing may follow EOS) */
   n0 = rx_received (src);
   set_state_in (0, ann, GST_STATE_PLAYING);
-  g_usleep (1500000);
+  /* for 1.5 s of the sender's packets (sapannounce announces at once and
+   * every second after) */
+  {
+    guint64 s0 = tx_sent (tx);
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (tx_sent (tx) < s0 + 1500 && g_get_monotonic_time () < end)
+      g_usleep (20000);
+    fail_unless (tx_sent (tx) >= s0 + 1500, "the sender stopped sending");
+  }
   fail_unless_equals_uint64 (rx_received (src), n0);
   m = gst_bus_pop_filtered (rxbus, GST_MESSAGE_ERROR);
   fail_unless (m == NULL, "an error after EOS");

@@ -41,6 +41,43 @@ spawn (const gchar * const *argv, const gchar * log)
   return pid;
 }
 
+/* Waits up to @secs until a UDP socket is bound to @port (in
+ * /proc/net/udp): the receiving process is ready */
+static gboolean
+wait_udp_bound (guint port, gint secs)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) secs * G_USEC_PER_SEC;
+  gchar *needle = g_strdup_printf (":%04X ", port);
+  gboolean found = FALSE;
+
+  do {
+    gchar *text = NULL;
+
+    if (g_file_get_contents ("/proc/net/udp", &text, NULL, NULL)) {
+      gchar **lines = g_strsplit (text, "\n", -1), **l;
+
+      /* "  sl  local_address rem_address ...": the local address is the
+       * second field */
+      for (l = lines; *l && !found; l++) {
+        gchar **f = g_strsplit_set (g_strstrip (*l), " ", -1);
+
+        if (g_strv_length (f) > 2) {
+          gchar *local = g_strconcat (f[1], " ", NULL);
+          found = strstr (local, needle) != NULL;
+          g_free (local);
+        }
+        g_strfreev (f);
+      }
+      g_strfreev (lines);
+      g_free (text);
+    }
+    if (!found)
+      g_usleep (20000);
+  } while (!found && g_get_monotonic_time () < end);
+  g_free (needle);
+  return found;
+}
+
 /* waits up to @ms for @pid; on timeout sends @sig and waits again */
 static gint
 wait_or_signal (GPid pid, guint ms, gint sig)
@@ -112,8 +149,8 @@ GST_START_TEST (test_ffmpeg_to_aes67src)
   rx = gst_parse_launch (desc, NULL);
   g_free (desc);
   appsink = gst_bin_get_by_name (GST_BIN (rx), "out");
+  /* udpsrc binds its socket going from NULL to READY, inside this call */
   gst_element_set_state (rx, GST_STATE_PLAYING);
-  g_usleep (200000);
 
   /* 3. the stream, paced by ffmpeg (-re) */
   {
@@ -236,7 +273,8 @@ sink_to_ffmpeg (const gchar * enc, guint channels)
     };
     pid = spawn (argv, log);
   }
-  g_usleep (700000);            /* ffmpeg opens its socket */
+  fail_unless (wait_udp_bound (port, 30), "ffmpeg did not open port %u in "
+      "30 s", port);
   bus = gst_element_get_bus (tx);
   gst_element_set_state (tx, GST_STATE_PLAYING);
   m = roundtrip_wait_element_message (bus, "eos", 5000);

@@ -130,7 +130,7 @@ GST_START_TEST (test_network_vanishes)
 
   /* the network goes */
   fail_unless (aes67_test_net_drop (net, 1, 5008, 1));
-  m = roundtrip_wait_element_message (bus, "stream-lost", 3000);
+  m = roundtrip_wait_element_message (bus, "stream-lost", 10000);
   fail_unless (m != NULL, "no stream-lost while the network was gone");
   gst_structure_get_uint (gst_message_get_structure (m), "ssrc", &ssrc_lost);
   gst_message_unref (m);
@@ -141,7 +141,7 @@ GST_START_TEST (test_network_vanishes)
 
   /* and comes back */
   fail_unless (aes67_test_net_drop (net, 1, 5008, 0));
-  m = roundtrip_wait_element_message (bus, "stream-restored", 3000);
+  m = roundtrip_wait_element_message (bus, "stream-restored", 10000);
   fail_unless (m != NULL, "no stream-restored when the network came back");
   gst_structure_get_uint (gst_message_get_structure (m), "ssrc", &ssrc_back);
   gst_structure_get_boolean (gst_message_get_structure (m), "same-ssrc", &same);

@@ -256,7 +256,21 @@ GST_START_TEST (test_media_clock_end_to_end)
     rx[r] = receiver (r + 2, sock, sdp, "", &pl[r], tx_base);
     g_free (sock);
   }
-  g_usleep (2 * G_USEC_PER_SEC);
+  /* until both have played 100 buffers out (2 s on an idle machine) */
+  {
+    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    guint least = 0;
+
+    while (least <= 100 && g_get_monotonic_time () < end) {
+      g_usleep (20000);
+      least = G_MAXUINT;
+      for (r = 0; r < 2; r++) {
+        g_mutex_lock (&pl[r].lock);
+        least = MIN (least, pl[r].n);
+        g_mutex_unlock (&pl[r].lock);
+      }
+    }
+  }
   for (r = 0; r < 2; r++) {
     GstQuery *q = gst_query_new_latency ();
     gboolean live;

@@ -68,7 +68,7 @@ pipewire_start (PipeWire * p, guint host, const gchar * conf,
     p->dbus = sap_test_spawn (net, host, argv, log, &err);
     fail_unless (p->dbus > 0, "%s", err ? err->message : "");
   }
-  for (i = 0; i < 100 && !g_file_test (bus, G_FILE_TEST_EXISTS); i++)
+  for (i = 0; i < 500 && !g_file_test (bus, G_FILE_TEST_EXISTS); i++)
     g_usleep (20000);
   fail_unless (g_file_test (bus, G_FILE_TEST_EXISTS), "dbus did not start");
   g_free (log);
@@ -90,7 +90,14 @@ pipewire_start (PipeWire * p, guint host, const gchar * conf,
     const gchar *argv[] = { "env", env_run, env_pw, env_cfg, env_bus,
       "wireplumber", NULL
     };
-    g_usleep (300000);
+    gchar *sock = g_build_filename (run, "pipewire-0", NULL);
+
+    /* once PipeWire listens on its socket */
+    for (i = 0; i < 500 && !g_file_test (sock, G_FILE_TEST_EXISTS); i++)
+      g_usleep (20000);
+    fail_unless (g_file_test (sock, G_FILE_TEST_EXISTS),
+        "PipeWire did not start");
+    g_free (sock);
     p->wp = sap_test_spawn (net, host, argv, wplog, &err);
     fail_unless (p->wp > 0, "%s", err ? err->message : "");
     g_free (wplog);
@@ -224,15 +231,16 @@ GST_START_TEST (test_pipewire_announces)
   }
   ev_free (ev);
 
-  /* PipeWire repeats every 5 s: the second packet comes 5 s (±0.5 s)
-   * after the first, and makes no event */
+  /* PipeWire repeats every 5 s: the second packet comes 5 s after the
+   * first (not before 4.5 s; up to 7 s on a loaded machine, where the
+   * next would be 10 s), and makes no event */
   packets = browser_stat (b, "packets");
-  for (i = 0; i < 70 && browser_stat (b, "packets") == packets; i++)
+  for (i = 0; i < 150 && browser_stat (b, "packets") == packets; i++)
     g_usleep (100000);
   fail_unless_equals_int (browser_stat (b, "packets"), packets + 1);
   {
     gint64 dt = g_get_monotonic_time () - t_added;
-    fail_unless (dt > 4500000 && dt < 5600000, "repeat after %" G_GINT64_FORMAT
+    fail_unless (dt > 4500000 && dt < 7000000, "repeat after %" G_GINT64_FORMAT
         " µs", dt);
   }
   fail_unless (g_async_queue_try_pop (q) == NULL);
@@ -240,8 +248,8 @@ GST_START_TEST (test_pipewire_announces)
 
   /* PipeWire sends a deletion when it stops */
   pipewire_stop_pw (&pw);
-  ev = g_async_queue_timeout_pop (q, 3 * G_TIME_SPAN_SECOND);
-  fail_unless (ev != NULL, "no deletion from PipeWire within 3 s");
+  ev = g_async_queue_timeout_pop (q, 10 * G_TIME_SPAN_SECOND);
+  fail_unless (ev != NULL, "no deletion from PipeWire within 10 s");
   fail_unless_equals_string (ev->what, "removed");
   fail_unless_equals_string (ev->session->name, "PipeWire Interop");
   fail_unless_equals_int (ev->reason, GST_AES67_SAP_REMOVED_DELETED);
@@ -553,35 +561,43 @@ typedef struct
   gint last_seq;
 } Tap;
 
+/* Takes one packet that waits on the tap's socket, if one does within
+ * @timeout_us; returns whether one did */
+static gboolean
+tap_take (Tap * t, gint64 timeout_us)
+{
+  guint8 pkt[2048];
+  GstBuffer *buf;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gssize n;
+
+  if (!g_socket_condition_timed_wait (t->sock, G_IO_IN, timeout_us, NULL, NULL))
+    return FALSE;
+  n = g_socket_receive (t->sock, (gchar *) pkt, sizeof (pkt), NULL, NULL);
+  if (n <= 0)
+    return TRUE;
+  buf = gst_buffer_new_memdup (pkt, n);
+  if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
+    guint16 seq = gst_rtp_buffer_get_seq (&rtp);
+    if (t->last_seq >= 0 && seq != (guint16) (t->last_seq + 1))
+      t->gaps++;
+    t->last_seq = seq;
+    t->packets++;
+    g_byte_array_append (t->payload, gst_rtp_buffer_get_payload (&rtp),
+        gst_rtp_buffer_get_payload_len (&rtp));
+    gst_rtp_buffer_unmap (&rtp);
+  }
+  gst_buffer_unref (buf);
+  return TRUE;
+}
+
 static gpointer
 tap_run (gpointer data)
 {
   Tap *t = data;
-  guint8 pkt[2048];
 
-  while (!g_atomic_int_get (&t->stop)) {
-    GstBuffer *buf;
-    GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-    gssize n;
-
-    if (!g_socket_condition_timed_wait (t->sock, G_IO_IN, 100000, NULL, NULL))
-      continue;
-    n = g_socket_receive (t->sock, (gchar *) pkt, sizeof (pkt), NULL, NULL);
-    if (n <= 0)
-      continue;
-    buf = gst_buffer_new_memdup (pkt, n);
-    if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
-      guint16 seq = gst_rtp_buffer_get_seq (&rtp);
-      if (t->last_seq >= 0 && seq != (guint16) (t->last_seq + 1))
-        t->gaps++;
-      t->last_seq = seq;
-      t->packets++;
-      g_byte_array_append (t->payload, gst_rtp_buffer_get_payload (&rtp),
-          gst_rtp_buffer_get_payload_len (&rtp));
-      gst_rtp_buffer_unmap (&rtp);
-    }
-    gst_buffer_unref (buf);
-  }
+  while (!g_atomic_int_get (&t->stop))
+    tap_take (t, 100000);
   return NULL;
 }
 
@@ -600,11 +616,13 @@ tap_start (guint host, const gchar * group, guint port)
   return t;
 }
 
+/* Stops the tap after it has taken every packet that had arrived */
 static void
 tap_stop (Tap * t)
 {
   g_atomic_int_set (&t->stop, 1);
   g_thread_join (t->thread);
+  while (tap_take (t, 0));
   g_object_unref (t->sock);
 }
 
@@ -768,8 +786,8 @@ GST_START_TEST (test_aes67src_receives_pipewire)
   GST_OBJECT_UNLOCK (appsink);
   fail_unless (len >= 3 * 48000 * 6, "only %u bytes of audio from PipeWire "
       "in 10 s", len);
-  /* the jitter buffer holds 20 ms back: the wire has all of it by now */
-  g_usleep (100000);
+  /* the jitter buffer holds 20 ms back: the packets of all of it have
+   * arrived at the tap's socket too, and tap_stop() takes them */
   tap_stop (tap);
 
   /* the left channel, and where the sine starts (PipeWire sends silence
