@@ -71,8 +71,13 @@ if [ "$valgrind" = 1 ]; then
     meson test -C "$dir" --print-errorlogs --num-processes 1 \
     --timeout-multiplier 5 --wrapper "$vg" --logbase valgrind-receive \
     elements/aes67 || rc=$?
+  # gst-launch-1.0 itself under memcheck: it must exit on an error and at
+  # EOS (a hang after "Freeing pipeline" was once reported)
+  AES67_VALGRIND="$vg" meson test -C "$dir" --print-errorlogs \
+    --num-processes 1 --logbase valgrind-launch tools/launch-exit || rc=$?
   logs=("$dir/meson-logs/valgrind-send-valgrind.json"
-    "$dir/meson-logs/valgrind-receive-valgrind.json")
+    "$dir/meson-logs/valgrind-receive-valgrind.json"
+    "$dir/meson-logs/valgrind-launch.json")
 else
   meson test -C "$dir" --print-errorlogs --num-processes 1 || rc=$?
   logs=("$dir/meson-logs/testlog.json")
