@@ -88,11 +88,10 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-sdp.h"
+#include "aes67-net.h"
 
 #include <errno.h>
 #include <string.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -605,55 +604,6 @@ repeat_thread (gpointer user_data)
 
 /* ---------- socket ---------- */
 
-/* The IPv4 address of @iface, or of the interface the route to @dest
- * leaves by. */
-static gboolean
-find_origin (const gchar * iface, const gchar * dest, guint8 origin[4],
-    GError ** error)
-{
-  if (iface) {
-    struct ifaddrs *ifa, *i;
-    gboolean found = FALSE;
-
-    if (getifaddrs (&ifa) < 0) {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-          "cannot list interfaces: %s", g_strerror (errno));
-      return FALSE;
-    }
-    for (i = ifa; i && !found; i = i->ifa_next) {
-      if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET
-          && g_strcmp0 (i->ifa_name, iface) == 0) {
-        memcpy (origin, &((struct sockaddr_in *) i->ifa_addr)->sin_addr, 4);
-        found = TRUE;
-      }
-    }
-    freeifaddrs (ifa);
-    if (!found)
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-          "interface %s has no IPv4 address", iface);
-    return found;
-  } else {
-    struct sockaddr_in sin = { 0 }, local = { 0 };
-    socklen_t len = sizeof (local);
-    gint fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    gboolean ok;
-
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons (AES67_SAP_PORT);
-    inet_pton (AF_INET, dest, &sin.sin_addr);
-    ok = fd >= 0 && connect (fd, (struct sockaddr *) &sin, sizeof (sin)) == 0
-        && getsockname (fd, (struct sockaddr *) &local, &len) == 0;
-    if (ok)
-      memcpy (origin, &local.sin_addr, 4);
-    else
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-          "no route to %s: %s", dest, g_strerror (errno));
-    if (fd >= 0)
-      close (fd);
-    return ok;
-  }
-}
-
 static gboolean
 open_socket (GstSapAnnounce * self)
 {
@@ -664,7 +614,7 @@ open_socket (GstSapAnnounce * self)
   GSocket *sock = NULL;
   GError *err = NULL;
   guint8 origin[4];
-  gchar ostr[INET_ADDRSTRLEN];
+  gchar *origin_str = NULL;
 
   GST_OBJECT_LOCK (self);
   address = g_strdup (self->address);
@@ -682,7 +632,8 @@ open_socket (GstSapAnnounce * self)
         (NULL));
     goto fail;
   }
-  if (!find_origin (iface, address, origin, &err)) {
+  origin_str = aes67_net_source_address (address, iface, &err);
+  if (!origin_str) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
         ("Cannot find the address to announce from: %s. Check the "
             "multicast-iface property and the multicast route.",
@@ -698,26 +649,22 @@ open_socket (GstSapAnnounce * self)
   }
   g_socket_set_multicast_ttl (sock, ttl);
   g_socket_set_multicast_loopback (sock, loop);
-  if (iface) {
-    struct ip_mreqn mreq = { 0 };
-    mreq.imr_ifindex = if_nametoindex (iface);
-    if (mreq.imr_ifindex == 0 || setsockopt (g_socket_get_fd (sock),
-            IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof (mreq)) < 0) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-          ("Cannot send multicast on interface %s: %s.", iface,
-              g_strerror (errno)), (NULL));
-      goto fail;
-    }
+  if (iface && !aes67_net_set_multicast_iface (sock, iface, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Cannot send multicast on interface %s: %s.", iface, err->message),
+        (NULL));
+    goto fail;
   }
-  inet_ntop (AF_INET, origin, ostr, sizeof (ostr));
+  inet_pton (AF_INET, origin_str, origin);
+  GST_INFO_OBJECT (self, "announcing to %s:%u from %s", address, port,
+      origin_str);
   GST_OBJECT_LOCK (self);
   self->socket = sock;
   self->dest = g_inet_socket_address_new (ia, port);
   memcpy (self->origin, origin, 4);
   g_free (self->origin_str);
-  self->origin_str = g_strdup (ostr);
+  self->origin_str = origin_str;
   GST_OBJECT_UNLOCK (self);
-  GST_INFO_OBJECT (self, "announcing to %s:%u from %s", address, port, ostr);
   g_object_unref (ia);
   g_free (address);
   g_free (iface);
@@ -727,6 +674,7 @@ fail:
   g_clear_error (&err);
   g_clear_object (&sock);
   g_clear_object (&ia);
+  g_free (origin_str);
   g_free (address);
   g_free (iface);
   return FALSE;
