@@ -48,6 +48,10 @@
  * use a fixed interval of seconds instead (one ~500-byte SDP every 5 s is
  * 800 bit/s). Raise the interval where many sessions share a slow link.
  *
+ * The socket is opened when the element leaves NULL: `address`, `port`,
+ * `ttl`, `multicast-iface` and `loop` are read then; set in READY or later
+ * they post a warning and take effect at the next start from NULL.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 sapannounce sdp-files='<"stage.sdp">' interval=1
@@ -941,6 +945,7 @@ gst_sap_announce_set_property (GObject * object, guint prop_id,
   }
   GST_OBJECT_UNLOCK (self);
 
+  gst_aes67_warn_if_set_too_late (GST_ELEMENT (self), pspec);
   if (update) {
     announcement_update (self, update, update_sdp);
     announcement_free (update);
@@ -1029,16 +1034,16 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_sap_announce_change_state);
 
+  /* address, port, ttl, multicast-iface and loop are read when the socket
+   * opens (NULL to READY): no GST_PARAM_MUTABLE_* flag, a later change warns */
   g_object_class_install_property (gobject_class, PROP_ADDRESS,
       g_param_spec_string ("address", "Address",
           "IPv4 multicast address announcements go to (239.255.255.255 for "
           "AES67 gear, 224.2.127.254 for RFC 2974's global scope)",
-          DEFAULT_ADDRESS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          DEFAULT_ADDRESS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PORT,
       g_param_spec_uint ("port", "Port", "UDP port announcements go to",
-          1, 65535, DEFAULT_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          1, 65535, DEFAULT_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_INTERVAL,
       g_param_spec_uint ("interval", "Interval",
           "Time between two announcements of a session (s); receivers drop "
@@ -1049,20 +1054,17 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
   g_object_class_install_property (gobject_class, PROP_TTL,
       g_param_spec_uint ("ttl", "TTL",
           "IP time to live of the announcements (router hops)", 0, 255,
-          DEFAULT_TTL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          DEFAULT_TTL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_MULTICAST_IFACE,
       g_param_spec_string ("multicast-iface", "Multicast interface",
           "Network interface to announce on, its IPv4 address is the "
           "originating source (NULL: the interface of the route to "
           "address)", DEFAULT_MULTICAST_IFACE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_LOOP,
       g_param_spec_boolean ("loop", "Multicast loop",
           "Deliver the announcements to receivers on this host too",
-          DEFAULT_LOOP, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          DEFAULT_LOOP, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SDP,
       g_param_spec_string ("sdp", "SDP",
           "An SDP (text) to announce besides the aes67sinks'; a new value "
