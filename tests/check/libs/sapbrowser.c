@@ -496,6 +496,22 @@ limits_browser_new (GAsyncQueue * q, GstClock * clock, guint max,
   return b;
 }
 
+/* @n sessions "F0".. (ids 1000..) from the flooding announcer 192.0.2.66,
+ * one a millisecond of @clock */
+static void
+flood_from_66 (GstAes67SapBrowser * b, GstClock * clock, guint n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    gchar *name = g_strdup_printf ("F%u", i);
+
+    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
+    announce_from (b, "192.0.2.66", name, 1000 + i);
+    g_free (name);
+  }
+}
+
 /* max-sessions-per-origin: a flooding announcer evicts only its own least
  * recently announced sessions, never another announcer's. */
 GST_START_TEST (test_per_origin_limit)
@@ -503,18 +519,11 @@ GST_START_TEST (test_per_origin_limit)
   GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
   GstClock *clock = gst_test_clock_new_with_start_time (GST_SECOND);
   GstAes67SapBrowser *b = limits_browser_new (q, clock, 8, 3);
-  guint i;
 
   announce_from (b, "192.0.2.1", "A0", 1);
   announce_from (b, "192.0.2.1", "A1", 2);
   drain (q);
-  for (i = 0; i < 20; i++) {
-    gchar *name = g_strdup_printf ("F%u", i);
-
-    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
-    announce_from (b, "192.0.2.66", name, 1000 + i);
-    g_free (name);
-  }
+  flood_from_66 (b, clock, 20);
   /* 17 evicted, all the flood's own */
   fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 17);
   fail_unless_equals_int (browser_stat (b, "evicted"), 17);
@@ -544,20 +553,13 @@ GST_START_TEST (test_full_table_largest_gives)
   GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
   GstClock *clock = gst_test_clock_new_with_start_time (GST_SECOND);
   GstAes67SapBrowser *b = limits_browser_new (q, clock, 6, 100);
-  guint i;
 
   /* the oldest sessions are A's and B's */
   announce_from (b, "192.0.2.1", "A0", 1);
   announce_from (b, "192.0.2.1", "A1", 2);
   announce_from (b, "192.0.2.2", "B0", 3);
   drain (q);
-  for (i = 0; i < 20; i++) {
-    gchar *name = g_strdup_printf ("F%u", i);
-
-    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
-    announce_from (b, "192.0.2.66", name, 1000 + i);
-    g_free (name);
-  }
+  flood_from_66 (b, clock, 20);
   fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 17);
   fail_unless_equals_int (kept_from (b, "192.0.2.66"), 3);
   fail_unless (kept (b, "A0") && kept (b, "A1") && kept (b, "B0"));
@@ -595,13 +597,7 @@ GST_START_TEST (test_followed_never_evicted)
   gst_aes67_sap_browser_follow (b, keys[0]);
   gst_aes67_sap_browser_follow (b, keys[0]);
   fail_unless_equals_int (browser_stat (b, "followed"), 1);
-  for (i = 0; i < 50; i++) {
-    gchar *name = g_strdup_printf ("F%u", i);
-
-    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
-    announce_from (b, "192.0.2.66", name, 1000 + i);
-    g_free (name);
-  }
+  flood_from_66 (b, clock, 50);
   fail_unless (kept (b, "Followed"));
   fail_unless_equals_int (browser_stat (b, "sessions"), 4);
   fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 47);
