@@ -541,7 +541,6 @@ gst_aes67_sap_browser_handle_packet (GstAes67SapBrowser * self,
   guint max_packet;
 
   GST_OBJECT_LOCK (self);
-  self->n_packets++;
   max_packet = self->max_packet_size;
   GST_OBJECT_UNLOCK (self);
 
@@ -663,6 +662,11 @@ done:
   g_free (hkey);
   aes67_sap_packet_clear (&pkt);
   events_emit (self, events);
+  /* counted once handled: what "packets" counts has had its effect (tables
+   * and signals), so a reader of the stats can wait on it */
+  GST_OBJECT_LOCK (self);
+  self->n_packets++;
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* A session found (@added) or gone with mDNS, by ravennadeviceprovider */
