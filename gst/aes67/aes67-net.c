@@ -116,3 +116,21 @@ aes67_net_iface_mac (const gchar * iface)
   g_free (path);
   return ret;
 }
+
+gboolean
+aes67_net_set_multicast_iface (GSocket * sock, const gchar * iface,
+    GError ** error)
+{
+  struct ip_mreqn mreq;
+  gint e;
+
+  memset (&mreq, 0, sizeof (mreq));
+  mreq.imr_ifindex = if_nametoindex (iface);
+  if (mreq.imr_ifindex != 0 && setsockopt (g_socket_get_fd (sock),
+          IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof (mreq)) == 0)
+    return TRUE;
+  e = errno;
+  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (e),
+      g_strerror (e));
+  return FALSE;
+}

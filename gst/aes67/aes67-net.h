@@ -5,7 +5,7 @@
 #ifndef __AES67_NET_H__
 #define __AES67_NET_H__
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -21,6 +21,12 @@ gchar *aes67_net_iface_of_address (const gchar * addr);
 /* The MAC of @iface as RFC 7273's localmac writes it ("00-11-22-33-44-55"),
  * or NULL. */
 gchar *aes67_net_iface_mac (const gchar * iface);
+
+/* Sends @sock's multicast out of @iface (IP_MULTICAST_IF by interface
+ * index). FALSE with @error (its message is strerror's) when there is no
+ * such interface or the kernel refuses. */
+gboolean aes67_net_set_multicast_iface (GSocket * sock, const gchar * iface,
+    GError ** error);
 
 G_END_DECLS
 

@@ -11,6 +11,7 @@
 #endif
 
 #include "aes67-sap.h"
+#include "aes67-sdp.h"          /* aes67_hash32_data */
 
 #include <errno.h>
 #include <string.h>
@@ -31,14 +32,9 @@ G_DEFINE_QUARK (aes67-sap-error-quark, aes67_sap_error);
 guint16
 aes67_sap_msg_id_hash (const gchar * sdp, gsize len)
 {
-  guint32 h = 2166136261u;
-  gsize i;
+  guint32 h = aes67_hash32_data ((const guint8 *) sdp, len, 0);
   guint16 r;
 
-  for (i = 0; i < len; i++) {
-    h ^= (guint8) sdp[i];
-    h *= 16777619u;
-  }
   r = (guint16) ((h >> 16) ^ (h & 0xffff));
   return r ? r : 1;
 }

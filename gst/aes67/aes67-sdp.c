@@ -74,15 +74,22 @@ aes67_ptime_to_string (guint ptime_us)
 }
 
 guint32
-aes67_hash32 (const gchar * str, guint32 seed)
+aes67_hash32_data (const guint8 * data, gsize len, guint32 seed)
 {
   guint32 h = 2166136261u ^ seed;
+  gsize i;
 
-  for (; str && *str; str++) {
-    h ^= (guint8) * str;
+  for (i = 0; i < len; i++) {
+    h ^= data[i];
     h *= 16777619u;
   }
   return h;
+}
+
+guint32
+aes67_hash32 (const gchar * str, guint32 seed)
+{
+  return aes67_hash32_data ((const guint8 *) str, str ? strlen (str) : 0, seed);
 }
 
 gchar *

@@ -125,8 +125,11 @@ GstCaps *aes67_sdp_stream_to_audio_caps (const Aes67SdpStream * s);
  * sync) for a parsed stream. */
 GstCaps *aes67_sdp_stream_to_caps (const Aes67SdpStream * s);
 
-/* 32-bit FNV-1a hash, used for stable session ids and addresses. */
+/* 32-bit FNV-1a hash of the string @str (NULL hashes as ""), its offset
+ * basis XORed with @seed; used for stable session ids and addresses. */
 guint32 aes67_hash32 (const gchar * str, guint32 seed);
+/* The same hash over @len bytes of @data (NULs included). */
+guint32 aes67_hash32_data (const guint8 * data, gsize len, guint32 seed);
 
 G_END_DECLS
 

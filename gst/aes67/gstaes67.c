@@ -12,6 +12,25 @@
 
 #include "gstaes67elements.h"
 
+void
+gst_aes67_warn_if_set_too_late (GstElement * element, GParamSpec * pspec)
+{
+  GstState state;
+
+  if (pspec->flags & (GST_PARAM_MUTABLE_READY | GST_PARAM_MUTABLE_PAUSED |
+          GST_PARAM_MUTABLE_PLAYING))
+    return;
+  GST_OBJECT_LOCK (element);
+  state = GST_STATE (element);
+  GST_OBJECT_UNLOCK (element);
+  if (state == GST_STATE_NULL)
+    return;
+  GST_ELEMENT_WARNING (element, RESOURCE, SETTINGS,
+      ("The %s property was set in the %s state: it takes effect only when "
+          "the element is next set to NULL and started again.",
+          pspec->name, gst_element_state_get_name (state)), (NULL));
+}
+
 static gboolean
 plugin_init (GstPlugin * plugin)
 {

@@ -63,9 +63,9 @@
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_ptp_clock_debug);
 #define GST_CAT_DEFAULT gst_aes67_ptp_clock_debug
 
-#define DEFAULT_BACKEND     GST_AES67_PTP_BACKEND_AUTO
-#define DEFAULT_DOMAIN      0
-#define DEFAULT_UDS_PATH    "/var/run/ptp4l"
+#define DEFAULT_BACKEND     GST_AES67_PTP_CLOCK_DEFAULT_BACKEND
+#define DEFAULT_DOMAIN      GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN
+#define DEFAULT_UDS_PATH    GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH
 #define POLL_INTERVAL_US    (200 * G_TIME_SPAN_MILLISECOND)
 #define REPLY_TIMEOUT_MS    150
 #define MIN_SYNC_GAP_US     (500 * G_TIME_SPAN_MILLISECOND)
@@ -862,14 +862,15 @@ gst_aes67_ptp_clock_class_init (GstAes67PtpClockClass * klass)
       "PTP domain number (0-127)", 0, 127, DEFAULT_DOMAIN,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_INTERFACE] = g_param_spec_string ("interface", "Interface",
-      "Network interface of the internal backend (NULL: all)", NULL,
+      "Network interface of the internal backend (NULL: all)",
+      GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_UDS_PATH] = g_param_spec_string ("uds-path", "UDS path",
       "ptp4l's management Unix socket (its uds_address)", DEFAULT_UDS_PATH,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PHC_DEVICE] = g_param_spec_string ("phc-device",
       "PHC device", "PTP hardware clock to read (e.g. /dev/ptp0); NULL: the "
-      "system clock", NULL,
+      "system clock", GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BACKEND_IN_USE] = g_param_spec_enum ("backend-in-use",
       "Backend in use", "The backend chosen", GST_TYPE_AES67_PTP_BACKEND,

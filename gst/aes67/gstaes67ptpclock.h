@@ -30,6 +30,14 @@ typedef enum {
   GST_AES67_PTP_BACKEND_SYSTEM,
 } GstAes67PtpBackend;
 
+/* The defaults of the clock's properties, shared with the ptpclock element
+ * (which forwards its own properties of the same names to the clock). */
+#define GST_AES67_PTP_CLOCK_DEFAULT_BACKEND    GST_AES67_PTP_BACKEND_AUTO
+#define GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN     0
+#define GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE  NULL
+#define GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH   "/var/run/ptp4l"
+#define GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE NULL
+
 #define GST_TYPE_AES67_PTP_BACKEND (gst_aes67_ptp_backend_get_type ())
 GType gst_aes67_ptp_backend_get_type (void);
 

@@ -33,7 +33,6 @@
 #include <gst/rtp/gstrtpbuffer.h>
 #include <gst/net/gstnet.h>
 #include <errno.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
@@ -688,19 +687,13 @@ make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
   if (mc) {
     g_socket_set_multicast_ttl (sock, ttl);
     g_socket_set_multicast_loopback (sock, loop);
-    if (iface && *iface) {
-      struct ip_mreqn mreq;
-
-      memset (&mreq, 0, sizeof (mreq));
-      mreq.imr_ifindex = if_nametoindex (iface);
-      if (mreq.imr_ifindex == 0 || setsockopt (g_socket_get_fd (sock),
-              IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof (mreq)) < 0) {
-        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-            ("Could not send multicast on interface \"%s\": %s.", iface,
-                g_strerror (errno)), (NULL));
-        g_object_unref (sock);
-        return NULL;
-      }
+    if (iface && *iface && !aes67_net_set_multicast_iface (sock, iface, &err)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("Could not send multicast on interface \"%s\": %s.", iface,
+              err->message), (NULL));
+      g_clear_error (&err);
+      g_object_unref (sock);
+      return NULL;
     }
   }
   /* send from the address the SDP names (o=, source-filter): bind to it,

@@ -126,6 +126,15 @@
  * link offset counts from each packet's arrival (rtpjitterbuffer's own
  * timing, which follows a sender clock that drifts).
  *
+ * ## When properties take effect
+ *
+ * The stream is set up when the element leaves NULL: its description
+ * (`sdp`, `sdp-file`, `session-name`, `discovery-timeout`, the stream
+ * properties), `latency`, `multicast-iface` and `buffer-size` are read then.
+ * Set in READY or later, they post a warning and take effect at the next
+ * start from NULL. `playout` and `ignore-grandmaster` are read going to
+ * PLAYING; `timeout` and `stats-interval` can be changed while playing.
+ *
  * ## Messages
  *
  * Element messages, from aes67src:
@@ -324,8 +333,9 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBinClass *bin_class = GST_BIN_CLASS (klass);
-  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY;
+  /* most properties are read when the element leaves NULL (the stream is
+   * set up then), so no GST_PARAM_MUTABLE_* flag: setting them later warns */
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
   GST_DEBUG_CATEGORY_INIT (gst_aes67_src_debug, "aes67src", 0,
       "AES67 stream receiver");
@@ -405,13 +415,13 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
       g_param_spec_enum ("playout", "Playout",
           "What the link offset counts from: the RTP time of the audio on the "
           "shared (PTP) clock, or the packets' arrival", GST_TYPE_AES67_PLAYOUT,
-          DEFAULT_PLAYOUT, rw));
+          DEFAULT_PLAYOUT, rw | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_IGNORE_GRANDMASTER,
       g_param_spec_boolean ("ignore-grandmaster", "Ignore grandmaster",
           "Play out on the media clock (playout=auto) even when the "
           "grandmaster the SDP names is not the pipeline clock's (e.g. behind "
           "a boundary clock); a warning is posted either way",
-          DEFAULT_IGNORE_GRANDMASTER, rw));
+          DEFAULT_IGNORE_GRANDMASTER, rw | GST_PARAM_MUTABLE_READY));
   /**
    * GstAes67Src:stats:
    *
@@ -1618,6 +1628,7 @@ gst_aes67_src_set_property (GObject * object, guint prop_id,
   }
   GST_OBJECT_UNLOCK (self);
 
+  gst_aes67_warn_if_set_too_late (GST_ELEMENT (self), pspec);
   /* the gate applies it (also while playing), without our lock held */
   if (prop_id == PROP_TIMEOUT && self->filter) {
     GST_OBJECT_LOCK (self->filter);

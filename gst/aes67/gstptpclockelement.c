@@ -43,6 +43,10 @@
  * A PTP backend that loses its grandmaster keeps the pipeline running on the
  * free-running clock (with a warning) and locks again when it returns.
  *
+ * The clock is made when the element leaves NULL: `backend`, `domain`,
+ * `interface`, `uds-path` and `phc-device` are read then; set in READY or
+ * later they post a warning and take effect at the next start from NULL.
+ *
  * ## Bus messages
  * An element message named `ptp-clock-status`, posted when the clock locks,
  * when it loses its grandmaster, when the grandmaster changes, and once at
@@ -77,11 +81,11 @@
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_ptp_clock_element_debug);
 #define GST_CAT_DEFAULT gst_aes67_ptp_clock_element_debug
 
-#define DEFAULT_BACKEND       GST_AES67_PTP_BACKEND_AUTO
-#define DEFAULT_DOMAIN        0
-#define DEFAULT_INTERFACE     NULL
-#define DEFAULT_UDS_PATH      "/var/run/ptp4l"
-#define DEFAULT_PHC_DEVICE    NULL
+#define DEFAULT_BACKEND       GST_AES67_PTP_CLOCK_DEFAULT_BACKEND
+#define DEFAULT_DOMAIN        GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN
+#define DEFAULT_INTERFACE     GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE
+#define DEFAULT_UDS_PATH      GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH
+#define DEFAULT_PHC_DEVICE    GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE
 #define DEFAULT_SYNC_TIMEOUT  15
 
 enum
@@ -506,6 +510,7 @@ gst_aes67_ptp_clock_element_set_property (GObject * object, guint prop_id,
       break;
   }
   GST_OBJECT_UNLOCK (self);
+  gst_aes67_warn_if_set_too_late (GST_ELEMENT (self), pspec);
 }
 
 static void
@@ -614,36 +619,32 @@ gst_aes67_ptp_clock_element_class_init (GstAes67PtpClockElementClass * klass)
 
   g_object_class_override_property (gobject_class, PROP_NAME, "name");
 
+  /* the clock is made from these when the element leaves NULL: no
+   * GST_PARAM_MUTABLE_* flag, a later change warns (sync-timeout is read
+   * going to PAUSED) */
   g_object_class_install_property (gobject_class, PROP_BACKEND,
       g_param_spec_enum ("backend", "Backend",
           "Where PTP time comes from: auto, linuxptp, internal or system",
           GST_TYPE_AES67_PTP_BACKEND, DEFAULT_BACKEND,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_DOMAIN,
       g_param_spec_uint ("domain", "Domain", "PTP domain number (0-127)",
-          0, 127, DEFAULT_DOMAIN,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          0, 127, DEFAULT_DOMAIN, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_INTERFACE,
       g_param_spec_string ("interface", "Interface",
           "Network interface GStreamer's PTP client (internal backend) "
           "listens on; NULL: all", DEFAULT_INTERFACE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_UDS_PATH,
       g_param_spec_string ("uds-path", "UDS path",
           "ptp4l's management Unix socket (its uds_address), linuxptp "
           "backend", DEFAULT_UDS_PATH,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PHC_DEVICE,
       g_param_spec_string ("phc-device", "PHC device",
           "PTP hardware clock to read time from (e.g. /dev/ptp0), linuxptp "
           "backend; NULL: the system clock phc2sys or ptp4l disciplines",
-          DEFAULT_PHC_DEVICE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          DEFAULT_PHC_DEVICE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SYNC_TIMEOUT,
       g_param_spec_uint ("sync-timeout", "Sync timeout",
           "Seconds to wait for PTP lock going to PAUSED; then auto falls "

@@ -48,6 +48,10 @@
  * use a fixed interval of seconds instead (one ~500-byte SDP every 5 s is
  * 800 bit/s). Raise the interval where many sessions share a slow link.
  *
+ * The socket is opened when the element leaves NULL: `address`, `port`,
+ * `ttl`, `multicast-iface` and `loop` are read then; set in READY or later
+ * they post a warning and take effect at the next start from NULL.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 sapannounce sdp-files='<"stage.sdp">' interval=1
@@ -88,11 +92,10 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-sdp.h"
+#include "aes67-net.h"
 
 #include <errno.h>
 #include <string.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -605,55 +608,6 @@ repeat_thread (gpointer user_data)
 
 /* ---------- socket ---------- */
 
-/* The IPv4 address of @iface, or of the interface the route to @dest
- * leaves by. */
-static gboolean
-find_origin (const gchar * iface, const gchar * dest, guint8 origin[4],
-    GError ** error)
-{
-  if (iface) {
-    struct ifaddrs *ifa, *i;
-    gboolean found = FALSE;
-
-    if (getifaddrs (&ifa) < 0) {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-          "cannot list interfaces: %s", g_strerror (errno));
-      return FALSE;
-    }
-    for (i = ifa; i && !found; i = i->ifa_next) {
-      if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET
-          && g_strcmp0 (i->ifa_name, iface) == 0) {
-        memcpy (origin, &((struct sockaddr_in *) i->ifa_addr)->sin_addr, 4);
-        found = TRUE;
-      }
-    }
-    freeifaddrs (ifa);
-    if (!found)
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-          "interface %s has no IPv4 address", iface);
-    return found;
-  } else {
-    struct sockaddr_in sin = { 0 }, local = { 0 };
-    socklen_t len = sizeof (local);
-    gint fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    gboolean ok;
-
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons (AES67_SAP_PORT);
-    inet_pton (AF_INET, dest, &sin.sin_addr);
-    ok = fd >= 0 && connect (fd, (struct sockaddr *) &sin, sizeof (sin)) == 0
-        && getsockname (fd, (struct sockaddr *) &local, &len) == 0;
-    if (ok)
-      memcpy (origin, &local.sin_addr, 4);
-    else
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-          "no route to %s: %s", dest, g_strerror (errno));
-    if (fd >= 0)
-      close (fd);
-    return ok;
-  }
-}
-
 static gboolean
 open_socket (GstSapAnnounce * self)
 {
@@ -664,7 +618,7 @@ open_socket (GstSapAnnounce * self)
   GSocket *sock = NULL;
   GError *err = NULL;
   guint8 origin[4];
-  gchar ostr[INET_ADDRSTRLEN];
+  gchar *origin_str = NULL;
 
   GST_OBJECT_LOCK (self);
   address = g_strdup (self->address);
@@ -682,7 +636,8 @@ open_socket (GstSapAnnounce * self)
         (NULL));
     goto fail;
   }
-  if (!find_origin (iface, address, origin, &err)) {
+  origin_str = aes67_net_source_address (address, iface, &err);
+  if (!origin_str) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
         ("Cannot find the address to announce from: %s. Check the "
             "multicast-iface property and the multicast route.",
@@ -698,26 +653,22 @@ open_socket (GstSapAnnounce * self)
   }
   g_socket_set_multicast_ttl (sock, ttl);
   g_socket_set_multicast_loopback (sock, loop);
-  if (iface) {
-    struct ip_mreqn mreq = { 0 };
-    mreq.imr_ifindex = if_nametoindex (iface);
-    if (mreq.imr_ifindex == 0 || setsockopt (g_socket_get_fd (sock),
-            IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof (mreq)) < 0) {
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-          ("Cannot send multicast on interface %s: %s.", iface,
-              g_strerror (errno)), (NULL));
-      goto fail;
-    }
+  if (iface && !aes67_net_set_multicast_iface (sock, iface, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Cannot send multicast on interface %s: %s.", iface, err->message),
+        (NULL));
+    goto fail;
   }
-  inet_ntop (AF_INET, origin, ostr, sizeof (ostr));
+  inet_pton (AF_INET, origin_str, origin);
+  GST_INFO_OBJECT (self, "announcing to %s:%u from %s", address, port,
+      origin_str);
   GST_OBJECT_LOCK (self);
   self->socket = sock;
   self->dest = g_inet_socket_address_new (ia, port);
   memcpy (self->origin, origin, 4);
   g_free (self->origin_str);
-  self->origin_str = g_strdup (ostr);
+  self->origin_str = origin_str;
   GST_OBJECT_UNLOCK (self);
-  GST_INFO_OBJECT (self, "announcing to %s:%u from %s", address, port, ostr);
   g_object_unref (ia);
   g_free (address);
   g_free (iface);
@@ -727,6 +678,7 @@ fail:
   g_clear_error (&err);
   g_clear_object (&sock);
   g_clear_object (&ia);
+  g_free (origin_str);
   g_free (address);
   g_free (iface);
   return FALSE;
@@ -993,6 +945,7 @@ gst_sap_announce_set_property (GObject * object, guint prop_id,
   }
   GST_OBJECT_UNLOCK (self);
 
+  gst_aes67_warn_if_set_too_late (GST_ELEMENT (self), pspec);
   if (update) {
     announcement_update (self, update, update_sdp);
     announcement_free (update);
@@ -1081,16 +1034,16 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_sap_announce_change_state);
 
+  /* address, port, ttl, multicast-iface and loop are read when the socket
+   * opens (NULL to READY): no GST_PARAM_MUTABLE_* flag, a later change warns */
   g_object_class_install_property (gobject_class, PROP_ADDRESS,
       g_param_spec_string ("address", "Address",
           "IPv4 multicast address announcements go to (239.255.255.255 for "
           "AES67 gear, 224.2.127.254 for RFC 2974's global scope)",
-          DEFAULT_ADDRESS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          DEFAULT_ADDRESS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PORT,
       g_param_spec_uint ("port", "Port", "UDP port announcements go to",
-          1, 65535, DEFAULT_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          1, 65535, DEFAULT_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_INTERVAL,
       g_param_spec_uint ("interval", "Interval",
           "Time between two announcements of a session (s); receivers drop "
@@ -1101,20 +1054,17 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
   g_object_class_install_property (gobject_class, PROP_TTL,
       g_param_spec_uint ("ttl", "TTL",
           "IP time to live of the announcements (router hops)", 0, 255,
-          DEFAULT_TTL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          DEFAULT_TTL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_MULTICAST_IFACE,
       g_param_spec_string ("multicast-iface", "Multicast interface",
           "Network interface to announce on, its IPv4 address is the "
           "originating source (NULL: the interface of the route to "
           "address)", DEFAULT_MULTICAST_IFACE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_LOOP,
       g_param_spec_boolean ("loop", "Multicast loop",
           "Deliver the announcements to receivers on this host too",
-          DEFAULT_LOOP, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          DEFAULT_LOOP, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SDP,
       g_param_spec_string ("sdp", "SDP",
           "An SDP (text) to announce besides the aes67sinks'; a new value "

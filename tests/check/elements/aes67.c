@@ -825,6 +825,128 @@ GST_START_TEST (test_sdp_warning_ptime)
 
 GST_END_TEST;
 
+#define AES67_MUTABLE_FLAGS (GST_PARAM_MUTABLE_READY | GST_PARAM_MUTABLE_PAUSED \
+    | GST_PARAM_MUTABLE_PLAYING)
+
+/* Whether @factory's property @name may be changed in READY. */
+static gboolean
+mutable_in_ready (const gchar * factory, const gchar * name)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+  GParamSpec *ps;
+  gboolean ret;
+
+  fail_unless (e != NULL, "no %s", factory);
+  ps = g_object_class_find_property (G_OBJECT_GET_CLASS (e), name);
+  fail_unless (ps != NULL, "%s has no property %s", factory, name);
+  ret = (ps->flags & AES67_MUTABLE_FLAGS) != 0;
+  gst_object_unref (e);
+  return ret;
+}
+
+/* The latency of the rtpjitterbuffer inside aes67src @src, in ms. */
+static guint
+inner_jitterbuffer_latency (GstElement * src)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (src));
+  GValue v = G_VALUE_INIT;
+  guint latency = G_MAXUINT;
+
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (e);
+
+    if (f && g_strcmp0 (GST_OBJECT_NAME (f), "rtpjitterbuffer") == 0)
+      g_object_get (e, "latency", &latency, NULL);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  fail_if (latency == G_MAXUINT, "no rtpjitterbuffer in aes67src");
+  return latency;
+}
+
+/* A property read only when the element leaves NULL says so in its flags
+ * (no GST_PARAM_MUTABLE_*), and setting it in READY posts a warning naming
+ * it; the value takes effect at the next NULL to READY. Properties that are
+ * read later keep their flag and set quietly in READY. */
+GST_START_TEST (test_property_flags_match_use)
+{
+  const gchar *null_only[][2] = {
+    {"aes67src", "sdp"}, {"aes67src", "sdp-file"}, {"aes67src", "session-name"},
+    {"aes67src", "discovery-timeout"}, {"aes67src", "address"},
+    {"aes67src", "port"}, {"aes67src", "encoding-name"}, {"aes67src", "rate"},
+    {"aes67src", "channels"}, {"aes67src", "payload-type"},
+    {"aes67src", "latency"}, {"aes67src", "multicast-iface"},
+    {"aes67src", "buffer-size"},
+    {"sapannounce", "address"}, {"sapannounce", "port"},
+    {"sapannounce", "ttl"}, {"sapannounce", "multicast-iface"},
+    {"sapannounce", "loop"},
+    {"ptpclock", "backend"}, {"ptpclock", "domain"}, {"ptpclock", "interface"},
+    {"ptpclock", "uds-path"}, {"ptpclock", "phc-device"},
+  };
+  const gchar *in_ready[][2] = {
+    {"aes67src", "playout"}, {"aes67src", "ignore-grandmaster"},
+    {"aes67src", "timeout"}, {"aes67src", "stats-interval"},
+    {"sapannounce", "interval"}, {"sapannounce", "sdp"},
+    {"sapannounce", "sdp-files"}, {"sapannounce", "auto"},
+    {"sapannounce", "mdns"}, {"ptpclock", "sync-timeout"},
+    {"aes67sink", "address"}, {"aes67sink", "port"},
+    {"aes67sink", "multicast-iface"}, {"aes67sink", "ptime"},
+  };
+  const gchar *says[] = { "latency", "READY", NULL };
+  GstElement *src = gst_element_factory_make ("aes67src", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *m;
+  guint i;
+  gchar *w;
+
+  for (i = 0; i < G_N_ELEMENTS (null_only); i++)
+    fail_if (mutable_in_ready (null_only[i][0], null_only[i][1]),
+        "%s::%s is read only at NULL to READY but flagged mutable",
+        null_only[i][0], null_only[i][1]);
+  for (i = 0; i < G_N_ELEMENTS (in_ready); i++)
+    fail_unless (mutable_in_ready (in_ready[i][0], in_ready[i][1]),
+        "%s::%s lost its mutable flag", in_ready[i][0], in_ready[i][1]);
+
+  gst_element_set_bus (src, bus);
+  g_object_set (src, "latency", 40, "sdp",
+      "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=F\r\n"
+      "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:97 L24/48000/2\r\na=ptime:1\r\n", NULL);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_bus_set_flushing (bus, TRUE);
+  gst_bus_set_flushing (bus, FALSE);
+  fail_unless_equals_int (inner_jitterbuffer_latency (src), 40);
+
+  /* a property read later: set quietly (the warning would be posted from
+   * set_property itself, so it would be on the bus already) */
+  g_object_set (src, "playout", 1, NULL);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (m == NULL, "a warning for playout, which READY allows");
+
+  /* latency in READY: a warning, and the running stream keeps 40 ms */
+  g_object_set (src, "latency", 60, NULL);
+  w = wait_warning (bus, says);
+  fail_unless (w != NULL, "no warning that latency set in READY is late");
+  g_free (w);
+  fail_unless_equals_int (inner_jitterbuffer_latency (src), 40);
+
+  /* the value is kept and applied at the next start */
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (gst_element_set_state (src, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (inner_jitterbuffer_latency (src), 60);
+
+  gst_element_set_state (src, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
 /* A published Dante SDP: "m=audio <port> RTP/AVP 97" with only
  * "a=rtpmap:96 L24/48000/2". Real packets of payload type 97 come out
  * byte for byte, none is counted foreign, the caps are L24 stereo 48 kHz,
@@ -1053,6 +1175,7 @@ aes67_suite (void)
   tcase_add_test (tc, test_bad_configuration);
   tcase_add_test (tc, test_sdp_file_refused);
   tcase_add_test (tc, test_sdp_warning_ptime);
+  tcase_add_test (tc, test_property_flags_match_use);
   tcase_add_test (tc, test_dante_payload_type_mismatch);
   tcase_add_test (tc, test_media_clock_playout);
   return s;

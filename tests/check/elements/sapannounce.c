@@ -434,6 +434,34 @@ GST_START_TEST (test_address_and_ttl)
 
 GST_END_TEST;
 
+/* A multicast-iface that does not exist: going to READY fails with an error
+ * that names the interface and the property, and nothing crashes. */
+GST_START_TEST (test_no_such_iface)
+{
+  GstElement *e = gst_element_factory_make ("sapannounce", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *m;
+  GError *err = NULL;
+
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "sdp", sdp_stage, "multicast-iface", "nosuchif0", NULL);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (m != NULL, "no error message");
+  gst_message_parse_error (m, &err, NULL);
+  fail_unless (strstr (err->message, "nosuchif0") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "multicast-iface") != NULL, "%s",
+      err->message);
+  g_error_free (err);
+  gst_message_unref (m);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 static void
 expect_present (const gchar * out, const gchar * needle)
 {
@@ -624,6 +652,7 @@ sapannounce_suite (void)
   tcase_add_test (tc, test_sdp_property);
   tcase_add_test (tc, test_sdp_files_and_bad_input);
   tcase_add_test (tc, test_address_and_ttl);
+  tcase_add_test (tc, test_no_such_iface);
   tcase_add_test (tc, test_tshark);
   tcase_add_test (tc, test_auto_aes67sink);
   return s;
