@@ -2,9 +2,11 @@
 """Runs every command in README.md and docs/ as written, and checks it.
 
 The test `docs/examples` (tests/check/meson.build). Every gst-launch-1.0,
-gst-device-monitor-1.0 and gst-inspect-1.0 command in a code block of
-README.md, docs/*.md and docs/elements/*.md (the pages made from the
-elements' doc blocks) is looked up in EXAMPLES below, which says how it is
+gst-device-monitor-1.0, gst-inspect-1.0, unshare, curl and xdg-open
+command in a code block of README.md, docs/*.md and docs/elements/*.md
+(the pages made from the elements' doc blocks), also when environment
+assignments come first (GST_TRACERS="aes67metrics(port=9467)"
+gst-launch-1.0 ...), is looked up in EXAMPLES below, which says how it is
 run and how its result is checked. A command that is not in EXAMPLES fails
 the test ("no check for this example"), and so does an entry whose command
 is in no document any more: a new or changed example needs a check.
@@ -30,6 +32,13 @@ How the commands run:
   played (frames, peak) to a log the checks read. Nothing else in the
   commands is changed. GST_PLUGIN_PATH points at the build, as the README
   says to export it.
+- xdg-open: there is no desktop here. xdg-open runs as written and, as on
+  a machine without one, opens the URL with $BROWSER, which the test sets
+  to `curl -sf` (DISPLAY and the desktop variables unset); the check reads
+  what curl fetched, the status page.
+- The monitoring examples (curl, xdg-open) run in the namespace of the
+  pipeline they read, while it runs; what they print is checked
+  (promtool check metrics, JSON, the page).
 - Examples that need ptp4l get one in the namespace (software
   timestamps, grandmaster, default socket path).
 - Examples that need files (stage.sdp, programme.wav, stream.sdp) get them
@@ -716,6 +725,7 @@ class Fetcher:
     def __init__(self, sc):
         self.sc = sc
         self.n = 0
+        self.last = "none"
 
     def __call__(self, cmd, name, ok_rc=(0,)):
         self.n += 1
@@ -724,8 +734,9 @@ class Fetcher:
             p.wait(30)
         except subprocess.TimeoutExpired:
             self.sc.interrupt(p)
-        expect(p.returncode in ok_rc, "`%s` exited %s: %s" % (
-            cmd, p.returncode, open(p.errpath).read()[-1000:]))
+        self.last = "`%s` exited %s: %s" % (
+            cmd, p.returncode, open(p.errpath).read()[-1000:].strip())
+        expect(p.returncode in ok_rc, self.last)
         return self.sc.output(p)
 
 
@@ -788,8 +799,9 @@ def sc_metrics(receiver, sender, metrics_cmd, wait_file=None, ptp=False,
             sc.wait_for(receiving, 40, "the receiver of Studio 1 receiving, "
                         "with its loudness")
         except Failure as e:
-            raise Failure("%s; the last /metrics:\n%s\nreceiver:\n%s" % (
-                e, state.get("text", "")[-3000:], sc.output(rx)[-2000:]))
+            raise Failure("%s; the last fetch: %s\n%s\nreceiver:\n%s" % (
+                e, fetch.last, state.get("text", "")[-3000:],
+                sc.output(rx)[-2000:]))
         first = state["n"]
         promtool_check(state["text"], "the first fetch")
         sc.wait_for(lambda: (studio1_received(fetch(metrics_cmd, "metrics"))
