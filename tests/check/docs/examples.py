@@ -47,7 +47,9 @@ How the commands run:
 Under AddressSanitizer (a build with b_sanitize set), the commands are
 GStreamer's uninstrumented tools loading instrumented plugins: the
 sanitizer runtimes are preloaded (LD_PRELOAD) and leak detection is off,
-the leaks at exit being GStreamer's tools' own.
+the leaks at exit being GStreamer's tools' own. curl, jq and xdg-open
+run without the preload (they load none of our code; curl hangs with
+libasan preloaded).
 
 Root is needed for the namespaces; without it the test skips (77).
 """
@@ -179,18 +181,24 @@ class Scenario:
         # sleep's pid: the child of ip netns exec / unshare (exec chain)
         self.holder_pid = self.holder.pid
 
-    def start(self, cmd, name, split=False):
+    def start(self, cmd, name, split=False, plain=False):
         """Starts @cmd; its output goes to NAME.log, with stderr there too
         unless @split (then to NAME.err: for commands whose stdout is
         data, as curl's, which prints a progress meter on stderr when its
-        output is not a terminal)."""
+        output is not a terminal). @plain: without the sanitizer
+        preload, for commands that load none of our code (curl hangs
+        with libasan preloaded)."""
+        env = self.env
+        if plain:
+            env = {k: v for k, v in self.env.items()
+                   if k not in ("LD_PRELOAD", "ASAN_OPTIONS")}
         log = open(os.path.join(self.dir, name + ".log"), "w")
         err = open(os.path.join(self.dir, name + ".err"), "w") if split \
             else subprocess.STDOUT
         p = subprocess.Popen(
             ["nsenter", "-t", str(self.holder_pid), "-m", "-n",
              "--wd=" + self.dir, "--",
-             "bash", "-c", cmd], cwd=self.dir, env=self.env, stdout=log,
+             "bash", "-c", cmd], cwd=self.dir, env=env, stdout=log,
             stderr=err, start_new_session=True)
         p.name = name
         p.logpath = log.name
@@ -729,7 +737,8 @@ class Fetcher:
 
     def __call__(self, cmd, name, ok_rc=(0,)):
         self.n += 1
-        p = self.sc.start(cmd, "%s-%d" % (name, self.n), split=True)
+        p = self.sc.start(cmd, "%s-%d" % (name, self.n), split=True,
+                          plain=True)
         try:
             p.wait(30)
         except subprocess.TimeoutExpired:
