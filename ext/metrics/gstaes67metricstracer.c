@@ -1261,12 +1261,12 @@ append_double (GString * s, gdouble d)
     g_string_append (s, g_ascii_dtostr (buf, sizeof (buf), d));
 }
 
-/* Label set: pairs of name, value, NULL-terminated */
-static void
-sample (GString ** fam, guint f, gdouble value, ...)
+/* Starts a sample line of family @f: its name and label set, from @ap:
+ * pairs of label name, value, NULL-terminated. Returns the family's text. */
+static GString *
+begin_sample (GString ** fam, guint f, va_list ap)
 {
   GString *s;
-  va_list ap;
   const gchar *k;
   gboolean first = TRUE;
 
@@ -1274,7 +1274,6 @@ sample (GString ** fam, guint f, gdouble value, ...)
     fam[f] = g_string_new (NULL);
   s = fam[f];
   g_string_append (s, families[f].name);
-  va_start (ap, value);
   while ((k = va_arg (ap, const gchar *)))
   {
     const gchar *v = va_arg (ap, const gchar *);
@@ -1284,40 +1283,37 @@ sample (GString ** fam, guint f, gdouble value, ...)
     append_escaped (s, v ? v : "");
     g_string_append_c (s, '"');
   }
-  va_end (ap);
   if (!first)
     g_string_append_c (s, '}');
   g_string_append_c (s, ' ');
+  return s;
+}
+
+/* A sample of a gauge (or any float value); labels as begin_sample() */
+static void
+sample (GString ** fam, guint f, gdouble value, ...)
+{
+  GString *s;
+  va_list ap;
+
+  va_start (ap, value);
+  s = begin_sample (fam, f, ap);
+  va_end (ap);
   append_double (s, value);
   g_string_append_c (s, '\n');
 }
 
+/* A sample of a counter, exact as an integer; labels as begin_sample() */
 static void
 counter_sample (GString ** fam, guint f, guint64 v, ...)
 {
   GString *s;
   va_list ap;
-  const gchar *k;
-  gboolean first = TRUE;
 
-  if (!fam[f])
-    fam[f] = g_string_new (NULL);
-  s = fam[f];
-  g_string_append (s, families[f].name);
   va_start (ap, v);
-  while ((k = va_arg (ap, const gchar *)))
-  {
-    const gchar *val = va_arg (ap, const gchar *);
-    g_string_append (s, first ? "{" : ",");
-    first = FALSE;
-    g_string_append_printf (s, "%s=\"", k);
-    append_escaped (s, val ? val : "");
-    g_string_append_c (s, '"');
-  }
+  s = begin_sample (fam, f, ap);
   va_end (ap);
-  if (!first)
-    g_string_append_c (s, '}');
-  g_string_append_printf (s, " %" G_GUINT64_FORMAT "\n", v);
+  g_string_append_printf (s, "%" G_GUINT64_FORMAT "\n", v);
 }
 
 #define STREAM_LABELS(r, port) "element", (r)->name, "pipeline", \

@@ -541,7 +541,6 @@ gst_aes67_sap_browser_handle_packet (GstAes67SapBrowser * self,
   guint max_packet;
 
   GST_OBJECT_LOCK (self);
-  self->n_packets++;
   max_packet = self->max_packet_size;
   GST_OBJECT_UNLOCK (self);
 
@@ -663,6 +662,11 @@ done:
   g_free (hkey);
   aes67_sap_packet_clear (&pkt);
   events_emit (self, events);
+  /* counted once handled: what "packets" counts has had its effect (tables
+   * and signals), so a reader of the stats can wait on it */
+  GST_OBJECT_LOCK (self);
+  self->n_packets++;
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* A session found (@added) or gone with mDNS, by ravennadeviceprovider */
@@ -1259,12 +1263,37 @@ gst_aes67_sap_browser_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (self);
 }
 
+static gpointer
+unref_on_own_thread (gpointer object)
+{
+  gst_object_unref (object);
+  return NULL;
+}
+
 /* The thread is stopped here, while the object is still whole, so a
- * callback running on it finishes before finalize. */
+ * callback running on it finishes before finalize.
+ *
+ * The last reference can go on the browser's own thread: a consumer lets
+ * go of the shared browser (on its thread) while a signal emission on the
+ * browser's thread holds GLib's temporary reference, which is then the
+ * last. That thread cannot join itself, and returning into its callbacks
+ * after finalize would use freed memory. So the object keeps itself alive
+ * (a reference taken in dispose, as GObject allows) and a short-lived
+ * thread drops it again: that second dispose stops the browser's thread
+ * once its callback returned, and finalize follows. */
 static void
 gst_aes67_sap_browser_dispose (GObject * object)
 {
-  stop_internal (GST_AES67_SAP_BROWSER (object), FALSE);
+  GstAes67SapBrowser *self = GST_AES67_SAP_BROWSER (object);
+
+  if (self->thread && self->thread == g_thread_self ()) {
+    GST_DEBUG_OBJECT (self, "last reference went on the browser's thread: "
+        "stopping from another one");
+    g_thread_unref (g_thread_new ("sap-browser-unref", unref_on_own_thread,
+            g_object_ref (object)));
+    return;
+  }
+  stop_internal (self, FALSE);
   G_OBJECT_CLASS (gst_aes67_sap_browser_parent_class)->dispose (object);
 }
 

@@ -123,8 +123,10 @@ void gst_aes67_sap_browser_follow (GstAes67SapBrowser * browser,
 void gst_aes67_sap_browser_unfollow (GstAes67SapBrowser * browser,
     const gchar * key);
 
-/* Counters: packets, malformed, encrypted, evicted, oversize, rejected
- * (new sessions not kept: only followed ones could have made room), all
+/* Counters: packets (SAP packets handled: counted after the packet's
+ * table changes and signals, so a caller may wait on it), malformed,
+ * encrypted, evicted, oversize, rejected (new sessions not kept: only
+ * followed ones could have made room), all
  * guint64; and now: sessions, announcers (origins with sessions), followed
  * (keys followed), guint. */
 GstStructure *gst_aes67_sap_browser_get_stats (GstAes67SapBrowser * browser);

@@ -429,6 +429,32 @@ GST_START_TEST (test_stream_lost_and_restored)
 
 GST_END_TEST;
 
+/* Appends the audio of @appsink's samples (gap buffers left out) to @out
+ * until it holds @bytes or no sample comes within @timeout; the first
+ * sample's caps in @caps unless it is NULL or already set */
+static void
+pull_audio (GstElement * appsink, GByteArray * out, guint bytes,
+    GstClockTime timeout, GstCaps ** caps)
+{
+  GstSample *sample;
+
+  while (out->len < bytes &&
+      (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
+              timeout))) {
+    GstMapInfo map;
+    GstBuffer *b = gst_sample_get_buffer (sample);
+
+    if (caps && !*caps)
+      *caps = gst_caps_ref (gst_sample_get_caps (sample));
+    if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
+      gst_buffer_map (b, &map, GST_MAP_READ);
+      g_byte_array_append (out, map.data, map.size);
+      gst_buffer_unmap (b, &map);
+    }
+    gst_sample_unref (sample);
+  }
+}
+
 /* Hand-made packets: what is not the stream is counted and dropped, what
  * is comes out byte for byte. */
 static gsize
@@ -461,7 +487,6 @@ GST_START_TEST (test_malformed_packets)
   const guint32 SSRC = 0x12345678;
   GstStructure *st;
   guint64 v;
-  GstSample *sample;
 
   desc = g_strdup_printf ("aes67src name=src address=127.0.0.1 port=%u "
       "encoding-name=L24 rate=48000 channels=2 payload-type=98 latency=20 "
@@ -533,18 +558,7 @@ GST_START_TEST (test_malformed_packets)
 #undef SEND
 
   /* 60 x 288 bytes must come out, in order, exactly */
-  while (out->len < 60 * 288 &&
-      (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-              10 * GST_SECOND))) {
-    GstMapInfo map;
-    GstBuffer *b = gst_sample_get_buffer (sample);
-    if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
-      gst_buffer_map (b, &map, GST_MAP_READ);
-      g_byte_array_append (out, map.data, map.size);
-      gst_buffer_unmap (b, &map);
-    }
-    gst_sample_unref (sample);
-  }
+  pull_audio (appsink, out, 60 * 288, 10 * GST_SECOND, NULL);
   fail_unless_equals_int (out->len, 60 * 288);
   fail_unless (memcmp (out->data, a, 60 * 288) == 0, "audio altered");
 
@@ -835,7 +849,6 @@ GST_START_TEST (test_dante_payload_type_mismatch)
   guint i, seq = 7, ts = 1000;
   GstStructure *st;
   guint64 v;
-  GstSample *sample;
   GstCaps *caps = NULL, *expect;
 
   sdp = g_strdup_printf ("v=0\r\no=- 1311738121 1 IN IP4 127.0.0.1\r\n"
@@ -869,21 +882,7 @@ GST_START_TEST (test_dante_payload_type_mismatch)
     g_usleep (1000);
   }
 
-  while (out->len < 60 * 288 &&
-      (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-              5 * GST_SECOND))) {
-    GstMapInfo map;
-    GstBuffer *b = gst_sample_get_buffer (sample);
-
-    if (!caps)
-      caps = gst_caps_ref (gst_sample_get_caps (sample));
-    if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
-      gst_buffer_map (b, &map, GST_MAP_READ);
-      g_byte_array_append (out, map.data, map.size);
-      gst_buffer_unmap (b, &map);
-    }
-    gst_sample_unref (sample);
-  }
+  pull_audio (appsink, out, 60 * 288, 5 * GST_SECOND, &caps);
   fail_unless_equals_int (out->len, 60 * 288);
   fail_unless (memcmp (out->data, a, 60 * 288) == 0, "audio altered");
   expect = gst_caps_from_string ("audio/x-raw, format=S24BE, rate=48000, "

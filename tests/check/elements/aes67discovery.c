@@ -20,16 +20,9 @@
 
 #include "aes67-roundtrip.h"
 #include "aes67-testnet.h"
+#include "../sap-test-host.h"
 
 static Aes67TestNet *net;
-
-static void
-set_state_in (guint host, GstElement * e, GstState state)
-{
-  fail_unless (aes67_test_net_enter (net, host));
-  gst_element_set_state (e, state);
-  fail_unless (aes67_test_net_leave ());
-}
 
 /* A sender of known audio in host 0: appsrc (all of @data queued, paced by
  * aes67sink in real time) ! aes67sink. Returns the pipeline; the sink is
@@ -85,45 +78,6 @@ make_known_sender (GBytes * data, const gchar * enc, guint channels,
   }
   gst_app_src_end_of_stream (GST_APP_SRC (appsrc));
   return tx;
-}
-
-/* A live sender (a tone) in host 0, playing; returns its SDP in @sdp. */
-static GstElement *
-start_live_sender (const gchar * name, const gchar * address, guint port,
-    gchar ** sdp)
-{
-  gchar *desc = g_strdup_printf ("audiotestsrc is-live=true ! "
-      "audio/x-raw,rate=48000,channels=2 ! aes67sink name=sink address=%s "
-      "port=%u encoding=L24 multicast-iface=eth0 session-name=\"%s\"",
-      address, port, name);
-  GstElement *tx = gst_parse_launch (desc, NULL), *sink;
-  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-
-  fail_unless (tx != NULL);
-  g_free (desc);
-  set_state_in (0, tx, GST_STATE_PLAYING);
-  sink = gst_bin_get_by_name (GST_BIN (tx), "sink");
-  *sdp = NULL;
-  while (!*sdp && g_get_monotonic_time () < end) {
-    g_object_get (sink, "sdp", sdp, NULL);
-    if (!*sdp)
-      g_usleep (10000);
-  }
-  gst_object_unref (sink);
-  fail_unless (*sdp != NULL, "no SDP from aes67sink in 3 s");
-  return tx;
-}
-
-/* sapannounce alone in host 0, announcing @sdp every second */
-static GstElement *
-make_announcer (const gchar * sdp)
-{
-  GstElement *a = gst_element_factory_make ("sapannounce", NULL);
-
-  fail_unless (a != NULL);
-  g_object_set (a, "sdp", sdp, "interval", 1, "multicast-iface", "eth0",
-      "auto", FALSE, NULL);
-  return a;
 }
 
 /* What reached the receiver's appsink, by caps. */
@@ -251,7 +205,7 @@ GST_START_TEST (test_found_by_name_bit_exact)
 
   tx = make_known_sender (sent, "L24", 2, "Disc One", "239.69.20.1", 5010,
       TRUE);
-  set_state_in (0, tx, GST_STATE_PAUSED);
+  sap_test_set_state_in (net, 0, tx, GST_STATE_PAUSED);
   fail_unless_equals_int (gst_element_get_state (tx, NULL, NULL,
           5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
   {
@@ -267,7 +221,7 @@ GST_START_TEST (test_found_by_name_bit_exact)
   /* found within the discovery timeout, or the state change fails; how
    * fast is a figure, not a check (sapannounce announces on reaching
    * PAUSED, then every second) */
-  set_state_in (1, rx, GST_STATE_PLAYING);
+  sap_test_set_state_in (net, 1, rx, GST_STATE_PLAYING);
   fail_unless (GST_STATE (rx) >= GST_STATE_READY);
   g_print ("found the session by name in %" G_GINT64_FORMAT " ms\n",
       (g_get_monotonic_time () - t0) / 1000);
@@ -296,7 +250,7 @@ GST_START_TEST (test_found_by_name_bit_exact)
    * change: the sender may start at once */
 
   txbus = gst_element_get_bus (tx);
-  set_state_in (0, tx, GST_STATE_PLAYING);
+  sap_test_set_state_in (net, 0, tx, GST_STATE_PLAYING);
   m = roundtrip_wait_element_message (txbus, "eos", 20000);
   fail_unless (m != NULL, "the sender did not finish");
   gst_message_unref (m);
@@ -309,8 +263,8 @@ GST_START_TEST (test_found_by_name_bit_exact)
   no_error_on (txbus);
   no_error_on (rxbus);
 
-  set_state_in (0, tx, GST_STATE_NULL);
-  set_state_in (1, rx, GST_STATE_NULL);
+  sap_test_set_state_in (net, 0, tx, GST_STATE_NULL);
+  sap_test_set_state_in (net, 1, rx, GST_STATE_NULL);
   gst_object_unref (txbus);
   gst_object_unref (rxbus);
   gst_object_unref (tx);
@@ -403,14 +357,16 @@ GST_START_TEST (test_session_changes)
   gint port = 0, channels = 0;
   gint64 end;
 
-  tx_a = start_live_sender ("Moving", "239.69.20.2", 5012, &sdp_a);
-  ann = make_announcer (sdp_a);
-  set_state_in (0, ann, GST_STATE_PLAYING);
+  tx_a =
+      sap_test_start_live_sender (net, 0, "Moving", "239.69.20.2", 5012,
+      &sdp_a);
+  ann = sap_test_make_announcer (sdp_a, 1);
+  sap_test_set_state_in (net, 0, ann, GST_STATE_PLAYING);
 
   rx = make_receiver ("Moving", 5000, &col, &src);
   col.want = gst_caps_from_string ("audio/x-raw,format=S16BE,channels=1");
   rxbus = gst_element_get_bus (rx);
-  set_state_in (1, rx, GST_STATE_PLAYING);
+  sap_test_set_state_in (net, 1, rx, GST_STATE_PLAYING);
   fail_unless (gst_element_get_state (rx, NULL, NULL, 5 * GST_SECOND) !=
       GST_STATE_CHANGE_FAILURE);
   m = roundtrip_wait_element_message (rxbus, "aes67-stats", 10000);
@@ -440,7 +396,7 @@ GST_START_TEST (test_session_changes)
   /* B: the session's new version, prerolled (its SDP known), not sending */
   tx_b = make_known_sender (sent_b, "L16", 1, "Moving", "239.69.20.3", 5014,
       FALSE);
-  set_state_in (0, tx_b, GST_STATE_PAUSED);
+  sap_test_set_state_in (net, 0, tx_b, GST_STATE_PAUSED);
   fail_unless_equals_int (gst_element_get_state (tx_b, NULL, NULL,
           5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
   {
@@ -463,7 +419,7 @@ GST_START_TEST (test_session_changes)
     g_free (o_a);
     g_free (o_b);
   }
-  set_state_in (0, tx_a, GST_STATE_NULL);
+  sap_test_set_state_in (net, 0, tx_a, GST_STATE_NULL);
   g_object_set (ann, "sdp", sdp_b, NULL);
 
   m = wait_sap_session (rxbus, "changed", 10000);
@@ -482,7 +438,7 @@ GST_START_TEST (test_session_changes)
   fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
 
   bbus = gst_element_get_bus (tx_b);
-  set_state_in (0, tx_b, GST_STATE_PLAYING);
+  sap_test_set_state_in (net, 0, tx_b, GST_STATE_PLAYING);
   m = roundtrip_wait_element_message (bbus, "eos", 20000);
   fail_unless (m != NULL, "the second sender did not finish");
   gst_message_unref (m);
@@ -498,9 +454,9 @@ GST_START_TEST (test_session_changes)
   no_error_on (rxbus);
   fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
 
-  set_state_in (0, ann, GST_STATE_NULL);
-  set_state_in (0, tx_b, GST_STATE_NULL);
-  set_state_in (1, rx, GST_STATE_NULL);
+  sap_test_set_state_in (net, 0, ann, GST_STATE_NULL);
+  sap_test_set_state_in (net, 0, tx_b, GST_STATE_NULL);
+  sap_test_set_state_in (net, 1, rx, GST_STATE_NULL);
   gst_object_unref (bbus);
   gst_object_unref (rxbus);
   gst_object_unref (tx_a);
@@ -553,54 +509,93 @@ rx_received (GstElement * src)
   return v;
 }
 
+/* A live sender (sap_test_start_live_sender) announced every second by
+ * sapannounce in host 0, and aes67src session-name=@name (make_receiver,
+ * 5 s discovery) in host 1, not started; with @sending FALSE the sender
+ * stops before the announcer starts (the SDP names a group nobody sends
+ * to) */
+typedef struct
+{
+  GstElement *tx, *ann, *rx, *src;
+  GstBus *rxbus;
+  Collector col;
+  gchar *sdp;
+} Announced;
+
+static void
+announced_start (Announced * a, const gchar * name, const gchar * address,
+    guint port, gboolean sending)
+{
+  memset (a, 0, sizeof (*a));
+  a->tx = sap_test_start_live_sender (net, 0, name, address, port, &a->sdp);
+  if (!sending)
+    sap_test_set_state_in (net, 0, a->tx, GST_STATE_NULL);
+  a->ann = sap_test_make_announcer (a->sdp, 1);
+  sap_test_set_state_in (net, 0, a->ann, GST_STATE_PLAYING);
+  a->rx = make_receiver (name, 5000, &a->col, &a->src);
+  a->rxbus = gst_element_get_bus (a->rx);
+}
+
+static void
+announced_stop (Announced * a)
+{
+  sap_test_set_state_in (net, 0, a->ann, GST_STATE_NULL);
+  sap_test_set_state_in (net, 0, a->tx, GST_STATE_NULL);
+  sap_test_set_state_in (net, 1, a->rx, GST_STATE_NULL);
+  gst_object_unref (a->rxbus);
+  gst_object_unref (a->tx);
+  gst_object_unref (a->ann);
+  gst_object_unref (a->rx);
+  collector_clear (&a->col);
+  g_free (a->sdp);
+}
+
+/* Waits up to 20 s until the sender of @tx has sent @n more packets */
+static void
+wait_tx_sends (GstElement * tx, guint64 n)
+{
+  guint64 s0 = tx_sent (tx);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (tx_sent (tx) < s0 + n && g_get_monotonic_time () < end)
+    g_usleep (20000);
+  fail_unless (tx_sent (tx) >= s0 + n, "the sender stopped sending");
+}
+
 /* The session is deleted (sapannounce stops) while the sender goes on:
  * stream-lost with reason "deleted", the pipeline stays PLAYING and stops
  * listening; announced again: stream-restored and audio again. */
 GST_START_TEST (test_session_deleted_and_back)
 {
-  GstElement *tx, *ann, *rx, *src;
-  GstBus *rxbus;
+  Announced a;
   GstMessage *m;
   const GstStructure *st;
-  Collector col = { 0 };
-  gchar *sdp = NULL;
   guint64 n0, n1;
   gsize bytes;
 
-  tx = start_live_sender ("Comes And Goes", "239.69.20.4", 5016, &sdp);
-  ann = make_announcer (sdp);
-  set_state_in (0, ann, GST_STATE_PLAYING);
-  rx = make_receiver ("Comes And Goes", 5000, &col, &src);
-  rxbus = gst_element_get_bus (rx);
-  set_state_in (1, rx, GST_STATE_PLAYING);
-  fail_unless (wait_collected (&col, 0) > 0, "no audio before the deletion");
+  announced_start (&a, "Comes And Goes", "239.69.20.4", 5016, TRUE);
+  sap_test_set_state_in (net, 1, a.rx, GST_STATE_PLAYING);
+  fail_unless (wait_collected (&a.col, 0) > 0, "no audio before the deletion");
 
   /* deletion */
-  set_state_in (0, ann, GST_STATE_NULL);
-  m = roundtrip_wait_element_message (rxbus, "stream-lost", 10000);
+  sap_test_set_state_in (net, 0, a.ann, GST_STATE_NULL);
+  m = roundtrip_wait_element_message (a.rxbus, "stream-lost", 10000);
   fail_unless (m != NULL, "no stream-lost within 10 s of the deletion");
   st = gst_message_get_structure (m);
   fail_unless_equals_string (gst_structure_get_string (st, "reason"),
       "deleted");
   gst_message_unref (m);
-  m = wait_sap_session (rxbus, "removed", 10000);
+  m = wait_sap_session (a.rxbus, "removed", 10000);
   fail_unless (m != NULL, "no sap-session 'removed'");
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (m), "reason"), "deleted");
   gst_message_unref (m);
-  fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
+  fail_unless_equals_int (GST_STATE (a.rx), GST_STATE_PLAYING);
   /* not listening any more (its udpsrc went to NULL before stream-lost
    * was posted): nothing received while the sender sends 500 packets */
-  n0 = rx_received (src);
-  {
-    guint64 s0 = tx_sent (tx);
-    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-    while (tx_sent (tx) < s0 + 500 && g_get_monotonic_time () < end)
-      g_usleep (20000);
-    fail_unless (tx_sent (tx) >= s0 + 500, "the sender stopped sending");
-  }
-  n1 = rx_received (src);
+  n0 = rx_received (a.src);
+  wait_tx_sends (a.tx, 500);
+  n1 = rx_received (a.src);
   fail_unless_equals_uint64 (n1, n0);
   /* and no second stream-lost from the packet time-out (1 s): the monitor
    * thread checks the time-out before it posts aes67-stats (every 1 s),
@@ -610,7 +605,7 @@ GST_START_TEST (test_session_deleted_and_back)
     guint n_stats = 0;
 
     while (n_stats < 3) {
-      m = gst_bus_timed_pop_filtered (rxbus, 20 * GST_SECOND,
+      m = gst_bus_timed_pop_filtered (a.rxbus, 20 * GST_SECOND,
           GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
       fail_unless (m != NULL, "no aes67-stats from the parked receiver");
       fail_if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR, "an error");
@@ -623,28 +618,20 @@ GST_START_TEST (test_session_deleted_and_back)
   }
 
   /* announced again */
-  bytes = collected (&col);
-  set_state_in (0, ann, GST_STATE_PLAYING);
-  m = roundtrip_wait_element_message (rxbus, "stream-restored", 10000);
+  bytes = collected (&a.col);
+  sap_test_set_state_in (net, 0, a.ann, GST_STATE_PLAYING);
+  m = roundtrip_wait_element_message (a.rxbus, "stream-restored", 10000);
   fail_unless (m != NULL, "no stream-restored within 10 s of the "
       "announcement");
   gst_message_unref (m);
   /* audio again: 150 ms of stereo S24BE at 48 kHz is 43200 bytes */
-  fail_unless (wait_collected (&col, bytes + 43200) > bytes + 43200,
+  fail_unless (wait_collected (&a.col, bytes + 43200) > bytes + 43200,
       "%" G_GSIZE_FORMAT " bytes after the session came back",
-      collected (&col) - bytes);
-  no_error_on (rxbus);
-  fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
+      collected (&a.col) - bytes);
+  no_error_on (a.rxbus);
+  fail_unless_equals_int (GST_STATE (a.rx), GST_STATE_PLAYING);
 
-  set_state_in (0, ann, GST_STATE_NULL);
-  set_state_in (0, tx, GST_STATE_NULL);
-  set_state_in (1, rx, GST_STATE_NULL);
-  gst_object_unref (rxbus);
-  gst_object_unref (tx);
-  gst_object_unref (ann);
-  gst_object_unref (rx);
-  collector_clear (&col);
-  g_free (sdp);
+  announced_stop (&a);
 }
 
 GST_END_TEST;
@@ -656,20 +643,13 @@ GST_END_TEST;
  * session again. */
 GST_START_TEST (test_session_expires)
 {
-  GstElement *tx, *ann, *rx, *src;
-  GstBus *rxbus;
+  Announced a;
   GstMessage *m;
-  Collector col = { 0 };
-  gchar *sdp = NULL;
   gint64 t_drop, took;
 
-  tx = start_live_sender ("Fades", "239.69.20.5", 5018, &sdp);
-  ann = make_announcer (sdp);
-  set_state_in (0, ann, GST_STATE_PLAYING);
-  rx = make_receiver ("Fades", 5000, &col, &src);
-  rxbus = gst_element_get_bus (rx);
-  set_state_in (1, rx, GST_STATE_PLAYING);
-  fail_unless (wait_collected (&col, 0) > 0, "no audio");
+  announced_start (&a, "Fades", "239.69.20.5", 5018, TRUE);
+  sap_test_set_state_in (net, 1, a.rx, GST_STATE_PLAYING);
+  fail_unless (wait_collected (&a.col, 0) > 0, "no audio");
   /* let the browser see a few 1 s intervals (time passing, not a
    * synchronisation: the expiry counts from the last one it saw) */
   g_usleep (3 * G_USEC_PER_SEC);
@@ -677,7 +657,7 @@ GST_START_TEST (test_session_expires)
   fail_unless (aes67_test_net_drop (net, 1, 9875, 1),
       "cannot add an nftables drop rule (is nftables installed?)");
   t_drop = g_get_monotonic_time ();
-  m = roundtrip_wait_element_message (rxbus, "stream-lost", 20000);
+  m = roundtrip_wait_element_message (a.rxbus, "stream-lost", 20000);
   took = (g_get_monotonic_time () - t_drop) / 1000;
   fail_unless (m != NULL, "no stream-lost within 20 s of the last "
       "announcement");
@@ -691,24 +671,16 @@ GST_START_TEST (test_session_expires)
    * still fails) */
   fail_unless (took >= 8000 && took <= 14000, "expired after %"
       G_GINT64_FORMAT " ms", took);
-  fail_unless_equals_int (GST_STATE (rx), GST_STATE_PLAYING);
+  fail_unless_equals_int (GST_STATE (a.rx), GST_STATE_PLAYING);
 
   fail_unless (aes67_test_net_drop (net, 1, 9875, 0));
-  m = roundtrip_wait_element_message (rxbus, "stream-restored", 10000);
+  m = roundtrip_wait_element_message (a.rxbus, "stream-restored", 10000);
   fail_unless (m != NULL, "no stream-restored within 10 s of the "
       "announcements coming through again");
   gst_message_unref (m);
-  no_error_on (rxbus);
+  no_error_on (a.rxbus);
 
-  set_state_in (0, ann, GST_STATE_NULL);
-  set_state_in (0, tx, GST_STATE_NULL);
-  set_state_in (1, rx, GST_STATE_NULL);
-  gst_object_unref (rxbus);
-  gst_object_unref (tx);
-  gst_object_unref (ann);
-  gst_object_unref (rx);
-  collector_clear (&col);
-  g_free (sdp);
+  announced_stop (&a);
 }
 
 GST_END_TEST;
@@ -737,57 +709,35 @@ eos_reaches_bus (GstElement * rx, GstBus * bus, const gchar * when)
  * announced again after that is not received any more. */
 GST_START_TEST (test_eos_after_deletion)
 {
-  GstElement *tx, *ann, *rx, *src;
-  GstBus *rxbus;
+  Announced a;
   GstMessage *m;
-  Collector col = { 0 };
-  gchar *sdp = NULL;
   guint64 n0;
 
-  tx = start_live_sender ("Ends Deleted", "239.69.20.6", 5020, &sdp);
-  ann = make_announcer (sdp);
-  set_state_in (0, ann, GST_STATE_PLAYING);
-  rx = make_receiver ("Ends Deleted", 5000, &col, &src);
-  rxbus = gst_element_get_bus (rx);
-  set_state_in (1, rx, GST_STATE_PLAYING);
-  m = roundtrip_wait_element_message (rxbus, "aes67-stats", 10000);
+  announced_start (&a, "Ends Deleted", "239.69.20.6", 5020, TRUE);
+  sap_test_set_state_in (net, 1, a.rx, GST_STATE_PLAYING);
+  m = roundtrip_wait_element_message (a.rxbus, "aes67-stats", 10000);
   fail_unless (m != NULL);
   gst_message_unref (m);
 
-  set_state_in (0, ann, GST_STATE_NULL);
-  m = roundtrip_wait_element_message (rxbus, "stream-lost", 10000);
+  sap_test_set_state_in (net, 0, a.ann, GST_STATE_NULL);
+  m = roundtrip_wait_element_message (a.rxbus, "stream-lost", 10000);
   fail_unless (m != NULL, "no stream-lost within 10 s of the deletion");
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (m), "reason"), "deleted");
   gst_message_unref (m);
 
-  eos_reaches_bus (rx, rxbus, "after the deletion");
+  eos_reaches_bus (a.rx, a.rxbus, "after the deletion");
   /* announced again after EOS: not received (nothing may follow EOS) */
-  n0 = rx_received (src);
-  set_state_in (0, ann, GST_STATE_PLAYING);
+  n0 = rx_received (a.src);
+  sap_test_set_state_in (net, 0, a.ann, GST_STATE_PLAYING);
   /* for 1.5 s of the sender's packets (sapannounce announces at once and
    * every second after) */
-  {
-    guint64 s0 = tx_sent (tx);
-    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-    while (tx_sent (tx) < s0 + 1500 && g_get_monotonic_time () < end)
-      g_usleep (20000);
-    fail_unless (tx_sent (tx) >= s0 + 1500, "the sender stopped sending");
-  }
-  fail_unless_equals_uint64 (rx_received (src), n0);
-  m = gst_bus_pop_filtered (rxbus, GST_MESSAGE_ERROR);
+  wait_tx_sends (a.tx, 1500);
+  fail_unless_equals_uint64 (rx_received (a.src), n0);
+  m = gst_bus_pop_filtered (a.rxbus, GST_MESSAGE_ERROR);
   fail_unless (m == NULL, "an error after EOS");
 
-  set_state_in (0, ann, GST_STATE_NULL);
-  set_state_in (0, tx, GST_STATE_NULL);
-  set_state_in (1, rx, GST_STATE_NULL);
-  gst_object_unref (rxbus);
-  gst_object_unref (tx);
-  gst_object_unref (ann);
-  gst_object_unref (rx);
-  collector_clear (&col);
-  g_free (sdp);
+  announced_stop (&a);
 }
 
 GST_END_TEST;
@@ -797,54 +747,39 @@ GST_END_TEST;
  * stopped (stream-lost "timeout"): EOS reaches the bus both times. */
 GST_START_TEST (test_eos_while_waiting)
 {
-  GstElement *ann, *rx, *src, *tx;
-  GstBus *rxbus;
+  Announced a;
   GstMessage *m;
-  Collector col = { 0 };
-  gchar *sdp = NULL;
 
   /* an SDP that names a group nobody sends to */
-  tx = start_live_sender ("Never Sends", "239.69.20.7", 5022, &sdp);
-  set_state_in (0, tx, GST_STATE_NULL);
-  ann = make_announcer (sdp);
-  set_state_in (0, ann, GST_STATE_PLAYING);
-  rx = make_receiver ("Never Sends", 5000, &col, &src);
-  g_object_set (src, "timeout", 500, NULL);
-  rxbus = gst_element_get_bus (rx);
-  set_state_in (1, rx, GST_STATE_PLAYING);
-  fail_unless (gst_element_get_state (rx, NULL, NULL, 5 * GST_SECOND) !=
+  announced_start (&a, "Never Sends", "239.69.20.7", 5022, FALSE);
+  g_object_set (a.src, "timeout", 500, NULL);
+  sap_test_set_state_in (net, 1, a.rx, GST_STATE_PLAYING);
+  fail_unless (gst_element_get_state (a.rx, NULL, NULL, 5 * GST_SECOND) !=
       GST_STATE_CHANGE_FAILURE);
-  m = roundtrip_wait_element_message (rxbus, "sap-session", 3000);
+  m = roundtrip_wait_element_message (a.rxbus, "sap-session", 3000);
   fail_unless (m != NULL);
   gst_message_unref (m);
-  eos_reaches_bus (rx, rxbus, "before any packet");
-  set_state_in (1, rx, GST_STATE_NULL);
+  eos_reaches_bus (a.rx, a.rxbus, "before any packet");
+  sap_test_set_state_in (net, 1, a.rx, GST_STATE_NULL);
 
   /* packets, then none: lost by the packet time-out, udpsrc still runs */
-  set_state_in (0, tx, GST_STATE_PLAYING);
-  set_state_in (1, rx, GST_STATE_PLAYING);
+  sap_test_set_state_in (net, 0, a.tx, GST_STATE_PLAYING);
+  sap_test_set_state_in (net, 1, a.rx, GST_STATE_PLAYING);
   {
     gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-    while (rx_received (src) == 0 && g_get_monotonic_time () < end)
+    while (rx_received (a.src) == 0 && g_get_monotonic_time () < end)
       g_usleep (10000);
   }
-  fail_unless (rx_received (src) > 0, "no packet within 3 s");
-  set_state_in (0, tx, GST_STATE_NULL);
-  m = roundtrip_wait_element_message (rxbus, "stream-lost", 3000);
+  fail_unless (rx_received (a.src) > 0, "no packet within 3 s");
+  sap_test_set_state_in (net, 0, a.tx, GST_STATE_NULL);
+  m = roundtrip_wait_element_message (a.rxbus, "stream-lost", 3000);
   fail_unless (m != NULL, "no stream-lost after the sender stopped");
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (m), "reason"), "timeout");
   gst_message_unref (m);
-  eos_reaches_bus (rx, rxbus, "after a packet time-out");
+  eos_reaches_bus (a.rx, a.rxbus, "after a packet time-out");
 
-  set_state_in (0, ann, GST_STATE_NULL);
-  set_state_in (1, rx, GST_STATE_NULL);
-  gst_object_unref (rxbus);
-  gst_object_unref (tx);
-  gst_object_unref (ann);
-  gst_object_unref (rx);
-  collector_clear (&col);
-  g_free (sdp);
+  announced_stop (&a);
 }
 
 GST_END_TEST;

@@ -33,6 +33,7 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
+#include "../sap-test-host.h"
 
 #define N_FLOOD 10000
 #define FLOOD_RATE 1000         /* announcements per second */
@@ -40,14 +41,6 @@
 #define BYTES_PER_S (48000 * 2 * 3)
 
 static Aes67TestNet *net;
-
-static void
-set_state_in (guint host, GstElement * e, GstState state)
-{
-  fail_unless (aes67_test_net_enter (net, host));
-  gst_element_set_state (e, state);
-  fail_unless (aes67_test_net_leave ());
-}
 
 static GstStateChangeReturn
 set_state_in_ret (guint host, GstElement * e, GstState state)
@@ -124,43 +117,13 @@ make_receiver (const gchar * name, guint discovery_ms, Watch * w)
 
 /* ---------- host 0: the real sessions ---------- */
 
-/* A live tone sent with aes67sink in host 0; its SDP in @sdp */
-static GstElement *
-start_live_sender (const gchar * name, const gchar * address, guint port,
-    gchar ** sdp)
-{
-  gchar *desc = g_strdup_printf ("audiotestsrc is-live=true ! "
-      "audio/x-raw,rate=48000,channels=2 ! aes67sink name=sink address=%s "
-      "port=%u encoding=L24 multicast-iface=eth0 session-name=\"%s\"",
-      address, port, name);
-  GstElement *tx = gst_parse_launch (desc, NULL), *sink;
-  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-
-  fail_unless (tx != NULL);
-  g_free (desc);
-  set_state_in (0, tx, GST_STATE_PLAYING);
-  sink = gst_bin_get_by_name (GST_BIN (tx), "sink");
-  *sdp = NULL;
-  while (!*sdp && g_get_monotonic_time () < end) {
-    g_object_get (sink, "sdp", sdp, NULL);
-    if (!*sdp)
-      g_usleep (10000);
-  }
-  gst_object_unref (sink);
-  fail_unless (*sdp != NULL, "no SDP from aes67sink in 3 s");
-  return tx;
-}
-
 /* sapannounce in host 0 announcing @sdp every 30 s, playing */
 static GstElement *
 start_announcer (const gchar * sdp)
 {
-  GstElement *a = gst_element_factory_make ("sapannounce", NULL);
+  GstElement *a = sap_test_make_announcer (sdp, 30);
 
-  fail_unless (a != NULL);
-  g_object_set (a, "sdp", sdp, "interval", 30, "multicast-iface", "eth0",
-      "auto", FALSE, NULL);
-  set_state_in (0, a, GST_STATE_PLAYING);
+  sap_test_set_state_in (net, 0, a, GST_STATE_PLAYING);
   return a;
 }
 
@@ -285,7 +248,7 @@ new_receiver_finds (const gchar * name)
       GST_STATE_CHANGE_SUCCESS);
   g_print ("during the flood: a new receiver found '%s' in %.1f ms\n", name,
       (g_get_monotonic_time () - t0) / 1e3);
-  set_state_in (1, rx, GST_STATE_NULL);
+  sap_test_set_state_in (net, 1, rx, GST_STATE_NULL);
   gst_object_unref (rx);
 }
 
@@ -313,7 +276,7 @@ GST_START_TEST (test_followed_stays_on_air)
   fail_unless (aes67_test_net_leave ());
 
   /* host 0: "On Air" sent and announced, "Standby" announced */
-  tx = start_live_sender ("On Air", "239.69.30.1", 5030, &sdp);
+  tx = sap_test_start_live_sender (net, 0, "On Air", "239.69.30.1", 5030, &sdp);
   ann = start_announcer (sdp);
   sdp2 = g_strdup_printf ("v=0\r\no=- 4242 1 IN IP4 %s\r\ns=Standby\r\n"
       "c=IN IP4 239.69.30.2/32\r\nt=0 0\r\nm=audio 5032 RTP/AVP 97\r\n"
@@ -417,14 +380,14 @@ GST_START_TEST (test_followed_stays_on_air)
   gst_device_monitor_stop (mon);
   gst_object_unref (mbus);
   gst_object_unref (mon);
-  set_state_in (1, rx, GST_STATE_NULL);
-  set_state_in (0, ann, GST_STATE_NULL);
-  set_state_in (0, ann2, GST_STATE_NULL);
+  sap_test_set_state_in (net, 1, rx, GST_STATE_NULL);
+  sap_test_set_state_in (net, 0, ann, GST_STATE_NULL);
+  sap_test_set_state_in (net, 0, ann2, GST_STATE_NULL);
   if (ann3) {
-    set_state_in (0, ann3, GST_STATE_NULL);
+    sap_test_set_state_in (net, 0, ann3, GST_STATE_NULL);
     gst_object_unref (ann3);
   }
-  set_state_in (0, tx, GST_STATE_NULL);
+  sap_test_set_state_in (net, 0, tx, GST_STATE_NULL);
   gst_object_unref (rx);
   gst_object_unref (ann);
   gst_object_unref (ann2);

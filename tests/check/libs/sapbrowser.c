@@ -496,6 +496,22 @@ limits_browser_new (GAsyncQueue * q, GstClock * clock, guint max,
   return b;
 }
 
+/* @n sessions "F0".. (ids 1000..) from the flooding announcer 192.0.2.66,
+ * one a millisecond of @clock */
+static void
+flood_from_66 (GstAes67SapBrowser * b, GstClock * clock, guint n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    gchar *name = g_strdup_printf ("F%u", i);
+
+    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
+    announce_from (b, "192.0.2.66", name, 1000 + i);
+    g_free (name);
+  }
+}
+
 /* max-sessions-per-origin: a flooding announcer evicts only its own least
  * recently announced sessions, never another announcer's. */
 GST_START_TEST (test_per_origin_limit)
@@ -503,18 +519,11 @@ GST_START_TEST (test_per_origin_limit)
   GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
   GstClock *clock = gst_test_clock_new_with_start_time (GST_SECOND);
   GstAes67SapBrowser *b = limits_browser_new (q, clock, 8, 3);
-  guint i;
 
   announce_from (b, "192.0.2.1", "A0", 1);
   announce_from (b, "192.0.2.1", "A1", 2);
   drain (q);
-  for (i = 0; i < 20; i++) {
-    gchar *name = g_strdup_printf ("F%u", i);
-
-    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
-    announce_from (b, "192.0.2.66", name, 1000 + i);
-    g_free (name);
-  }
+  flood_from_66 (b, clock, 20);
   /* 17 evicted, all the flood's own */
   fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 17);
   fail_unless_equals_int (browser_stat (b, "evicted"), 17);
@@ -544,20 +553,13 @@ GST_START_TEST (test_full_table_largest_gives)
   GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
   GstClock *clock = gst_test_clock_new_with_start_time (GST_SECOND);
   GstAes67SapBrowser *b = limits_browser_new (q, clock, 6, 100);
-  guint i;
 
   /* the oldest sessions are A's and B's */
   announce_from (b, "192.0.2.1", "A0", 1);
   announce_from (b, "192.0.2.1", "A1", 2);
   announce_from (b, "192.0.2.2", "B0", 3);
   drain (q);
-  for (i = 0; i < 20; i++) {
-    gchar *name = g_strdup_printf ("F%u", i);
-
-    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
-    announce_from (b, "192.0.2.66", name, 1000 + i);
-    g_free (name);
-  }
+  flood_from_66 (b, clock, 20);
   fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 17);
   fail_unless_equals_int (kept_from (b, "192.0.2.66"), 3);
   fail_unless (kept (b, "A0") && kept (b, "A1") && kept (b, "B0"));
@@ -595,13 +597,7 @@ GST_START_TEST (test_followed_never_evicted)
   gst_aes67_sap_browser_follow (b, keys[0]);
   gst_aes67_sap_browser_follow (b, keys[0]);
   fail_unless_equals_int (browser_stat (b, "followed"), 1);
-  for (i = 0; i < 50; i++) {
-    gchar *name = g_strdup_printf ("F%u", i);
-
-    gst_test_clock_advance_time (GST_TEST_CLOCK (clock), GST_MSECOND);
-    announce_from (b, "192.0.2.66", name, 1000 + i);
-    g_free (name);
-  }
+  flood_from_66 (b, clock, 50);
   fail_unless (kept (b, "Followed"));
   fail_unless_equals_int (browser_stat (b, "sessions"), 4);
   fail_unless_equals_int (evictions_all_from (q, "192.0.2.66"), 47);
@@ -753,6 +749,80 @@ GST_START_TEST (test_shared)
 
 GST_END_TEST;
 
+/* The last reference dropped while the browser's thread emits a signal
+ * (a consumer lets go of the shared browser while an announcement is being
+ * handed out; here the handler itself drops it): the emission's own
+ * reference is then the last, so the browser is disposed on its own
+ * thread, which cannot join itself. It must still stop and be finalized,
+ * with no critical. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GstAes67SapBrowser *ref;      /* the test's reference, given away */
+  gboolean finalized;
+} LastRef;
+
+static void
+last_ref_on_added (GstAes67SapBrowser * b, GstAes67SapSession * s, LastRef * l)
+{
+  GstAes67SapBrowser *mine;
+
+  g_mutex_lock (&l->lock);
+  mine = l->ref;
+  l->ref = NULL;
+  g_mutex_unlock (&l->lock);
+  if (mine)
+    gst_object_unref (mine);
+}
+
+static void
+last_ref_finalized (gpointer data, GObject * where)
+{
+  LastRef *l = data;
+
+  g_mutex_lock (&l->lock);
+  l->finalized = TRUE;
+  g_cond_broadcast (&l->cond);
+  g_mutex_unlock (&l->lock);
+}
+
+GST_START_TEST (test_last_ref_in_handler)
+{
+  GstAes67SapBrowser *b = gst_aes67_sap_browser_new ("eth0", 0);
+  gchar *sdp = make_sdp ("Last", 77, 1, 2);
+  gint64 deadline;
+  GError *err = NULL;
+  LastRef l;
+
+  g_mutex_init (&l.lock);
+  g_cond_init (&l.cond);
+  l.finalized = FALSE;
+  g_object_weak_ref (G_OBJECT (b), last_ref_finalized, &l);
+  g_signal_connect (b, "session-added", G_CALLBACK (last_ref_on_added), &l);
+  fail_unless (aes67_test_net_enter (net, 1));
+  fail_unless (gst_aes67_sap_browser_start (b, &err), "%s",
+      err ? err->message : "");
+  fail_unless (aes67_test_net_leave ());
+  g_mutex_lock (&l.lock);
+  l.ref = b;
+  g_mutex_unlock (&l.lock);
+
+  send_sap (AES67_SAP_ANNOUNCE, sdp, FALSE, AES67_SAP_ADDRESS_AES67);
+  deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&l.lock);
+  while (!l.finalized && g_cond_wait_until (&l.cond, &l.lock, deadline));
+  g_mutex_unlock (&l.lock);
+  fail_unless (l.finalized, "the browser was not finalized within 20 s of "
+      "its last reference going in a handler");
+  fail_unless (l.ref == NULL);
+  g_free (sdp);
+  g_mutex_clear (&l.lock);
+  g_cond_clear (&l.cond);
+}
+
+GST_END_TEST;
+
 static Suite *
 sapbrowser_suite (void)
 {
@@ -772,6 +842,7 @@ sapbrowser_suite (void)
   tcase_add_test (tc, test_followed_never_evicted);
   tcase_add_test (tc, test_hash_collision);
   tcase_add_test (tc, test_shared);
+  tcase_add_test (tc, test_last_ref_in_handler);
   return s;
 }
 

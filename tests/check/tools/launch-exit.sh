@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# gst-launch-1.0 with aes67sink ends, whatever the pipeline's outcome:
+#   1. 64 channels of L16 in 1 ms packets do not fit a 1500-byte MTU: the
+#      pipeline fails with the MTU error and the process exits (status 1);
+#   2. the same 64 channels at ptime 125 us fit: 50 buffers are sent and the
+#      process exits at EOS (status 0).
+# Case 1 is the command once reported to hang after "Freeing pipeline"
+# under valgrind (issue 11, item 9). With AES67_VALGRIND set to a valgrind
+# command line (scripts/test.sh --valgrind does), both run under it, and a
+# memory error or leak fails the test (valgrind's --error-exitcode).
+# Arguments: the build directory, and the b_sanitize option of the build.
+set -u
+build=$1
+sanitize=${2:-none}
+if [ "$sanitize" != none ]; then
+  # gst-launch-1.0 is not instrumented: it cannot load a sanitized plugin
+  echo "SKIP: a $sanitize build's plugins load only into instrumented programs"
+  exit 77
+fi
+export GST_PLUGIN_PATH_1_0=$build
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+limit=${AES67_LAUNCH_LIMIT:-300}
+fail=0
+
+run() {   # name, expected status, text the output must have, pipeline...
+  local name=$1 want=$2 needle=$3
+  shift 3
+  local t0=$SECONDS rc
+  # shellcheck disable=SC2086
+  timeout -s KILL "$limit" ${AES67_VALGRIND:-} gst-launch-1.0 "$@" \
+    >"$tmp/$name.log" 2>&1
+  rc=$?
+  if [ $rc = 137 ]; then
+    echo "FAIL: $name: still running after $limit s (killed):"
+    tail -5 "$tmp/$name.log"
+    fail=1
+  elif [ $rc != "$want" ]; then
+    echo "FAIL: $name: exit status $rc, expected $want:"
+    grep -v '^==' "$tmp/$name.log" | tail -15
+    [ $rc = 99 ] && grep '^==' "$tmp/$name.log" | tail -60
+    fail=1
+  elif ! grep -q -- "$needle" "$tmp/$name.log"; then
+    echo "FAIL: $name: output lacks '$needle':"
+    tail -15 "$tmp/$name.log"
+    fail=1
+  else
+    echo "ok: $name: exit status $rc after $((SECONDS - t0)) s"
+  fi
+}
+
+run mtu-error 1 "does not fit the MTU" \
+  audiotestsrc is-live=true num-buffers=50 ! \
+  audio/x-raw,rate=48000,channels=64 ! \
+  aes67sink address=239.69.78.1 ptime=1000 multicast-iface=lo
+run ptime-125 0 "Got EOS from element" \
+  audiotestsrc is-live=true num-buffers=50 ! \
+  audio/x-raw,rate=48000,channels=64 ! \
+  aes67sink address=239.69.78.1 ptime=125 multicast-iface=lo
+exit $fail
