@@ -2,9 +2,11 @@
 """Runs every command in README.md and docs/ as written, and checks it.
 
 The test `docs/examples` (tests/check/meson.build). Every gst-launch-1.0,
-gst-device-monitor-1.0 and gst-inspect-1.0 command in a code block of
-README.md, docs/*.md and docs/elements/*.md (the pages made from the
-elements' doc blocks) is looked up in EXAMPLES below, which says how it is
+gst-device-monitor-1.0, gst-inspect-1.0, unshare, curl and xdg-open
+command in a code block of README.md, docs/*.md and docs/elements/*.md
+(the pages made from the elements' doc blocks), also when environment
+assignments come first (GST_TRACERS="aes67metrics(port=9467)"
+gst-launch-1.0 ...), is looked up in EXAMPLES below, which says how it is
 run and how its result is checked. A command that is not in EXAMPLES fails
 the test ("no check for this example"), and so does an entry whose command
 is in no document any more: a new or changed example needs a check.
@@ -30,6 +32,13 @@ How the commands run:
   played (frames, peak) to a log the checks read. Nothing else in the
   commands is changed. GST_PLUGIN_PATH points at the build, as the README
   says to export it.
+- xdg-open: there is no desktop here. xdg-open runs as written and, as on
+  a machine without one, opens the URL with $BROWSER, which the test sets
+  to `curl -sf` (DISPLAY and the desktop variables unset); the check reads
+  what curl fetched, the status page.
+- The monitoring examples (curl, xdg-open) run in the namespace of the
+  pipeline they read, while it runs; what they print is checked
+  (promtool check metrics, JSON, the page).
 - Examples that need ptp4l get one in the namespace (software
   timestamps, grandmaster, default socket path).
 - Examples that need files (stage.sdp, programme.wav, stream.sdp) get them
@@ -38,7 +47,9 @@ How the commands run:
 Under AddressSanitizer (a build with b_sanitize set), the commands are
 GStreamer's uninstrumented tools loading instrumented plugins: the
 sanitizer runtimes are preloaded (LD_PRELOAD) and leak detection is off,
-the leaks at exit being GStreamer's tools' own.
+the leaks at exit being GStreamer's tools' own. curl, jq and xdg-open
+run without the preload (they load none of our code; curl hangs with
+libasan preloaded).
 
 Root is needed for the namespaces; without it the test skips (77).
 """
@@ -71,8 +82,12 @@ def norm(cmd):
 # --------------------------------------------------------------------------
 # Extraction
 
-CMD_START = re.compile(r"^(gst-launch-1\.0|gst-device-monitor-1\.0|"
-                       r"gst-inspect-1\.0|unshare)\b")
+# A command: one of these programs, after any environment assignments
+# (GST_TRACERS="aes67metrics(port=9467)" gst-launch-1.0 ...).
+ENV_ASSIGN = r"""[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|[^\s"'])+\s+"""
+CMD_START = re.compile(r"^(?:%s)*(gst-launch-1\.0|gst-device-monitor-1\.0|"
+                       r"gst-inspect-1\.0|unshare|curl|xdg-open)\b"
+                       % ENV_ASSIGN)
 
 
 def code_blocks(path):
@@ -166,15 +181,28 @@ class Scenario:
         # sleep's pid: the child of ip netns exec / unshare (exec chain)
         self.holder_pid = self.holder.pid
 
-    def start(self, cmd, name):
+    def start(self, cmd, name, split=False, plain=False):
+        """Starts @cmd; its output goes to NAME.log, with stderr there too
+        unless @split (then to NAME.err: for commands whose stdout is
+        data, as curl's, which prints a progress meter on stderr when its
+        output is not a terminal). @plain: without the sanitizer
+        preload, for commands that load none of our code (curl hangs
+        with libasan preloaded)."""
+        env = self.env
+        if plain:
+            env = {k: v for k, v in self.env.items()
+                   if k not in ("LD_PRELOAD", "ASAN_OPTIONS")}
         log = open(os.path.join(self.dir, name + ".log"), "w")
+        err = open(os.path.join(self.dir, name + ".err"), "w") if split \
+            else subprocess.STDOUT
         p = subprocess.Popen(
             ["nsenter", "-t", str(self.holder_pid), "-m", "-n",
              "--wd=" + self.dir, "--",
-             "bash", "-c", cmd], cwd=self.dir, env=self.env, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True)
+             "bash", "-c", cmd], cwd=self.dir, env=env, stdout=log,
+            stderr=err, start_new_session=True)
         p.name = name
         p.logpath = log.name
+        p.errpath = err.name if split else log.name
         self.procs.append(p)
         return p
 
@@ -439,6 +467,20 @@ LOUD_FILE = """gst-launch-1.0 -m filesrc location=programme.wav ! wavparse ! \\
     interval=10000000000 ! fakesink"""
 
 
+METRICS_README = """GST_TRACERS="aes67metrics(port=9467)" gst-launch-1.0 aes67src \\
+        session-name="Studio 1" ! audioconvert ! loudnessmeter ! autoaudiosink"""
+METRICS_PAGE = """GST_TRACERS="aes67metrics(port=9467)" gst-launch-1.0 \\
+    ptpclock domain=0 aes67src session-name="Studio 1" ! audioconvert ! \\
+    loudnessmeter ! autoaudiosink"""
+METRICS_ELEMENT = """GST_TRACERS="aes67metrics(port=9467)" gst-launch-1.0 aes67src \\
+    sdp-file=studio1.sdp ! audioconvert ! loudnessmeter ! autoaudiosink"""
+CURL_METRICS = "curl http://127.0.0.1:9467/metrics"
+CURL_METRICS_C = "curl http://127.0.0.1:9467/metrics      # Prometheus text format"
+CURL_STATUS_C = "curl http://127.0.0.1:9467/status       # JSON, per element, with the SDP"
+CURL_STATUS_JQ = """curl -s http://127.0.0.1:9467/status | jq '.receivers[] | {element, state, "packets-lost"}'"""
+XDG_OPEN = "xdg-open http://127.0.0.1:9467/         # a page that refreshes every second"
+
+
 def sc_inspect(sc):
     p = sc.start(INSPECT, "inspect")
     p.wait(60)
@@ -676,6 +718,161 @@ def sc_loud_file(sc):
               r"loudness-range-lu=", r"true-peak-dbtp=")
 
 
+# The monitoring examples: a pipeline run with the aes67metrics tracer, and
+# curl (and xdg-open) reading its server, in the same namespace.
+
+RECEIVED = re.compile(r"^aes67_receiver_packets_received_total\{([^}]*)\} "
+                      r"(\S+)$", re.M)
+MOMENTARY = re.compile(r"^loudness_momentary_lufs\{[^}]*\} (\S+)$", re.M)
+
+
+class Fetcher:
+    """Runs a documented fetch command (curl ...) as written, in the
+    scenario's namespace; each run's output is kept (NAME-N.log)."""
+
+    def __init__(self, sc):
+        self.sc = sc
+        self.n = 0
+        self.last = "none"
+
+    def __call__(self, cmd, name, ok_rc=(0,)):
+        self.n += 1
+        p = self.sc.start(cmd, "%s-%d" % (name, self.n), split=True,
+                          plain=True)
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            self.sc.interrupt(p)
+        self.last = "`%s` exited %s: %s" % (
+            cmd, p.returncode, open(p.errpath).read()[-1000:].strip())
+        expect(p.returncode in ok_rc, self.last)
+        return self.sc.output(p)
+
+
+def studio1_received(text):
+    """The packets-received counter of the receiver of session "Studio 1"
+    in a /metrics text, or None."""
+    for labels, value in RECEIVED.findall(text):
+        if 'session="Studio 1"' in labels:
+            return float(value)
+    return None
+
+
+def promtool_check(text, what):
+    r = subprocess.run(["promtool", "check", "metrics"], input=text,
+                       capture_output=True, text=True)
+    expect(r.returncode == 0, "promtool check metrics on %s: exit %d\n%s%s"
+           "\n--- the text:\n%s" % (what, r.returncode, r.stdout, r.stderr,
+                                     text[-3000:]))
+
+
+def sc_metrics(receiver, sender, metrics_cmd, wait_file=None, ptp=False,
+               status_cmd=None, jq_cmd=None, page_cmd=None):
+    """The pipeline of the example, with the tracer as written, receiving
+    from @sender; then the fetch commands as written, while it runs:
+    /metrics must pass `promtool check metrics`, have the receiver of
+    "Studio 1" with packets received rising between two fetches, and the
+    meter's loudness_momentary_lufs (of the tone: above -30 LUFS); /status
+    must be JSON with that receiver and its SDP; / the status page.
+
+    A sender with an SDP file runs first; a receiver that finds the session
+    by name runs first and the sender (sapannounce) after it, so that the
+    receiver hears the first announcement (else the next, 5 s later)."""
+    def f(sc):
+        if ptp:
+            start_ptp4l(sc)
+        fetch = Fetcher(sc)
+        if wait_file:
+            tx = sc.start(sender, "sender")
+            sc.wait_for(lambda: os.path.exists(sc.file(wait_file)), 30,
+                        "the sender's %s" % wait_file)
+            rx = sc.start(receiver, "receiver")
+        else:
+            rx = sc.start(receiver, "receiver")
+            sc.wait_for(lambda: "Setting pipeline to PAUSED" in sc.output(rx)
+                        or rx.poll() is not None, 30,
+                        "the receiver starting")
+            tx = sc.start(sender, "sender")
+        state = {}
+
+        def receiving():
+            expect(rx.poll() is None, "the receiver stopped:\n%s"
+                   % sc.output(rx)[-3000:])
+            # refused until the server listens: curl exits 7
+            text = fetch(metrics_cmd, "metrics", ok_rc=(0, 7))
+            n = studio1_received(text)
+            m = MOMENTARY.findall(text)
+            state.update(text=text, n=n, m=m)
+            return n and m and float(m[-1]) > -30
+        try:
+            sc.wait_for(receiving, 40, "the receiver of Studio 1 receiving, "
+                        "with its loudness")
+        except Failure as e:
+            raise Failure("%s; the last fetch: %s\n%s\nreceiver:\n%s" % (
+                e, fetch.last, state.get("text", "")[-3000:],
+                sc.output(rx)[-2000:]))
+        first = state["n"]
+        promtool_check(state["text"], "the first fetch")
+        sc.wait_for(lambda: (studio1_received(fetch(metrics_cmd, "metrics"))
+                             or 0) > first, 15,
+                    "packets received rising above %d" % first)
+        text = open(os.path.join(sc.dir, "metrics-%d.log" % fetch.n)).read()
+        promtool_check(text, "the second fetch")
+        expect("aes67metrics: WARNING" not in sc.output(rx),
+               "the tracer warned:\n%s" % sc.output(rx))
+        if status_cmd:
+            import json
+            out = fetch(status_cmd, "status")
+            try:
+                st = json.loads(out)
+            except ValueError as e:
+                raise Failure("/status is not JSON (%s):\n%s" % (e, out[:2000]))
+            rxs = [r for r in st.get("receivers", [])
+                   if r.get("session") == "Studio 1"]
+            expect(rxs and rxs[0].get("state") == "receiving" and
+                   rxs[0].get("packets-received", 0) > 0 and
+                   "s=Studio 1\r\n" in (rxs[0].get("sdp") or ""),
+                   "/status has no receiving receiver of Studio 1 with its "
+                   "SDP:\n%s" % out[:3000])
+        if jq_cmd:
+            import json
+            out = fetch(jq_cmd, "jq").strip()
+            dec, objs, pos = json.JSONDecoder(), [], 0
+            try:
+                while pos < len(out):
+                    o, pos = dec.raw_decode(out, pos)
+                    objs.append(o)
+                    while pos < len(out) and out[pos].isspace():
+                        pos += 1
+            except ValueError as e:
+                raise Failure("jq's output is not JSON (%s):\n%s" % (e, out))
+            expect(any(o.get("state") == "receiving" and
+                       isinstance(o.get("packets-lost"), int) and
+                       o.get("element") for o in objs),
+                   "jq printed no receiving receiver:\n%s" % out)
+        if page_cmd:
+            # No desktop here: xdg-open runs as written and, finding none,
+            # opens the URL with $BROWSER, which we set to curl (as a text
+            # browser on a server): its output is the page it opened.
+            for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_CURRENT_DESKTOP",
+                      "DESKTOP_SESSION", "KDE_FULL_SESSION",
+                      "GNOME_DESKTOP_SESSION_ID"):
+                sc.env.pop(k, None)
+            sc.env["BROWSER"] = "curl -sf"
+            out = fetch(page_cmd, "page")
+            expect(out.startswith("<!DOCTYPE html>") and
+                   "<title>AES67 status</title>" in out and
+                   "</html>" in out,
+                   "xdg-open did not get the status page:\n%s" % out[:2000])
+        sc.interrupt(rx)
+        sc.interrupt(tx)
+        check_exit(sc, rx)
+        check_exit(sc, tx)
+        # stopped once the checks pass: it has played (the tone), not long
+        check_audio(sc, 0.1, rate=48000)
+    return f
+
+
 def sc_not_run(reason):
     def f(sc):
         raise Skip(reason)
@@ -730,6 +927,23 @@ EXAMPLES = [
     (LOUD_TONE, "loud-tone", sc_loud_tone),
     (LOUD_RECV, "loud-recv", sc_loud_recv),
     (LOUD_FILE, "loud-file", sc_loud_file),
+    # the monitoring examples; CURL_METRICS is in README.md and in
+    # docs/elements/aes67metrics.md, and both their scenarios run it
+    (METRICS_README, "metrics-readme",
+     sc_metrics(METRICS_README, SEND_SAP, CURL_METRICS)),
+    (CURL_METRICS, "metrics-readme", None),
+    (METRICS_ELEMENT, "metrics-element",
+     sc_metrics(METRICS_ELEMENT, SEND_L24, CURL_METRICS,
+                wait_file="studio1.sdp")),
+    (METRICS_PAGE, "metrics-page",
+     sc_metrics(METRICS_PAGE, PTP_SEND, CURL_METRICS_C, ptp=True,
+                status_cmd=CURL_STATUS_C, jq_cmd=CURL_STATUS_JQ,
+                page_cmd=XDG_OPEN)),
+    (CURL_METRICS_C, "metrics-page", None),
+    (CURL_STATUS_C, "metrics-page", None),
+    (CURL_STATUS_JQ, "metrics-page", None),
+    # xdg-open: run as written, its browser substituted (no desktop here)
+    (XDG_OPEN, "metrics-page", None),
 ]
 
 
