@@ -459,21 +459,18 @@ gst_ravenna_announce_class_init (GstRavennaAnnounceClass * klass)
       g_param_spec_uint ("rtsp-port", "RTSP port",
           "TCP port SDPs are served on with RTSP DESCRIBE (0: any free "
           "port; reads back the port in use)", 0, 65535, DEFAULT_RTSP_PORT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_MAX_CONNECTIONS,
       g_param_spec_uint ("max-connections", "Max connections",
           "RTSP connections served at once (connections); one beyond this "
           "is closed as soon as it is accepted", 1, 4096,
-          DEFAULT_MAX_CONNECTIONS, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+          DEFAULT_MAX_CONNECTIONS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_IDLE_TIMEOUT,
       g_param_spec_uint ("idle-timeout", "Idle timeout",
           "Time in ms an RTSP connection may take to send a whole request "
           "(from its start or the last answer) or to take an answer before "
           "it is closed", 1, G_MAXINT, DEFAULT_IDLE_TIMEOUT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   /**
    * GstRavennaAnnounce::add-session:
