@@ -19,7 +19,7 @@
 #   (unset: all three, in that order)
 #
 # The senders' CPU is not measured: they are aes67sink in one other
-# gst-launch-1.0 process (audiotestsrc, 48 kHz stereo, L24). The receiving
+# gst-launch-1.0 process (audiotestsrc wave=silence, 48 kHz stereo, L24). The receiving
 # process is tests/benchmarks/rx-bench.c (built by meson, not a test): it
 # builds N receivers into `fakesink sync=true`, waits WARMUP (2) seconds,
 # then measures a window: CPU of the whole process from
@@ -113,11 +113,12 @@ gst-inspect-1.0 aes67src >/dev/null
 start_senders () {
   local n=$1 ptime=$2 dest=$3 i p="" spb
   shift 3
-  # one packet per source buffer at 125 us (sender latency = ptime);
-  # 10 ms buffers at 1 ms for measures 1 and 2 (cheaper for the sender)
+  # measures 1 and 2: 10 ms buffers of silence (the cheapest source: the
+  # senders share the 2 cores with the receivers); measure 3: one packet
+  # per source buffer (the sender's latency is then one packet time)
   spb=${SPB:-480}
   for i in $(seq 0 $((n - 1))); do
-    p+=" audiotestsrc is-live=true samplesperbuffer=$spb ! $CAPS ! aes67sink $dest port=$((BASE + 2 * i)) encoding=L24 ptime=$ptime ${SENDER_PROPS:-}"
+    p+=" audiotestsrc is-live=true wave=${WAVE:-silence} samplesperbuffer=$spb ! $CAPS ! aes67sink $dest port=$((BASE + 2 * i)) encoding=L24 ptime=$ptime ${SENDER_PROPS:-}"
   done
   "$@" gst-launch-1.0 -q $p >/dev/null 2>"$OUT.senders" &
   spid=$!
@@ -197,6 +198,8 @@ if [ -z "$ONLY" ] || [ "$ONLY" = load ]; then
     clean_out=$(awk '/^stream / { ok = 1; for (i = 3; i <= NF; i++) { split($i, kv, "=");
         if ((kv[1] == "lost" || kv[1] == "late" || kv[1] == "out-late" || kv[1] == "out-missing") && kv[2] != 0) ok = 0 }
         n += ok } END { print n + 0 }' "$OUT")
+    rxmin=$(sed -n 's/^stream [0-9]* received=\([0-9]*\) .*/\1/p' "$OUT" | sort -n | head -1)
+    echo "packets received per stream: at least ${rxmin:-?}; $(awk -v s="$(field seconds)" 'BEGIN { printf "%.0f", s * 1000 }') are due in the window (fewer: the sending process fell behind)"
     echo "summary: $kind, $LOAD_STREAMS streams, $(field seconds) s: $(field clean) of $LOAD_STREAMS streams with 0 lost and 0 late by the receiver's statistics (lost $(field lost), late $(field late), concealed $(field concealed) in all); $clean_out of $LOAD_STREAMS also with 0 out-late and 0 out-missing at the sink (out-late $(field out-late), out-missing $(field out-missing)); CPU $(field cpu) % of one core"
   done
   stop_senders
