@@ -144,14 +144,35 @@ probe_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* a counter of a statistics structure, whatever integer type it has */
+static gboolean
+get_count (const GstStructure * st, const gchar * name, gint64 * v)
+{
+  const GValue *val = gst_structure_get_value (st, name);
+
+  if (!val)
+    return FALSE;
+  if (G_VALUE_HOLDS_UINT64 (val))
+    *v = (gint64) g_value_get_uint64 (val);
+  else if (G_VALUE_HOLDS_INT64 (val))
+    *v = g_value_get_int64 (val);
+  else if (G_VALUE_HOLDS_UINT (val))
+    *v = g_value_get_uint (val);
+  else if (G_VALUE_HOLDS_INT (val))
+    *v = g_value_get_int (val);
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* received, lost, late, concealed of one stream's statistics now */
 static void
 read_stats (Stream * s, guint64 * rx, gint64 * lost, guint64 * late,
     guint64 * conc, gboolean * has_conc)
 {
   GstStructure *st = NULL;
-  guint64 u = 0;
-  gint64 i = 0;
+  gboolean ours = g_str_equal (opt_kind, "ours");
+  gint64 v;
 
   *rx = *late = *conc = 0;
   *lost = 0;
@@ -159,19 +180,15 @@ read_stats (Stream * s, guint64 * rx, gint64 * lost, guint64 * late,
   g_object_get (s->stats_element, "stats", &st, NULL);
   if (!st)
     return;
-  if (g_str_equal (opt_kind, "ours")) {
-    gst_structure_get_uint64 (st, "packets-received", rx);
-    if (gst_structure_get_int64 (st, "packets-lost", &i))
-      *lost = i;
-    else if (gst_structure_get_uint64 (st, "packets-lost", &u))
-      *lost = (gint64) u;
-    gst_structure_get_uint64 (st, "packets-late", late);
-    *has_conc = gst_structure_get_uint64 (st, "samples-concealed", conc);
-  } else {
-    gst_structure_get_uint64 (st, "num-pushed", rx);
-    if (gst_structure_get_uint64 (st, "num-lost", &u))
-      *lost = (gint64) u;
-    gst_structure_get_uint64 (st, "num-late", late);
+  if (get_count (st, ours ? "packets-received" : "num-pushed", &v))
+    *rx = (guint64) v;
+  if (get_count (st, ours ? "packets-lost" : "num-lost", &v))
+    *lost = v;
+  if (get_count (st, ours ? "packets-late" : "num-late", &v))
+    *late = (guint64) v;
+  if (ours && get_count (st, "samples-concealed", &v)) {
+    *conc = (guint64) v;
+    *has_conc = TRUE;
   }
   gst_structure_free (st);
 }
