@@ -253,6 +253,7 @@
 #include "gstaes67elements.h"
 #include "aes67-clock-info.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_src_debug);
@@ -1521,7 +1522,7 @@ gst_aes67_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   GstAes67Src *self = GST_AES67_SRC (psrc);
   GstBaseSrc *bsrc = GST_BASE_SRC (psrc);
   GstClock *clock;
-  GstClockTime base, now, latency, capture, target;
+  GstClockTime base, now, latency, target;
   GstCaps *new_caps = NULL;
   GstBuffer *buf;
   GstMapInfo map;
