@@ -1627,9 +1627,16 @@ again:
 
   /* buffers end where packets end (a lost packet is a GAP buffer) */
   n = out;
-  if (self->have_rtp && anchor.valid)
-    n = out - ((guint32) (self->next_rtp - anchor.rtp_ts)) % out;
+  if (self->have_rtp && anchor.valid) {
+    gint64 d = (gint32) (self->next_rtp - anchor.rtp_ts) % (gint64) out;
 
+    n = out - (guint) (d < 0 ? d + out : d);
+  }
+
+  GST_LOG_OBJECT (self, "next: frame %" G_GUINT64_FORMAT " RTP %u, %u frames, "
+      "capture %" GST_TIME_FORMAT ", now %" GST_TIME_FORMAT ", anchor %s %u",
+      self->next_pos, self->next_rtp, n, GST_TIME_ARGS (self->next_capture),
+      GST_TIME_ARGS (now), anchor.valid ? "at" : "none", anchor.rtp_ts);
   target = self->next_capture + latency;
   if (target > now) {
     if (!wait_until (self, clock, target)) {
