@@ -239,7 +239,12 @@ run_in_order (guint16 seq0, guint32 ts0, guint n)
   guint i;
   gboolean *none;
   gint64 t_start = aes67_rx_now ();
+  guint8 pre[FPP * FB];
 
+  /* silence before the first packet is not concealment */
+  fail_unless_equals_int (aes67_rx_stream_read (s, ts0 - FPP, FPP, pre,
+          NULL), 0);
+  aes67_rx_stream_seek (s, ts0);
   for (i = 0; i < n; i++)
     send_pkt (fd, "127.0.0.1", port, seq0 + i, ts0 + i * FPP, SSRC_A);
   wait_for (s, F_RECEIVED, n, &st);
@@ -268,7 +273,10 @@ run_in_order (guint16 seq0, guint32 ts0, guint n)
   fail_unless_equals_int (read_check (s, ts0, n * FPP, none), 0);
   g_free (none);
   aes67_rx_stream_get_stats (s, &st);
-  /* the second read found nothing: all of it concealed */
+  /* the second read found nothing: all of it concealed, and nothing was
+   * late or early */
+  fail_unless_equals_uint64 (st.late, 0);
+  fail_unless_equals_uint64 (st.early, 0);
   fail_unless_equals_uint64 (st.samples_concealed, n * FPP);
   fail_unless (aes67_rx_stream_set_lost (s, aes67_rx_now ()));
   aes67_rx_stream_get_stats (s, &st);
