@@ -362,12 +362,12 @@ seq_update (Aes67RxStream * s, guint16 seq, guint32 ts, guint nf,
       s->stats.reordered++;
       return TRUE;
     }
-    /* left the window: an old packet if the timestamps agree, else a
-     * restart */
-    if (jump_agrees (s, -(gint64) b, (gint32) (ts - s->max_ts))) {
-      s->stats.reordered++;
+    /* left the window: an old packet if the timestamps agree (already
+     * counted lost, which stays so; whether it came before is not known,
+     * so it is neither reordered nor duplicate; the ring says whether it
+     * is late), else a restart */
+    if (jump_agrees (s, -(gint64) b, (gint32) (ts - s->max_ts)))
       return TRUE;
-    }
     window_flush (s);
     seq_init (s, seq, ts, nf, arrival);
     *restart = TRUE;
