@@ -498,6 +498,75 @@ GST_START_TEST (test_seq_restart)
 
 GST_END_TEST;
 
+/* the anchor is the packet of least transit; a timestamp that jumps more
+ * than 1 s against the arrival times starts a new epoch */
+GST_START_TEST (test_anchor)
+{
+  guint port = free_port ();
+  Aes67RxConfig c = config ("127.0.0.1", port, 1 << 17);
+  Aes67RxStream *s = stream_new (&c);
+  gint fd = sender_new (NULL);
+  Aes67RxStats st;
+  Aes67RxAnchor a;
+  gint64 arr[4];
+  const guint32 base = 1000000;
+  guint epoch, sent = 2;
+
+  aes67_rx_stream_get_anchor (s, &a);
+  fail_if (a.valid);
+  send_pkt (fd, "127.0.0.1", port, 0, base, SSRC_A);
+  wait_for (s, F_RECEIVED, 1, &st);
+  arr[0] = st.last_arrival;
+  aes67_rx_stream_get_anchor (s, &a);
+  fail_unless (a.valid);
+  fail_unless_equals_int (a.rtp_ts, base);
+  fail_unless_equals_int64 (a.arrival, arr[0]);
+  epoch = a.epoch;
+
+  /* 0.3 s of RTP time behind: more transit, the anchor stays (unless
+   * 0.7 s went by between the two, which makes it a jump of over 1 s) */
+  send_pkt (fd, "127.0.0.1", port, 1, base - 14400, SSRC_A);
+  wait_for (s, F_RECEIVED, 2, &st);
+  arr[1] = st.last_arrival;
+  aes67_rx_stream_get_anchor (s, &a);
+  if (arr[1] - arr[0] >= 700 * GST_MSECOND) {
+    GST_INFO ("the machine held the test up for 0.7 s");
+    fail_unless_equals_int (a.epoch, epoch + 1);
+    fail_unless_equals_int (a.rtp_ts, base - 14400);
+    epoch++;
+  } else {
+    fail_unless_equals_int (a.rtp_ts, base);
+    fail_unless_equals_int (a.epoch, epoch);
+
+    /* 0.3 s ahead: less transit than the first unless 0.3 s went by */
+    send_pkt (fd, "127.0.0.1", port, 2, base + 14400, SSRC_A);
+    wait_for (s, F_RECEIVED, ++sent, &st);
+    arr[2] = st.last_arrival;
+    aes67_rx_stream_get_anchor (s, &a);
+    fail_unless_equals_int (a.epoch, epoch);
+    if (arr[2] - arr[0] < 300 * GST_MSECOND) {
+      fail_unless_equals_int (a.rtp_ts, base + 14400);
+      fail_unless_equals_int64 (a.arrival, arr[2]);
+    } else {
+      fail_unless_equals_int (a.rtp_ts, base);
+    }
+  }
+
+  /* 3 s ahead with no time for it: a new epoch from this packet */
+  send_pkt (fd, "127.0.0.1", port, 3, base + 14400 + 144000, SSRC_A);
+  wait_for (s, F_RECEIVED, ++sent, &st);
+  arr[3] = st.last_arrival;
+  aes67_rx_stream_get_anchor (s, &a);
+  fail_unless_equals_int (a.epoch, epoch + 1);
+  fail_unless_equals_int (a.rtp_ts, base + 14400 + 144000);
+  fail_unless_equals_int64 (a.arrival, arr[3]);
+  fail_unless (arr[1] >= arr[0]);
+  close (fd);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_late)
 {
   guint port = free_port ();
@@ -917,6 +986,7 @@ rxengine_suite (void)
   tcase_add_test (tc, test_loss_window);
   tcase_add_test (tc, test_gap_5000);
   tcase_add_test (tc, test_seq_restart);
+  tcase_add_test (tc, test_anchor);
   tcase_add_test (tc, test_late);
   tcase_add_test (tc, test_early);
   tcase_add_test (tc, test_malformed);
