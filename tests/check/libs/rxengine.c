@@ -196,6 +196,23 @@ wait_for (Aes67RxStream * s, Field f, guint64 n, Aes67RxStats * out)
     *out = st;
 }
 
+/* waits until at least @n packets were received */
+static void
+wait_for_at_least (Aes67RxStream * s, guint64 n)
+{
+  gint64 end = g_get_monotonic_time () + DEADLINE_US;
+  Aes67RxStats st;
+
+  for (;;) {
+    aes67_rx_stream_get_stats (s, &st);
+    if (st.received >= n)
+      return;
+    fail_unless (g_get_monotonic_time () < end, "waited 20 s for %"
+        G_GUINT64_FORMAT " packets, at %" G_GUINT64_FORMAT, n, st.received);
+    g_usleep (100);
+  }
+}
+
 /* reads @n frames from @ts and checks them against the counter signal,
  * with zeroes where @missing (frame index -> TRUE) says; returns got */
 static guint
@@ -908,6 +925,61 @@ GST_END_TEST;
 typedef struct
 {
   guint port;
+  guint n;
+  volatile gint consumed;       /* packets the reader has checked */
+} Pair;
+
+static gpointer
+paced_sender (gpointer data)
+{
+  Pair *pr = data;
+  gint fd = sender_new (NULL);
+  guint k;
+
+  for (k = 0; k < pr->n; k++) {
+    gint64 end = g_get_monotonic_time () + DEADLINE_US;
+
+    /* at most 32 packets ahead of the reader: the ring holds 4096 frames */
+    while ((gint) k - g_atomic_int_get (&pr->consumed) > 32) {
+      if (g_get_monotonic_time () > end)
+        break;
+      g_usleep (100);
+    }
+    send_pkt (fd, "127.0.0.1", pr->port, (guint16) (k + 60000),
+        0xfffff000u + k * FPP, SSRC_A);
+  }
+  close (fd);
+  return NULL;
+}
+
+/* the engine writes while the reader reads: every frame exact */
+GST_START_TEST (test_concurrent_read)
+{
+  Pair pr = { free_port (), 5000, 0 };
+  Aes67RxConfig c = config ("127.0.0.1", pr.port, 4096);
+  Aes67RxStream *s = stream_new (&c);
+  GThread *th = g_thread_new ("paced", paced_sender, &pr);
+  Aes67RxStats st;
+  guint k;
+
+  for (k = 0; k < pr.n; k++) {
+    wait_for_at_least (s, k + 1);
+    read_check (s, 0xfffff000u + k * FPP, FPP, NULL);
+    g_atomic_int_set (&pr.consumed, k + 1);
+  }
+  g_thread_join (th);
+  aes67_rx_stream_get_stats (s, &st);
+  fail_unless_equals_uint64 (st.received, pr.n);
+  fail_unless_equals_uint64 (st.late + st.early + st.lost + st.duplicate +
+      st.reordered + st.samples_concealed, 0);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  guint port;
   volatile gint stop;
 } Flood;
 
@@ -994,6 +1066,7 @@ rxengine_suite (void)
   tcase_add_test (tc, test_source_filter);
   tcase_add_test (tc, test_multicast_two_groups);
   tcase_add_test (tc, test_two_ports);
+  tcase_add_test (tc, test_concurrent_read);
   tcase_add_test (tc, test_create_free_loop);
   return s;
 }
