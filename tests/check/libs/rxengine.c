@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <gio/gio.h>
 #include <gst/check/gstcheck.h>
 
 #include "aes67-rx-engine.h"
@@ -892,6 +893,47 @@ GST_START_TEST (test_multicast_two_groups)
 
 GST_END_TEST;
 
+/* a unicast address not of this machine (an SDP written from the
+ * sender's side of a NAT) is received on any; bad configurations are
+ * refused with a message naming the address */
+GST_START_TEST (test_config)
+{
+  guint port = free_port ();
+  Aes67RxConfig c = config ("192.0.2.1", port, 4096);
+  Aes67RxStream *s = stream_new (&c);
+  gint fd = sender_new (NULL);
+  GError *err = NULL;
+
+  send_pkt (fd, "127.0.0.1", port, 0, 0, SSRC_A);
+  wait_for (s, F_RECEIVED, 1, NULL);
+  read_check (s, 0, FPP, NULL);
+  aes67_rx_stream_free (s);
+  close (fd);
+
+  c = config ("127.0.0.1", port, 1000);
+  fail_unless (aes67_rx_stream_new (&c, &err) == NULL);
+  fail_unless (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
+  fail_unless (strstr (err->message, "127.0.0.1") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  c = config ("127.0.0.1", port, 0);
+  c.sample_bytes = 4;
+  fail_unless (aes67_rx_stream_new (&c, &err) == NULL);
+  g_clear_error (&err);
+  c = config ("example.org", port, 0);
+  fail_unless (aes67_rx_stream_new (&c, &err) == NULL);
+  fail_unless (strstr (err->message, "example.org") != NULL, "%s",
+      err->message);
+  g_clear_error (&err);
+  c = config ("127.0.0.1", port, 0);
+  c.source_filter = "nonsense";
+  fail_unless (aes67_rx_stream_new (&c, &err) == NULL);
+  fail_unless (strstr (err->message, "nonsense") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  fail_unless_equals_int (aes67_rx_engine_n_streams (), 0);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_two_ports)
 {
   guint p1 = free_port (), p2 = free_port ();
@@ -1066,6 +1108,7 @@ rxengine_suite (void)
   tcase_add_test (tc, test_source_filter);
   tcase_add_test (tc, test_multicast_two_groups);
   tcase_add_test (tc, test_two_ports);
+  tcase_add_test (tc, test_config);
   tcase_add_test (tc, test_concurrent_read);
   tcase_add_test (tc, test_create_free_loop);
   return s;
