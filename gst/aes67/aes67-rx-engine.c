@@ -362,12 +362,12 @@ seq_update (Aes67RxStream * s, guint16 seq, guint32 ts, guint nf,
       s->stats.reordered++;
       return TRUE;
     }
-    /* left the window: an old packet if the timestamps agree, else a
-     * restart */
-    if (jump_agrees (s, -(gint64) b, (gint32) (ts - s->max_ts))) {
-      s->stats.reordered++;
+    /* left the window: an old packet if the timestamps agree (already
+     * counted lost, which stays so; whether it came before is not known,
+     * so it is neither reordered nor duplicate; the ring says whether it
+     * is late), else a restart */
+    if (jump_agrees (s, -(gint64) b, (gint32) (ts - s->max_ts)))
       return TRUE;
-    }
     window_flush (s);
     seq_init (s, seq, ts, nf, arrival);
     *restart = TRUE;
@@ -434,7 +434,7 @@ handle_packet (Aes67RxStream * s, const guint8 * p, gsize len,
   guint cc, pt, nf;
   guint16 seq;
   guint32 ts, ssrc;
-  gboolean restart, fresh = FALSE;
+  gboolean restart, fresh = FALSE, jumped = FALSE;
 
   if (s->has_filter && from->sin_addr.s_addr != s->filter) {
     s->stats.foreign++;
@@ -515,20 +515,6 @@ handle_packet (Aes67RxStream * s, const guint8 * p, gsize len,
   s->stats.received++;
   s->stats.last_arrival = arrival;
 
-  /* jitter, RFC 3550 A.8, arrival in RTP units */
-  {
-    gint32 transit = (gint32) ((guint32) ns_to_units (arrival - s->t0,
-            s->rate) - ts);
-
-    if (s->have_transit && !restart && !fresh) {
-      gint32 d = transit - s->last_transit;
-
-      s->jitter += (ABS ((gdouble) d) - s->jitter) / 16.0;
-    }
-    s->last_transit = transit;
-    s->have_transit = TRUE;
-  }
-
   /* anchor: the packet of least transit over about a second */
   if (fresh || restart || !s->anchor.valid) {
     anchor_reset (s, ts, arrival);
@@ -537,8 +523,11 @@ handle_packet (Aes67RxStream * s, const guint8 * p, gsize len,
         s->anchor.arrival);
 
     if (off > AES67_RX_TS_JUMP_NS || off < -AES67_RX_TS_JUMP_NS) {
-      /* the timestamps jumped against the arrival times */
+      if (s->max_seq != seq)
+        goto anchor_done;       /* an old packet, held up somewhere */
+      /* the newest packet's timestamp jumped against the arrival times */
       anchor_reset (s, ts, arrival);
+      jumped = TRUE;
     } else if (off < 0) {
       s->anchor.rtp_ts = ts;
       s->anchor.arrival = arrival;
@@ -558,6 +547,22 @@ handle_packet (Aes67RxStream * s, const guint8 * p, gsize len,
         s->window_start = arrival;
       }
     }
+  }
+anchor_done:
+
+  /* jitter, RFC 3550 A.8, arrival in RTP units (a break of the mapping
+   * is no jitter) */
+  {
+    gint32 transit = (gint32) ((guint32) ns_to_units (arrival - s->t0,
+            s->rate) - ts);
+
+    if (s->have_transit && !restart && !fresh && !jumped) {
+      gint32 d = transit - s->last_transit;
+
+      s->jitter += (ABS ((gdouble) d) - s->jitter) / 16.0;
+    }
+    s->last_transit = transit;
+    s->have_transit = TRUE;
   }
 
   ring_write (s, ts, p + hdr, nf);

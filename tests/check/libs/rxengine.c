@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <gio/gio.h>
 #include <gst/check/gstcheck.h>
 
 #include "aes67-rx-engine.h"
@@ -196,6 +197,23 @@ wait_for (Aes67RxStream * s, Field f, guint64 n, Aes67RxStats * out)
     *out = st;
 }
 
+/* waits until at least @n packets were received */
+static void
+wait_for_at_least (Aes67RxStream * s, guint64 n)
+{
+  gint64 end = g_get_monotonic_time () + DEADLINE_US;
+  Aes67RxStats st;
+
+  for (;;) {
+    aes67_rx_stream_get_stats (s, &st);
+    if (st.received >= n)
+      return;
+    fail_unless (g_get_monotonic_time () < end, "waited 20 s for %"
+        G_GUINT64_FORMAT " packets, at %" G_GUINT64_FORMAT, n, st.received);
+    g_usleep (100);
+  }
+}
+
 /* reads @n frames from @ts and checks them against the counter signal,
  * with zeroes where @missing (frame index -> TRUE) says; returns got */
 static guint
@@ -238,10 +256,22 @@ run_in_order (guint16 seq0, guint32 ts0, guint n)
   Aes67RxAnchor a;
   guint i;
   gboolean *none;
+  gint64 t_start = aes67_rx_now ();
+  guint8 pre[FPP * FB];
 
+  /* silence before the first packet is not concealment */
+  fail_unless_equals_int (aes67_rx_stream_read (s, ts0 - FPP, FPP, pre,
+          NULL), 0);
+  aes67_rx_stream_seek (s, ts0);
   for (i = 0; i < n; i++)
     send_pkt (fd, "127.0.0.1", port, seq0 + i, ts0 + i * FPP, SSRC_A);
   wait_for (s, F_RECEIVED, n, &st);
+  /* sent in a burst, 1 ms of RTP time apart: some jitter, and no more
+   * than the largest transit difference can be (the whole time taken plus
+   * the RTP time sent) */
+  fail_unless (st.jitter_us > 0.0);
+  fail_unless (st.jitter_us <= (aes67_rx_now () - t_start) / 1000.0 +
+      n * 1000.0, "jitter %f us", st.jitter_us);
   fail_unless_equals_uint64 (st.lost, 0);
   fail_unless_equals_uint64 (st.reordered, 0);
   fail_unless_equals_uint64 (st.duplicate, 0);
@@ -261,7 +291,10 @@ run_in_order (guint16 seq0, guint32 ts0, guint n)
   fail_unless_equals_int (read_check (s, ts0, n * FPP, none), 0);
   g_free (none);
   aes67_rx_stream_get_stats (s, &st);
-  /* the second read found nothing: all of it concealed */
+  /* the second read found nothing: all of it concealed, and nothing was
+   * late or early */
+  fail_unless_equals_uint64 (st.late, 0);
+  fail_unless_equals_uint64 (st.early, 0);
   fail_unless_equals_uint64 (st.samples_concealed, n * FPP);
   fail_unless (aes67_rx_stream_set_lost (s, aes67_rx_now ()));
   aes67_rx_stream_get_stats (s, &st);
@@ -385,16 +418,30 @@ GST_END_TEST;
 GST_START_TEST (test_loss_window)
 {
   gint order[200];
-  guint i, n = 0;
+  guint i, n = 0, port;
   Aes67RxStream *s;
   Aes67RxStats st;
 
   for (i = 0; i < 203; i++)
     if (i != 5 && i != 12 && i != 13)
       order[n++] = i;
-  s = send_order (order, n, n, 1024, NULL);
+  s = send_order (order, n, n, 1024, &port);
   aes67_rx_stream_get_stats (s, &st);
   fail_unless_equals_uint64 (st.lost, 3);
+  fail_unless_equals_uint64 (st.reordered, 0);
+  /* number 5 comes after all: it was counted lost and stays so; its
+   * frames were not read, so it is received, not late */
+  {
+    gint fd = sender_new (NULL);
+
+    send_pkt (fd, "127.0.0.1", port, 200 + 5, 5 * FPP, SSRC_A);
+    wait_for (s, F_RECEIVED, n + 1, &st);
+    close (fd);
+  }
+  fail_unless_equals_uint64 (st.lost, 3);
+  fail_unless_equals_uint64 (st.late, 0);
+  fail_unless_equals_uint64 (st.reordered, 0);
+  fail_unless_equals_uint64 (st.duplicate, 0);
   fail_unless (aes67_rx_stream_set_lost (s, aes67_rx_now ()));
   aes67_rx_stream_get_stats (s, &st);
   fail_unless_equals_uint64 (st.lost, 3);
@@ -463,6 +510,75 @@ GST_START_TEST (test_seq_restart)
   fail_unless (aes67_rx_stream_set_lost (s, aes67_rx_now ()));
   aes67_rx_stream_get_stats (s, &st);
   fail_unless_equals_uint64 (st.lost, 0);
+  close (fd);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
+/* the anchor is the packet of least transit; a timestamp that jumps more
+ * than 1 s against the arrival times starts a new epoch */
+GST_START_TEST (test_anchor)
+{
+  guint port = free_port ();
+  Aes67RxConfig c = config ("127.0.0.1", port, 1 << 17);
+  Aes67RxStream *s = stream_new (&c);
+  gint fd = sender_new (NULL);
+  Aes67RxStats st;
+  Aes67RxAnchor a;
+  gint64 arr[4];
+  const guint32 base = 1000000;
+  guint epoch, sent = 2;
+
+  aes67_rx_stream_get_anchor (s, &a);
+  fail_if (a.valid);
+  send_pkt (fd, "127.0.0.1", port, 0, base, SSRC_A);
+  wait_for (s, F_RECEIVED, 1, &st);
+  arr[0] = st.last_arrival;
+  aes67_rx_stream_get_anchor (s, &a);
+  fail_unless (a.valid);
+  fail_unless_equals_int (a.rtp_ts, base);
+  fail_unless_equals_int64 (a.arrival, arr[0]);
+  epoch = a.epoch;
+
+  /* 0.3 s of RTP time behind: more transit, the anchor stays (unless
+   * 0.7 s went by between the two, which makes it a jump of over 1 s) */
+  send_pkt (fd, "127.0.0.1", port, 1, base - 14400, SSRC_A);
+  wait_for (s, F_RECEIVED, 2, &st);
+  arr[1] = st.last_arrival;
+  aes67_rx_stream_get_anchor (s, &a);
+  if (arr[1] - arr[0] >= 700 * GST_MSECOND) {
+    GST_INFO ("the machine held the test up for 0.7 s");
+    fail_unless_equals_int (a.epoch, epoch + 1);
+    fail_unless_equals_int (a.rtp_ts, base - 14400);
+    epoch++;
+  } else {
+    fail_unless_equals_int (a.rtp_ts, base);
+    fail_unless_equals_int (a.epoch, epoch);
+
+    /* 0.3 s ahead: less transit than the first unless 0.3 s went by */
+    send_pkt (fd, "127.0.0.1", port, 2, base + 14400, SSRC_A);
+    wait_for (s, F_RECEIVED, ++sent, &st);
+    arr[2] = st.last_arrival;
+    aes67_rx_stream_get_anchor (s, &a);
+    fail_unless_equals_int (a.epoch, epoch);
+    if (arr[2] - arr[0] < 300 * GST_MSECOND) {
+      fail_unless_equals_int (a.rtp_ts, base + 14400);
+      fail_unless_equals_int64 (a.arrival, arr[2]);
+    } else {
+      fail_unless_equals_int (a.rtp_ts, base);
+    }
+  }
+
+  /* 3 s ahead with no time for it: a new epoch from this packet */
+  send_pkt (fd, "127.0.0.1", port, 3, base + 14400 + 144000, SSRC_A);
+  wait_for (s, F_RECEIVED, ++sent, &st);
+  arr[3] = st.last_arrival;
+  aes67_rx_stream_get_anchor (s, &a);
+  fail_unless_equals_int (a.epoch, epoch + 1);
+  fail_unless_equals_int (a.rtp_ts, base + 14400 + 144000);
+  fail_unless_equals_int64 (a.arrival, arr[3]);
+  fail_unless (arr[1] >= arr[0]);
   close (fd);
   aes67_rx_stream_free (s);
 }
@@ -663,7 +779,17 @@ GST_START_TEST (test_foreign_and_restore)
   fail_unless_equals_int (st.state, AES67_STREAM_LOST);
 
   /* another sender takes over with its own SSRC and numbers */
-  send_pkt (fd, "127.0.0.1", port, 40000, 777777, SSRC_B);
+  {
+    gint64 before = st.last_arrival;
+
+    send_pkt (fd, "127.0.0.1", port, 40000, 777777, SSRC_B);
+    wait_for (s, F_RECEIVED, 3, &st);
+    fail_unless (aes67_rx_stream_take_restored (s, &r));
+    fail_unless_equals_uint64 (r.lost_duration_ms,
+        (st.last_arrival - before) / 1000000);
+    fail_unless_equals_int (r.ssrc, SSRC_B);
+    fail_if (r.same_ssrc);
+  }
   send_pkt (fd, "127.0.0.1", port, 40001, 777777 + FPP, SSRC_B);
   send_pkt (fd, "127.0.0.1", port, 2, 2 * FPP, SSRC_A);
   wait_for (s, F_RECEIVED, 4, &st);
@@ -672,9 +798,6 @@ GST_START_TEST (test_foreign_and_restore)
   fail_unless_equals_int (st.ssrc, SSRC_B);
   fail_unless_equals_uint64 (st.restored_count, 1);
   fail_unless_equals_uint64 (st.lost, 0);
-  fail_unless (aes67_rx_stream_take_restored (s, &r));
-  fail_unless_equals_int (r.ssrc, SSRC_B);
-  fail_if (r.same_ssrc);
   fail_if (aes67_rx_stream_take_restored (s, &r));
   aes67_rx_stream_get_anchor (s, &a1);
   fail_unless (a1.epoch != a0.epoch);
@@ -770,6 +893,47 @@ GST_START_TEST (test_multicast_two_groups)
 
 GST_END_TEST;
 
+/* a unicast address not of this machine (an SDP written from the
+ * sender's side of a NAT) is received on any; bad configurations are
+ * refused with a message naming the address */
+GST_START_TEST (test_config)
+{
+  guint port = free_port ();
+  Aes67RxConfig c = config ("192.0.2.1", port, 4096);
+  Aes67RxStream *s = stream_new (&c);
+  gint fd = sender_new (NULL);
+  GError *err = NULL;
+
+  send_pkt (fd, "127.0.0.1", port, 0, 0, SSRC_A);
+  wait_for (s, F_RECEIVED, 1, NULL);
+  read_check (s, 0, FPP, NULL);
+  aes67_rx_stream_free (s);
+  close (fd);
+
+  c = config ("127.0.0.1", port, 1000);
+  fail_unless (aes67_rx_stream_new (&c, &err) == NULL);
+  fail_unless (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
+  fail_unless (strstr (err->message, "127.0.0.1") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  c = config ("127.0.0.1", port, 0);
+  c.sample_bytes = 4;
+  fail_unless (aes67_rx_stream_new (&c, &err) == NULL);
+  g_clear_error (&err);
+  c = config ("example.org", port, 0);
+  fail_unless (aes67_rx_stream_new (&c, &err) == NULL);
+  fail_unless (strstr (err->message, "example.org") != NULL, "%s",
+      err->message);
+  g_clear_error (&err);
+  c = config ("127.0.0.1", port, 0);
+  c.source_filter = "nonsense";
+  fail_unless (aes67_rx_stream_new (&c, &err) == NULL);
+  fail_unless (strstr (err->message, "nonsense") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  fail_unless_equals_int (aes67_rx_engine_n_streams (), 0);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_two_ports)
 {
   guint p1 = free_port (), p2 = free_port ();
@@ -796,6 +960,61 @@ GST_START_TEST (test_two_ports)
   aes67_rx_stream_free (s1);
   aes67_rx_stream_free (s2);
   close (fd);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  guint port;
+  guint n;
+  volatile gint consumed;       /* packets the reader has checked */
+} Pair;
+
+static gpointer
+paced_sender (gpointer data)
+{
+  Pair *pr = data;
+  gint fd = sender_new (NULL);
+  guint k;
+
+  for (k = 0; k < pr->n; k++) {
+    gint64 end = g_get_monotonic_time () + DEADLINE_US;
+
+    /* at most 32 packets ahead of the reader: the ring holds 4096 frames */
+    while ((gint) k - g_atomic_int_get (&pr->consumed) > 32) {
+      if (g_get_monotonic_time () > end)
+        break;
+      g_usleep (100);
+    }
+    send_pkt (fd, "127.0.0.1", pr->port, (guint16) (k + 60000),
+        0xfffff000u + k * FPP, SSRC_A);
+  }
+  close (fd);
+  return NULL;
+}
+
+/* the engine writes while the reader reads: every frame exact */
+GST_START_TEST (test_concurrent_read)
+{
+  Pair pr = { free_port (), 5000, 0 };
+  Aes67RxConfig c = config ("127.0.0.1", pr.port, 4096);
+  Aes67RxStream *s = stream_new (&c);
+  GThread *th = g_thread_new ("paced", paced_sender, &pr);
+  Aes67RxStats st;
+  guint k;
+
+  for (k = 0; k < pr.n; k++) {
+    wait_for_at_least (s, k + 1);
+    read_check (s, 0xfffff000u + k * FPP, FPP, NULL);
+    g_atomic_int_set (&pr.consumed, k + 1);
+  }
+  g_thread_join (th);
+  aes67_rx_stream_get_stats (s, &st);
+  fail_unless_equals_uint64 (st.received, pr.n);
+  fail_unless_equals_uint64 (st.late + st.early + st.lost + st.duplicate +
+      st.reordered + st.samples_concealed, 0);
+  aes67_rx_stream_free (s);
 }
 
 GST_END_TEST;
@@ -881,6 +1100,7 @@ rxengine_suite (void)
   tcase_add_test (tc, test_loss_window);
   tcase_add_test (tc, test_gap_5000);
   tcase_add_test (tc, test_seq_restart);
+  tcase_add_test (tc, test_anchor);
   tcase_add_test (tc, test_late);
   tcase_add_test (tc, test_early);
   tcase_add_test (tc, test_malformed);
@@ -888,6 +1108,8 @@ rxengine_suite (void)
   tcase_add_test (tc, test_source_filter);
   tcase_add_test (tc, test_multicast_two_groups);
   tcase_add_test (tc, test_two_ports);
+  tcase_add_test (tc, test_config);
+  tcase_add_test (tc, test_concurrent_read);
   tcase_add_test (tc, test_create_free_loop);
   return s;
 }
