@@ -263,6 +263,7 @@ static void
 anchor_reset (Aes67RxStream * s, guint32 ts, gint64 arrival)
 {
   s->anchor.epoch++;
+  s->anchor.first_rtp_ts = ts;
   s->anchor.rtp_ts = ts;
   s->anchor.arrival = arrival;
   s->anchor.valid = TRUE;

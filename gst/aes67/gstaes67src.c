@@ -1458,8 +1458,7 @@ post_stream_messages (GstAes67Src * self)
           gst_structure_new ("stream-restored",
               "ssrc", G_TYPE_UINT, info.ssrc,
               "same-ssrc", G_TYPE_BOOLEAN, info.same_ssrc,
-              "lost-duration-ms", G_TYPE_UINT64, info.lost_duration_ms,
-              NULL));
+              "lost-duration-ms", G_TYPE_UINT64, info.lost_duration_ms, NULL));
       self->restore_pending = FALSE;
     } else if (self->restore_pending) {
       /* a new stream after a loss (the session came back, or moved) */
@@ -1496,8 +1495,11 @@ post_stream_messages (GstAes67Src * self)
   }
   if (restored)
     gst_element_post_message (GST_ELEMENT (self), restored);
-  if (stats)
+  if (stats) {
+    GST_DEBUG_OBJECT (self, "%" GST_PTR_FORMAT,
+        gst_message_get_structure (stats));
     gst_element_post_message (GST_ELEMENT (self), stats);
+  }
 }
 
 /* Clock time, on @clock, of RTP time @rtp of a stream anchored at @a
@@ -1612,6 +1614,14 @@ again:
           -(gint64) gst_util_uint64_scale (-d, rate, GST_SECOND);
 
       self->next_rtp = anchor.rtp_ts + (guint32) frames;
+      /* a sender that began with a burst (packets of least transit come
+       * after the first ones): its first packets map to before where
+       * playout is; play them too, a little late, rather than drop them */
+      if (anchor.epoch != self->anchor_epoch
+          && (gint32) (self->next_rtp - anchor.first_rtp_ts) > 0
+          && (gint32) (self->next_rtp - anchor.first_rtp_ts) <
+          (gint32) rate / 4)
+        self->next_rtp = anchor.first_rtp_ts;
       self->anchor_epoch = anchor.epoch;
       self->have_rtp = TRUE;
       g_mutex_lock (&self->rx_lock);
@@ -1661,6 +1671,8 @@ again:
     memset (map.data, 0, map.size);
   g_mutex_unlock (&self->rx_lock);
   gst_buffer_unmap (buf, &map);
+  GST_LOG_OBJECT (self, "read %u of %u frames at RTP %u", got, n,
+      self->next_rtp);
 
   GST_BUFFER_PTS (buf) = self->next_capture > base ?
       self->next_capture - base : 0;

@@ -12,12 +12,12 @@
 #include <gst/base/gstpushsrc.h>
 
 G_BEGIN_DECLS
-
 /* What the browser said about the session aes67src follows by name:
  * shared between the browser's signal handlers (browser thread) and the
  * element; refcounted so a handler still running after its disconnection
  * finds it whole. */
-typedef struct {
+    typedef struct
+{
   gint refcount;
   GMutex lock;
   GCond cond;                   /* signalled when update or removed is set */
@@ -32,7 +32,8 @@ typedef struct {
                                  * still running marks nothing more */
 } Aes67SrcFollow;
 
-typedef enum {
+typedef enum
+{
   AES67_PLAYOUT_AUTO,
   AES67_PLAYOUT_ARRIVAL,
   AES67_PLAYOUT_MEDIA_CLOCK,
@@ -120,5 +121,4 @@ struct _GstAes67Src
 GST_ELEMENT_REGISTER_DECLARE (aes67src);
 
 G_END_DECLS
-
 #endif /* __GST_AES67_SRC_H__ */

@@ -28,7 +28,8 @@
 #define SSRC 0x0a0b0c0d
 #define LATENCY_MS 4
 
-typedef struct {
+typedef struct
+{
   GstHarness *h;
   GstElement *src;
   GSocket *sock;
