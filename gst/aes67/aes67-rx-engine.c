@@ -101,6 +101,10 @@ struct _Aes67RxStream
   gboolean have_read_pos;
   guint32 read_pos;
   gboolean ever_read;           /* a frame has come from a packet */
+  guint64 concealed_pending;    /* frames read missing after the newest
+                                 * packet's: concealment only if a later
+                                 * packet of the same sequence comes (an
+                                 * outage), not if the sender stopped */
 
   gboolean locked;              /* SSRC lock held */
   guint32 ssrc;
@@ -512,6 +516,14 @@ handle_packet (Aes67RxStream * s, const guint8 * p, gsize len,
 
   if (!seq_update (s, seq, ts, nf, arrival, &restart))
     return;
+  /* the frames read as silence after the previous newest packet were lost
+   * when this one continues its sequence; not when a new sequence (SSRC)
+   * begins */
+  if (s->concealed_pending) {
+    if (!fresh && !restart)
+      s->stats.samples_concealed += s->concealed_pending;
+    s->concealed_pending = 0;
+  }
 
   s->stats.received++;
   s->stats.last_arrival = arrival;
@@ -985,8 +997,16 @@ aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts, guint n_frames,
       memset (dest + i * fb, 0, fb);
       if (first == n_frames)
         first = i;
-      if (s->ever_read)
+      if (!s->ever_read || !s->have_seq || !s->anchor.valid
+          || (gint32) (ts - s->anchor.first_rtp_ts) < 0) {
+        /* before the stream (or this sequence of it) began: not
+         * concealment */
+      } else if ((gint32) (ts - (s->max_ts + s->frames_per_packet)) < 0) {
+        /* a later packet came: this one was lost or late */
         s->stats.samples_concealed++;
+      } else {
+        s->concealed_pending++;
+      }
     }
   }
   s->read_pos = rtp_ts + n_frames;

@@ -342,6 +342,37 @@ GST_START_TEST (test_late_packet)
 
 GST_END_TEST;
 
+/* Silence after the newest packet is not yet concealment (the sender may
+ * have stopped); when a later packet of the same sequence comes (an
+ * outage), all of it counts. */
+GST_START_TEST (test_concealment_after_outage)
+{
+  Ring r;
+  guint64 n = 0;
+  gint64 missing[6 * PKT_FRAMES + 1];
+  guint i;
+
+  ring_start (&r, 999);
+  for (i = 0; i < 4; i++)
+    send_packet (&r, (guint16) (50 + i), i * PKT_FRAMES, SSRC);
+  wait_stat (&r, "packets-received", 4);
+  for (i = 0; i < 6 * PKT_FRAMES; i++)
+    missing[i] = 4 * PKT_FRAMES + i;
+  missing[6 * PKT_FRAMES] = -1;
+  /* 4 packets, then 6 silent buffers */
+  check_first_buffers (&r, 10, &n, missing);
+  fail_unless_equals_uint64 (stat (&r, "samples-concealed"), 0);
+  /* the sequence goes on: packets 4..9 were lost on the way */
+  send_packet (&r, 60, 10 * PKT_FRAMES, SSRC);
+  wait_stat (&r, "packets-received", 5);
+  fail_unless_equals_uint64 (stat (&r, "samples-concealed"), 6 * PKT_FRAMES);
+  check_first_buffers (&r, 1, &n, NULL);
+
+  ring_stop (&r);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67srcring_suite (void)
 {
@@ -356,6 +387,7 @@ aes67srcring_suite (void)
   tcase_add_test (tc, test_duplicates);
   tcase_add_test (tc, test_loss_is_silence);
   tcase_add_test (tc, test_late_packet);
+  tcase_add_test (tc, test_concealment_after_outage);
   return s;
 }
 
