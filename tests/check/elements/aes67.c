@@ -346,26 +346,6 @@ GST_END_TEST;
 
 /* The sender stops; the receiver says the stream is lost and keeps
  * running; a new sender (new SSRC) comes; the receiver follows. */
-/* The next sample of @appsink that is audio from the stream (not a GAP:
- * aes67src outputs silence flagged GAP while no packet comes), or NULL
- * after @timeout. */
-static GstSample *
-pull_stream_audio (GstElement * appsink, GstClockTime timeout)
-{
-  gint64 end = g_get_monotonic_time () + timeout / GST_USECOND;
-  GstSample *s;
-
-  while (g_get_monotonic_time () < end
-      && (s = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-              100 * GST_MSECOND))) {
-    if (!GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (s),
-            GST_BUFFER_FLAG_GAP))
-      return s;
-    gst_sample_unref (s);
-  }
-  return NULL;
-}
-
 GST_START_TEST (test_stream_lost_and_restored)
 {
   GstElement *tx1, *tx2, *rx, *appsink;
@@ -395,7 +375,7 @@ GST_START_TEST (test_stream_lost_and_restored)
   gst_element_set_state (tx1, GST_STATE_PLAYING);
 
   /* (silence, flagged GAP, comes out from PLAYING on) */
-  sample = pull_stream_audio (appsink, 10 * GST_SECOND);
+  sample = roundtrip_pull_stream_sample (appsink, 10 * GST_SECOND);
   fail_unless (sample != NULL, "no audio from the first sender");
   gst_sample_unref (sample);
   {
@@ -432,7 +412,7 @@ GST_START_TEST (test_stream_lost_and_restored)
   fail_if (ssrc2 == ssrc1);
 
   /* and audio flows again */
-  sample = pull_stream_audio (appsink, 10 * GST_SECOND);
+  sample = roundtrip_pull_stream_sample (appsink, 10 * GST_SECOND);
   fail_unless (sample != NULL, "no audio after the stream came back");
   gst_sample_unref (sample);
 
@@ -455,23 +435,7 @@ static void
 pull_audio (GstElement * appsink, GByteArray * out, guint bytes,
     GstClockTime timeout, GstCaps ** caps)
 {
-  GstSample *sample;
-
-  while (out->len < bytes &&
-      (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-              timeout))) {
-    GstMapInfo map;
-    GstBuffer *b = gst_sample_get_buffer (sample);
-
-    if (caps && !*caps)
-      *caps = gst_caps_ref (gst_sample_get_caps (sample));
-    if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
-      gst_buffer_map (b, &map, GST_MAP_READ);
-      g_byte_array_append (out, map.data, map.size);
-      gst_buffer_unmap (b, &map);
-    }
-    gst_sample_unref (sample);
-  }
+  roundtrip_pull_stream (appsink, out, bytes, timeout, caps);
 }
 
 /* Hand-made packets: what is not the stream is counted and dropped, what

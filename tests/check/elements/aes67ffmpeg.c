@@ -117,7 +117,6 @@ GST_START_TEST (test_ffmpeg_to_aes67src)
   guint port = roundtrip_free_port ();
   GstElement *rx, *appsink;
   GByteArray *out = g_byte_array_new ();
-  GstSample *s;
   GPid pid;
   gint status;
   const guint8 *a;
@@ -161,18 +160,8 @@ GST_START_TEST (test_ffmpeg_to_aes67src)
     };
     pid = spawn (argv, log);
   }
-  while (out->len < n + 288 && (s =
-          gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-              2 * GST_SECOND))) {
-    GstBuffer *b = gst_sample_get_buffer (s);
-    GstMapInfo map;
-    if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
-      gst_buffer_map (b, &map, GST_MAP_READ);
-      g_byte_array_append (out, map.data, map.size);
-      gst_buffer_unmap (b, &map);
-    }
-    gst_sample_unref (s);
-  }
+  /* (until the stream's audio stops: aes67src outputs GAP silence then) */
+  roundtrip_pull_stream (appsink, out, n + 288, 2 * GST_SECOND, NULL);
   status = wait_or_signal (pid, 5000, SIGTERM);
   fail_unless (WIFEXITED (status) && WEXITSTATUS (status) == 0,
       "ffmpeg failed, see %s", log);
