@@ -365,14 +365,19 @@ main (int argc, char **argv)
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
     g_printerr ("aes67-monitor-play: %s\n", err->message);
-    return 2;
-  }
-  g_option_context_free (ctx);
-  if (list == (rest != NULL && rest[0] != NULL) || (rest && rest[0] &&
+    g_error_free (err);
+    app.status = 2;
+  } else if (list == (rest != NULL && rest[0] != NULL) || (rest && rest[0] &&
           rest[1]) || timeout_s <= 0 || duration_s < 0) {
     g_printerr ("aes67-monitor-play: give --list or one session name, and a "
         "positive --timeout (see --help)\n");
-    return 2;
+    app.status = 2;
+  }
+  g_option_context_free (ctx);
+  if (app.status) {
+    g_strfreev (rest);
+    g_free (sink_desc);
+    return app.status;
   }
 
   app.loop = g_main_loop_new (NULL, FALSE);
@@ -388,13 +393,15 @@ main (int argc, char **argv)
   if (!gst_device_monitor_start (app.monitor)) {
     g_printerr ("aes67-monitor-play: cannot start the device monitor (is "
         "gst-aes67 installed, or GST_PLUGIN_PATH set to its build?)\n");
-    return 1;
+    app.status = 1;
+  } else {
+    app.timeout_id = g_timeout_add_seconds (timeout_s, on_timeout, &app);
+    g_idle_add (on_start, &app);
   }
-  app.timeout_id = g_timeout_add_seconds (timeout_s, on_timeout, &app);
   sigint = g_unix_signal_add (SIGINT, on_signal, &app);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, &app);
-  g_idle_add (on_start, &app);
-  g_main_loop_run (app.loop);
+  if (app.status == 0)
+    g_main_loop_run (app.loop);
 
   if (app.pipeline) {
     GstBus *pbus = gst_element_get_bus (app.pipeline);

@@ -312,14 +312,16 @@ main (int argc, char **argv)
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
     g_printerr ("aes67-relay: %s\n", err->message);
-    return 2;
-  }
-  g_option_context_free (ctx);
-  if ((sdp_file == NULL) == (session_name == NULL) || address == NULL) {
+    g_error_free (err);
+    r.status = 2;
+  } else if ((sdp_file == NULL) == (session_name == NULL) || address == NULL) {
     g_printerr ("aes67-relay: give --address and one of --sdp-file and "
         "--session-name (see --help)\n");
-    return 2;
+    r.status = 2;
   }
+  g_option_context_free (ctx);
+  if (r.status)
+    goto out;
   if (!out_name)
     out_name = g_strdup_printf ("%s (relay)",
         session_name ? session_name : sdp_file);
@@ -329,8 +331,10 @@ main (int argc, char **argv)
   r.sink = make ("aes67sink", "out");
   if (!no_sap)
     sap = make ("sapannounce", "sap");
-  if (!r.src || !r.sink || (!no_sap && !sap))
-    return 1;
+  if (!r.src || !r.sink || (!no_sap && !sap)) {
+    r.status = 1;
+    goto out;
+  }
 
   if (sdp_file)
     g_object_set (r.src, "sdp-file", sdp_file, NULL);
@@ -357,7 +361,8 @@ main (int argc, char **argv)
   }
   if (!gst_element_link (r.src, r.sink)) {
     g_printerr ("aes67-relay: cannot link aes67src to aes67sink\n");
-    return 1;
+    r.status = 1;
+    goto out;
   }
 
   r.loop = g_main_loop_new (NULL, FALSE);
@@ -390,8 +395,17 @@ main (int argc, char **argv)
   g_source_remove (sigterm);
   gst_bus_remove_watch (bus);
   gst_object_unref (bus);
-  gst_object_unref (r.pipeline);
   g_main_loop_unref (r.loop);
+
+out:
+  /* elements not added to the pipeline yet are floating */
+  if (r.src && !GST_OBJECT_PARENT (r.src))
+    gst_object_unref (gst_object_ref_sink (r.src));
+  if (r.sink && !GST_OBJECT_PARENT (r.sink))
+    gst_object_unref (gst_object_ref_sink (r.sink));
+  if (sap && !GST_OBJECT_PARENT (sap))
+    gst_object_unref (gst_object_ref_sink (sap));
+  gst_clear_object (&r.pipeline);
   g_free (sdp_file);
   g_free (session_name);
   g_free (in_iface);
