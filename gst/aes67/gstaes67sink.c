@@ -147,6 +147,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_aes67_sink_debug);
 #define DEFAULT_CHANNEL_LABELS NULL
 #define DEFAULT_TIMESTAMP_OFFSET 0
 #define DEFAULT_SDP_FILE NULL
+#define DEFAULT_SECONDARY_ADDRESS NULL
+#define DEFAULT_SECONDARY_PORT 0
+#define DEFAULT_SECONDARY_MULTICAST_IFACE NULL
 
 static GParamSpec *properties[AES67_SINK_N_PROPS];
 
@@ -295,6 +298,43 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
       "late (stats packets-late, QoS messages). Default: one packet time at "
       "AES67's 1 ms", 0, 10000000, AES67_SINK_DEFAULT_LATENESS_THRESHOLD,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  /**
+   * GstAes67Sink:secondary-address:
+   *
+   * SMPTE ST 2022-7: the destination on the second network. When set,
+   * every packet also goes there, identical (the same SSRC, sequence
+   * number, timestamp and payload), sent by the pacer right after the
+   * primary copy, with the same `ttl`, `dscp` and `loop`; the SDP takes
+   * the RFC 7104 form with two media sections (see above).
+   */
+  properties[AES67_SINK_PROP_SECONDARY_ADDRESS] =
+      g_param_spec_string ("secondary-address", "Secondary address",
+      "SMPTE ST 2022-7: destination IPv4 address on the second network (a "
+      "multicast group or a unicast receiver); every packet is also sent "
+      "there. NULL: one path only", DEFAULT_SECONDARY_ADDRESS, rw);
+  /**
+   * GstAes67Sink:secondary-port:
+   *
+   * The destination UDP port on the second network; 0 (the default)
+   * means the same as `port`.
+   */
+  properties[AES67_SINK_PROP_SECONDARY_PORT] =
+      g_param_spec_uint ("secondary-port", "Secondary port",
+      "Destination UDP port on the second network; 0: the same as port",
+      0, 65535, DEFAULT_SECONDARY_PORT, rw);
+  /**
+   * GstAes67Sink:secondary-multicast-iface:
+   *
+   * The interface of the second network. The secondary copies leave from
+   * its address (bound, and written in the secondary leg's source filter).
+   */
+  properties[AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE] =
+      g_param_spec_string ("secondary-multicast-iface",
+      "Secondary multicast interface",
+      "Network interface (name, e.g. eth2) of the second network, which the "
+      "secondary copies leave from; NULL: the routing table decides",
+      DEFAULT_SECONDARY_MULTICAST_IFACE, rw);
 
   g_object_class_install_properties (gobject_class, AES67_SINK_N_PROPS,
       properties);
@@ -472,6 +512,9 @@ gst_aes67_sink_set_property (GObject * object, guint prop_id,
     case AES67_SINK_PROP_TIMESTAMP_OFFSET:
     case AES67_SINK_PROP_SDP_FILE:
     case AES67_SINK_PROP_LATENESS_THRESHOLD:
+    case AES67_SINK_PROP_SECONDARY_ADDRESS:
+    case AES67_SINK_PROP_SECONDARY_PORT:
+    case AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE:
       gst_aes67_sender_set_config (GST_AES67_SENDER (self->sender), prop_id,
           value);
       break;
