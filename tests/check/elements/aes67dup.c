@@ -168,9 +168,11 @@ drain (GSocket * s)
 static GstElement *
 start_sender (const gchar * desc)
 {
-  GstElement *tx = gst_parse_launch (desc, NULL);
+  GError *err = NULL;
+  GstElement *tx = gst_parse_launch (desc, &err);
 
-  fail_unless (tx != NULL);
+  /* (a property aes67sink lacks is an error here, not a warning) */
+  fail_unless (tx != NULL && err == NULL, "%s", err ? err->message : "");
   /* the sockets are made going to READY: in the sending host */
   fail_unless (aes67_test_net_enter (net, 0));
   gst_element_set_state (tx, GST_STATE_PLAYING);
@@ -428,13 +430,15 @@ GST_END_TEST;
  * same address, port and source) is refused with an error that says so */
 GST_START_TEST (test_same_path_refused)
 {
+  GError *err = NULL;
   GstElement *tx = gst_parse_launch ("audiotestsrc is-live=true ! "
       "aes67sink name=s address=239.69.25.1 multicast-iface=eth0 "
-      "secondary-address=239.69.25.1 secondary-multicast-iface=eth0", NULL);
-  GstBus *bus = gst_element_get_bus (tx);
+      "secondary-address=239.69.25.1 secondary-multicast-iface=eth0", &err);
+  GstBus *bus;
   GstMessage *m;
-  GError *err = NULL;
 
+  fail_unless (tx != NULL && err == NULL, "%s", err ? err->message : "");
+  bus = gst_element_get_bus (tx);
   fail_unless (aes67_test_net_enter (net, 0));
   gst_element_set_state (tx, GST_STATE_PLAYING);
   fail_unless (aes67_test_net_leave ());
