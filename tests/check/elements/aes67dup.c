@@ -18,6 +18,7 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+#include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <arpa/inet.h>
@@ -36,6 +37,7 @@ typedef struct
   gint tos;                     /* -1: not seen */
   gint ttl;
   gchar src[INET_ADDRSTRLEN];
+  gint64 rx_ns;                 /* kernel receive time (CLOCK_REALTIME) */
 } Pkt;
 
 #define RTP_SEQ(p) GST_READ_UINT16_BE ((p)->data + 2)
@@ -59,6 +61,8 @@ open_leg (const gchar * iface, const gchar * group, guint port)
       == 0);
   fail_unless (setsockopt (fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof (one))
       == 0);
+  fail_unless (setsockopt (fd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
+          sizeof (one)) == 0);
   /* room for what arrives while the other socket is read (root) */
   setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof (big));
   return sock;
@@ -96,6 +100,12 @@ recv_pkt (gint fd, Pkt * p)
       p->tos = *(guint8 *) CMSG_DATA (c);
     else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
       memcpy (&p->ttl, CMSG_DATA (c), sizeof (gint));
+    else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec ts;
+
+      memcpy (&ts, CMSG_DATA (c), sizeof (ts));
+      p->rx_ns = (gint64) ts.tv_sec * GST_SECOND + ts.tv_nsec;
+    }
   }
   inet_ntop (AF_INET, &from.sin_addr, p->src, sizeof (p->src));
   return TRUE;
@@ -222,6 +232,14 @@ stat_u64 (const GstStructure * st, const gchar * field)
 
 #define N_PKTS 300
 
+static gint
+cmp_i64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 /* Every packet on both networks, byte for byte the same RTP packet (SSRC,
  * sequence number, timestamp, payload), with the same DSCP and TTL, each
  * from the sender's address on its network; the SDP describes both legs;
@@ -275,6 +293,23 @@ GST_START_TEST (test_two_paths_identical)
     fail_unless_equals_int (q->ttl, 17);
     fail_unless_equals_string (p->src, "198.51.100.1");
     fail_unless_equals_string (q->src, "203.0.113.1");
+  }
+
+  /* how far apart the two copies arrive (the secondary is sent right
+   * after the primary): a figure for the log, not a bound */
+  {
+    gint64 *skew = g_new (gint64, N_PKTS);
+
+    for (i = 0; i < N_PKTS; i++)
+      skew[i] = ((Pkt *) g_ptr_array_index (b, i))->rx_ns -
+          ((Pkt *) g_ptr_array_index (a, i))->rx_ns;
+    qsort (skew, N_PKTS, sizeof (gint64), cmp_i64);
+    g_print ("secondary copy arrives after the primary: median %"
+        G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us, min %"
+        G_GINT64_FORMAT " us, max %" G_GINT64_FORMAT " us (%u packets)\n",
+        skew[N_PKTS / 2] / 1000, skew[N_PKTS * 99 / 100] / 1000,
+        skew[0] / 1000, skew[N_PKTS - 1] / 1000, N_PKTS);
+    g_free (skew);
   }
 
   /* the SDP: the DUP group and both legs, each with its source */
