@@ -91,6 +91,7 @@ gst_aes67_sap_session_unref (GstAes67SapSession * s)
   g_free (s->origin);
   g_free (s->address);
   g_free (s->encoding);
+  g_free (s->secondary_address);
   g_free (s->reason);
   g_strfreev (s->warnings);
   g_free (s);
@@ -129,6 +130,10 @@ session_fill_media (GstAes67SapSession * s)
     s->rate = st.rate;
     s->channels = st.channels;
     s->warnings = g_steal_pointer (&st.warnings);
+    if (st.has_secondary) {
+      s->secondary_address = g_steal_pointer (&st.secondary_address);
+      s->secondary_port = st.secondary_port;
+    }
   } else {
     s->reason = g_strdup (why->message);
     g_clear_error (&why);
@@ -661,12 +666,13 @@ done:
     gst_aes67_sap_session_unref (s);
   g_free (hkey);
   aes67_sap_packet_clear (&pkt);
-  events_emit (self, events);
-  /* counted once handled: what "packets" counts has had its effect (tables
-   * and signals), so a reader of the stats can wait on it */
+  /* counted once the tables hold its effect, and before the signals it
+   * causes: a reader of the stats can wait on it, and a handler of
+   * "session-added" finds the packet counted */
   GST_OBJECT_LOCK (self);
   self->n_packets++;
   GST_OBJECT_UNLOCK (self);
+  events_emit (self, events);
 }
 
 /* A session found (@added) or gone with mDNS, by ravennadeviceprovider */
