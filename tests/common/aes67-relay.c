@@ -296,8 +296,7 @@ main (int argc, char **argv)
         n_gaps += (uint16_t) (seq - last_seq) - 1;
       last_seq = seq;
       if (n_held == MAX_HELD) {
-        fprintf (stderr, "aes67-relay: more than %d packets held\n",
-            MAX_HELD);
+        fprintf (stderr, "aes67-relay: more than %d packets held\n", MAX_HELD);
         return 1;
       }
       h = &held[n_held++];
