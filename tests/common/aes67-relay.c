@@ -25,9 +25,10 @@
  *   impair on | impair off
  *   relay: in N gaps N out N duplicates N reordered N impaired N
  *     held-max N delay-min-us N delay-max-us N delay-mean-us N
- *     dropped-at-exit N
+ *     dropped-at-exit N overshoot-max-us N
  * the summary at exit (the delays of the packets that came while the
- * impairment was on); "gaps" counts the sequence numbers missing in what
+ * impairment was on; overshoot: how much later than its time the relay
+ * sent a packet at worst, a measure of the machine's load); "gaps" counts the sequence numbers missing in what
  * it received (a loss before the relay). --trace writes one line per packet
  * sent: "<input index> <RTP seq> <delay µs> <0: first copy, 1: duplicate>".
  */
@@ -150,6 +151,7 @@ main (int argc, char **argv)
   FILE *trace = NULL;
   uint64_t n_in = 0, n_out = 0, n_dup = 0, n_reordered = 0, n_gaps = 0;
   uint64_t max_sent_index = 0, delay_sum = 0, n_impaired = 0;
+  int64_t overshoot_max = 0;
   int64_t d_min = -1, d_max = -1;
   int any_sent = 0, held_max = 0;
   uint16_t last_seq = 0;
@@ -333,6 +335,8 @@ main (int argc, char **argv)
         break;
       h = held[best];
       held[best] = held[--n_held];
+      if (now - h.due > overshoot_max)
+        overshoot_max = now - h.due;
       for (copy = 0; copy <= h.dup; copy++) {
         if (sendto (out_fd, h.data, h.len, 0, (struct sockaddr *) &to,
                 sizeof (to)) < 0) {
@@ -366,12 +370,13 @@ main (int argc, char **argv)
     fclose (trace);
   printf ("relay: in %llu gaps %llu out %llu duplicates %llu reordered %llu "
       "impaired %llu held-max %d delay-min-us %lld delay-max-us %lld "
-      "delay-mean-us %llu dropped-at-exit %d\n", (unsigned long long) n_in,
-      (unsigned long long) n_gaps, (unsigned long long) n_out,
-      (unsigned long long) n_dup, (unsigned long long) n_reordered,
-      (unsigned long long) n_impaired, held_max, (long long) d_min,
-      (long long) d_max,
-      (unsigned long long) (n_impaired ? delay_sum / n_impaired : 0), n_held);
+      "delay-mean-us %llu dropped-at-exit %d overshoot-max-us %lld\n",
+      (unsigned long long) n_in, (unsigned long long) n_gaps,
+      (unsigned long long) n_out, (unsigned long long) n_dup,
+      (unsigned long long) n_reordered, (unsigned long long) n_impaired,
+      held_max, (long long) d_min, (long long) d_max,
+      (unsigned long long) (n_impaired ? delay_sum / n_impaired : 0), n_held,
+      (long long) (overshoot_max / 1000));
   fflush (stdout);
   close (in_fd);
   close (out_fd);

@@ -348,12 +348,16 @@ typedef struct
   guint64 misplaced;            /* counter frames off their place */
   guint64 backwards;            /* ... of them: not after the last one */
   guint64 corrupt;              /* neither silence nor a counter frame */
+  guint64 skipped;              /* frames of the timeline that never came
+                                 * out: the output jumped ahead (PTS) at a
+                                 * DISCONT buffer */
+  guint64 n_skips;              /* such jumps */
+  guint64 holes;                /* jumps of the PTS without DISCONT, or
+                                 * backwards */
   guint64 gap_buffers;          /* flagged GST_BUFFER_FLAG_GAP */
   guint64 gap_with_audio;       /* ... of them with a counter frame */
   guint64 silent_unflagged;     /* buffers of silence after the first
                                  * counter frame, not flagged GAP */
-  guint64 zeros_in_gap;         /* zero frames (after the first counter
-                                 * frame) in GAP buffers */
 } Tally;
 
 typedef struct
@@ -366,7 +370,9 @@ typedef struct
   Tally t;
   gboolean started;
   guint32 origin;               /* 23-bit counter of the first counter frame */
-  guint64 origin_index;         /* its output frame index */
+  gint64 origin_pos;            /* its place on the timeline, frames */
+  gboolean have_pos;
+  gint64 pos_end;               /* the place where the next buffer starts */
   guint32 last;
   guint64 zero_run;
   gchar *first_error;
@@ -395,14 +401,22 @@ note_error (Rx * rx, const gchar * fmt, ...)
   va_end (ap);
 }
 
+/* The place of each output frame on the timeline (in frames of the media
+ * clock) is where the buffer before it ended; a buffer whose PTS jumps
+ * from there (more than a frame's rounding) starts a new place only when
+ * flagged DISCONT (a receiver that fell behind and started again at the
+ * present): the frames jumped over never came out and are counted as
+ * skipped. A jump without DISCONT is a hole in the output. */
 static void
-analyse (Rx * rx, GstBuffer * b)
+analyse (Rx * rx, GstBuffer * b, GstClockTime base)
 {
   GstMapInfo map;
   gsize i, n;
   gboolean gap = GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP);
+  gboolean discont = GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DISCONT);
   gboolean was_started = rx->started;
   guint64 counted = 0, zeros = 0;
+  gint64 pos;
 
   if (!gst_buffer_map (b, &map, GST_MAP_READ))
     return;
@@ -410,6 +424,32 @@ analyse (Rx * rx, GstBuffer * b)
     note_error (rx, "a buffer of %" G_GSIZE_FORMAT " bytes: not whole "
         "frames", map.size);
   n = map.size / BPF;
+
+  pos = rx->pos_end;
+  if (GST_BUFFER_PTS_IS_VALID (b)) {
+    gint64 at = (gint64) gst_util_uint64_scale_round (GST_BUFFER_PTS (b) +
+        base, RATE, GST_SECOND);
+
+    if (!rx->have_pos) {
+      pos = at;
+      rx->have_pos = TRUE;
+    } else if (at > rx->pos_end + 1 || at < rx->pos_end - 1) {
+      if (rx->started) {
+        if (discont && at > rx->pos_end) {
+          rx->t.skipped += at - rx->pos_end;
+          rx->t.n_skips++;
+        } else {
+          rx->t.holes++;
+          note_error (rx, "output frame %" G_GUINT64_FORMAT ": the PTS "
+              "jumps by %" G_GINT64_FORMAT " frames%s", rx->t.frames,
+              at - rx->pos_end, discont ? " (backwards)" : " without "
+              "DISCONT");
+        }
+      }
+      pos = at;
+    }
+  }
+
   for (i = 0; i < n; i++) {
     const guint8 *p = map.data + i * BPF;
     guint32 l = GST_READ_UINT24_BE (p), r = GST_READ_UINT24_BE (p + 3);
@@ -420,8 +460,6 @@ analyse (Rx * rx, GstBuffer * b)
         rx->t.zeros++;
         zeros++;
         rx->zero_run++;
-        if (gap)
-          rx->t.zeros_in_gap++;
       }
       continue;
     }
@@ -439,10 +477,10 @@ analyse (Rx * rx, GstBuffer * b)
     if (!rx->started) {
       rx->started = TRUE;
       rx->origin = l;
-      rx->origin_index = idx;
+      rx->origin_pos = pos + (gint64) i;
     } else {
-      guint32 want = (rx->origin + (guint32) (idx - rx->origin_index))
-          & 0x7fffff;
+      guint32 want = (rx->origin + (guint32) (pos + (gint64) i -
+              rx->origin_pos)) & 0x7fffff;
       if (l != want) {
         /* the distance from the last counter frame, as 23-bit signed */
         gint32 d = (gint32) (((l - rx->last) & 0x7fffff) << 9) >> 9;
@@ -457,6 +495,7 @@ analyse (Rx * rx, GstBuffer * b)
     rx->last = l;
   }
   rx->t.frames += n;
+  rx->pos_end = pos + (gint64) n;
   gst_buffer_unmap (b, &map);
   if (gap) {
     rx->t.gap_buffers++;
@@ -472,10 +511,11 @@ on_sample (GstAppSink * sink, gpointer user_data)
 {
   Rx *rx = user_data;
   GstSample *s = gst_app_sink_pull_sample (sink);
+  GstClockTime base = gst_element_get_base_time (rx->pipe);
   gboolean snap;
 
   g_mutex_lock (&rx->lock);
-  analyse (rx, gst_sample_get_buffer (s));
+  analyse (rx, gst_sample_get_buffer (s), base);
   snap = rx->want_snapshot && !rx->have_snapshot;
   g_mutex_unlock (&rx->lock);
   gst_sample_unref (s);
@@ -689,6 +729,7 @@ typedef struct
   gchar *log;
   guint64 in, gaps, out, duplicates, reordered, impaired;
   gint64 delay_min, delay_max, delay_mean;
+  gint64 overshoot_us;          /* how late it sent a packet at worst */
   gboolean have_summary;
 } Relay;
 
@@ -749,13 +790,78 @@ relay_stop (Relay * r)
           " out %" G_GUINT64_FORMAT " duplicates %" G_GUINT64_FORMAT
           " reordered %" G_GUINT64_FORMAT " impaired %" G_GUINT64_FORMAT
           " held-max %*d delay-min-us %" G_GINT64_FORMAT " delay-max-us %"
-          G_GINT64_FORMAT " delay-mean-us %" G_GINT64_FORMAT, &r->in,
+          G_GINT64_FORMAT " delay-mean-us %" G_GINT64_FORMAT
+          " dropped-at-exit %*d overshoot-max-us %" G_GINT64_FORMAT, &r->in,
           &r->gaps, &r->out, &r->duplicates, &r->reordered, &r->impaired,
-          &r->delay_min, &r->delay_max, &r->delay_mean) == 9)
+          &r->delay_min, &r->delay_max, &r->delay_mean, &r->overshoot_us) == 10)
     r->have_summary = TRUE;
   g_print ("  relay said: %s", p ? p : s);
   g_free (s);
   g_free (r->log);
+}
+
+/* ---------- how well the machine keeps time ---------- */
+
+/* A thread that sleeps 1 ms at a time and notes its worst oversleep: on
+ * a loaded machine threads stall for tens or hundreds of ms, and then
+ * packets come late that would not otherwise. The checks that depend on
+ * timing (nothing late at a link offset above the network's delay) are
+ * decided only when the stalls measured (here, in the relay, in the
+ * sender) fit in the link offset's margin over the network's delay. */
+/* a stall this long may make a receiver start again at the present */
+#define LONG_STALL_US 50000
+
+typedef struct
+{
+  GThread *thread;
+  gint stop;
+  gint64 worst_us;
+} Sentinel;
+
+static gpointer
+sentinel_run (gpointer data)
+{
+  Sentinel *s = data;
+
+  while (!g_atomic_int_get (&s->stop)) {
+    gint64 t = g_get_monotonic_time (), late;
+
+    g_usleep (1000);
+    late = g_get_monotonic_time () - t - 1000;
+    if (late > s->worst_us)
+      s->worst_us = late;
+  }
+  return NULL;
+}
+
+static void
+sentinel_start (Sentinel * s)
+{
+  s->stop = 0;
+  s->worst_us = 0;
+  s->thread = g_thread_new ("sentinel", sentinel_run, s);
+}
+
+static gint64
+sentinel_stop (Sentinel * s)
+{
+  g_atomic_int_set (&s->stop, 1);
+  g_thread_join (s->thread);
+  return s->worst_us;
+}
+
+static gint64
+tx_max_lateness_us (Tx * tx)
+{
+  GstStructure *st = NULL;
+  gint64 us = 0;
+
+  g_object_get (tx->sink, "stats", &st, NULL);
+  if (st) {
+    gst_structure_get_int64 (st, "max-lateness-us", &us);
+    gst_structure_free (st);
+  }
+  return us;
 }
 
 /* ---------- one case ---------- */
@@ -791,8 +897,9 @@ typedef struct
   guint n_lost_during, n_restored_during, n_lost, n_restored;
   gboolean restored_same_ssrc;
   guint restored_ssrc, tx2_ssrc, tx1_ssrc;
-  guint64 impaired_frames;      /* counter frames out before the impairment
-                                 * ended */
+  gint64 stall_us;              /* the sentinel's worst oversleep */
+  gint64 tx_lateness_us;        /* the senders' worst lateness */
+  gboolean timing_ok;           /* nothing stalled: timing checks apply */
 } Outcome;
 
 /* Runs @c: sender and receiver up, 0.5 s of clean audio, the impairment,
@@ -812,9 +919,11 @@ run_case (const Case * c, Outcome * o)
   gchar *sdp;
   guint64 before;
   GstStructure *final = NULL;
-  gint64 t0 = g_get_monotonic_time ();
+  gint64 t0 = g_get_monotonic_time (), budget_us;
+  Sentinel sentinel;
 
   memset (o, 0, sizeof (*o));
+  sentinel_start (&sentinel);
   tx = tx_new (g1, port, seconds, 1, relay);
   if (relay) {
     gchar *from = g_strdup_printf ("%s:%u", g1, port);
@@ -866,6 +975,7 @@ run_case (const Case * c, Outcome * o)
       /* stop, wait for the loss, start a new sender: a new SSRC, new
        * sequence numbers; its counter goes on from where the media clock
        * is (both base times are whole milliseconds) */
+      o->tx_lateness_us = tx_max_lateness_us (tx);
       tx_free (tx);
       tx = NULL;
       fail_unless (rx_wait (rx, lost_at_least, 1, 10), "%s: no stream-lost "
@@ -893,12 +1003,28 @@ run_case (const Case * c, Outcome * o)
   rx->want_snapshot = TRUE;
   g_mutex_unlock (&rx->lock);
   o->have_snap = rx_wait (rx, snapshot_taken, 0, 10);
+  o->stall_us = sentinel_stop (&sentinel);
 
   /* the end: the sender stops, the stream is declared lost (the sequence
    * numbers still awaited then count as lost), the final figures */
+  o->tx_lateness_us = MAX (o->tx_lateness_us, tx_max_lateness_us (tx2 ? tx2 :
+          tx));
   tx_free (tx2 ? tx2 : tx);
   if (relay)
     relay_stop (&o->relay);
+  /* the link offset's margin over the network's largest delay (and 2 ms
+   * for the packet time and the path) must hold what the machine's stalls
+   * added */
+  budget_us = (gint64) c->latency_ms * 1000 - c->delay_max_us - 2000;
+  o->timing_ok = o->stall_us + o->relay.overshoot_us + o->tx_lateness_us <
+      budget_us;
+  g_print ("  timing: worst stall of a thread here %.1f ms, relay late by "
+      "%.1f ms at worst, sender late by %.1f ms at worst; the link offset's "
+      "margin over the delay %.1f ms: %s\n", o->stall_us / 1000.0,
+      o->relay.overshoot_us / 1000.0, o->tx_lateness_us / 1000.0,
+      budget_us / 1000.0, budget_us <= 0 ? "none (late packets wanted)" :
+      o->timing_ok ? "the checks on timing apply" : "too loaded, the checks "
+      "on timing are not decided");
   {
     guint lost_before;
     g_mutex_lock (&rx->lock);
@@ -937,11 +1063,13 @@ run_case (const Case * c, Outcome * o)
   g_print ("  output: %" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
       " counter frames, %" G_GUINT64_FORMAT " zero frames after the first "
       "(%" G_GUINT64_FORMAT " at the snapshot, longest run %" G_GUINT64_FORMAT
-      "), %" G_GUINT64_FORMAT " misplaced, %" G_GUINT64_FORMAT " GAP buffers;"
-      " nft dropped %" G_GUINT64_FORMAT "; %.1f s\n", o->final_t.frames,
+      "), %" G_GUINT64_FORMAT " misplaced, %" G_GUINT64_FORMAT " skipped in %"
+      G_GUINT64_FORMAT " jumps, %" G_GUINT64_FORMAT " GAP buffers; nft "
+      "dropped %" G_GUINT64_FORMAT "; %.1f s\n", o->final_t.frames,
       o->final_t.counted, o->final_t.zeros, o->snap_t.zeros,
-      o->snap_t.longest_zero_run, o->final_t.misplaced,
-      o->final_t.gap_buffers, o->dropped, (g_get_monotonic_time () - t0) / 1e6);
+      o->snap_t.longest_zero_run, o->final_t.misplaced, o->final_t.skipped,
+      o->final_t.n_skips, o->final_t.gap_buffers, o->dropped,
+      (g_get_monotonic_time () - t0) / 1e6);
   rx_free (rx);
   g_free (sdp);
   g_free (g1);
@@ -976,13 +1104,30 @@ check_common (Verdict * v, const Outcome * o)
       o->final_t.backwards, o->first_error ? o->first_error : "none");
   check (v, o->final_t.backwards == 0, "the counter never goes back or "
       "repeats (%" G_GUINT64_FORMAT ")", o->final_t.backwards);
+  check (v, o->final_t.holes == 0, "no hole in the output: every place of "
+      "the timeline comes out, as audio or as silence (%" G_GUINT64_FORMAT
+      " PTS jumps without DISCONT)", o->final_t.holes);
+  /* a receiver that fell far behind (a thread stalled for long on a
+   * loaded machine) may start again at the present, flagged DISCONT; with
+   * no such stall, every place must come out */
+  if (o->stall_us < LONG_STALL_US)
+    check (v, o->snap_t.skipped == 0, "every place of the timeline comes "
+        "out, as audio or as silence (%" G_GUINT64_FORMAT " frames jumped "
+        "over at %" G_GUINT64_FORMAT " DISCONT buffers)", o->snap_t.skipped,
+        o->snap_t.n_skips);
+  else if (o->snap_t.skipped)
+    g_print ("  not decided (a thread stalled %.0f ms): the receiver jumped "
+        "ahead %" G_GUINT64_FORMAT " time(s) (DISCONT), %" G_GUINT64_FORMAT
+        " frames never came out\n", o->stall_us / 1000.0, o->snap_t.n_skips,
+        o->snap_t.skipped);
   check (v, o->snap_t.gap_with_audio == 0, "GAP buffers hold silence only "
       "(%" G_GUINT64_FORMAT " with audio)", o->snap_t.gap_with_audio);
   check (v, o->snap_t.silent_unflagged == 0, "buffers of silence after the "
       "start are flagged GAP (%" G_GUINT64_FORMAT " not)",
       o->snap_t.silent_unflagged);
-  check_figure (v, &o->snap, "snapshot:", S_CONCEALED, o->snap_t.zeros,
-      FALSE, "the zero frames in the output after the first counter frame");
+  check_figure (v, &o->snap, "snapshot:", S_CONCEALED, o->snap_t.zeros +
+      o->snap_t.skipped, FALSE, "what the output misses after the first "
+      "counter frame: its zero frames, and the frames jumped over");
   check_figure (v, &o->final, "end:", S_EARLY, 0, FALSE, "nothing early");
   for (i = 0; i < S_N; i++) {
     if (!o->snap.present[i] || !o->final.present[i])
@@ -993,7 +1138,75 @@ check_common (Verdict * v, const Outcome * o)
   }
 }
 
+/* No packet late, where the link offset exceeds the network's delay: a
+ * check on timing, decided only when the machine kept time. */
+static void
+check_nothing_late (Verdict * v, const Outcome * o, const gchar * because)
+{
+  if (o->timing_ok || !o->final.present[S_LATE])
+    check_figure (v, &o->final, "end:", S_LATE, 0, FALSE, because);
+  else
+    g_print ("  not decided (the machine stalled): packets-late == 0 (%s): "
+        "it is %" G_GUINT64_FORMAT "\n", because, o->final.v[S_LATE]);
+}
+
+/* The concealed frames at the snapshot: 48 for each of the @dropped
+ * packets, and for each late packet the 1 to 48 of its frames that were
+ * played before it came; exact when nothing was late. */
+static void
+check_concealed_accounts (Verdict * v, const Outcome * o, guint64 dropped)
+{
+  const Figures *f = &o->snap;
+  guint64 late, conc;
+
+  if (!f->present[S_CONCEALED] || !f->present[S_LATE]) {
+    check_figure (v, f, "snapshot:", S_CONCEALED, dropped * FPP, FALSE,
+        "48 frames per dropped packet");
+    return;
+  }
+  if (o->snap_t.skipped) {
+    g_print ("  not decided (the receiver jumped ahead): samples-concealed "
+        "against the %" G_GUINT64_FORMAT " dropped packets\n", dropped);
+    return;
+  }
+  late = f->v[S_LATE];
+  conc = f->v[S_CONCEALED];
+  if (late == 0)
+    check_figure (v, f, "snapshot:", S_CONCEALED, dropped * FPP, FALSE,
+        "48 frames per dropped packet, none late");
+  else
+    check (v, conc >= dropped * FPP + late && conc <= (dropped + late) * FPP,
+        "snapshot: samples-concealed = %" G_GUINT64_FORMAT ", from 48 x %"
+        G_GUINT64_FORMAT " dropped + %" G_GUINT64_FORMAT " late to 48 x "
+        "(dropped + late)", conc, dropped, late);
+}
+
 /* ---------- the cases ---------- */
+
+static void
+run_loss (const Case * c, gboolean burst)
+{
+  Outcome o;
+  Verdict v;
+
+  run_case (c, &o);
+  verdict_init (&v, c->name);
+  check_common (&v, &o);
+  check (&v, o.dropped >= (burst ? 100 : 1), "nft dropped packets (%"
+      G_GUINT64_FORMAT ")", o.dropped);
+  check_figure (&v, &o.final, "end:", S_LOST, o.dropped, FALSE,
+      "the nft counter's drops");
+  check_figure (&v, &o.final, "end:", S_DUPLICATE, 0, FALSE, "none made");
+  check_figure (&v, &o.final, "end:", S_REORDERED, 0, FALSE, "none made");
+  check_nothing_late (&v, &o, "no jitter");
+  check_concealed_accounts (&v, &o, o.dropped);
+  if (burst)
+    check (&v, o.snap_t.longest_zero_run >= 50 * FPP, "a burst is 50 ms of "
+        "silence in place (longest zero run %" G_GUINT64_FORMAT " frames)",
+        o.snap_t.longest_zero_run);
+  outcome_clear (&o);
+  verdict_finish (&v);
+}
 
 /* 5 % random loss for 2 s: lost == what nft dropped, each lost packet's
  * 48 frames concealed and nothing else */
@@ -1002,23 +1215,8 @@ GST_START_TEST (test_random_loss)
   const Case c = { "5 % random loss (nft numgen random)", 1, 40, IMP_NFT,
     2000, "numgen random mod 100 < 5"
   };
-  Outcome o;
-  Verdict v;
 
-  run_case (&c, &o);
-  verdict_init (&v, c.name);
-  check_common (&v, &o);
-  check (&v, o.dropped > 0, "nft dropped packets (%" G_GUINT64_FORMAT ")",
-      o.dropped);
-  check_figure (&v, &o.final, "end:", S_LOST, o.dropped, FALSE,
-      "the nft counter's drops");
-  check_figure (&v, &o.final, "end:", S_LATE, 0, FALSE, "no jitter");
-  check_figure (&v, &o.final, "end:", S_DUPLICATE, 0, FALSE, "none made");
-  check_figure (&v, &o.final, "end:", S_REORDERED, 0, FALSE, "none made");
-  check_figure (&v, &o.snap, "snapshot:", S_CONCEALED, o.dropped * FPP,
-      FALSE, "48 frames per dropped packet");
-  outcome_clear (&o);
-  verdict_finish (&v);
+  run_loss (&c, FALSE);
 }
 
 GST_END_TEST;
@@ -1030,26 +1228,8 @@ GST_START_TEST (test_burst_loss)
   const Case c = { "burst loss (nft numgen inc mod 1000 < 50)", 2, 40,
     IMP_NFT, 2500, "numgen inc mod 1000 < 50"
   };
-  Outcome o;
-  Verdict v;
 
-  run_case (&c, &o);
-  verdict_init (&v, c.name);
-  check_common (&v, &o);
-  check (&v, o.dropped >= 100, "nft dropped at least two bursts (%"
-      G_GUINT64_FORMAT ")", o.dropped);
-  check_figure (&v, &o.final, "end:", S_LOST, o.dropped, FALSE,
-      "the nft counter's drops");
-  check_figure (&v, &o.final, "end:", S_LATE, 0, FALSE, "no jitter");
-  check_figure (&v, &o.final, "end:", S_DUPLICATE, 0, FALSE, "none made");
-  check_figure (&v, &o.final, "end:", S_REORDERED, 0, FALSE, "none made");
-  check_figure (&v, &o.snap, "snapshot:", S_CONCEALED, o.dropped * FPP,
-      FALSE, "48 frames per dropped packet");
-  check (&v, o.snap_t.longest_zero_run >= 50 * FPP, "a burst is 50 ms of "
-      "silence in place (longest zero run %" G_GUINT64_FORMAT " frames)",
-      o.snap_t.longest_zero_run);
-  outcome_clear (&o);
-  verdict_finish (&v);
+  run_loss (&c, TRUE);
 }
 
 GST_END_TEST;
@@ -1082,25 +1262,16 @@ run_jitter (guint index, guint latency_ms, gboolean above)
   check_figure (&v, &o.final, "end:", S_LOST, 0, FALSE, "every packet came");
   check_figure (&v, &o.final, "end:", S_DUPLICATE, 0, FALSE, "none made");
   if (above) {
-    check_figure (&v, &o.final, "end:", S_LATE, 0, FALSE,
-        "link offset above the largest delay");
-    check_figure (&v, &o.snap, "snapshot:", S_CONCEALED, 0, FALSE,
-        "nothing late, nothing lost");
-    check (&v, o.snap_t.zeros == 0, "no silence in the output (%"
-        G_GUINT64_FORMAT " zero frames)", o.snap_t.zeros);
+    check_nothing_late (&v, &o, "link offset above the largest delay");
   } else {
     check_figure (&v, &o.snap, "snapshot:", S_LATE, 1, TRUE,
         "link offset below the largest delay");
     check_figure (&v, &o.snap, "snapshot:", S_CONCEALED, 1, TRUE,
         "late packets are concealed");
-    /* nothing was lost: every concealed frame belongs to a late packet,
-     * and a late packet had at least one of its 48 frames concealed */
-    if (o.snap.present[S_LATE] && o.snap.present[S_CONCEALED])
-      check (&v, o.snap.v[S_LATE] <= o.snap.v[S_CONCEALED]
-          && o.snap.v[S_CONCEALED] <= FPP * o.snap.v[S_LATE],
-          "snapshot: late <= concealed <= 48 x late (%" G_GUINT64_FORMAT
-          ", %" G_GUINT64_FORMAT ")", o.snap.v[S_LATE], o.snap.v[S_CONCEALED]);
   }
+  /* nothing was lost: every concealed frame belongs to a late packet,
+   * and a late packet had 1 to 48 of its frames concealed */
+  check_concealed_accounts (&v, &o, 0);
   outcome_clear (&o);
   verdict_finish (&v);
   g_free (name);
@@ -1139,17 +1310,16 @@ GST_START_TEST (test_duplication)
   verdict_init (&v, c.name);
   check_common (&v, &o);
   check (&v, o.relay.have_summary, "the relay reported what it did");
+  check (&v, o.relay.gaps == 0, "the relay got every packet (%"
+      G_GUINT64_FORMAT " missing)", o.relay.gaps);
   check (&v, o.relay.duplicates > 0, "the relay sent duplicates (%"
       G_GUINT64_FORMAT ")", o.relay.duplicates);
   check_figure (&v, &o.final, "end:", S_DUPLICATE, o.relay.duplicates,
       FALSE, "the relay's second copies");
   check_figure (&v, &o.final, "end:", S_LOST, 0, FALSE, "every packet came");
   check_figure (&v, &o.final, "end:", S_REORDERED, 0, FALSE, "none made");
-  check_figure (&v, &o.final, "end:", S_LATE, 0, FALSE, "no jitter");
-  check_figure (&v, &o.snap, "snapshot:", S_CONCEALED, 0, FALSE,
-      "nothing lost");
-  check (&v, o.snap_t.zeros == 0, "no silence in the output (%"
-      G_GUINT64_FORMAT " zero frames)", o.snap_t.zeros);
+  check_nothing_late (&v, &o, "no jitter");
+  check_concealed_accounts (&v, &o, 0);
   outcome_clear (&o);
   verdict_finish (&v);
 }
@@ -1182,13 +1352,12 @@ GST_START_TEST (test_outage)
         o.final.v[S_LOST]);
   check (&v, o.n_lost_during == 1, "stream-lost posted once during the "
       "outage (%u)", o.n_lost_during);
-  check (&v, o.n_restored_during == 1 || o.n_restored == 1,
-      "stream-restored posted after it (%u)", o.n_restored);
+  check (&v, o.n_restored == 1, "stream-restored posted after it (%u)",
+      o.n_restored);
   check (&v, o.restored_same_ssrc, "stream-restored: same-ssrc");
-  check_figure (&v, &o.final, "end:", S_LATE, 0, FALSE, "no jitter");
   check_figure (&v, &o.final, "end:", S_DUPLICATE, 0, FALSE, "none made");
-  check_figure (&v, &o.snap, "snapshot:", S_CONCEALED, o.dropped * FPP,
-      FALSE, "48 frames per dropped packet");
+  check_nothing_late (&v, &o, "no jitter");
+  check_concealed_accounts (&v, &o, o.dropped);
   outcome_clear (&o);
   verdict_finish (&v);
 }
@@ -1211,13 +1380,13 @@ GST_START_TEST (test_sender_restart)
       && o.restored_ssrc == o.tx2_ssrc, "stream-restored with the new SSRC "
       "(%u messages, same-ssrc %d, ssrc %08x)", o.n_restored_during,
       o.restored_same_ssrc, o.restored_ssrc);
-  check (&v, o.final_t.counted > 0 && o.snap_t.zeros > 0,
-      "silence between the two senders, their counters in place");
+  check (&v, o.snap_t.zeros > 0, "silence between the two senders (%"
+      G_GUINT64_FORMAT " frames), both counters in place", o.snap_t.zeros);
   check_figure (&v, &o.final, "end:", S_LOST, 0, FALSE,
       "no packet was dropped");
-  check_figure (&v, &o.final, "end:", S_LATE, 0, FALSE, "no jitter");
   check_figure (&v, &o.final, "end:", S_DUPLICATE, 0, FALSE, "none made");
   check_figure (&v, &o.final, "end:", S_REORDERED, 0, FALSE, "none made");
+  check_nothing_late (&v, &o, "no jitter");
   outcome_clear (&o);
   verdict_finish (&v);
 }
