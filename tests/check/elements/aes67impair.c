@@ -75,7 +75,7 @@ static gchar *tmpdir;
 
 typedef struct
 {
-  const gchar *name;
+  gchar *name;
   guint n_failed;
   GString *failed;
 } Verdict;
@@ -83,7 +83,7 @@ typedef struct
 static void
 verdict_init (Verdict * v, const gchar * name)
 {
-  v->name = name;
+  v->name = g_strdup (name);
   v->n_failed = 0;
   v->failed = g_string_new (NULL);
   g_print ("\n== %s\n", name);
@@ -107,15 +107,20 @@ check (Verdict * v, gboolean ok, const gchar * fmt, ...)
   g_free (s);
 }
 
+/* Reports the failed checks; frees what it holds first (a failed
+ * assertion does not return). */
 static void
 verdict_finish (Verdict * v)
 {
+  gchar msg[8192];
   gchar *s = g_string_free (v->failed, FALSE);
+  guint n = v->n_failed;
 
-  g_print ("== %s: %u check(s) failed\n", v->name, v->n_failed);
-  fail_unless (v->n_failed == 0, "%s: %u check(s) failed:%s", v->name,
-      v->n_failed, s);
+  g_print ("== %s: %u check(s) failed\n", v->name, n);
+  g_snprintf (msg, sizeof (msg), "%s: %u check(s) failed:%s", v->name, n, s);
   g_free (s);
+  g_free (v->name);
+  fail_unless (n == 0, "%s", msg);
 }
 
 /* A counter of aes67src's statistics: guint64, or gint64 as before issue
@@ -1273,8 +1278,8 @@ run_jitter (guint index, guint latency_ms, gboolean above)
    * and a late packet had 1 to 48 of its frames concealed */
   check_concealed_accounts (&v, &o, 0);
   outcome_clear (&o);
-  verdict_finish (&v);
   g_free (name);
+  verdict_finish (&v);
 }
 
 /* 10 +- 5 ms of jitter, link offset 30 ms: above the largest delay, so
