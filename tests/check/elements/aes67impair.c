@@ -18,23 +18,36 @@
  *   aes67sink: new SSRC and sequence numbers) started.
  *
  * The audio is a counter: L24 stereo, 48 kHz, 1 ms packets; the left
- * sample of each frame is 0x800000 | (its RTP timestamp & 0x7fffff) (the
- * sender's base time is a whole millisecond, so the sender's RTP timestamp
- * of frame k is the base time's frame count + k), the right sample the
- * left one XOR 0x5a5a5a: never zero. Each output frame is checked: it is
- * either the counter value of its place (the value of the first counter
- * frame out plus the number of frames since) or silence (all zero); the
- * counter never goes back or repeats, also across a sender restart. The
- * zero frames after the first counter frame are concealed samples: at a
- * snapshot taken on the streaming thread (in appsink's new-sample, so no
- * frame is read that is not out yet) after the impairment ended and a
- * second of clean audio followed, `samples-concealed` must equal them
- * exactly. Buffers of silence after the first counter frame must be
- * flagged GST_BUFFER_FLAG_GAP, and a GAP buffer must be silence.
+ * sample of each frame is 0x800000 | (n & 0x7fffff), the right sample the
+ * left one XOR 0x5a5a5a (never silence), where n counts the frames of the
+ * media clock's timeline from the first sender's first frame on: the
+ * senders' base times are whole milliseconds (so a sender's first frame
+ * starts a packet, without a silent lead-in) and a restarted sender goes
+ * on with the n of its first frame's capture time. Each output frame is
+ * checked: it is either the counter value of its place or silence (all
+ * zero), and the counter never goes back or repeats, also across a sender
+ * restart. A frame's place is that of the first counter frame out plus
+ * the frames output since; where a buffer's PTS jumps (a receiver that
+ * fell far behind on a loaded machine and started again at the present)
+ * it must be flagged DISCONT, and the frames jumped over count as
+ * skipped: every place must come out unless a thread here stalled for
+ * LONG_STALL_US. The zero frames after the first counter frame, and the
+ * skipped ones, are concealed samples: at a snapshot taken on the
+ * streaming thread (in appsink's new-sample, so no frame is read that is
+ * not out yet) after the impairment ended and a second of clean audio
+ * followed, `samples-concealed` must equal them exactly. Buffers of
+ * silence after the first counter frame must be flagged
+ * GST_BUFFER_FLAG_GAP, and a GAP buffer must be silence.
  * The statistics after the sender stopped and the stream was declared
  * lost must equal what was done to the packets: packets-lost the nft
  * counter's drops, packets-duplicate and packets-reordered the relay's
- * counts. The counters never go backwards (snapshot <= final).
+ * counts; samples-concealed 48 frames per dropped packet (plus 1-48 per
+ * late packet). The counters never go backwards (snapshot <= final).
+ * "Nothing late" (no jitter, or a link offset above the largest delay)
+ * is a check on timing: it is decided only when the stalls measured (a
+ * thread here that sleeps 1 ms at a time, the relay's and the sender's
+ * worst lateness) fit in the link offset's margin over the network's
+ * delay, and printed as not decided otherwise.
  *
  * Every check of a case is run and printed ("ok" / "FAIL"); a case fails
  * when one of them failed, with the list.
