@@ -882,6 +882,50 @@ tx_max_lateness_us (Tx * tx)
   return us;
 }
 
+/* ---------- a watchdog that says where a case is stuck ---------- */
+
+/* Without a fork, check's own time-out cannot stop a test: meson kills
+ * the program after its time-out, and this says first where it stood. */
+static GMutex step_lock;
+static gchar step_now[160];
+static gint64 step_since;
+static gint watchdog_stop;
+
+static void
+G_GNUC_PRINTF (1, 2)
+step (const gchar * fmt, ...)
+{
+  va_list ap;
+
+  g_mutex_lock (&step_lock);
+  va_start (ap, fmt);
+  g_vsnprintf (step_now, sizeof (step_now), fmt, ap);
+  va_end (ap);
+  step_since = g_get_monotonic_time ();
+  g_mutex_unlock (&step_lock);
+}
+
+static gpointer
+watchdog_run (gpointer unused)
+{
+  gint64 reported = 0;
+
+  while (!g_atomic_int_get (&watchdog_stop)) {
+    gint64 now = g_get_monotonic_time ();
+
+    g_usleep (G_USEC_PER_SEC / 2);
+    g_mutex_lock (&step_lock);
+    if (step_since && now - step_since > 30 * G_USEC_PER_SEC
+        && now - reported > 30 * G_USEC_PER_SEC) {
+      g_printerr ("aes67impair: stuck for %" G_GINT64_FORMAT " s at: %s\n",
+          (now - step_since) / G_USEC_PER_SEC, step_now);
+      reported = now;
+    }
+    g_mutex_unlock (&step_lock);
+  }
+  return NULL;
+}
+
 /* ---------- one case ---------- */
 
 typedef enum
@@ -942,6 +986,7 @@ run_case (const Case * c, Outcome * o)
 
   memset (o, 0, sizeof (*o));
   sentinel_start (&sentinel);
+  step ("%s: starting the sender", c->name);
   tx = tx_new (g1, port, seconds, 1, relay);
   if (relay) {
     gchar *from = g_strdup_printf ("%s:%u", g1, port);
@@ -959,16 +1004,19 @@ run_case (const Case * c, Outcome * o)
   } else {
     sdp = g_strdup (tx->sdp);
   }
+  step ("%s: starting the receiver", c->name);
   rx = rx_new (sdp, c->latency_ms);
   base1 = next_ms (200 * GST_MSECOND);
   tx_play (tx, base1);
   o->tx1_ssrc = tx_ssrc (tx);
 
   /* 0.5 s of audio before anything happens */
+  step ("%s: waiting for audio", c->name);
   fail_unless (rx_wait (rx, counted_at_least, RATE / 2, 15),
       "%s: no audio from the receiver (%" G_GUINT64_FORMAT " frames out, "
       "%s)", c->name, rx->t.frames, rx->error ? rx->error : "no error");
 
+  step ("%s: impairing", c->name);
   switch (c->kind) {
     case IMP_NFT:{
       gint64 t_add = g_get_monotonic_time (), t_added, t_flush, t_flushed;
@@ -998,6 +1046,7 @@ run_case (const Case * c, Outcome * o)
       tx = NULL;
       fail_unless (rx_wait (rx, lost_at_least, 1, 10), "%s: no stream-lost "
           "after the sender stopped", c->name);
+      step ("%s: starting the second sender", c->name);
       base2 = next_ms (500 * GST_MSECOND);
       tx2 = tx_new (g1, port, seconds, 1 + (base2 - base1) / GST_MSECOND *
           FPP, FALSE);
@@ -1013,6 +1062,7 @@ run_case (const Case * c, Outcome * o)
   g_mutex_unlock (&rx->lock);
 
   /* a second of clean audio, then the snapshot */
+  step ("%s: waiting for a second of audio and the snapshot", c->name);
   before = rx_counted (rx);
   if (!rx_wait (rx, counted_at_least, before + RATE, 20))
     g_print ("  (no second of audio after the impairment: %" G_GUINT64_FORMAT
@@ -1023,6 +1073,7 @@ run_case (const Case * c, Outcome * o)
   o->have_snap = rx_wait (rx, snapshot_taken, 0, 10);
   o->stall_us = sentinel_stop (&sentinel);
 
+  step ("%s: stopping the sender and the relay", c->name);
   /* the end: the sender stops, the stream is declared lost (the sequence
    * numbers still awaited then count as lost), the final figures */
   o->tx_lateness_us = MAX (o->tx_lateness_us, tx_max_lateness_us (tx2 ? tx2 :
@@ -1051,6 +1102,7 @@ run_case (const Case * c, Outcome * o)
     if (!rx_wait (rx, lost_at_least, lost_before + 1, 10))
       g_print ("  (no stream-lost after the sender stopped)\n");
   }
+  step ("%s: reading the final stats", c->name);
   g_object_get (rx->src, "stats", &final, NULL);
 
   g_mutex_lock (&rx->lock);
@@ -1088,7 +1140,9 @@ run_case (const Case * c, Outcome * o)
       o->snap_t.longest_zero_run, o->final_t.misplaced, o->final_t.skipped,
       o->final_t.n_skips, o->final_t.gap_buffers, o->dropped,
       (g_get_monotonic_time () - t0) / 1e6);
+  step ("%s: stopping the receiver", c->name);
   rx_free (rx);
+  step ("%s: checking", c->name);
   g_free (sdp);
   g_free (g1);
   g_free (g2);
@@ -1434,6 +1488,7 @@ main (int argc, char **argv)
 {
   int ret;
   Suite *s;
+  GThread *watchdog;
   gchar *out = NULL;
   GError *err = NULL;
 
@@ -1458,7 +1513,10 @@ main (int argc, char **argv)
   /* no forking: the namespaces and this process's threads go together */
   g_setenv ("CK_FORK", "no", TRUE);
   s = aes67impair_suite ();
+  watchdog = g_thread_new ("watchdog", watchdog_run, NULL);
   ret = gst_check_run_suite (s, "aes67impair", __FILE__);
+  g_atomic_int_set (&watchdog_stop, 1);
+  g_thread_join (watchdog);
   aes67_test_net_free (net);
   if (tmpdir) {
     gchar *log = g_build_filename (tmpdir, "relay.log", NULL);
