@@ -748,6 +748,7 @@ typedef struct
   guint64 in, gaps, out, duplicates, reordered, impaired;
   gint64 delay_min, delay_max, delay_mean;
   gint64 overshoot_us;          /* how late it sent a packet at worst */
+  gint dropped_at_exit;         /* held when it was stopped, never sent */
   gboolean have_summary;
 } Relay;
 
@@ -809,9 +810,10 @@ relay_stop (Relay * r)
           " reordered %" G_GUINT64_FORMAT " impaired %" G_GUINT64_FORMAT
           " held-max %*d delay-min-us %" G_GINT64_FORMAT " delay-max-us %"
           G_GINT64_FORMAT " delay-mean-us %" G_GINT64_FORMAT
-          " dropped-at-exit %*d overshoot-max-us %" G_GINT64_FORMAT, &r->in,
+          " dropped-at-exit %d overshoot-max-us %" G_GINT64_FORMAT, &r->in,
           &r->gaps, &r->out, &r->duplicates, &r->reordered, &r->impaired,
-          &r->delay_min, &r->delay_max, &r->delay_mean, &r->overshoot_us) == 10)
+          &r->delay_min, &r->delay_max, &r->delay_mean, &r->dropped_at_exit,
+          &r->overshoot_us) == 11)
     r->have_summary = TRUE;
   g_print ("  relay said: %s", p ? p : s);
   g_free (s);
@@ -1253,6 +1255,20 @@ check_concealed_accounts (Verdict * v, const Outcome * o, guint64 dropped)
         "(dropped + late)", conc, dropped, late);
 }
 
+/* What the relay did: it got every packet the sender sent, and the
+ * receiver got every packet it forwarded (duplicates counted apart). */
+static void
+check_relay_counts (Verdict * v, const Outcome * o)
+{
+  check (v, o->relay.have_summary, "the relay reported what it did");
+  check (v, o->relay.gaps == 0, "the relay got every packet (%"
+      G_GUINT64_FORMAT " missing)", o->relay.gaps);
+  check (v, o->relay.dropped_at_exit == 0, "the relay sent everything on "
+      "before it stopped (%d held)", o->relay.dropped_at_exit);
+  check_figure (v, &o->final, "end:", S_RECEIVED, o->relay.in, FALSE,
+      "the packets the relay forwarded");
+}
+
 /* ---------- the cases ---------- */
 
 static void
@@ -1320,9 +1336,7 @@ run_jitter (guint index, guint latency_ms, gboolean above)
   run_case (&c, &o);
   verdict_init (&v, c.name);
   check_common (&v, &o);
-  check (&v, o.relay.have_summary, "the relay reported what it did");
-  check (&v, o.relay.gaps == 0, "the relay got every packet (%"
-      G_GUINT64_FORMAT " missing)", o.relay.gaps);
+  check_relay_counts (&v, &o);
   check (&v, o.relay.reordered > 0, "the relay reordered packets (%"
       G_GUINT64_FORMAT ")", o.relay.reordered);
   check (&v, o.relay.delay_min >= 5000 && o.relay.delay_max <= 15000,
@@ -1381,9 +1395,7 @@ GST_START_TEST (test_duplication)
   run_case (&c, &o);
   verdict_init (&v, c.name);
   check_common (&v, &o);
-  check (&v, o.relay.have_summary, "the relay reported what it did");
-  check (&v, o.relay.gaps == 0, "the relay got every packet (%"
-      G_GUINT64_FORMAT " missing)", o.relay.gaps);
+  check_relay_counts (&v, &o);
   check (&v, o.relay.duplicates > 0, "the relay sent duplicates (%"
       G_GUINT64_FORMAT ")", o.relay.duplicates);
   check_figure (&v, &o.final, "end:", S_DUPLICATE, o.relay.duplicates,
