@@ -85,8 +85,8 @@ else
     # LeakSanitizer's walk of their dynamic TLS at its exit crashes now and
     # then (tests/check/registry-warm.c says more)
     checks=$(meson test -C "$dir" --list 2>/dev/null |
-      grep -E '^(libs|elements|interop)/' || true)
-    rm -f "$dir"/tests/check/*.registry
+      grep -E '^(libs|elements|interop|examples)/' || true)
+    rm -f "$dir"/tests/check/*.registry "$dir"/tests/examples/*.registry
     # shellcheck disable=SC2086
     AES67_REGISTRY_WARM="$PWD/$dir/tests/check/registry-warm" \
       meson test -C "$dir" --num-processes 1 --logbase registry-warm \

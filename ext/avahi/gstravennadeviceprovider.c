@@ -19,7 +19,9 @@
  * `aes67.rtsp-url`, and, read from the SDP by aes67src's own reader as
  * aes67deviceprovider does, `aes67.playable`, `aes67.address`,
  * `aes67.port`, `aes67.payload-type`, `aes67.encoding`, `aes67.rate`,
- * `aes67.channels`, `aes67.warnings` or `aes67.reason`, and caps that are
+ * `aes67.channels`, `aes67.warnings` or `aes67.reason` (and, for a
+ * redundant SMPTE ST 2022-7 session, `aes67.secondary-address` and
+ * `aes67.secondary-port`, the second leg's destination), and caps that are
  * those aes67src outputs (empty when it refuses the SDP).
  * gst_device_create_element() makes an aes67src with its `sdp` set.
  *
@@ -146,6 +148,10 @@ device_new (const gchar * name, const gchar * sdp, const gchar * address,
         "aes67.encoding", G_TYPE_STRING, st.encoding,
         "aes67.rate", G_TYPE_UINT, st.rate,
         "aes67.channels", G_TYPE_UINT, st.channels, NULL);
+    if (st.has_secondary)
+      gst_structure_set (props,
+          "aes67.secondary-address", G_TYPE_STRING, st.secondary_address,
+          "aes67.secondary-port", G_TYPE_UINT, st.secondary_port, NULL);
     if (st.warnings) {
       gchar *w = g_strjoinv ("; ", st.warnings);
 

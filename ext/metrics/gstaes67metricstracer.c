@@ -58,7 +58,7 @@
  * it.
  *
  * Counters stay monotonic: when a receiver or sender restarts its
- * statistics (a new SDP, a restart from READY) or an element is replaced
+ * statistics (a restart from NULL) or an element is replaced
  * by one of the same name in a pipeline of the same name, what it had
  * counted is carried over. `packets-lost`, which RFC 3550 lowers when a
  * packet counted lost comes late, is exported as the highest value seen.
@@ -735,8 +735,9 @@ element_added (GstAes67MetricsTracer * self, GstElement * element)
   g_mutex_unlock (&self->lock);
 }
 
-/* aes67src starts its statistics again from READY to PAUSED: take them in
- * when it has come down to READY */
+/* a receiver or sender may start its statistics again when it is started
+ * again (aes67src from NULL to READY): take them in each time it has come
+ * down to READY */
 static void
 on_state_changed (GstAes67MetricsTracer * self, GstElement * element,
     GstMessage * msg)

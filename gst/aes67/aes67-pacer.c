@@ -45,6 +45,8 @@ struct _Aes67PacerStream
   /* all fields protected by the pacer lock */
   GSocket *socket;
   GSocketAddress *dest;
+  GSocket *socket2;             /* ST 2022-7 secondary path, or NULL */
+  GSocketAddress *dest2;
   Packet *ring;
   guint cap, head, len;
   gboolean flushing;
@@ -87,7 +89,9 @@ packet_drop (Packet * p)
 }
 
 /* One system call's worth of packets, from one or more streams that share
- * a socket. */
+ * a socket; and, for streams with a secondary path (ST 2022-7), the same
+ * packets on the secondary socket, sent in a second call right after the
+ * first. */
 typedef struct
 {
   GSocket *socket;
@@ -98,45 +102,87 @@ typedef struct
   guint n_maps[MAX_BATCH];
   GstBuffer *bufs[MAX_BATCH];
   Aes67PacerStream *owner[MAX_BATCH];
+  gint copy[MAX_BATCH];         /* index of the copy in msgs2, or -1 */
+  GSocket *socket2;
+  guint n2;
+  GOutputMessage msgs2[MAX_BATCH];
 } Batch;
+
+/* Sends @n messages on @socket; the number sent (0 on an error, with
+ * *@err_code the error's code, or -1). */
+static guint
+batch_send (GSocket * socket, GOutputMessage * msgs, guint n, gint * err_code)
+{
+  GError *err = NULL;
+  gint sent;
+
+  *err_code = 0;
+  if (n == 0)
+    return 0;
+  sent = g_socket_send_messages (socket, msgs, n, 0, NULL, &err);
+  if (sent < 0) {
+    GST_DEBUG ("send failed: %s", err ? err->message : "?");
+    *err_code = err && err->domain == G_IO_ERROR ? err->code : -1;
+    g_clear_error (&err);
+    sent = 0;
+  }
+  return (guint) sent;
+}
+
+/* Counts one send error on @path of @st */
+static void
+count_error (Aes67PacerStats * st, guint path, gint code)
+{
+  st->send_errors++;
+  st->path_send_errors[path]++;
+  st->last_errno = code;
+}
 
 /* with the pacer lock */
 static void
 batch_flush (Batch * b)
 {
-  GError *err = NULL;
-  gint sent;
-  guint i, k;
+  guint sent, sent2, i, k;
+  gint code, code2;
 
   if (b->n == 0)
     return;
-  sent = g_socket_send_messages (b->socket, b->msgs, b->n, 0, NULL, &err);
-  if (sent < 0) {
-    GST_DEBUG ("send failed: %s", err ? err->message : "?");
-    for (i = 0; i < b->n; i++) {
-      b->owner[i]->stats.send_errors++;
-      b->owner[i]->stats.last_errno = err && err->domain == G_IO_ERROR ?
-          err->code : -1;
-    }
-    g_clear_error (&err);
-    sent = 0;
-  }
+  sent = batch_send (b->socket, b->msgs, b->n, &code);
+  /* the secondary copies right after: the same pacer slot */
+  sent2 = batch_send (b->socket2, b->msgs2, b->n2, &code2);
   for (i = 0; i < b->n; i++) {
     Aes67PacerStats *st = &b->owner[i]->stats;
+    gboolean ok = i < sent, ok2 = FALSE;
 
-    if (i < (guint) sent) {
+    /* a failed call: every packet in it counts an error (as before);
+     * a partial send: the first packet not sent does */
+    if (!ok && (code != 0 || i == sent))
+      count_error (st, 0, code != 0 ? code : -1);
+    if (ok)
+      st->path_packets_sent[0]++;
+    if (b->copy[i] >= 0) {
+      guint j = (guint) b->copy[i];
+
+      ok2 = j < sent2;
+      if (!ok2 && (code2 != 0 || j == sent2))
+        count_error (st, 1, code2 != 0 ? code2 : -1);
+      if (ok2)
+        st->path_packets_sent[1]++;
+    }
+    /* a packet counts once, sent if it left on either path */
+    if (ok || ok2) {
       st->packets_sent++;
-      st->bytes_sent += b->msgs[i].bytes_sent;
+      st->bytes_sent += ok ? b->msgs[i].bytes_sent :
+          b->msgs2[b->copy[i]].bytes_sent;
     } else {
       st->packets_dropped++;
-      if (sent > 0 && i == (guint) sent)
-        st->send_errors++;
     }
     for (k = 0; k < b->n_maps[i]; k++)
       gst_memory_unmap (gst_buffer_peek_memory (b->bufs[i], k), &b->maps[i][k]);
     gst_buffer_unref (b->bufs[i]);
   }
   b->n = 0;
+  b->n2 = 0;
 }
 
 /* Moves the packets of @s that are due by @now into @b. With the pacer
@@ -150,7 +196,8 @@ stream_collect_due (Aes67PacerStream * s, gint64 now, Batch * b)
 
     if (p->due > now + SEND_EARLY_NS)
       break;
-    if (b->socket != s->socket || b->n == MAX_BATCH) {
+    if (b->socket != s->socket || b->n == MAX_BATCH
+        || (s->socket2 && b->n2 > 0 && b->socket2 != s->socket2)) {
       batch_flush (b);
       b->socket = s->socket;
     }
@@ -174,6 +221,16 @@ stream_collect_due (Aes67PacerStream * s, gint64 now, Batch * b)
     b->msgs[i].num_control_messages = 0;
     b->bufs[i] = p->buf;
     b->owner[i] = s;
+    b->copy[i] = -1;
+    if (s->socket2) {
+      /* the same bytes (same memories) to the secondary destination */
+      GOutputMessage *m2 = &b->msgs2[b->n2];
+
+      b->socket2 = s->socket2;
+      *m2 = b->msgs[i];
+      m2->address = s->dest2;
+      b->copy[i] = (gint) b->n2++;
+    }
     if (now - p->due > s->late_threshold) {
       s->stats.packets_late++;
       s->late.packets++;
@@ -197,7 +254,9 @@ compare_stream_socket (gconstpointer a, gconstpointer b)
   const Aes67PacerStream *x = *(Aes67PacerStream * const *) a;
   const Aes67PacerStream *y = *(Aes67PacerStream * const *) b;
 
-  return x->socket < y->socket ? -1 : x->socket > y->socket;
+  if (x->socket != y->socket)
+    return x->socket < y->socket ? -1 : 1;
+  return x->socket2 < y->socket2 ? -1 : x->socket2 > y->socket2;
 }
 
 static gpointer
@@ -238,7 +297,9 @@ pacer_thread (gpointer data)
     pacer.sleep_until = G_MAXINT64;
     /* streams are kept sorted by socket: one call per socket */
     batch->n = 0;
+    batch->n2 = 0;
     batch->socket = NULL;
+    batch->socket2 = NULL;
     for (i = 0; i < pacer.streams->len; i++)
       stream_collect_due (g_ptr_array_index (pacer.streams, i), now, batch);
     batch_flush (batch);
@@ -254,10 +315,19 @@ pacer_thread (gpointer data)
 Aes67PacerStream *
 aes67_pacer_stream_new (GSocket * socket, GSocketAddress * dest)
 {
+  return aes67_pacer_stream_new_redundant (socket, dest, NULL, NULL);
+}
+
+Aes67PacerStream *
+aes67_pacer_stream_new_redundant (GSocket * socket, GSocketAddress * dest,
+    GSocket * socket2, GSocketAddress * dest2)
+{
   Aes67PacerStream *s;
 
   g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
   g_return_val_if_fail (G_IS_SOCKET_ADDRESS (dest), NULL);
+  g_return_val_if_fail (!socket2 || G_IS_SOCKET (socket2), NULL);
+  g_return_val_if_fail (!socket2 || G_IS_SOCKET_ADDRESS (dest2), NULL);
 
   g_mutex_lock (&pacer_init_lock);
   if (!pacer.streams) {
@@ -271,6 +341,10 @@ aes67_pacer_stream_new (GSocket * socket, GSocketAddress * dest)
   s = g_new0 (Aes67PacerStream, 1);
   s->socket = g_object_ref (socket);
   s->dest = g_object_ref (dest);
+  if (socket2) {
+    s->socket2 = g_object_ref (socket2);
+    s->dest2 = g_object_ref (dest2);
+  }
   s->cap = 64;
   s->ring = g_new0 (Packet, s->cap);
   s->late_threshold = AES67_PACER_DEFAULT_LATE_NS;
@@ -325,6 +399,8 @@ aes67_pacer_stream_free (Aes67PacerStream * s)
 
   g_object_unref (s->socket);
   g_object_unref (s->dest);
+  g_clear_object (&s->socket2);
+  g_clear_object (&s->dest2);
   g_free (s->ring);
   g_free (s);
 }

@@ -18,23 +18,31 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
-G_BEGIN_DECLS
+G_BEGIN_DECLS typedef struct _Aes67PacerStream Aes67PacerStream;
 
-typedef struct _Aes67PacerStream Aes67PacerStream;
-
-typedef struct {
-  guint64 packets_sent;
-  guint64 bytes_sent;           /* UDP payload bytes (RTP header included) */
+/* A stream with a secondary path (ST 2022-7) sends every packet twice,
+ * once per path; a packet counts once in packets_sent, bytes_sent and
+ * packets_dropped, and per path in path_*. */
+typedef struct
+{
+  guint64 packets_sent;         /* packets that left on at least one path */
+  guint64 bytes_sent;           /* UDP payload bytes (RTP header included)
+                                 * of those, each packet once */
   guint64 packets_late;         /* left more than the stream's lateness
                                  * threshold after their time */
-  guint64 packets_dropped;      /* dropped by a flush, or a send error */
-  guint64 send_errors;
+  guint64 packets_dropped;      /* dropped by a flush, or left on no path
+                                 * (send errors) */
+  guint64 send_errors;          /* on either path */
   gint64 max_late_ns;           /* worst lateness seen, ns (0 if none) */
-  gint last_errno;              /* errno of the last send error, 0 if none */
+  gint last_errno;              /* GIOErrorEnum code of the last send error
+                                 * (-1: unknown), 0 if none */
+  guint64 path_packets_sent[2]; /* [0] primary, [1] secondary */
+  guint64 path_send_errors[2];
 } Aes67PacerStats;
 
 /* Packets that left late since the last aes67_pacer_stream_take_late (). */
-typedef struct {
+typedef struct
+{
   guint64 packets;              /* later than the threshold */
   gint64 worst_ns;              /* lateness of the worst of them, ns */
   GstClockTime worst_pts;       /* that packet's PTS (as pushed) */
@@ -52,6 +60,13 @@ gint64 aes67_pacer_now (void);
  * stream starts the pacer thread; it stops when the last is freed. */
 Aes67PacerStream *aes67_pacer_stream_new (GSocket * socket,
     GSocketAddress * dest);
+
+/* A stream that sends every packet on two paths (SMPTE ST 2022-7): to
+ * @dest over @socket, and right after it (the same wake-up, the next
+ * system call) the same bytes to @dest2 over @socket2. With @socket2 NULL,
+ * as aes67_pacer_stream_new(). */
+Aes67PacerStream *aes67_pacer_stream_new_redundant (GSocket * socket,
+    GSocketAddress * dest, GSocket * socket2, GSocketAddress * dest2);
 
 /* Unregisters @s, dropping what it still has queued. NULL-safe. */
 void aes67_pacer_stream_free (Aes67PacerStream * s);
@@ -97,5 +112,4 @@ gboolean aes67_pacer_stream_take_late (Aes67PacerStream * s,
 void aes67_pacer_stream_get_stats (Aes67PacerStream * s, Aes67PacerStats * st);
 
 G_END_DECLS
-
 #endif /* __AES67_PACER_H__ */

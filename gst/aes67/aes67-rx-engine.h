@@ -8,7 +8,6 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-
 /*
  * The receive engine: a few threads of the process (not one per stream)
  * wait on the sockets of every stream at once (epoll) and read them in
@@ -28,8 +27,8 @@ G_BEGIN_DECLS
  * called from any thread; a stream's reader functions from one thread at a
  * time.
  */
-
-typedef enum {
+    typedef enum
+{
   AES67_STREAM_WAITING,         /* no packet yet */
   AES67_STREAM_RECEIVING,
   AES67_STREAM_LOST,            /* nothing for the time-out, or declared
@@ -39,7 +38,8 @@ typedef enum {
 /* "waiting", "receiving", "lost" */
 const gchar *aes67_stream_state_name (Aes67StreamState s);
 
-typedef struct {
+typedef struct
+{
   const gchar *address;         /* IPv4 dotted quad: the multicast group,
                                  * or a local address for unicast */
   guint port;                   /* UDP port, 1-65535 */
@@ -60,7 +60,8 @@ typedef struct {
 
 /* Counters of one stream since aes67_rx_stream_new(); they never go back,
  * also across SSRC changes and losses of the stream. */
-typedef struct {
+typedef struct
+{
   guint64 received;             /* valid packets of the stream (its payload
                                  * type, source and locked SSRC, whole
                                  * frames), late ones included, duplicates
@@ -107,15 +108,19 @@ typedef struct {
  * least transit in the last second or so (network jitter only ever adds
  * delay). @epoch changes when the mapping was broken: a new SSRC, a
  * sequence restart, a timestamp jump. */
-typedef struct {
+typedef struct
+{
   guint32 rtp_ts;
   gint64 arrival;               /* CLOCK_MONOTONIC ns */
   guint epoch;
+  guint32 first_rtp_ts;         /* RTP timestamp of the epoch's first
+                                 * packet (where its audio begins) */
   gboolean valid;               /* FALSE: no packet yet */
 } Aes67RxAnchor;
 
 /* What aes67_rx_stream_take_restored() hands out, once per restore. */
-typedef struct {
+typedef struct
+{
   guint32 ssrc;                 /* the SSRC now received */
   gboolean same_ssrc;           /* the one that was lost */
   guint64 lost_duration_ms;     /* last packet before the loss to the
@@ -129,8 +134,7 @@ typedef struct _Aes67RxStream Aes67RxStream;
  * its ring and hands the socket to an engine thread (the engine starts with
  * its first stream). Returns NULL with @error set (G_IO_ERROR, the message
  * names the address, port and interface) when the socket cannot be made. */
-Aes67RxStream *aes67_rx_stream_new (const Aes67RxConfig * cfg,
-    GError ** error);
+Aes67RxStream *aes67_rx_stream_new (const Aes67RxConfig * cfg, GError ** error);
 
 /* Takes the stream out of the engine and closes its socket; no engine
  * thread touches it after this returns. */
@@ -183,5 +187,4 @@ guint aes67_rx_engine_n_threads (void);
 guint aes67_rx_engine_n_streams (void);
 
 G_END_DECLS
-
 #endif /* __AES67_RX_ENGINE_H__ */

@@ -91,6 +91,7 @@ gst_aes67_sap_session_unref (GstAes67SapSession * s)
   g_free (s->origin);
   g_free (s->address);
   g_free (s->encoding);
+  g_free (s->secondary_address);
   g_free (s->reason);
   g_strfreev (s->warnings);
   g_free (s);
@@ -129,6 +130,10 @@ session_fill_media (GstAes67SapSession * s)
     s->rate = st.rate;
     s->channels = st.channels;
     s->warnings = g_steal_pointer (&st.warnings);
+    if (st.has_secondary) {
+      s->secondary_address = g_steal_pointer (&st.secondary_address);
+      s->secondary_port = st.secondary_port;
+    }
   } else {
     s->reason = g_strdup (why->message);
     g_clear_error (&why);

@@ -13,7 +13,6 @@
 #include <gst/sdp/sdp.h>
 
 G_BEGIN_DECLS
-
 /**
  * GstAes67SapSession:
  *
@@ -21,26 +20,31 @@ G_BEGIN_DECLS
  * SDP changes the browser makes a new GstAes67SapSession with the same @key.
  * Refcounted (gst_aes67_sap_session_ref/unref), a boxed type for signals.
  */
-typedef struct {
-  /*< public, read-only >*/
-  gchar *key;             /* identity: the o= line without its version */
-  gchar *name;            /* s= */
-  gchar *sdp;             /* the SDP text as received */
-  GstSDPMessage *msg;     /* the SDP parsed */
-  gchar *origin;          /* SAP originating source address ("192.0.2.1") */
-  guint16 msg_id_hash;    /* SAP message id hash of the last announcement */
+    typedef struct
+{
+  /*< public, read-only > */
+  gchar *key;                   /* identity: the o= line without its version */
+  gchar *name;                  /* s= */
+  gchar *sdp;                   /* the SDP text as received */
+  GstSDPMessage *msg;           /* the SDP parsed */
+  gchar *origin;                /* SAP originating source address ("192.0.2.1") */
+  guint16 msg_id_hash;          /* SAP message id hash of the last announcement */
   /* The stream as aes67src reads it (aes67_sdp_parse(), the one SDP
    * reader): set when @playable, else NULL / 0. */
-  gboolean playable;      /* aes67src can play it */
-  gchar *reason;          /* why not, when !playable, else NULL */
-  gchar **warnings;       /* what the reader read around, NULL if none */
-  gchar *address;         /* c= of the stream's m= line (else session c=) */
-  guint port;             /* port of the stream's m= line */
-  guint payload_type;     /* payload type of its packets */
-  gchar *encoding;        /* "L24" or "L16" */
-  guint rate;             /* Hz */
+  gboolean playable;            /* aes67src can play it */
+  gchar *reason;                /* why not, when !playable, else NULL */
+  gchar **warnings;             /* what the reader read around, NULL if none */
+  gchar *address;               /* c= of the stream's m= line (else session c=) */
+  guint port;                   /* port of the stream's m= line */
+  guint payload_type;           /* payload type of its packets */
+  gchar *encoding;              /* "L24" or "L16" */
+  guint rate;                   /* Hz */
   guint channels;
-  /*< private >*/
+  /* ST 2022-7: the secondary leg of a DUP group (see aes67_sdp_parse()),
+   * when playable and the SDP has one; else NULL / 0 */
+  gchar *secondary_address;
+  guint secondary_port;
+  /*< private > */
   gint refcount;
 } GstAes67SapSession;
 
@@ -57,7 +61,8 @@ GstAes67SapSession *gst_aes67_sap_session_new (const gchar * sdp,
 /**
  * GstAes67SapRemoveReason: why a session left the browser
  */
-typedef enum {
+typedef enum
+{
   GST_AES67_SAP_REMOVED_DELETED = 0,    /* a SAP deletion packet */
   GST_AES67_SAP_REMOVED_TIMEOUT = 1,    /* no announcement in time */
   GST_AES67_SAP_REMOVED_EVICTED = 2,    /* max-sessions or
@@ -77,8 +82,7 @@ G_DECLARE_FINAL_TYPE (GstAes67SapBrowser, gst_aes67_sap_browser, GST,
 
 /* A new, stopped browser listening on @port (0: 9875) of @iface (NULL: the
  * interface of the route to the SAP groups). Set properties, then start. */
-GstAes67SapBrowser *gst_aes67_sap_browser_new (const gchar * iface,
-    guint port);
+GstAes67SapBrowser *gst_aes67_sap_browser_new (const gchar * iface, guint port);
 
 /* Opens the socket, joins 239.255.255.255 and 224.2.127.254 and starts the
  * browser's thread. FALSE with @error set when the socket cannot be made. */
@@ -132,5 +136,4 @@ void gst_aes67_sap_browser_unfollow (GstAes67SapBrowser * browser,
 GstStructure *gst_aes67_sap_browser_get_stats (GstAes67SapBrowser * browser);
 
 G_END_DECLS
-
 #endif /* __GST_AES67_SAP_BROWSER_H__ */

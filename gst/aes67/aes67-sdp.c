@@ -43,6 +43,10 @@ aes67_sdp_stream_clear (Aes67SdpStream * s)
   g_free (s->ptp_gmid);
   g_free (s->localmac);
   g_free (s->ts_refclk);
+  g_free (s->mid);
+  g_free (s->secondary_mid);
+  g_free (s->secondary_address);
+  g_free (s->secondary_source_filter);
   g_strfreev (s->warnings);
   aes67_sdp_stream_init (s);
 }
@@ -92,54 +96,24 @@ aes67_hash32 (const gchar * str, guint32 seed)
   return aes67_hash32_data ((const guint8 *) str, str ? strlen (str) : 0, seed);
 }
 
-gchar *
-aes67_sdp_build (const Aes67SdpStream * s, GError ** error)
+/* One media section of @s's stream towards @address:@port, sent from
+ * @source; ends with a=mid:@mid when @mid is set. */
+static void
+add_media (GstSDPMessage * msg, const Aes67SdpStream * s,
+    const gchar * address, guint port, const gchar * source, const gchar * mid)
 {
-  GstSDPMessage *msg;
   GstSDPMedia *media;
-  gchar *tmp, *text, *sess_id, *sess_ver;
-  gboolean mc;
-
-  if (!s->address || !s->port || !s->encoding || !s->rate || !s->channels
-      || !s->ptime_us || !s->origin_address) {
-    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-        "incomplete stream description (address %s, port %u, encoding %s, "
-        "rate %u, channels %u, ptime %u µs, origin %s)",
-        GST_STR_NULL (s->address), s->port, GST_STR_NULL (s->encoding),
-        s->rate, s->channels, s->ptime_us, GST_STR_NULL (s->origin_address));
-    return NULL;
-  }
-  mc = gst_sdp_address_is_multicast ("IN", "IP4", s->address);
-
-  gst_sdp_message_new (&msg);
-  gst_sdp_message_set_version (msg, "0");
-  sess_id = g_strdup_printf ("%" G_GUINT64_FORMAT, s->session_id);
-  sess_ver = g_strdup_printf ("%" G_GUINT64_FORMAT, s->session_version);
-  gst_sdp_message_set_origin (msg, "-", sess_id, sess_ver, "IN", "IP4",
-      s->origin_address);
-  g_free (sess_id);
-  g_free (sess_ver);
-  gst_sdp_message_set_session_name (msg,
-      s->session_name ? s->session_name : "-");
-  if (s->info)
-    gst_sdp_message_set_information (msg, s->info);
-  gst_sdp_message_set_connection (msg, "IN", "IP4", s->address,
-      mc ? s->ttl : 0, 0);
-  gst_sdp_message_add_time (msg, "0", "0", NULL);
-  if (s->ptp_domain >= 0) {
-    tmp = g_strdup_printf ("PTPv2 %d", s->ptp_domain);
-    gst_sdp_message_add_attribute (msg, "clock-domain", tmp);
-    g_free (tmp);
-  }
+  gchar *tmp;
+  gboolean mc = gst_sdp_address_is_multicast ("IN", "IP4", address);
 
   gst_sdp_media_new (&media);
   gst_sdp_media_set_media (media, "audio");
-  gst_sdp_media_set_port_info (media, s->port, 1);
+  gst_sdp_media_set_port_info (media, port, 1);
   gst_sdp_media_set_proto (media, "RTP/AVP");
   tmp = g_strdup_printf ("%u", s->payload_type);
   gst_sdp_media_add_format (media, tmp);
   g_free (tmp);
-  gst_sdp_media_add_connection (media, "IN", "IP4", s->address,
+  gst_sdp_media_add_connection (media, "IN", "IP4", address,
       mc ? s->ttl : 0, 0);
   tmp = g_strdup_printf ("%u %s/%u/%u", s->payload_type, s->encoding, s->rate,
       s->channels);
@@ -167,12 +141,91 @@ aes67_sdp_build (const Aes67SdpStream * s, GError ** error)
   gst_sdp_media_add_attribute (media, "mediaclk", tmp);
   g_free (tmp);
   if (mc) {
-    tmp = g_strdup_printf (" incl IN IP4 %s %s", s->address, s->origin_address);
+    tmp = g_strdup_printf (" incl IN IP4 %s %s", address, source);
     gst_sdp_media_add_attribute (media, "source-filter", tmp);
     g_free (tmp);
   }
+  if (mid)
+    gst_sdp_media_add_attribute (media, "mid", mid);
   gst_sdp_message_add_media (msg, media);
   gst_sdp_media_free (media);
+}
+
+/* a=mid values: tokens of visible characters (RFC 5888) */
+static gboolean
+mid_is_token (const gchar * mid)
+{
+  const gchar *p;
+
+  if (!mid || !*mid)
+    return FALSE;
+  for (p = mid; *p; p++)
+    if (*p <= ' ' || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+gchar *
+aes67_sdp_build (const Aes67SdpStream * s, GError ** error)
+{
+  GstSDPMessage *msg;
+  gchar *tmp, *text, *sess_id, *sess_ver;
+  const gchar *mid1 = NULL, *mid2 = NULL;
+  gboolean mc, dup = s->secondary_address != NULL;
+
+  if (!s->address || !s->port || !s->encoding || !s->rate || !s->channels
+      || !s->ptime_us || !s->origin_address) {
+    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
+        "incomplete stream description (address %s, port %u, encoding %s, "
+        "rate %u, channels %u, ptime %u µs, origin %s)",
+        GST_STR_NULL (s->address), s->port, GST_STR_NULL (s->encoding),
+        s->rate, s->channels, s->ptime_us, GST_STR_NULL (s->origin_address));
+    return NULL;
+  }
+  if (dup) {
+    mid1 = s->mid ? s->mid : "1";
+    mid2 = s->secondary_mid ? s->secondary_mid : "2";
+    if (!s->secondary_port || !mid_is_token (mid1) || !mid_is_token (mid2)
+        || !strcmp (mid1, mid2)) {
+      g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
+          "incomplete secondary leg (address %s, port %u, mids \"%s\" and "
+          "\"%s\")", s->secondary_address, s->secondary_port, mid1, mid2);
+      return NULL;
+    }
+  }
+  mc = gst_sdp_address_is_multicast ("IN", "IP4", s->address);
+
+  gst_sdp_message_new (&msg);
+  gst_sdp_message_set_version (msg, "0");
+  sess_id = g_strdup_printf ("%" G_GUINT64_FORMAT, s->session_id);
+  sess_ver = g_strdup_printf ("%" G_GUINT64_FORMAT, s->session_version);
+  gst_sdp_message_set_origin (msg, "-", sess_id, sess_ver, "IN", "IP4",
+      s->origin_address);
+  g_free (sess_id);
+  g_free (sess_ver);
+  gst_sdp_message_set_session_name (msg,
+      s->session_name ? s->session_name : "-");
+  if (s->info)
+    gst_sdp_message_set_information (msg, s->info);
+  gst_sdp_message_set_connection (msg, "IN", "IP4", s->address,
+      mc ? s->ttl : 0, 0);
+  gst_sdp_message_add_time (msg, "0", "0", NULL);
+  if (s->ptp_domain >= 0) {
+    tmp = g_strdup_printf ("PTPv2 %d", s->ptp_domain);
+    gst_sdp_message_add_attribute (msg, "clock-domain", tmp);
+    g_free (tmp);
+  }
+  if (dup) {
+    tmp = g_strdup_printf ("DUP %s %s", mid1, mid2);
+    gst_sdp_message_add_attribute (msg, "group", tmp);
+    g_free (tmp);
+  }
+
+  add_media (msg, s, s->address, s->port, s->origin_address, mid1);
+  if (dup)
+    add_media (msg, s, s->secondary_address, s->secondary_port,
+        s->secondary_source_filter ? s->secondary_source_filter :
+        s->origin_address, mid2);
 
   text = gst_sdp_message_as_text (msg);
   gst_sdp_message_free (msg);
@@ -504,12 +557,220 @@ pick_format (const GstSDPMedia * m, guint line, Aes67SdpStream * s,
   return ok;
 }
 
+/* The source address of an a=source-filter value (" incl IN IP4 <dest>
+ * <src>..."), or NULL. */
+static gchar *
+source_filter_source (const gchar * val)
+{
+  gchar **f = g_strsplit_set (val, " \t", 0), *ret = NULL;
+  guint c, wd = 0;
+  const gchar *words[6] = { NULL, };
+
+  for (c = 0; f[c] && wd < 6; c++)
+    if (*f[c])
+      words[wd++] = f[c];
+  if (wd >= 5 && !strcmp (words[0], "incl"))
+    ret = g_strdup (words[4]);
+  g_strfreev (f);
+  return ret;
+}
+
+/* The transport of media line @line: its port, its c= (else the
+ * session's) as @address, @ttl and @multicast, and, with @source_filter,
+ * its a=source-filter source (else the session's, else NULL). FALSE with
+ * @error if the port or the address is unusable. */
+static gboolean
+read_leg (const GstSDPMessage * msg, const GstSDPMedia * media, guint line,
+    gchar ** address, guint * ttl, gboolean * multicast, guint * port,
+    gchar ** source_filter, GError ** error)
+{
+  const GstSDPConnection *conn = NULL;
+  guint i, k;
+
+  *port = gst_sdp_media_get_port (media);
+  if (*port == 0 || *port > 65535) {
+    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
+        "media line %u has no usable port (%u)", line, *port);
+    return FALSE;
+  }
+  if (gst_sdp_media_connections_len (media) > 0)
+    conn = gst_sdp_media_get_connection (media, 0);
+  if ((!conn || !conn->address) && gst_sdp_message_get_connection (msg))
+    conn = gst_sdp_message_get_connection (msg);
+  if (!conn || !conn->address || g_strcmp0 (conn->addrtype, "IP4") != 0) {
+    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
+        "no c=IN IP4 connection address for media line %u", line);
+    return FALSE;
+  }
+  split_address (conn->address, address, ttl);
+  if (conn->ttl)
+    *ttl = conn->ttl;
+  if (!*address || !**address || !g_hostname_is_ip_address (*address)) {
+    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
+        "c= address \"%.64s\" is not an IPv4 address", GST_STR_NULL (*address));
+    return FALSE;
+  }
+  *multicast = gst_sdp_address_is_multicast ("IN", "IP4", *address);
+  if (!source_filter)
+    return TRUE;
+  /* session level, then media level: media wins */
+  for (i = 0; i < 2; i++) {
+    guint n = i == 0 ? gst_sdp_message_attributes_len (msg) :
+        gst_sdp_media_attributes_len (media);
+
+    for (k = 0; k < n; k++) {
+      const GstSDPAttribute *a = i == 0 ?
+          gst_sdp_message_get_attribute (msg, k) :
+          gst_sdp_media_get_attribute (media, k);
+      gchar *src;
+
+      if (g_strcmp0 (a->key, "source-filter") != 0 || !a->value)
+        continue;
+      src = source_filter_source (a->value);
+      if (src) {
+        g_free (*source_filter);
+        *source_filter = src;
+      }
+    }
+  }
+  return TRUE;
+}
+
+/* Reads the ST 2022-7 group of the session into @s's secondary_* fields
+ * (the rules are in aes67-sdp.h, at aes67_sdp_parse()). @primary is the
+ * received media line @line. Returns TRUE if the session has a DUP group:
+ * what it says of the media lines is then said (a warning, or a
+ * secondary), and the caller does not warn about several media lines. */
+static gboolean
+read_dup_group (const GstSDPMessage * msg, const GstSDPMedia * primary,
+    guint line, Aes67SdpStream * s, Warnings * w)
+{
+  const gchar *group = NULL, *val, *pmid, *smid = NULL;
+  const GstSDPMedia *sec = NULL;
+  GPtrArray *mids = g_ptr_array_new ();
+  gchar **tok = NULL, *mt = media_text (primary);
+  Aes67SdpStream f;
+  GError *err = NULL;
+  guint i, n_media = gst_sdp_message_medias_len (msg), sline = 0;
+  gboolean in_group = FALSE;
+
+  aes67_sdp_stream_init (&f);
+  for (i = 0; (val = gst_sdp_message_get_attribute_val_n (msg, "group", i));
+      i++) {
+    if (g_ascii_strncasecmp (val, "DUP", 3) == 0
+        && (val[3] == '\0' || g_ascii_isspace (val[3]))) {
+      group = val;
+      break;
+    }
+  }
+  if (!group)
+    goto out;
+  tok = g_strsplit_set (group + 3, " \t", -1);
+  for (i = 0; tok[i]; i++)
+    if (*tok[i])
+      g_ptr_array_add (mids, tok[i]);
+  pmid = gst_sdp_media_get_attribute_val (primary, "mid");
+  s->mid = g_strdup (pmid);
+
+  if (mids->len < 2) {
+    warn (w, "a=group:%.64s names %u media line%s; ST 2022-7 needs two: "
+        "only media line %u (%s) is received, without redundancy", group,
+        mids->len, mids->len == 1 ? "" : "s", line, mt);
+    goto out;
+  }
+  for (i = 0; i < mids->len; i++) {
+    const gchar *m = g_ptr_array_index (mids, i);
+
+    if (pmid && !strcmp (m, pmid))
+      in_group = TRUE;
+    else if (!smid)
+      smid = m;
+  }
+  if (!in_group) {
+    warn (w, "media line %u (%s), the first audio line, %s%.32s%s is not in "
+        "a=group:%.64s: it is received without redundancy", line, mt,
+        pmid ? "a=mid:" : "", pmid ? pmid : "without a=mid",
+        pmid ? "," : "", group);
+    goto out;
+  }
+  if (!smid) {
+    warn (w, "a=group:%.64s names only media line %u (%s): it is received "
+        "without redundancy", group, line, mt);
+    goto out;
+  }
+  for (i = 0; i < n_media && !sec; i++) {
+    const GstSDPMedia *cand = gst_sdp_message_get_media (msg, i);
+
+    if (cand != primary
+        && !g_strcmp0 (gst_sdp_media_get_attribute_val (cand, "mid"), smid)) {
+      sec = cand;
+      sline = i + 1;
+    }
+  }
+  if (!sec) {
+    warn (w, "no media line has a=mid:%.32s, which a=group:%.64s names: "
+        "only media line %u (%s) is received, without redundancy", smid,
+        group, line, mt);
+    goto out;
+  }
+  if (g_strcmp0 (gst_sdp_media_get_media (sec), "audio") != 0
+      || g_strcmp0 (gst_sdp_media_get_proto (sec), "RTP/AVP") != 0
+      || !pick_format (sec, sline, &f, w, NULL)
+      || f.payload_type != s->payload_type
+      || g_ascii_strcasecmp (f.encoding, s->encoding) != 0
+      || f.rate != s->rate || f.channels != s->channels) {
+    gchar *st = media_text (sec);
+
+    warn (w, "media line %u (%s, a=mid:%.32s of a=group:%.64s) is not the "
+        "same stream as media line %u (%s: payload type %u, %s/%u/%u): the "
+        "secondary leg is ignored, media line %u is received without "
+        "redundancy", sline, st, smid, group, line, mt, s->payload_type,
+        s->encoding, s->rate, s->channels, line);
+    g_free (st);
+    goto out;
+  }
+  if (!read_leg (msg, sec, sline, &f.address, &f.ttl, &f.multicast, &f.port,
+          &f.source_filter, &err)) {
+    warn (w, "the secondary leg of a=group:%.64s is ignored (%s): media "
+        "line %u is received without redundancy", group, err->message, line);
+    g_clear_error (&err);
+    goto out;
+  }
+  if (!strcmp (f.address, s->address) && f.port == s->port
+      && !g_strcmp0 (f.source_filter, s->source_filter)) {
+    warn (w, "both legs of a=group:%.64s go to %s:%u from the same source: "
+        "they cannot be told apart (RFC 7104 wants another address); media "
+        "line %u is received without redundancy", group, s->address,
+        s->port, line);
+    goto out;
+  }
+  s->has_secondary = TRUE;
+  s->secondary_mid = g_strdup (smid);
+  s->secondary_address = g_steal_pointer (&f.address);
+  s->secondary_ttl = f.ttl;
+  s->secondary_multicast = f.multicast;
+  s->secondary_port = f.port;
+  s->secondary_source_filter = g_steal_pointer (&f.source_filter);
+  s->secondary_media_line = sline;
+  if (n_media > 2)
+    warn (w, "the SDP has %u media lines; media lines %u and %u (the two "
+        "ST 2022-7 legs of a=group:%.64s) are received, the other%s "
+        "ignored", n_media, line, sline, group,
+        n_media == 3 ? " one is" : "s are");
+
+out:
+  aes67_sdp_stream_clear (&f);
+  g_ptr_array_free (mids, TRUE);
+  g_strfreev (tok);
+  g_free (mt);
+  return group != NULL;
+}
+
 gboolean
 aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
 {
   GstSDPMessage *msg = NULL;
   const GstSDPMedia *media = NULL;
-  const GstSDPConnection *conn = NULL;
   const gchar *val, *origin_addr, *ptime = NULL, *framecount = NULL;
   gchar *valid = NULL, *skipped = NULL;
   GError *reason = NULL;
@@ -578,56 +839,10 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
   }
   s->media_line = line;
   s->n_media = n_media;
-  if (n_media > 1) {
-    gchar *mt = media_text (media);
-    const gchar *group = gst_sdp_message_get_attribute_val (msg, "group");
 
-    if (group && g_str_has_prefix (group, "DUP"))
-      warn (&w, "the SDP describes a redundant stream (ST 2022-7, "
-          "a=group:%.32s) on %u media lines; only media line %u (%s) is "
-          "received", group, n_media, line, mt);
-    else {
-      gchar *why = line > 1 ? g_strdup_printf (" (before it: %s)",
-          GST_STR_NULL (skipped)) : g_strdup ("");
-
-      gchar *others = n_media == 2 ? g_strdup ("the other one is ignored") :
-          g_strdup_printf ("the other %u are ignored", n_media - 1);
-
-      warn (&w, "the SDP has %u media lines; media line %u (%s) is "
-          "received, the first audio RTP/AVP line with an L16 or L24 "
-          "format; %s%s", n_media, line, mt, others, why);
-      g_free (others);
-      g_free (why);
-    }
-    g_free (mt);
-  }
-
-  s->port = gst_sdp_media_get_port (media);
-  if (s->port == 0 || s->port > 65535) {
-    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-        "media line %u has no usable port (%u)", line, s->port);
+  if (!read_leg (msg, media, line, &s->address, &s->ttl, &s->multicast,
+          &s->port, NULL, error))
     goto done;
-  }
-
-  if (gst_sdp_media_connections_len (media) > 0)
-    conn = gst_sdp_media_get_connection (media, 0);
-  if ((!conn || !conn->address) && gst_sdp_message_get_connection (msg))
-    conn = gst_sdp_message_get_connection (msg);
-  if (!conn || !conn->address || g_strcmp0 (conn->addrtype, "IP4") != 0) {
-    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-        "no c=IN IP4 connection address for media line %u", line);
-    goto done;
-  }
-  split_address (conn->address, &s->address, &s->ttl);
-  if (conn->ttl)
-    s->ttl = conn->ttl;
-  if (!s->address || !*s->address || !g_hostname_is_ip_address (s->address)) {
-    g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_NO_STREAM,
-        "c= address \"%.64s\" is not an IPv4 address",
-        GST_STR_NULL (s->address));
-    goto done;
-  }
-  s->multicast = gst_sdp_address_is_multicast ("IN", "IP4", s->address);
 
   s->session_name = g_strdup (gst_sdp_message_get_session_name (msg));
   s->info = g_strdup (gst_sdp_message_get_information (msg));
@@ -671,19 +886,12 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
           s->mediaclk_offset = (guint32) v;
         }
       } else if (!strcmp (a->key, "source-filter")) {
-        /* " incl IN IP4 <dest> <src>..." */
-        gchar **f = g_strsplit_set (val, " \t", 0);
-        guint c, wd = 0;
-        const gchar *words[6] = { NULL, };
+        gchar *src = source_filter_source (val);
 
-        for (c = 0; f[c] && wd < 6; c++)
-          if (*f[c])
-            words[wd++] = f[c];
-        if (wd >= 5 && !strcmp (words[0], "incl")) {
+        if (src) {
           g_free (s->source_filter);
-          s->source_filter = g_strdup (words[4]);
+          s->source_filter = src;
         }
-        g_strfreev (f);
       }
     }
   }
@@ -711,6 +919,21 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
     s->ptime_us = (guint) ((guint64) s->framecount * 1000000 / s->rate);
   if (s->ptime_us == 0)
     s->ptime_us = 1000;         /* AES67's default packet time */
+
+  if (!read_dup_group (msg, media, line, s, &w) && n_media > 1) {
+    gchar *mt = media_text (media);
+    gchar *why = line > 1 ? g_strdup_printf (" (before it: %s)",
+        GST_STR_NULL (skipped)) : g_strdup ("");
+    gchar *others = n_media == 2 ? g_strdup ("the other one is ignored") :
+        g_strdup_printf ("the other %u are ignored", n_media - 1);
+
+    warn (&w, "the SDP has %u media lines; media line %u (%s) is "
+        "received, the first audio RTP/AVP line with an L16 or L24 "
+        "format; %s%s", n_media, line, mt, others, why);
+    g_free (others);
+    g_free (why);
+    g_free (mt);
+  }
   ok = TRUE;
 
 done:

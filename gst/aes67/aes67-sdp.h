@@ -13,16 +13,15 @@
 #include "aes67-sap.h"
 
 G_BEGIN_DECLS
-
 /* Largest SDP text read, in bytes, from a file, a property or a SAP
  * payload: SAP's own limit on an inflated SDP. */
 #define AES67_SDP_MAX_SIZE AES67_SAP_MAX_INFLATED
 /* Most warnings one parse returns (the last one says how many more). */
 #define AES67_SDP_MAX_WARNINGS 8
-
 /* What a stream's session description says. Strings are owned by the
  * struct (aes67_sdp_stream_clear() frees them). */
-typedef struct {
+    typedef struct
+{
   gchar *session_name;          /* s= */
   gchar *info;                  /* session i= (AES67: channel labels) */
   guint64 session_id;           /* o= sess-id */
@@ -49,6 +48,25 @@ typedef struct {
   guint32 mediaclk_offset;
   guint media_line;             /* which m= line is received, from 1 */
   guint n_media;                /* how many m= lines the SDP has */
+  /* SMPTE ST 2022-7 (RFC 7104: a session-level a=group:DUP naming the
+   * a=mid of two media lines). The fields above describe the primary leg;
+   * these the secondary, which carries the same RTP packets. Reading:
+   * has_secondary is TRUE only for a well-formed group (see
+   * aes67_sdp_parse()). Building: the SDP takes the DUP form when
+   * secondary_address is set. */
+  gchar *mid;                   /* a=mid of the primary leg, or NULL
+                                 * (building: NULL writes "1") */
+  gboolean has_secondary;       /* (read) a usable secondary leg */
+  gchar *secondary_mid;         /* its a=mid (building: NULL writes "2") */
+  gchar *secondary_address;     /* its c= destination, without /ttl */
+  guint secondary_ttl;          /* its c= /ttl (multicast IPv4 only) */
+  gboolean secondary_multicast;
+  guint secondary_port;         /* its m= port */
+  gchar *secondary_source_filter;       /* its a=source-filter source
+                                         * address; building: the sender's
+                                         * address on the secondary path,
+                                         * NULL: origin_address */
+  guint secondary_media_line;   /* its m= line, from 1 (0: none) */
   /* What the reader found odd but could read around (a payload type
    * mismatch, a=ptime:0, several m= lines), one sentence each naming the
    * media line; NULL-terminated, NULL if none. */
@@ -58,7 +76,8 @@ typedef struct {
 #define AES67_SDP_ERROR (aes67_sdp_error_quark ())
 GQuark aes67_sdp_error_quark (void);
 
-typedef enum {
+typedef enum
+{
   AES67_SDP_ERROR_SYNTAX,       /* not SDP at all */
   AES67_SDP_ERROR_NO_STREAM,    /* no usable m=audio line */
   AES67_SDP_ERROR_UNSUPPORTED,  /* an encoding, rate or field we can't play */
@@ -81,13 +100,22 @@ gchar *aes67_ptime_to_string (guint ptime_us);
  * expect (see FIELD-NOTES / AES67-2018 annex C):
  *   v o s i c t [a=clock-domain] m c a=rtpmap a=recvonly a=ptime
  *   a=framecount a=ts-refclk a=mediaclk [a=source-filter]
+ * With secondary_address set, the ST 2022-7 form of RFC 7104 as
+ * aes67-linux-daemon writes it: a=group:DUP 1 2 after t= (and
+ * a=clock-domain), then the media section above with a=mid:1 at its end,
+ * then a second one for the secondary leg (its own m= port, c= with the
+ * same /ttl, source filter with secondary_source_filter, the same rtpmap,
+ * ptime, framecount, ts-refclk and mediaclk) ending in a=mid:2. The
+ * session-level c= is the primary's. Receivers that know nothing of
+ * ST 2022-7 take the first media section: the primary leg.
  * Needs address, port, payload_type, encoding, rate, channels, ptime_us,
  * origin_address; a=ts-refclk is PTP when ptp_domain >= 0, else localmac
  * when set. Returns NULL with @error on missing fields. */
 gchar *aes67_sdp_build (const Aes67SdpStream * s, GError ** error);
 
 /* Parses @text (CRLF or LF; at most AES67_SDP_MAX_SIZE bytes). The stream
- * received is that of the first m=audio RTP/AVP line with a payload type
+ * received (the primary leg) is that of the first m=audio RTP/AVP line with
+ * a payload type
  * from its format list whose rtpmap is L16 or L24 (8000-384000 Hz, 1-64
  * channels). A line whose only format has no rtpmap but whose only rtpmap
  * (for another payload type) fits is taken too: packets of the m= payload
@@ -96,7 +124,22 @@ gchar *aes67_sdp_build (const Aes67SdpStream * s, GError ** error);
  * with s->warnings for what was read around. On failure returns FALSE with
  * an AES67_SDP_ERROR saying what is wrong. This is the one reader of
  * stream SDP: aes67src, the SAP browser and the device providers all use
- * it, so that what is listed is what plays. */
+ * it, so that what is listed is what plays.
+ *
+ * ST 2022-7: when the session has an a=group:DUP whose mids include that
+ * of the primary's media line, the next mid of the group (in the group's
+ * order, after the primary's) names the secondary leg: has_secondary and
+ * the secondary_* fields are set. It must be an m=audio RTP/AVP line with
+ * the same payload type, encoding, rate and channels, and must differ
+ * from the primary in destination address, port or source filter. A
+ * group that cannot be read that way leaves the primary alone (as if there
+ * were no group) with one warning saying why: a group of one mid, a mid
+ * that no media line carries, the primary outside the group, a secondary
+ * of another format or indistinguishable from the primary. A group of
+ * three or more mids: the primary and the next one are read, with a
+ * warning that the others are ignored (a receiver merges two legs). Two
+ * m=audio lines without a DUP group: the first, with a warning, as with
+ * any SDP of several media lines. */
 gboolean aes67_sdp_parse (const gchar * text, Aes67SdpStream * s,
     GError ** error);
 
@@ -114,8 +157,7 @@ gchar *aes67_sdp_text_for_message (const gchar * text);
 /* The raw audio caps aes67src outputs for @encoding ("L16": S16BE, "L24":
  * S24BE) at @rate Hz with @channels: interleaved, stereo as front
  * left/right, more channels unpositioned (channel-mask 0). */
-GstCaps *aes67_audio_caps (const gchar * encoding, guint rate,
-    guint channels);
+GstCaps *aes67_audio_caps (const gchar * encoding, guint rate, guint channels);
 
 /* aes67_audio_caps() of a parsed stream: what a device lists. */
 GstCaps *aes67_sdp_stream_to_audio_caps (const Aes67SdpStream * s);
@@ -132,5 +174,4 @@ guint32 aes67_hash32 (const gchar * str, guint32 seed);
 guint32 aes67_hash32_data (const guint8 * data, gsize len, guint32 seed);
 
 G_END_DECLS
-
 #endif /* __AES67_SDP_H__ */

@@ -42,7 +42,11 @@
  * `aes67.encoding` ("L24"), `aes67.rate` (Hz), `aes67.channels`; when not,
  * `aes67.reason` (why not); and `aes67.warnings` (what the reader read
  * around, e.g. an rtpmap for another payload type than the m= line's,
- * joined with "; ") when there is any.
+ * joined with "; ") when there is any. A redundant session (SMPTE ST
+ * 2022-7, an SDP with a DUP group that the reader reads as two legs) also
+ * has `aes67.secondary-address` and `aes67.secondary-port` (guint), the
+ * second leg's destination; `aes67.address` and `aes67.port` are the
+ * primary's.
  *
  * gst_device_create_element() makes an aes67src with its `session-name`
  * set to the session's name (not its `sdp`: the launch line
@@ -142,6 +146,10 @@ device_new (const GstAes67SapSession * s)
         "aes67.encoding", G_TYPE_STRING, s->encoding,
         "aes67.rate", G_TYPE_UINT, s->rate,
         "aes67.channels", G_TYPE_UINT, s->channels, NULL);
+    if (s->secondary_address)
+      gst_structure_set (props,
+          "aes67.secondary-address", G_TYPE_STRING, s->secondary_address,
+          "aes67.secondary-port", G_TYPE_UINT, s->secondary_port, NULL);
   } else {
     caps = gst_caps_new_empty ();
     gst_structure_set (props, "aes67.reason", G_TYPE_STRING, s->reason, NULL);

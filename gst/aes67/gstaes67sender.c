@@ -171,9 +171,13 @@ gst_aes67_sender_finalize (GObject * object)
   g_free (self->session_name);
   g_free (self->channel_labels);
   g_free (self->sdp_file);
+  g_free (self->secondary_address);
+  g_free (self->secondary_multicast_iface);
   g_free (self->sdp);
   g_free (self->used_address);
   g_free (self->origin_address);
+  g_free (self->used_secondary_address);
+  g_free (self->secondary_origin_address);
   g_free (self->ptp_gmid);
   if (self->watched_clock) {
     aes67_clock_unwatch_ptp_info (self->watched_clock, self->watch_id);
@@ -285,6 +289,10 @@ make_stats (GstAes67Sender * self)
       "max-lateness-us", G_TYPE_INT64, st.max_late_ns / 1000,
       "packets-dropped", G_TYPE_UINT64, st.packets_dropped,
       "send-errors", G_TYPE_UINT64, st.send_errors,
+      "primary-packets-sent", G_TYPE_UINT64, st.path_packets_sent[0],
+      "primary-send-errors", G_TYPE_UINT64, st.path_send_errors[0],
+      "secondary-packets-sent", G_TYPE_UINT64, st.path_packets_sent[1],
+      "secondary-send-errors", G_TYPE_UINT64, st.path_send_errors[1],
       "ssrc", G_TYPE_UINT, ssrc,
       "seqnum", G_TYPE_UINT, (guint) seq,
       "rtptime", G_TYPE_UINT, rtptime, NULL);
@@ -349,6 +357,17 @@ gst_aes67_sender_set_config (GstAes67Sender * self, guint prop_id,
       break;
     case AES67_SINK_PROP_LATENESS_THRESHOLD:
       self->lateness_threshold_us = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_SECONDARY_ADDRESS:
+      g_free (self->secondary_address);
+      self->secondary_address = g_value_dup_string (value);
+      break;
+    case AES67_SINK_PROP_SECONDARY_PORT:
+      self->secondary_port = g_value_get_uint (value);
+      break;
+    case AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE:
+      g_free (self->secondary_multicast_iface);
+      self->secondary_multicast_iface = g_value_dup_string (value);
       break;
     default:
       g_assert_not_reached ();
@@ -417,6 +436,15 @@ gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
       break;
     case AES67_SINK_PROP_LATENESS_THRESHOLD:
       g_value_set_uint (value, self->lateness_threshold_us);
+      break;
+    case AES67_SINK_PROP_SECONDARY_ADDRESS:
+      g_value_set_string (value, self->secondary_address);
+      break;
+    case AES67_SINK_PROP_SECONDARY_PORT:
+      g_value_set_uint (value, self->secondary_port);
+      break;
+    case AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE:
+      g_value_set_string (value, self->secondary_multicast_iface);
       break;
     default:
       g_assert_not_reached ();
@@ -519,6 +547,12 @@ rebuild_sdp (GstAes67Sender * self)
   s.ptime_us = self->ptime_us;
   s.framecount = self->frames_per_packet;
   s.mediaclk_offset = self->timestamp_offset;
+  if (self->used_secondary_address) {
+    /* ST 2022-7: the DUP form (RFC 7104), each leg with its own source */
+    s.secondary_address = g_strdup (self->used_secondary_address);
+    s.secondary_port = self->used_secondary_port;
+    s.secondary_source_filter = g_strdup (self->secondary_origin_address);
+  }
   if (self->ptp_domain >= 0) {
     /* a PTP pipeline clock: ts-refclk and clock-domain name it (RFC 7273,
      * AES67 annex C); "traceable" until a grandmaster is known */
@@ -762,13 +796,18 @@ gst_aes67_sender_start (GstBaseSink * sink)
   GstAes67Sender *self = GST_AES67_SENDER (sink);
   GError *err = NULL;
   gchar *address, *iface, *origin = NULL;
-  GInetAddress *inet = NULL;
-  guint port, ttl, dscp, ptime;
-  gboolean loop, mc;
+  gchar *address2, *iface2, *origin2 = NULL;
+  GInetAddress *inet = NULL, *inet2 = NULL;
+  guint port, port2, ttl, dscp, ptime;
+  gboolean loop, mc, mc2 = FALSE;
 
   address = gst_aes67_sender_dup_address (self);
   GST_OBJECT_LOCK (self);
   iface = g_strdup (self->multicast_iface);
+  address2 = self->secondary_address && *self->secondary_address ?
+      g_strdup (self->secondary_address) : NULL;
+  iface2 = g_strdup (self->secondary_multicast_iface);
+  port2 = self->secondary_port ? self->secondary_port : self->port;
   port = self->port;
   ttl = self->ttl;
   dscp = self->dscp;
@@ -800,6 +839,37 @@ gst_aes67_sender_start (GstBaseSink * sink)
     goto fail;
   }
 
+  /* SMPTE ST 2022-7: a second path, configured as the first (TTL, DSCP,
+   * loopback), from its own interface */
+  if (address2) {
+    inet2 = g_inet_address_new_from_string (address2);
+    if (!inet2 || g_inet_address_get_family (inet2) != G_SOCKET_FAMILY_IPV4) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("secondary-address \"%s\" is not an IPv4 address: set it to the "
+              "multicast group (or unicast receiver) of the second network, "
+              "or unset it for one path.", address2), (NULL));
+      goto fail;
+    }
+    mc2 = g_inet_address_get_is_multicast (inet2);
+    origin2 = aes67_net_source_address (address2, mc2 ? iface2 : NULL, &err);
+    if (!origin2) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+          ("Cannot send to the secondary address %s: %s.", address2,
+              err->message), (NULL));
+      goto fail;
+    }
+    if (g_inet_address_equal (inet, inet2) && port == port2
+        && !g_strcmp0 (origin, origin2)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+          ("The secondary path goes to %s:%u from %s, as the primary: "
+              "receivers could not tell the two apart. Set another "
+              "secondary-address or secondary-port, or a "
+              "secondary-multicast-iface on the second network.", address2,
+              port2, origin2), (NULL));
+      goto fail;
+    }
+  }
+
   self->socket_key = g_strdup_printf ("%s|%u|%u|%s|%d|%d", origin, ttl, dscp,
       mc && iface ? iface : "", loop, mc);
   self->socket = shared_socket_get (self, self->socket_key, origin, ttl, dscp,
@@ -809,7 +879,23 @@ gst_aes67_sender_start (GstBaseSink * sink)
     goto fail;
   }
   self->dest = g_inet_socket_address_new (inet, port);
-  self->stream = aes67_pacer_stream_new (self->socket, self->dest);
+  if (address2) {
+    self->socket2_key = g_strdup_printf ("%s|%u|%u|%s|%d|%d", origin2, ttl,
+        dscp, mc2 && iface2 ? iface2 : "", loop, mc2);
+    self->socket2 = shared_socket_get (self, self->socket2_key, origin2, ttl,
+        dscp, mc2 ? iface2 : NULL, loop, mc2);
+    if (!self->socket2) {
+      g_clear_pointer (&self->socket2_key, g_free);
+      g_clear_object (&self->dest);
+      g_clear_object (&self->socket);
+      shared_socket_release (self->socket_key);
+      g_clear_pointer (&self->socket_key, g_free);
+      goto fail;
+    }
+    self->dest2 = g_inet_socket_address_new (inet2, port2);
+  }
+  self->stream = aes67_pacer_stream_new_redundant (self->socket, self->dest,
+      self->socket2, self->dest2);
   GST_OBJECT_LOCK (self);
   self->pacer_threshold_us = self->lateness_threshold_us;
   GST_OBJECT_UNLOCK (self);
@@ -823,26 +909,44 @@ gst_aes67_sender_start (GstBaseSink * sink)
   g_free (self->origin_address);
   self->origin_address = origin;
   origin = NULL;
+  g_free (self->used_secondary_address);
+  self->used_secondary_address = g_strdup (address2);
+  self->used_secondary_port = port2;
+  g_free (self->secondary_origin_address);
+  self->secondary_origin_address = origin2;
+  origin2 = NULL;
   self->ssrc = g_random_int ();
   self->seqnum = (guint16) g_random_int_range (0, 65536);
   GST_OBJECT_UNLOCK (self);
   self->resync = TRUE;
   self->warned_errors = 0;
   self->warned_at = 0;
+  self->warned_errors2 = 0;
+  self->warned_at2 = 0;
 
   GST_INFO_OBJECT (self, "sending to %s:%u from %s (ttl %u, dscp %u)",
       address, port, self->origin_address, ttl, dscp);
+  if (address2)
+    GST_INFO_OBJECT (self, "and on the secondary path to %s:%u from %s",
+        address2, port2, self->secondary_origin_address);
   g_object_unref (inet);
+  g_clear_object (&inet2);
   g_free (address);
   g_free (iface);
+  g_free (address2);
+  g_free (iface2);
   return TRUE;
 
 fail:
   g_clear_error (&err);
   g_clear_object (&inet);
+  g_clear_object (&inet2);
   g_free (origin);
+  g_free (origin2);
   g_free (address);
   g_free (iface);
+  g_free (address2);
+  g_free (iface2);
   return FALSE;
 }
 
@@ -858,6 +962,12 @@ gst_aes67_sender_stop (GstBaseSink * sink)
   if (self->socket_key) {
     shared_socket_release (self->socket_key);
     g_clear_pointer (&self->socket_key, g_free);
+  }
+  g_clear_object (&self->dest2);
+  g_clear_object (&self->socket2);
+  if (self->socket2_key) {
+    shared_socket_release (self->socket2_key);
+    g_clear_pointer (&self->socket2_key, g_free);
   }
   gst_adapter_clear (self->adapter);
   GST_OBJECT_LOCK (self);
@@ -1297,21 +1407,43 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
   gst_adapter_push (self->adapter, gst_buffer_ref (buffer));
   packetize (self, base_time, latency, mono_off, have_clock);
 
-  /* a send error (network gone) is worth a warning, every 5 s at most */
+  /* a send error (network gone) is worth a warning, every 5 s at most
+   * (per path, with a secondary path) */
   aes67_pacer_stream_get_stats (self->stream, &st);
-  if (st.send_errors > self->warned_errors) {
+  if (st.path_send_errors[0] > self->warned_errors) {
     gint64 now = aes67_pacer_now ();
     if (self->warned_at == 0 || now - (gint64) self->warned_at >
         5 * (gint64) GST_SECOND) {
       gchar *addr = gst_aes67_sender_dup_address (self);
       GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
-          ("Could not send to %s:%u (%" G_GUINT64_FORMAT " send errors so "
+          ("Could not send to %s:%u%s (%" G_GUINT64_FORMAT " send errors so "
               "far); the stream continues when the network returns.", addr,
-              self->port, st.send_errors), (NULL));
+              self->port, self->socket2 ? " on the primary path" : "",
+              st.path_send_errors[0]), (NULL));
       g_free (addr);
       self->warned_at = now;
     }
-    self->warned_errors = st.send_errors;
+    self->warned_errors = st.path_send_errors[0];
+  }
+  if (st.path_send_errors[1] > self->warned_errors2) {
+    gint64 now = aes67_pacer_now ();
+    if (self->warned_at2 == 0 || now - (gint64) self->warned_at2 >
+        5 * (gint64) GST_SECOND) {
+      gchar *addr2;
+      guint port2;
+
+      GST_OBJECT_LOCK (self);
+      addr2 = g_strdup (self->used_secondary_address);
+      port2 = self->used_secondary_port;
+      GST_OBJECT_UNLOCK (self);
+      GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+          ("Could not send to %s:%u on the secondary path (%" G_GUINT64_FORMAT
+              " send errors so far); it continues when its network returns.",
+              addr2, port2, st.path_send_errors[1]), (NULL));
+      g_free (addr2);
+      self->warned_at2 = now;
+    }
+    self->warned_errors2 = st.path_send_errors[1];
   }
   return wait_pacer (self, FALSE);
 }

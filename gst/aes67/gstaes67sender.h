@@ -14,10 +14,10 @@
 #include "aes67-pacer.h"
 
 G_BEGIN_DECLS
-
 /* The configuration aes67sink exposes as its properties; the sender holds
  * it (ids shared with aes67sink's property table). */
-typedef enum {
+    typedef enum
+{
   AES67_SINK_PROP_0,
   AES67_SINK_PROP_ADDRESS,
   AES67_SINK_PROP_PORT,
@@ -37,13 +37,17 @@ typedef enum {
   AES67_SINK_PROP_SDP_FILE,
   AES67_SINK_PROP_STATS,
   AES67_SINK_PROP_LATENESS_THRESHOLD,
+  AES67_SINK_PROP_SECONDARY_ADDRESS,
+  AES67_SINK_PROP_SECONDARY_PORT,
+  AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE,
   AES67_SINK_N_PROPS
 } Aes67SinkProp;
 
 /* lateness-threshold's default, µs: one packet time at AES67's 1 ms */
 #define AES67_SINK_DEFAULT_LATENESS_THRESHOLD 1000
 
-typedef enum {
+typedef enum
+{
   AES67_ENCODING_AUTO,
   AES67_ENCODING_L16,
   AES67_ENCODING_L24,
@@ -78,11 +82,19 @@ struct _GstAes67Sender
   guint32 timestamp_offset;     /* a=mediaclk:direct=<offset> */
   gchar *sdp_file;
   guint lateness_threshold_us;  /* applies while playing */
+  /* SMPTE ST 2022-7: the secondary path */
+  gchar *secondary_address;     /* NULL: no second path */
+  guint secondary_port;         /* 0: the same as port */
+  gchar *secondary_multicast_iface;
 
   /* state, protected by the object lock */
   gchar *sdp;                   /* current session description */
   gchar *used_address;          /* destination in use */
   gchar *origin_address;        /* our source address towards it */
+  gchar *used_secondary_address;        /* secondary destination in use, or
+                                         * NULL */
+  guint used_secondary_port;
+  gchar *secondary_origin_address;      /* our source address towards it */
   guint32 ssrc;
   guint16 seqnum;
   guint32 rtptime;              /* RTP time of the next packet */
@@ -119,7 +131,12 @@ struct _GstAes67Sender
   GSocket *socket;              /* shared with alike senders */
   gchar *socket_key;
   GSocketAddress *dest;
+  GSocket *socket2;             /* the secondary path's, or NULL */
+  gchar *socket2_key;
+  GSocketAddress *dest2;
   Aes67PacerStream *stream;
+  guint64 warned_errors2;       /* secondary path's send errors warned */
+  GstClockTime warned_at2;
 };
 
 void gst_aes67_sender_set_config (GstAes67Sender * self, guint prop_id,
@@ -132,5 +149,4 @@ void gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
 gchar *gst_aes67_sender_dup_address (GstAes67Sender * self);
 
 G_END_DECLS
-
 #endif /* __GST_AES67_SENDER_H__ */

@@ -51,9 +51,33 @@
  * this order, CRLF): v, o, s, i (channel labels), c (with /ttl), t,
  * a=clock-domain (PTP only), m, c, a=rtpmap, a=recvonly, a=ptime (written
  * locale-independently), a=framecount, a=ts-refclk, a=mediaclk,
- * a=source-filter (multicast). The o= session id stays for a session name
+ * a=source-filter (multicast); with a secondary path, the DUP form below.
+ * The o= session id stays for a session name
  * on a machine; the version is a hash of the rest, so it changes exactly
  * when the session changes.
+ *
+ * ## Redundancy (SMPTE ST 2022-7)
+ *
+ * With `secondary-address` set, every packet also goes to a second
+ * network: the same RTP packet (SSRC, sequence number, timestamp,
+ * payload), sent by the pacer right after the primary copy (the same
+ * wake-up, the next system call), with the same `ttl`, `dscp` and `loop`.
+ * `secondary-port` is its port (0, the default: the same as `port`);
+ * `secondary-multicast-iface` its interface, whose address the secondary
+ * socket is bound to. The two paths must differ in destination address,
+ * port or source address (RFC 7104), else the stream fails to start with
+ * an error that says so. A network whose sends fail costs the other
+ * nothing: an element warning names the failing path (at most every 5 s
+ * per path), and `stats` counts per path.
+ *
+ * The SDP then takes the RFC 7104 form AES67 devices write (that of
+ * aes67-linux-daemon): after t= (and a=clock-domain) a session-level
+ * `a=group:DUP 1 2`, then the media section above ending in `a=mid:1`
+ * (the primary), then a second one for the secondary path with its own
+ * m= port, c= (the same /ttl) and a=source-filter (its own source
+ * address), the same rtpmap, ptime, framecount, ts-refclk and mediaclk,
+ * ending in `a=mid:2`. Receivers that know nothing of ST 2022-7 play the
+ * first media section, the primary.
  *
  * Pausing (PLAYING -> PAUSED -> PLAYING) stops the stream and goes on
  * where it stopped, for live and non-live sources alike: nothing is sent
@@ -118,6 +142,13 @@
  *     wavparse ! audioresample ! audio/x-raw,rate=48000 ! \
  *     aes67sink address=239.69.1.11 ptime=125 encoding=L24
  * ]| A recording as L24 at 125 µs packet time, paced in real time.
+ * |[
+ * gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=2 ! \
+ *         aes67sink address=239.69.1.10 multicast-iface=eth0 \
+ *         secondary-address=239.69.2.10 secondary-multicast-iface=eth1 \
+ *         encoding=L24 session-name="Studio 1 red/blue" sdp-file=studio1-dup.sdp
+ * ]| ST 2022-7: the stream on two networks, eth0 and eth1, and an SDP
+ * with both legs (see docs/aes67.md, "Redundancy").
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -147,6 +178,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_aes67_sink_debug);
 #define DEFAULT_CHANNEL_LABELS NULL
 #define DEFAULT_TIMESTAMP_OFFSET 0
 #define DEFAULT_SDP_FILE NULL
+#define DEFAULT_SECONDARY_ADDRESS NULL
+#define DEFAULT_SECONDARY_PORT 0
+#define DEFAULT_SECONDARY_MULTICAST_IFACE NULL
 
 static GParamSpec *properties[AES67_SINK_N_PROPS];
 
@@ -257,15 +291,26 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
    *
    * A GstStructure named `aes67-sink-stats`:
    *
-   * - `packets-sent` (guint64): packets handed to the kernel
+   * - `packets-sent` (guint64): packets handed to the kernel, each counted
+   *   once: with a secondary path, a packet that left on at least one of
+   *   the two
    * - `bytes-sent` (guint64): their size, RTP header included, in bytes
+   *   (each packet once)
    * - `packets-late` (guint64): packets that left more than
    *   `lateness-threshold` after their time (see QoS messages)
    * - `max-lateness-ns` (gint64): the worst lateness of any packet since
    *   the stream started, ns (0 if none left late)
    * - `max-lateness-us` (gint64): the same in µs
-   * - `packets-dropped` (guint64): packets never sent (flush, send error)
-   * - `send-errors` (guint64): failed send calls
+   * - `packets-dropped` (guint64): packets never sent (flush, send error;
+   *   with a secondary path: sent on neither path)
+   * - `send-errors` (guint64): failed sends, on either path
+   * - `primary-packets-sent` (guint64): packets that left on the primary
+   *   path (`address`)
+   * - `primary-send-errors` (guint64): failed sends on the primary path
+   * - `secondary-packets-sent` (guint64): packets that left on the
+   *   secondary path (`secondary-address`; 0 without one)
+   * - `secondary-send-errors` (guint64): failed sends on the secondary
+   *   path
    * - `ssrc` (guint): the stream's RTP SSRC
    * - `seqnum` (guint): sequence number of the next packet
    * - `rtptime` (guint): RTP timestamp of the next packet
@@ -273,7 +318,7 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
   properties[AES67_SINK_PROP_STATS] =
       g_param_spec_boxed ("stats", "Statistics",
       "Sender statistics (aes67-sink-stats: packets, bytes, lateness in ns "
-      "and µs, errors)", GST_TYPE_STRUCTURE,
+      "and µs, errors; per path with a secondary path)", GST_TYPE_STRUCTURE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /**
    * GstAes67Sink:lateness-threshold:
@@ -295,6 +340,43 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
       "late (stats packets-late, QoS messages). Default: one packet time at "
       "AES67's 1 ms", 0, 10000000, AES67_SINK_DEFAULT_LATENESS_THRESHOLD,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  /**
+   * GstAes67Sink:secondary-address:
+   *
+   * SMPTE ST 2022-7: the destination on the second network. When set,
+   * every packet also goes there, identical (the same SSRC, sequence
+   * number, timestamp and payload), sent by the pacer right after the
+   * primary copy, with the same `ttl`, `dscp` and `loop`; the SDP takes
+   * the RFC 7104 form with two media sections (see above).
+   */
+  properties[AES67_SINK_PROP_SECONDARY_ADDRESS] =
+      g_param_spec_string ("secondary-address", "Secondary address",
+      "SMPTE ST 2022-7: destination IPv4 address on the second network (a "
+      "multicast group or a unicast receiver); every packet is also sent "
+      "there. NULL: one path only", DEFAULT_SECONDARY_ADDRESS, rw);
+  /**
+   * GstAes67Sink:secondary-port:
+   *
+   * The destination UDP port on the second network; 0 (the default)
+   * means the same as `port`.
+   */
+  properties[AES67_SINK_PROP_SECONDARY_PORT] =
+      g_param_spec_uint ("secondary-port", "Secondary port",
+      "Destination UDP port on the second network; 0: the same as port",
+      0, 65535, DEFAULT_SECONDARY_PORT, rw);
+  /**
+   * GstAes67Sink:secondary-multicast-iface:
+   *
+   * The interface of the second network. The secondary copies leave from
+   * its address (bound, and written in the secondary leg's source filter).
+   */
+  properties[AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE] =
+      g_param_spec_string ("secondary-multicast-iface",
+      "Secondary multicast interface",
+      "Network interface (name, e.g. eth1) of the second network, which the "
+      "secondary copies leave from (multicast); NULL: the routing table "
+      "decides", DEFAULT_SECONDARY_MULTICAST_IFACE, rw);
 
   g_object_class_install_properties (gobject_class, AES67_SINK_N_PROPS,
       properties);
@@ -472,6 +554,9 @@ gst_aes67_sink_set_property (GObject * object, guint prop_id,
     case AES67_SINK_PROP_TIMESTAMP_OFFSET:
     case AES67_SINK_PROP_SDP_FILE:
     case AES67_SINK_PROP_LATENESS_THRESHOLD:
+    case AES67_SINK_PROP_SECONDARY_ADDRESS:
+    case AES67_SINK_PROP_SECONDARY_PORT:
+    case AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE:
       gst_aes67_sender_set_config (GST_AES67_SENDER (self->sender), prop_id,
           value);
       break;

@@ -5,7 +5,7 @@
 /**
  * SECTION:element-aes67src
  * @title: aes67src
- * @see_also: aes67sink, sapannounce, ptpclock, udpsrc, rtpjitterbuffer
+ * @see_also: aes67sink, sapannounce, ptpclock
  *
  * aes67src receives one AES67 (AES67-2018, SMPTE ST 2110-30) audio stream
  * and outputs its audio, in the stream's own format (S16BE for L16, S24BE
@@ -69,10 +69,11 @@
  * - When its SDP changes (a new `o=` version: the sender restarted with
  *   another address, port or format), the receiver restarts on the new
  *   address and port without an error; a new format reaches downstream as
- *   new caps. The statistics start again from zero then.
+ *   new caps. The statistics go on counting.
  * - When the session is deleted (SAP deletion, or its mDNS service goes)
  *   or its announcements stop for the browser's time-out (10 announcement
- *   intervals), aes67src stops listening, posts `stream-lost` with
+ *   intervals), aes67src stops listening (and outputs silence), posts
+ *   `stream-lost` with
  *   `reason` "deleted" or "expired", and keeps running (a live audio sink
  *   plays silence). When a session of that name is announced again, it is
  *   received again and `stream-restored` follows its first packet.
@@ -82,27 +83,31 @@
  * limits are per announcer, see docs/discovery.md).
  *
  * An EOS sent to the pipeline (`gst-launch-1.0 -e` on Ctrl-C) gets
- * through in every state, also after the session was deleted or expired
- * (the socket is then closed and aes67src passes the EOS on itself); after
- * EOS the session is not received again.
+ * through in every state, also after the session was deleted or expired;
+ * after EOS the session is not received again.
  *
- * Inside, GStreamer's own elements and base classes do the work:
- * |[
- *  udpsrc ! (RTP checks, SSRC lock, RFC 3550 stats) ! rtpjitterbuffer !
- *       (L16/L24 depayloader on GstRTPBaseDepayload) ! [src]
- * ]|
- * Packets that are not valid RTP, carry another payload type, come from a
- * source the SDP's source-filter leaves out, carry another SSRC than the
- * one the receiver locked to, or hold no whole number of frames are counted
- * and dropped; the pipeline keeps running. Channels come out in the order
- * they were sent: mono and stereo positioned, more channels unpositioned
- * (channel-mask 0), as AES67 gives them no speaker positions.
+ * Inside, one receive engine serves every aes67src of the process (see
+ * docs/aes67.md, "The receive engine"): a few threads wait on all the
+ * receivers' sockets at once and read them in batches (`recvmmsg`). Each
+ * packet is checked (RTP version, payload type, SSRC lock, source filter,
+ * whole frames) and its payload written into the stream's ring at the place
+ * its RTP timestamp names. aes67src's own streaming thread takes the audio
+ * out of the ring when its playout time comes. Packets that are not valid
+ * RTP, carry another payload type, come from a source the SDP's
+ * source-filter leaves out, carry another SSRC than the one the receiver
+ * locked to, or hold no whole number of frames are counted and dropped; the
+ * pipeline keeps running. Channels come out in the order they were sent:
+ * mono and stereo positioned, more channels unpositioned (channel-mask 0),
+ * as AES67 gives them no speaker positions. The audio is the payload's
+ * bytes unchanged (bit-exact).
  *
- * Until the stream's first packet, aes67src sends downstream the caps the
- * stream will have and a GAP event (1 ms from running time 0), so that its sink
- * prerolls and the pipeline reaches PLAYING without the stream: a pipeline that
- * also sends (aes67sink next to aes67src: an intercom, a talkback, a test rig)
- * or waits for a peer that waits for it would otherwise never start.
+ * aes67src is a live source: from PLAYING it outputs a buffer every output
+ * period (the packet time; with short packets a few packet times, at most
+ * 1 ms and a quarter of the link offset), whether packets came or not. A
+ * place in the stream that no packet filled in time comes out as silence;
+ * a buffer that is silence only is flagged GAP. So the sink of a pipeline
+ * that waits for no stream (a pipeline that also sends, an intercom, a
+ * test rig) runs at once.
  *
  * When no packet came for `timeout` ms the stream counts as lost: a
  * `stream-lost` message is posted and the pipeline keeps running (a live
@@ -113,18 +118,27 @@
  * ## Playout and the link offset
  *
  * With `playout=media-clock` (and with `auto` when the pipeline clock is a
- * PTP clock and the SDP says the stream is on PTP), each packet's time is
+ * PTP clock and the SDP says the stream is on PTP), each sample's time is
  * the capture time its RTP time says on the pipeline clock (RFC 7273
- * mediaclk:direct), and the jitter buffer runs in "synced" mode: audio
- * plays out the pipeline's latency after it was captured, whatever the
- * network's delay, so receivers on one clock play sample-aligned. The
- * pipeline's latency is the link offset plus what elements downstream add:
- * a GstBaseSink's `processing-deadline` (20 ms by default) and an audio
- * sink's buffer; set `processing-deadline=0` (or the pipeline's `latency`)
- * for a playout time of exactly the link offset. Packets that arrive later
- * than that are dropped and counted as late. With `playout=arrival` the
- * link offset counts from each packet's arrival (rtpjitterbuffer's own
- * timing, which follows a sender clock that drifts).
+ * mediaclk:direct, AES67-2018 media clock): the buffer holding it has that
+ * time (as running time) and is taken out of the ring and pushed when the
+ * pipeline clock reaches it plus the link offset. Receivers on one clock
+ * play sample-aligned, whatever the network's delay. The pipeline's latency
+ * is the link offset plus what elements downstream add: a GstBaseSink's
+ * `processing-deadline` (20 ms by default) and an audio sink's buffer; set
+ * `processing-deadline=0` (or the pipeline's `latency`) for a playout time
+ * of exactly the link offset.
+ *
+ * With `playout=arrival` (and `auto` otherwise: a stream not on the
+ * pipeline clock's PTP) each sample plays the link offset after its packet
+ * arrived: the receiver takes the packets of least transit over the last
+ * second as the stream's arrival time, so network jitter does not move the
+ * playout; when the sender's clock drifts from ours the buffers' times
+ * follow it.
+ *
+ * Either way a packet that arrives after its audio was played is counted
+ * late (its frames were played as silence), and one so early that the
+ * ring cannot hold it (a sender whose clock is far ahead) is counted early.
  *
  * ## When properties take effect
  *
@@ -141,16 +155,29 @@
  *
  * `aes67-stats`, every `stats-interval` ms (the `stats` property holds the
  * same structure):
- * - `packets-received` (guint64): valid packets of the stream
- * - `packets-lost` (gint64): RFC 3550 cumulative number of packets lost
- *   (expected minus received), summed over SSRC changes
- * - `packets-late` (guint64): packets that came too late for their playout
- *   time (dropped by the jitter buffer; with media-clock playout also those
- *   captured before the pipeline started)
+ * - `packets-received` (guint64): valid packets of the stream (those that
+ *   came late included, duplicates not)
+ * - `packets-lost` (gint64, never negative, never decreasing): packets that
+ *   never arrived: RFC 3550's "expected minus received", counted once a
+ *   sequence number is further behind the newest than the reorder window
+ *   (or when the stream is lost), so that a packet that comes out of order
+ *   is not first lost and then found; a whole outage counts (a 5 s outage
+ *   of a 1 ms stream whose sender ran on is about 5000), a sequence number
+ *   jump that the RTP timestamps do not confirm (a restarted sender) does
+ *   not. Summed over SSRC changes and sessions that moved.
+ * - `packets-late` (guint64): packets that arrived after (some of) their
+ *   audio was played out; those frames were played as silence
+ * - `packets-early` (guint64): packets so far ahead of the playout (a
+ *   sender's clock far ahead of ours) that the ring cannot hold them;
+ *   dropped
  * - `packets-duplicate` (guint64): sequence numbers received twice (dropped)
  * - `packets-reordered` (guint64): packets older than the newest one
  * - `packets-malformed` (guint64): not valid RTP, or not whole frames
  * - `packets-foreign` (guint64): another payload type, source or SSRC
+ * - `samples-concealed` (guint64): samples per channel (frames) played as
+ *   silence because their packet was lost or came late, from the stream's
+ *   first played frame on (also while the stream is lost: what the output
+ *   misses against what was sent)
  * - `jitter-us` (gdouble): RFC 3550 interarrival jitter, µs
  * - `ssrc` (guint): the SSRC the receiver is locked to (0: none yet)
  * - `stream-state` (gchararray): "waiting" (no packet yet), "receiving" or
@@ -223,12 +250,10 @@
 #endif
 
 #include "gstaes67src.h"
-#include "gstaes67rtpfilter.h"
-#include "gstaes67depay.h"
 #include "gstaes67elements.h"
-#include "aes67-pacer.h"
 #include "aes67-clock-info.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_src_debug);
@@ -286,7 +311,7 @@ gst_aes67_playout_get_type (void)
     {AES67_PLAYOUT_AUTO, "media-clock when the pipeline clock is a PTP clock "
           "and the SDP says the stream is on PTP, else arrival", "auto"},
     {AES67_PLAYOUT_ARRIVAL, "latency after each packet's arrival "
-          "(rtpjitterbuffer's own timing)", "arrival"},
+          "(the packets of least transit)", "arrival"},
     {AES67_PLAYOUT_MEDIA_CLOCK, "latency after each packet's RTP time on the "
           "pipeline clock (RFC 7273): sender and receiver must share the clock",
         "media-clock"},
@@ -300,8 +325,12 @@ gst_aes67_playout_get_type (void)
   return type;
 }
 
-/* how often the monitor thread looks at the stream */
-#define MONITOR_TICK_US 10000
+/* the longest output buffer, ns (and at most a quarter of the link
+ * offset): shorter with short packets and a small link offset */
+#define MAX_OUT_NS (1 * GST_MSECOND)
+/* playout further behind than this (a stalled machine) starts again at
+ * the present instead of catching up */
+#define MAX_BEHIND_NS (200 * GST_MSECOND)
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
@@ -311,7 +340,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
         "layout = (string) interleaved"));
 
 #define gst_aes67_src_parent_class parent_class
-G_DEFINE_TYPE (GstAes67Src, gst_aes67_src, GST_TYPE_BIN);
+G_DEFINE_TYPE (GstAes67Src, gst_aes67_src, GST_TYPE_PUSH_SRC);
 GST_ELEMENT_REGISTER_DEFINE (aes67src, "aes67src", GST_RANK_NONE,
     GST_TYPE_AES67_SRC);
 
@@ -322,17 +351,23 @@ static void gst_aes67_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
 static GstStateChangeReturn gst_aes67_src_change_state (GstElement * element,
     GstStateChange transition);
-static void gst_aes67_src_handle_message (GstBin * bin, GstMessage * msg);
 static void choose_playout (GstAes67Src * self);
-static gboolean gst_aes67_src_send_event (GstElement * element,
-    GstEvent * event);
+static GstCaps *gst_aes67_src_get_caps (GstBaseSrc * bsrc, GstCaps * filter);
+static gboolean gst_aes67_src_start (GstBaseSrc * bsrc);
+static gboolean gst_aes67_src_stop (GstBaseSrc * bsrc);
+static gboolean gst_aes67_src_unlock (GstBaseSrc * bsrc);
+static gboolean gst_aes67_src_unlock_stop (GstBaseSrc * bsrc);
+static gboolean gst_aes67_src_query (GstBaseSrc * bsrc, GstQuery * query);
+static GstFlowReturn gst_aes67_src_create (GstPushSrc * psrc,
+    GstBuffer ** outbuf);
 
 static void
 gst_aes67_src_class_init (GstAes67SrcClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBinClass *bin_class = GST_BIN_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
   /* most properties are read when the element leaves NULL (the stream is
    * set up then), so no GST_PARAM_MUTABLE_* flag: setting them later warns */
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
@@ -344,8 +379,13 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
   gobject_class->set_property = gst_aes67_src_set_property;
   gobject_class->get_property = gst_aes67_src_get_property;
   element_class->change_state = gst_aes67_src_change_state;
-  element_class->send_event = gst_aes67_src_send_event;
-  bin_class->handle_message = gst_aes67_src_handle_message;
+  basesrc_class->get_caps = gst_aes67_src_get_caps;
+  basesrc_class->start = gst_aes67_src_start;
+  basesrc_class->stop = gst_aes67_src_stop;
+  basesrc_class->unlock = gst_aes67_src_unlock;
+  basesrc_class->unlock_stop = gst_aes67_src_unlock_stop;
+  basesrc_class->query = gst_aes67_src_query;
+  pushsrc_class->create = gst_aes67_src_create;
 
   g_object_class_install_property (gobject_class, PROP_SDP,
       g_param_spec_string ("sdp", "SDP",
@@ -392,8 +432,8 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_LATENCY,
       g_param_spec_uint ("latency", "Latency",
           "Link offset in ms: audio plays out this long after its RTP time "
-          "(playout on the media clock) or its arrival (playout=arrival); "
-          "the jitter buffer's latency", 0, 10000, DEFAULT_LATENCY, rw));
+          "(playout on the media clock) or its arrival (playout=arrival)",
+          0, 10000, DEFAULT_LATENCY, rw));
   g_object_class_install_property (gobject_class, PROP_MULTICAST_IFACE,
       g_param_spec_string ("multicast-iface", "Multicast interface",
           "Network interface (name) to join the multicast group on; NULL: "
@@ -430,8 +470,8 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
-          "Receiver statistics (aes67-stats: packet counts, jitter in µs, "
-          "SSRC, stream state)", GST_TYPE_STRUCTURE,
+          "Receiver statistics (aes67-stats: packet counts, samples "
+          "concealed, jitter in µs, SSRC, stream state)", GST_TYPE_STRUCTURE,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_type_mark_as_plugin_api (GST_TYPE_AES67_PLAYOUT, 0);
@@ -440,31 +480,6 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
       "AES67 receiver", "Source/Network/Audio",
       "Receives an AES67 RTP stream (from an SDP) and plays it out at a fixed "
       "link offset", "gst-aes67 developers");
-}
-
-static GstElement *
-make (GstAes67Src * self, const gchar * factory, const gchar * name)
-{
-  GstElement *e = gst_element_factory_make (factory, name);
-
-  if (!e) {
-    if (!self->missing)
-      self->missing = g_strdup (factory);
-    return NULL;
-  }
-  gst_bin_add (GST_BIN (self), e);
-  return e;
-}
-
-/* Counts the EOS that reach the filter from upstream (udpsrc or us). */
-static GstPadProbeReturn
-on_filter_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  GstAes67Src *self = user_data;
-
-  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
-    g_atomic_int_set (&self->eos_passed, TRUE);
-  return GST_PAD_PROBE_OK;
 }
 
 static void
@@ -477,47 +492,18 @@ gst_aes67_src_init (GstAes67Src * self)
   self->channels = DEFAULT_CHANNELS;
   self->payload_type = DEFAULT_PAYLOAD_TYPE;
   self->latency_ms = DEFAULT_LATENCY;
+  self->latency_in_use_ms = DEFAULT_LATENCY;
   self->buffer_size = DEFAULT_BUFFER_SIZE;
   self->timeout_ms = DEFAULT_TIMEOUT;
   self->stats_interval_ms = DEFAULT_STATS_INTERVAL;
   self->playout = DEFAULT_PLAYOUT;
   self->ignore_grandmaster = DEFAULT_IGNORE_GRANDMASTER;
   aes67_sdp_stream_init (&self->stream);
-  g_mutex_init (&self->monitor_lock);
-  g_cond_init (&self->monitor_cond);
+  g_mutex_init (&self->rx_lock);
 
-  /* the class's template (transfer none): gst_static_pad_template_get ()
-   * would make a floating template that the pad never sinks, a leak */
-  self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
-      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self), "src"));
-  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
-  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
-
-  /*  udpsrc ! filter ! rtpjitterbuffer ! depay  [src]
-   *  (depay: channels as they come, never reordered, see gstaes67depay.c) */
-  self->udpsrc = make (self, "udpsrc", "udpsrc");
-  self->filter = g_object_new (GST_TYPE_AES67_RTP_FILTER, "name", "filter",
-      NULL);
-  gst_bin_add (GST_BIN (self), self->filter);
-  self->jitterbuffer = make (self, "rtpjitterbuffer", "jitterbuffer");
-  self->depay = g_object_new (GST_TYPE_AES67_DEPAY, "name", "depay", NULL);
-  gst_bin_add (GST_BIN (self), self->depay);
-  if (self->missing)
-    return;
-  gst_element_link_many (self->udpsrc, self->filter, self->jitterbuffer,
-      self->depay, NULL);
-  {
-    GstPad *sink = gst_element_get_static_pad (self->filter, "sink");
-    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-        on_filter_event, self, NULL);
-    gst_object_unref (sink);
-  }
-  {
-    GstPad *target = gst_element_get_static_pad (self->depay, "src");
-    gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), target);
-    gst_object_unref (target);
-  }
-  g_object_set (self->jitterbuffer, "do-lost", TRUE, NULL);
+  gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+  gst_base_src_set_automatic_eos (GST_BASE_SRC (self), FALSE);
 }
 
 static void
@@ -525,7 +511,6 @@ gst_aes67_src_finalize (GObject * object)
 {
   GstAes67Src *self = GST_AES67_SRC (object);
 
-  g_free (self->missing);
   g_free (self->sdp);
   g_free (self->sdp_file);
   g_free (self->session_name);
@@ -533,44 +518,76 @@ gst_aes67_src_finalize (GObject * object)
   g_free (self->encoding_name);
   g_free (self->multicast_iface);
   aes67_sdp_stream_clear (&self->stream);
-  g_mutex_clear (&self->monitor_lock);
-  g_cond_clear (&self->monitor_cond);
+  if (self->caps)
+    gst_caps_unref (self->caps);
+  g_mutex_clear (&self->rx_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* @a += the counters of @b (the state, SSRC and jitter are @b's) */
+static void
+rx_stats_add (Aes67RxStats * a, const Aes67RxStats * b)
+{
+  a->received += b->received;
+  a->lost += b->lost;
+  a->late += b->late;
+  a->early += b->early;
+  a->duplicate += b->duplicate;
+  a->reordered += b->reordered;
+  a->malformed += b->malformed;
+  a->foreign += b->foreign;
+  a->samples_concealed += b->samples_concealed;
+  a->restored_count += b->restored_count;
+  a->jitter_us = b->jitter_us;
+  a->ssrc = b->ssrc;
+  a->state = b->state;
+  a->last_arrival = b->last_arrival;
+}
+
+/* The statistics of this run (rx_lock held): the stream's and those of
+ * streams before it (a session that moved). */
+static void
+get_rx_stats_locked (GstAes67Src * self, Aes67RxStats * st)
+{
+  *st = self->sums;
+  if (self->rx) {
+    Aes67RxStats cur;
+
+    aes67_rx_stream_get_stats (self->rx, &cur);
+    rx_stats_add (st, &cur);
+  } else if (self->parked) {
+    st->state = AES67_STREAM_LOST;
+    st->jitter_us = 0;
+  }
 }
 
 static GstStructure *
 make_stats (GstAes67Src * self)
 {
-  Aes67RtpFilterStats st;
-  GstStructure *s, *jb = NULL;
-  guint64 late = 0;
+  Aes67RxStats st;
+  GstStructure *s;
   gboolean media;
 
-  gst_aes67_rtp_filter_get_stats (GST_AES67_RTP_FILTER (self->filter), &st);
-  if (self->jitterbuffer) {
-    g_object_get (self->jitterbuffer, "stats", &jb, NULL);
-    if (jb) {
-      gst_structure_get_uint64 (jb, "num-late", &late);
-      gst_structure_free (jb);
-    }
-  }
+  g_mutex_lock (&self->rx_lock);
+  get_rx_stats_locked (self, &st);
+  media = self->media_clock;
+  g_mutex_unlock (&self->rx_lock);
   s = gst_structure_new ("aes67-stats",
       "packets-received", G_TYPE_UINT64, st.received,
-      "packets-lost", G_TYPE_INT64, st.lost,
-      "packets-late", G_TYPE_UINT64, late + st.too_early,
+      "packets-lost", G_TYPE_INT64, (gint64) st.lost,
+      "packets-late", G_TYPE_UINT64, st.late,
+      "packets-early", G_TYPE_UINT64, st.early,
       "packets-duplicate", G_TYPE_UINT64, st.duplicate,
       "packets-reordered", G_TYPE_UINT64, st.reordered,
       "packets-malformed", G_TYPE_UINT64, st.malformed,
       "packets-foreign", G_TYPE_UINT64, st.foreign,
+      "samples-concealed", G_TYPE_UINT64, st.samples_concealed,
       "jitter-us", G_TYPE_DOUBLE, st.jitter_us,
       "ssrc", G_TYPE_UINT, st.ssrc,
       "stream-state", G_TYPE_STRING, aes67_stream_state_name (st.state),
       "restored-count", G_TYPE_UINT64, st.restored_count, NULL);
-  GST_OBJECT_LOCK (self->filter);
-  media = GST_AES67_RTP_FILTER (self->filter)->media_clock;
-  GST_OBJECT_UNLOCK (self->filter);
   GST_OBJECT_LOCK (self);
-  gst_structure_set (s, "latency-ms", G_TYPE_UINT, self->latency_ms,
+  gst_structure_set (s, "latency-ms", G_TYPE_UINT, self->latency_in_use_ms,
       "playout", G_TYPE_STRING, media ? "media-clock" : "arrival", NULL);
   if (self->have_stream)
     gst_structure_set (s,
@@ -974,482 +991,6 @@ done:
   return ok;
 }
 
-/* Applies self->stream to the children (NULL->READY, no lock held). */
-static void
-apply_stream (GstAes67Src * self)
-{
-  GstAes67RtpFilter *filter = GST_AES67_RTP_FILTER (self->filter);
-  GstCaps *caps;
-  gchar *address, *iface, *source_filter;
-  guint port, pt, frame_bytes, rate, latency, buffer_size, timeout;
-  gboolean l16;
-
-  GST_OBJECT_LOCK (self);
-  caps = aes67_sdp_stream_to_caps (&self->stream);
-  address = g_strdup (self->stream.address);
-  port = self->stream.port;
-  pt = self->stream.payload_type;
-  l16 = !strcmp (self->stream.encoding, "L16");
-  frame_bytes = self->stream.channels * (l16 ? 2 : 3);
-  rate = self->stream.rate;
-  source_filter = g_strdup (self->stream.source_filter);
-  iface = g_strdup (self->multicast_iface);
-  latency = self->latency_ms;
-  buffer_size = self->buffer_size;
-  timeout = self->timeout_ms;
-  GST_OBJECT_UNLOCK (self);
-
-  g_object_set (self->udpsrc, "address", address, "port", port, "caps", caps,
-      "buffer-size", buffer_size, "multicast-iface", iface,
-      "retrieve-sender-address", source_filter != NULL, "reuse", TRUE, NULL);
-  g_object_set (self->jitterbuffer, "latency", latency, NULL);
-
-  GST_OBJECT_LOCK (filter);
-  filter->payload_type = pt;
-  filter->frame_bytes = frame_bytes;
-  filter->clock_rate = rate;
-  g_free (filter->source_filter);
-  filter->source_filter = source_filter;
-  filter->timeout = (GstClockTime) timeout *GST_MSECOND;
-  GST_OBJECT_UNLOCK (filter);
-  gst_aes67_rtp_filter_reset (filter);
-
-  GST_INFO_OBJECT (self, "receiving %" GST_PTR_FORMAT " on %s:%u, link "
-      "offset %u ms", caps, address, port, latency);
-  gst_caps_unref (caps);
-  g_free (address);
-  g_free (iface);
-}
-
-/* Whether the monitor thread is asked to stop. */
-static gboolean
-monitor_stopping (GstAes67Src * self)
-{
-  gboolean stop;
-
-  g_mutex_lock (&self->monitor_lock);
-  stop = self->monitor_stop;
-  g_mutex_unlock (&self->monitor_lock);
-  return stop;
-}
-
-/* Takes the element's state lock from the monitor thread, so that no state
- * change runs while the receiver is restarted. FALSE if the element is
- * going down instead (its state change joins this thread: never block). */
-static gboolean
-monitor_state_lock (GstAes67Src * self)
-{
-  while (!GST_STATE_TRYLOCK (self)) {
-    if (monitor_stopping (self))
-      return FALSE;
-    g_usleep (2000);
-  }
-  if (monitor_stopping (self) || GST_STATE (self) < GST_STATE_PAUSED) {
-    GST_STATE_UNLOCK (self);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Whether two streams are received the same way (same socket, filter and
- * caps). */
-static gboolean
-stream_same_reception (const Aes67SdpStream * a, const Aes67SdpStream * b)
-{
-  return !g_strcmp0 (a->address, b->address) && a->port == b->port
-      && !g_strcmp0 (a->encoding, b->encoding) && a->rate == b->rate
-      && a->channels == b->channels && a->payload_type == b->payload_type
-      && !g_strcmp0 (a->source_filter, b->source_filter)
-      && a->mediaclk_offset == b->mediaclk_offset;
-}
-
-/* Monitor thread, no lock held: restarts udpsrc and the jitter buffer with
- * self->stream (new address, port or format: udpsrc must bind again, and
- * new caps make the depayloader renegotiate); with !@reconfigure only
- * udpsrc, as it was (a session back after its removal). */
-static gboolean
-restart_receiver (GstAes67Src * self, gboolean reconfigure)
-{
-  GstAes67RtpFilter *filter = GST_AES67_RTP_FILTER (self->filter);
-  GstClock *clock;
-  GstClockTime base;
-
-  if (!monitor_state_lock (self))
-    return FALSE;
-  if (g_atomic_int_get (&self->eos)) {
-    /* EOS came in between: nothing is received again */
-    GST_STATE_UNLOCK (self);
-    return FALSE;
-  }
-  gst_element_set_locked_state (self->udpsrc, TRUE);
-  gst_element_set_state (self->udpsrc, GST_STATE_NULL);
-  if (reconfigure) {
-    gint64 lost_since;
-
-    gst_element_set_state (self->jitterbuffer, GST_STATE_NULL);
-    GST_OBJECT_LOCK (filter);
-    lost_since = filter->lost_since;
-    GST_OBJECT_UNLOCK (filter);
-    apply_stream (self);
-    if (self->parked) {
-      /* still lost: its first packet is a restore (stream-restored) */
-      GST_OBJECT_LOCK (filter);
-      filter->stats.state = AES67_STREAM_LOST;
-      filter->lost_since = lost_since;
-      GST_OBJECT_UNLOCK (filter);
-    }
-  }
-  clock = gst_element_get_clock (GST_ELEMENT (self));
-  base = gst_element_get_base_time (GST_ELEMENT (self));
-  if (clock) {
-    gst_element_set_clock (self->jitterbuffer, clock);
-    gst_element_set_clock (self->udpsrc, clock);
-    gst_object_unref (clock);
-  }
-  gst_element_set_base_time (self->jitterbuffer, base);
-  gst_element_set_base_time (self->udpsrc, base);
-  gst_element_sync_state_with_parent (self->jitterbuffer);
-  gst_element_set_locked_state (self->udpsrc, FALSE);
-  gst_element_sync_state_with_parent (self->udpsrc);
-  self->parked = FALSE;
-  GST_STATE_UNLOCK (self);
-  if (GST_STATE (self) == GST_STATE_PLAYING)
-    choose_playout (self);
-  return TRUE;
-}
-
-/* Monitor thread: the session followed has a new SDP (or is back). */
-static void
-follow_update (GstAes67Src * self, GstAes67SapSession * session)
-{
-  Aes67SdpStream ns, old;
-  GError *err = NULL;
-  gboolean same, restarted = FALSE, was_parked = self->parked;
-
-  aes67_sdp_stream_init (&ns);
-  if (!aes67_sdp_parse (session->sdp, &ns, &err)) {
-    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
-        ("The new session description of '%s' (from %s) cannot be played: "
-            "%s. %s", session->name, session->origin ? session->origin :
-            "its sender", err->message, was_parked ? "Waiting for a usable "
-            "one." : "Still receiving the previous one."),
-        ("SDP:\n%s", session->sdp));
-    g_clear_error (&err);
-    aes67_sdp_stream_clear (&ns);
-    return;
-  }
-  post_sdp_warnings (self, &ns, session);
-  aes67_sdp_stream_init (&old);
-  GST_OBJECT_LOCK (self);
-  same = stream_same_reception (&self->stream, &ns);
-  old = self->stream;
-  self->stream = ns;
-  if (self->session)
-    gst_aes67_sap_session_unref (self->session);
-  self->session = gst_aes67_sap_session_ref (session);
-  GST_OBJECT_UNLOCK (self);
-
-  if (!same || was_parked) {
-    GST_INFO_OBJECT (self, "session '%s': now %s:%u %s/%u/%u", session->name,
-        ns.address, ns.port, ns.encoding, ns.rate, ns.channels);
-    restarted = restart_receiver (self, !same);
-    if (!restarted) {
-      /* going down: back to the stream in use, and leave the new one for
-       * when the monitor runs again */
-      Aes67SrcFollow *f = self->follow;
-
-      GST_OBJECT_LOCK (self);
-      ns = self->stream;
-      self->stream = old;
-      GST_OBJECT_UNLOCK (self);
-      aes67_sdp_stream_clear (&ns);
-      g_mutex_lock (&f->lock);
-      if (!f->update && f->removed < 0)
-        f->update = gst_aes67_sap_session_ref (session);
-      g_mutex_unlock (&f->lock);
-      return;
-    }
-  }
-  /* (self->stream is only replaced on this thread: safe to read) */
-  post_sap_session (self, was_parked ? "found" : "changed", session,
-      &self->stream, restarted, NULL);
-  aes67_sdp_stream_clear (&old);
-}
-
-/* Hands EOS to the filter, behind udpsrc: the way it takes when udpsrc is
- * stopped (the session followed was removed), where udpsrc would only keep
- * it pending. Takes @event. */
-static gboolean
-push_eos_past_udpsrc (GstAes67Src * self, GstEvent * event)
-{
-  GstPad *sink = gst_element_get_static_pad (self->filter, "sink");
-  gboolean ok;
-
-  GST_INFO_OBJECT (self, "udpsrc is stopped: EOS goes to the filter");
-  ok = gst_pad_send_event (sink, event);
-  gst_object_unref (sink);
-  return ok;
-}
-
-/* Called with our state lock held (gst_element_send_event() takes it); the
- * monitor thread stops and restarts udpsrc only under it. */
-static gboolean
-gst_aes67_src_send_event (GstElement * element, GstEvent * event)
-{
-  GstAes67Src *self = GST_AES67_SRC (element);
-
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS
-      && GST_STATE (self) >= GST_STATE_PAUSED) {
-    /* from now on the session followed is not received again */
-    g_atomic_int_set (&self->eos, TRUE);
-    if (self->parked)
-      return push_eos_past_udpsrc (self, event);
-  }
-  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
-}
-
-/* Monitor thread: the session followed left the network. */
-static void
-follow_removed (GstAes67Src * self, gint reason)
-{
-  GstAes67RtpFilter *filter = GST_AES67_RTP_FILTER (self->filter);
-  GstAes67SapSession *session;
-  Aes67RtpFilterStats st;
-  const gchar *why = reason == GST_AES67_SAP_REMOVED_DELETED ? "deleted" :
-      "expired";
-  guint timeout;
-
-  /* stop listening until it is back */
-  if (!monitor_state_lock (self)) {
-    /* going down: for when the monitor runs again */
-    g_mutex_lock (&self->follow->lock);
-    if (self->follow->removed < 0 && !self->follow->update)
-      self->follow->removed = reason;
-    g_mutex_unlock (&self->follow->lock);
-    return;
-  }
-  gst_element_set_locked_state (self->udpsrc, TRUE);
-  gst_element_set_state (self->udpsrc, GST_STATE_NULL);
-  self->parked = TRUE;
-  /* an EOS given to udpsrc just before may have gone with it */
-  if (g_atomic_int_get (&self->eos) && !g_atomic_int_get (&self->eos_passed))
-    push_eos_past_udpsrc (self, gst_event_new_eos ());
-  GST_STATE_UNLOCK (self);
-
-  gst_aes67_rtp_filter_set_lost (filter, aes67_pacer_now ());
-  gst_aes67_rtp_filter_get_stats (filter, &st);
-  GST_OBJECT_LOCK (self);
-  timeout = self->timeout_ms;
-  session = self->session ? gst_aes67_sap_session_ref (self->session) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  GST_WARNING_OBJECT (self, "session '%s' %s: stream lost, waiting for it",
-      session ? session->name : "?", why);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("stream-lost",
-              "ssrc", G_TYPE_UINT, st.ssrc,
-              "timeout-ms", G_TYPE_UINT, timeout,
-              "packets-received", G_TYPE_UINT64, st.received,
-              "reason", G_TYPE_STRING, why, NULL)));
-  if (session) {
-    post_sap_session (self, "removed", session, NULL, FALSE, why);
-    gst_aes67_sap_session_unref (session);
-  }
-}
-
-/* Monitor thread, no lock held: acts on what the browser said. */
-static void
-follow_poll (GstAes67Src * self)
-{
-  Aes67SrcFollow *f = self->follow;
-  GstAes67SapSession *update;
-  gint removed;
-
-  if (!f)
-    return;
-  g_mutex_lock (&f->lock);
-  removed = f->removed;
-  f->removed = -1;
-  update = f->update;
-  f->update = NULL;
-  g_mutex_unlock (&f->lock);
-  if (g_atomic_int_get (&self->eos)) {
-    /* after EOS nothing is received again: udpsrc stays as it is */
-    if (update)
-      gst_aes67_sap_session_unref (update);
-    return;
-  }
-
-  if (removed >= 0 && !self->parked)
-    follow_removed (self, removed);
-  if (update) {
-    follow_update (self, update);
-    gst_aes67_sap_session_unref (update);
-  }
-}
-
-static gpointer
-monitor_thread (gpointer data)
-{
-  GstAes67Src *self = data;
-  gint64 next_stats = 0;
-
-  g_mutex_lock (&self->monitor_lock);
-  while (!self->monitor_stop) {
-    gint64 now;
-    guint interval, timeout;
-    GstMessage *lost = NULL, *stats = NULL;
-
-    g_cond_wait_until (&self->monitor_cond, &self->monitor_lock,
-        g_get_monotonic_time () + MONITOR_TICK_US);
-    if (self->monitor_stop)
-      continue;
-    g_mutex_unlock (&self->monitor_lock);
-    /* the session followed by name changed or left */
-    follow_poll (self);
-    if (GST_STATE (self) != GST_STATE_PLAYING) {
-      next_stats = 0;
-      g_mutex_lock (&self->monitor_lock);
-      continue;
-    }
-
-    now = aes67_pacer_now ();
-    GST_OBJECT_LOCK (self);
-    interval = self->stats_interval_ms;
-    timeout = self->timeout_ms;
-    GST_OBJECT_UNLOCK (self);
-
-    if (gst_aes67_rtp_filter_check_timeout (GST_AES67_RTP_FILTER
-            (self->filter), now)) {
-      Aes67RtpFilterStats st;
-
-      gst_aes67_rtp_filter_get_stats (GST_AES67_RTP_FILTER (self->filter), &st);
-      lost = gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("stream-lost",
-              "ssrc", G_TYPE_UINT, st.ssrc,
-              "timeout-ms", G_TYPE_UINT, timeout,
-              "packets-received", G_TYPE_UINT64, st.received,
-              "reason", G_TYPE_STRING, "timeout", NULL));
-    }
-    if (interval > 0) {
-      if (next_stats == 0)
-        next_stats = now + (gint64) interval *GST_MSECOND;
-      else if (now >= next_stats) {
-        stats = gst_message_new_element (GST_OBJECT (self), make_stats (self));
-        next_stats += (gint64) interval *GST_MSECOND;
-        if (next_stats < now)
-          next_stats = now + (gint64) interval *GST_MSECOND;
-      }
-    }
-    if (lost) {
-      GST_WARNING_OBJECT (self, "no packet for %u ms: stream lost", timeout);
-      gst_element_post_message (GST_ELEMENT (self), lost);
-    }
-    if (stats)
-      gst_element_post_message (GST_ELEMENT (self), stats);
-    g_mutex_lock (&self->monitor_lock);
-  }
-  g_mutex_unlock (&self->monitor_lock);
-  return NULL;
-}
-
-static void
-stop_monitor (GstAes67Src * self)
-{
-  GThread *t;
-
-  g_mutex_lock (&self->monitor_lock);
-  self->monitor_stop = TRUE;
-  g_cond_broadcast (&self->monitor_cond);
-  t = self->monitor;
-  self->monitor = NULL;
-  g_mutex_unlock (&self->monitor_lock);
-  if (t)
-    g_thread_join (t);
-}
-
-/* Runs on a thread of GStreamer's pool after PAUSED to PLAYING: until the
- * first packet, downstream gets a GAP, so that its sink prerolls and the
- * pipeline reaches PLAYING without the stream (see
- * gst_aes67_depay_push_start_gap). No lock held. */
-static void
-start_gap (GstElement * element, gpointer user_data)
-{
-  GstAes67Src *self = GST_AES67_SRC (element);
-  GstCaps *caps = NULL;
-
-  g_object_get (self->udpsrc, "caps", &caps, NULL);
-  if (!caps)
-    return;
-  if (gst_aes67_depay_push_start_gap (GST_AES67_DEPAY (self->depay), caps))
-    GST_DEBUG_OBJECT (self, "no packet yet: told downstream (GAP)");
-  gst_caps_unref (caps);
-}
-
-static GstStateChangeReturn
-gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
-{
-  GstAes67Src *self = GST_AES67_SRC (element);
-  GstStateChangeReturn ret;
-
-  switch (transition) {
-    case GST_STATE_CHANGE_NULL_TO_READY:
-      if (self->missing) {
-        GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
-            ("Missing element '%s': install gst-plugins-good "
-                "(gstreamer1.0-plugins-good).", self->missing), (NULL));
-        return GST_STATE_CHANGE_FAILURE;
-      }
-      /* (a session removed last time left udpsrc stopped and locked) */
-      gst_element_set_locked_state (self->udpsrc, FALSE);
-      self->parked = FALSE;
-      if (!configure_stream (self)) {
-        forget_browser (self);
-        return GST_STATE_CHANGE_FAILURE;
-      }
-      apply_stream (self);
-      break;
-    case GST_STATE_CHANGE_READY_TO_PAUSED:
-      g_atomic_int_set (&self->eos, FALSE);
-      g_atomic_int_set (&self->eos_passed, FALSE);
-      gst_aes67_rtp_filter_reset (GST_AES67_RTP_FILTER (self->filter));
-      g_mutex_lock (&self->monitor_lock);
-      self->monitor_stop = FALSE;
-      self->monitor = g_thread_new ("aes67src-monitor", monitor_thread, self);
-      g_mutex_unlock (&self->monitor_lock);
-      break;
-    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
-      choose_playout (self);
-      break;
-    default:
-      break;
-  }
-
-  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-
-  switch (transition) {
-    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
-      if (ret != GST_STATE_CHANGE_FAILURE)
-        gst_element_call_async (element, start_gap, NULL, NULL);
-      break;
-    case GST_STATE_CHANGE_PAUSED_TO_READY:
-      stop_monitor (self);
-      break;
-    case GST_STATE_CHANGE_READY_TO_NULL:
-      forget_browser (self);
-      gst_element_set_locked_state (self->udpsrc, FALSE);
-      break;
-    default:
-      break;
-  }
-  if (ret == GST_STATE_CHANGE_FAILURE
-      && transition == GST_STATE_CHANGE_READY_TO_PAUSED)
-    stop_monitor (self);
-  if (ret == GST_STATE_CHANGE_FAILURE
-      && transition == GST_STATE_CHANGE_NULL_TO_READY)
-    forget_browser (self);
-  return ret;
-}
 
 /* Whether the pipeline clock is the one the SDP's media clock refers to:
  * a PTP clock on the SDP's domain, with the SDP's grandmaster (unless
@@ -1503,14 +1044,665 @@ done:
   return ok;
 }
 
-/* On the way to PLAYING (the pipeline has given us its clock, a live
- * source has passed no data yet): decide what the link offset counts from.
- * Called with no lock held (setting the jitter buffer's mode from within
- * set_clock would deadlock on the pipeline's lock through deep-notify). */
+/* ---------- the reception ---------- */
+
+/* Frames per output buffer for @st with a link offset of @latency_ms: the
+ * packet time, or as many packet times as fit in MAX_OUT_NS and a quarter
+ * of the link offset (many streams stay cheap; the link offset holds for
+ * the last frame of a buffer too). */
+static guint
+output_frames (const Aes67SdpStream * st, guint latency_ms)
+{
+  guint packet = aes67_ptime_to_frames (st->ptime_us ? st->ptime_us : 1000,
+      st->rate);
+  guint64 limit_ns = MIN (MAX_OUT_NS, (guint64) latency_ms * GST_MSECOND / 4);
+  guint limit = (guint) gst_util_uint64_scale (limit_ns, st->rate, GST_SECOND);
+
+  if (packet == 0)
+    packet = MAX (1, st->rate / 1000);
+  return MAX (1, limit / packet) * packet;
+}
+
+/* The ring: the link offset and a quarter of a second more, at least 8192
+ * frames, a power of two. */
+static guint
+ring_frames (const Aes67SdpStream * st, guint latency_ms)
+{
+  guint64 need = gst_util_uint64_scale (latency_ms + 250, st->rate, 1000);
+  guint n = 8192;
+
+  while (n < need && n < (1u << 24))
+    n <<= 1;
+  return n;
+}
+
+/* Opens the engine stream for self->stream (no lock held, not the
+ * streaming thread's rx_lock). NULL with an element error or warning
+ * (@fatal: error) saying why. */
+static Aes67RxStream *
+open_rx (GstAes67Src * self, gboolean fatal)
+{
+  Aes67RxConfig cfg = { 0, };
+  Aes67RxStream *rx;
+  GError *err = NULL;
+  gchar *address, *iface, *source_filter;
+
+  GST_OBJECT_LOCK (self);
+  address = g_strdup (self->stream.address);
+  iface = g_strdup (self->multicast_iface);
+  source_filter = g_strdup (self->stream.source_filter);
+  cfg.port = self->stream.port;
+  cfg.buffer_size = self->buffer_size;
+  cfg.payload_type = self->stream.payload_type;
+  cfg.channels = self->stream.channels;
+  cfg.sample_bytes = !strcmp (self->stream.encoding, "L16") ? 2 : 3;
+  cfg.rate = self->stream.rate;
+  cfg.ring_frames = ring_frames (&self->stream, self->latency_in_use_ms);
+  GST_OBJECT_UNLOCK (self);
+  cfg.address = address;
+  cfg.multicast_iface = iface;
+  cfg.source_filter = source_filter;
+
+  rx = aes67_rx_stream_new (&cfg, &err);
+  if (!rx) {
+    if (fatal)
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+          ("Cannot receive the stream: %s.", err->message), (NULL));
+    else
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+          ("Cannot receive the stream: %s. Waiting for a new session "
+              "description.", err->message), (NULL));
+    g_clear_error (&err);
+  } else {
+    GST_INFO_OBJECT (self, "receiving %s:%u (%u ch, %u Hz, %u-byte samples, "
+        "ring %u frames)", address, cfg.port, cfg.channels, cfg.rate,
+        cfg.sample_bytes, cfg.ring_frames);
+  }
+  g_free (address);
+  g_free (iface);
+  g_free (source_filter);
+  return rx;
+}
+
+/* Puts @rx (may be NULL) in place of the stream received, with the
+ * format of self->stream; the old one's counters go on in the sums. No
+ * lock held. */
+static void
+swap_rx (GstAes67Src * self, Aes67RxStream * rx)
+{
+  Aes67RxStream *old;
+  GstCaps *caps;
+  guint frame_bytes, out;
+
+  GST_OBJECT_LOCK (self);
+  caps = aes67_sdp_stream_to_audio_caps (&self->stream);
+  frame_bytes = self->stream.channels *
+      (!strcmp (self->stream.encoding, "L16") ? 2 : 3);
+  out = output_frames (&self->stream, self->latency_in_use_ms);
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->rx_lock);
+  old = self->rx;
+  if (old) {
+    Aes67RxStats st;
+
+    aes67_rx_stream_get_stats (old, &st);
+    rx_stats_add (&self->sums, &st);
+  }
+  self->rx = rx;
+  self->parked = rx == NULL;
+  if (!self->caps || !gst_caps_is_equal (caps, self->caps)) {
+    gst_caps_replace (&self->caps, caps);
+    self->caps_pending = TRUE;
+  }
+  self->frame_bytes = frame_bytes;
+  self->out_frames = out;
+  self->reanchor = TRUE;
+  g_mutex_unlock (&self->rx_lock);
+  gst_caps_unref (caps);
+  if (old)
+    aes67_rx_stream_free (old);
+}
+
+/* Whether two streams are received the same way (same socket, checks and
+ * format). */
+static gboolean
+stream_same_reception (const Aes67SdpStream * a, const Aes67SdpStream * b)
+{
+  return !g_strcmp0 (a->address, b->address) && a->port == b->port
+      && !g_strcmp0 (a->encoding, b->encoding) && a->rate == b->rate
+      && a->channels == b->channels && a->payload_type == b->payload_type
+      && !g_strcmp0 (a->source_filter, b->source_filter)
+      && a->mediaclk_offset == b->mediaclk_offset;
+}
+
+/* Streaming thread: the session followed has a new SDP (or is back). */
+static void
+follow_update (GstAes67Src * self, GstAes67SapSession * session)
+{
+  Aes67SdpStream ns, old;
+  GError *err = NULL;
+  gboolean same, restarted = FALSE, was_parked;
+  Aes67RxStats st;
+
+  g_mutex_lock (&self->rx_lock);
+  was_parked = self->parked;
+  g_mutex_unlock (&self->rx_lock);
+
+  aes67_sdp_stream_init (&ns);
+  if (!aes67_sdp_parse (session->sdp, &ns, &err)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("The new session description of '%s' (from %s) cannot be played: "
+            "%s. %s", session->name, session->origin ? session->origin :
+            "its sender", err->message, was_parked ? "Waiting for a usable "
+            "one." : "Still receiving the previous one."),
+        ("SDP:\n%s", session->sdp));
+    g_clear_error (&err);
+    aes67_sdp_stream_clear (&ns);
+    return;
+  }
+  post_sdp_warnings (self, &ns, session);
+  GST_OBJECT_LOCK (self);
+  same = stream_same_reception (&self->stream, &ns);
+  old = self->stream;
+  self->stream = ns;
+  if (self->session)
+    gst_aes67_sap_session_unref (self->session);
+  self->session = gst_aes67_sap_session_ref (session);
+  GST_OBJECT_UNLOCK (self);
+
+  if (!same || was_parked) {
+    Aes67RxStream *rx;
+
+    GST_INFO_OBJECT (self, "session '%s': now %s:%u %s/%u/%u", session->name,
+        ns.address, ns.port, ns.encoding, ns.rate, ns.channels);
+    /* the old socket first: the new one may want the same port */
+    g_mutex_lock (&self->rx_lock);
+    get_rx_stats_locked (self, &st);
+    g_mutex_unlock (&self->rx_lock);
+    swap_rx (self, NULL);
+    rx = open_rx (self, FALSE);
+    if (!rx) {
+      aes67_sdp_stream_clear (&old);
+      return;
+    }
+    swap_rx (self, rx);
+    restarted = TRUE;
+    if (was_parked || st.state == AES67_STREAM_LOST) {
+      /* still lost: its first packet is a restore (stream-restored) */
+      g_mutex_lock (&self->rx_lock);
+      self->restore_pending = TRUE;
+      self->lost_ssrc = st.ssrc;
+      self->lost_at = st.last_arrival;
+      g_mutex_unlock (&self->rx_lock);
+    }
+    choose_playout (self);
+  }
+  /* (self->stream is only replaced on this thread: safe to read) */
+  post_sap_session (self, was_parked ? "found" : "changed", session,
+      &self->stream, restarted, NULL);
+  aes67_sdp_stream_clear (&old);
+}
+
+/* Streaming thread: the session followed left the network. */
+static void
+follow_removed (GstAes67Src * self, gint reason)
+{
+  GstAes67SapSession *session;
+  Aes67RxStats st;
+  const gchar *why = reason == GST_AES67_SAP_REMOVED_DELETED ? "deleted" :
+      "expired";
+  guint timeout;
+
+  g_mutex_lock (&self->rx_lock);
+  if (self->rx)
+    aes67_rx_stream_set_lost (self->rx, aes67_rx_now ());
+  get_rx_stats_locked (self, &st);
+  g_mutex_unlock (&self->rx_lock);
+  /* stop listening until it is back */
+  swap_rx (self, NULL);
+
+  GST_OBJECT_LOCK (self);
+  timeout = self->timeout_ms;
+  session = self->session ? gst_aes67_sap_session_ref (self->session) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  GST_WARNING_OBJECT (self, "session '%s' %s: stream lost, waiting for it",
+      session ? session->name : "?", why);
+  g_mutex_lock (&self->rx_lock);
+  self->restore_pending = FALSE;
+  self->lost_ssrc = st.ssrc;
+  self->lost_at = st.last_arrival;
+  g_mutex_unlock (&self->rx_lock);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("stream-lost",
+              "ssrc", G_TYPE_UINT, st.ssrc,
+              "timeout-ms", G_TYPE_UINT, timeout,
+              "packets-received", G_TYPE_UINT64, st.received,
+              "reason", G_TYPE_STRING, why, NULL)));
+  if (session) {
+    post_sap_session (self, "removed", session, NULL, FALSE, why);
+    gst_aes67_sap_session_unref (session);
+  }
+}
+
+/* Streaming thread, no lock held: acts on what the browser said. */
+static void
+follow_poll (GstAes67Src * self)
+{
+  Aes67SrcFollow *f = self->follow;
+  GstAes67SapSession *update;
+  gboolean parked;
+  gint removed;
+
+  if (!f)
+    return;
+  g_mutex_lock (&f->lock);
+  removed = f->removed;
+  f->removed = -1;
+  update = f->update;
+  f->update = NULL;
+  g_mutex_unlock (&f->lock);
+
+  g_mutex_lock (&self->rx_lock);
+  parked = self->parked;
+  g_mutex_unlock (&self->rx_lock);
+  if (removed >= 0 && !parked)
+    follow_removed (self, removed);
+  if (update) {
+    follow_update (self, update);
+    gst_aes67_sap_session_unref (update);
+  }
+}
+
+/* ---------- playout ---------- */
+
+static GstCaps *
+gst_aes67_src_get_caps (GstBaseSrc * bsrc, GstCaps * filter)
+{
+  GstAes67Src *self = GST_AES67_SRC (bsrc);
+  GstCaps *caps = NULL;
+
+  g_mutex_lock (&self->rx_lock);
+  if (self->caps)
+    caps = gst_caps_ref (self->caps);
+  g_mutex_unlock (&self->rx_lock);
+  if (!caps)
+    caps = gst_pad_get_pad_template_caps (GST_BASE_SRC_PAD (bsrc));
+  if (filter) {
+    GstCaps *c = gst_caps_intersect_full (filter, caps,
+        GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (caps);
+    caps = c;
+  }
+  return caps;
+}
+
+static gboolean
+gst_aes67_src_query (GstBaseSrc * bsrc, GstQuery * query)
+{
+  GstAes67Src *self = GST_AES67_SRC (bsrc);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
+    GstClockTime latency;
+
+    GST_OBJECT_LOCK (self);
+    latency = (GstClockTime) self->latency_in_use_ms * GST_MSECOND;
+    GST_OBJECT_UNLOCK (self);
+    /* a buffer is pushed the link offset after its capture (or arrival);
+     * downstream may hold it as long as it likes: nothing is lost */
+    gst_query_set_latency (query, TRUE, latency, GST_CLOCK_TIME_NONE);
+    return TRUE;
+  }
+  return GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
+}
+
+static gboolean
+gst_aes67_src_start (GstBaseSrc * bsrc)
+{
+  GstAes67Src *self = GST_AES67_SRC (bsrc);
+
+  self->started = FALSE;
+  self->have_rtp = FALSE;
+  self->next_stats = 0;
+  GST_OBJECT_LOCK (self);
+  self->flushing = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static gboolean
+gst_aes67_src_stop (GstBaseSrc * bsrc)
+{
+  return TRUE;
+}
+
+static gboolean
+gst_aes67_src_unlock (GstBaseSrc * bsrc)
+{
+  GstAes67Src *self = GST_AES67_SRC (bsrc);
+
+  GST_OBJECT_LOCK (self);
+  self->flushing = TRUE;
+  if (self->clock_id)
+    gst_clock_id_unschedule (self->clock_id);
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+static gboolean
+gst_aes67_src_unlock_stop (GstBaseSrc * bsrc)
+{
+  GstAes67Src *self = GST_AES67_SRC (bsrc);
+
+  GST_OBJECT_LOCK (self);
+  self->flushing = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
+/* Waits until the pipeline clock reads @until. FALSE when unlocked
+ * (flushing, EOS, going down). */
+static gboolean
+wait_until (GstAes67Src * self, GstClock * clock, GstClockTime until)
+{
+  GstClockReturn ret;
+  GstClockID id;
+
+  GST_OBJECT_LOCK (self);
+  if (self->flushing) {
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  id = self->clock_id = gst_clock_new_single_shot_id (clock, until);
+  GST_OBJECT_UNLOCK (self);
+  ret = gst_clock_id_wait (id, NULL);
+  GST_OBJECT_LOCK (self);
+  self->clock_id = NULL;
+  GST_OBJECT_UNLOCK (self);
+  gst_clock_id_unref (id);
+  return ret != GST_CLOCK_UNSCHEDULED;
+}
+
+/* The messages the stream's state calls for (streaming thread, no lock
+ * held): stream-lost after `timeout`, stream-restored, aes67-stats. */
+static void
+post_stream_messages (GstAes67Src * self)
+{
+  GstMessage *lost = NULL, *restored = NULL, *stats = NULL;
+  Aes67RxRestore info;
+  Aes67RxStats st;
+  guint interval, timeout;
+  gint64 now = aes67_rx_now ();
+
+  GST_OBJECT_LOCK (self);
+  interval = self->stats_interval_ms;
+  timeout = self->timeout_ms;
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->rx_lock);
+  if (self->rx) {
+    if (aes67_rx_stream_check_timeout (self->rx, now,
+            (gint64) timeout * GST_MSECOND)) {
+      get_rx_stats_locked (self, &st);
+      lost = gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("stream-lost",
+              "ssrc", G_TYPE_UINT, st.ssrc,
+              "timeout-ms", G_TYPE_UINT, timeout,
+              "packets-received", G_TYPE_UINT64, st.received,
+              "reason", G_TYPE_STRING, "timeout", NULL));
+    }
+    if (aes67_rx_stream_take_restored (self->rx, &info)) {
+      restored = gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("stream-restored",
+              "ssrc", G_TYPE_UINT, info.ssrc,
+              "same-ssrc", G_TYPE_BOOLEAN, info.same_ssrc,
+              "lost-duration-ms", G_TYPE_UINT64, info.lost_duration_ms, NULL));
+      self->restore_pending = FALSE;
+    } else if (self->restore_pending) {
+      /* a new stream after a loss (the session came back, or moved) */
+      aes67_rx_stream_get_stats (self->rx, &st);
+      if (st.state == AES67_STREAM_RECEIVING) {
+        gint64 d = self->lost_at > 0 ? st.last_arrival - self->lost_at : 0;
+
+        restored = gst_message_new_element (GST_OBJECT (self),
+            gst_structure_new ("stream-restored",
+                "ssrc", G_TYPE_UINT, st.ssrc,
+                "same-ssrc", G_TYPE_BOOLEAN, st.ssrc == self->lost_ssrc,
+                "lost-duration-ms", G_TYPE_UINT64,
+                (guint64) MAX (d, 0) / 1000000, NULL));
+        self->restore_pending = FALSE;
+        self->sums.restored_count++;
+      }
+    }
+  }
+  g_mutex_unlock (&self->rx_lock);
+
+  if (interval > 0) {
+    if (self->next_stats == 0)
+      self->next_stats = now + (gint64) interval *GST_MSECOND;
+    else if (now >= self->next_stats) {
+      stats = gst_message_new_element (GST_OBJECT (self), make_stats (self));
+      self->next_stats += (gint64) interval *GST_MSECOND;
+      if (self->next_stats < now)
+        self->next_stats = now + (gint64) interval *GST_MSECOND;
+    }
+  }
+  if (lost) {
+    GST_WARNING_OBJECT (self, "no packet for %u ms: stream lost", timeout);
+    gst_element_post_message (GST_ELEMENT (self), lost);
+  }
+  if (restored)
+    gst_element_post_message (GST_ELEMENT (self), restored);
+  if (stats) {
+    GST_DEBUG_OBJECT (self, "%" GST_PTR_FORMAT,
+        gst_message_get_structure (stats));
+    gst_element_post_message (GST_ELEMENT (self), stats);
+  }
+}
+
+/* Clock time, on @clock, of RTP time @rtp of a stream anchored at @a
+ * (arrival playout); @mono_to_clock: clock time - monotonic time. */
+static GstClockTime
+arrival_clock_time (const Aes67RxAnchor * a, gint64 mono_to_clock,
+    guint32 rtp, guint rate)
+{
+  gint64 frames = (gint32) (rtp - a->rtp_ts);
+  gint64 t = a->arrival + mono_to_clock;
+
+  if (frames >= 0)
+    t += (gint64) gst_util_uint64_scale (frames, GST_SECOND, rate);
+  else
+    t -= (gint64) gst_util_uint64_scale (-frames, GST_SECOND, rate);
+  return t > 0 ? (GstClockTime) t : 0;
+}
+
+static GstFlowReturn
+gst_aes67_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
+{
+  GstAes67Src *self = GST_AES67_SRC (psrc);
+  GstBaseSrc *bsrc = GST_BASE_SRC (psrc);
+  GstClock *clock;
+  GstClockTime base, now, latency, target;
+  GstCaps *new_caps = NULL;
+  GstBuffer *buf;
+  GstMapInfo map;
+  Aes67RxAnchor anchor = { 0, };
+  gint64 mono_to_clock;
+  gboolean media, discont;
+  guint32 offset;
+  guint rate, n, out, frame_bytes, got = 0;
+
+  follow_poll (self);
+
+  clock = gst_element_get_clock (GST_ELEMENT (self));
+  if (!clock)
+    clock = gst_system_clock_obtain ();
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  GST_OBJECT_LOCK (self);
+  latency = (GstClockTime) self->latency_in_use_ms * GST_MSECOND;
+  rate = self->stream.rate;
+  GST_OBJECT_UNLOCK (self);
+
+again:
+  g_mutex_lock (&self->rx_lock);
+  if (self->caps_pending) {
+    new_caps = gst_caps_ref (self->caps);
+    self->caps_pending = FALSE;
+  }
+  if (self->reanchor) {
+    self->reanchor = FALSE;
+    self->have_rtp = FALSE;
+  }
+  media = self->media_clock;
+  offset = self->mediaclk_offset;
+  out = self->out_frames;
+  frame_bytes = self->frame_bytes;
+  if (self->rx)
+    aes67_rx_stream_get_anchor (self->rx, &anchor);
+  else
+    anchor.valid = FALSE;
+  g_mutex_unlock (&self->rx_lock);
+  if (new_caps) {
+    GST_INFO_OBJECT (self, "caps %" GST_PTR_FORMAT, new_caps);
+    gst_base_src_set_caps (bsrc, new_caps);
+    gst_caps_unref (new_caps);
+    new_caps = NULL;
+    GST_OBJECT_LOCK (self);
+    rate = self->stream.rate;
+    GST_OBJECT_UNLOCK (self);
+  }
+
+  now = gst_clock_get_time (clock);
+  mono_to_clock = (gint64) now - aes67_rx_now ();
+  discont = FALSE;
+  if (!self->started) {
+    /* the first buffer: running time 0, or what was captured a link
+     * offset ago when the clock started earlier */
+    self->next_capture = MAX (base, now > latency ? now - latency : 0);
+    self->next_pos = gst_util_uint64_scale_ceil (self->next_capture, rate,
+        GST_SECOND);
+    self->started = TRUE;
+    self->have_rtp = FALSE;
+    discont = TRUE;
+  }
+
+  if (media) {
+    /* the media clock: frame n of the clock's timeline is RTP time
+     * n + offset (RFC 7273 mediaclk:direct) */
+    if (!self->have_rtp) {
+      self->next_pos = gst_util_uint64_scale_ceil (self->next_capture, rate,
+          GST_SECOND);
+      self->next_rtp = (guint32) (self->next_pos + offset);
+      self->have_rtp = TRUE;
+      g_mutex_lock (&self->rx_lock);
+      if (self->rx)
+        aes67_rx_stream_seek (self->rx, self->next_rtp);
+      g_mutex_unlock (&self->rx_lock);
+    }
+    self->next_capture = gst_util_uint64_scale (self->next_pos, GST_SECOND,
+        rate);
+  } else if (anchor.valid) {
+    /* by arrival: the link offset after the packets of least transit */
+    if (!self->have_rtp || anchor.epoch != self->anchor_epoch) {
+      GstClockTime at = arrival_clock_time (&anchor, mono_to_clock,
+          anchor.rtp_ts, rate);
+      gint64 d = (gint64) self->next_capture - (gint64) at;
+      gint64 frames = d >= 0 ?
+          (gint64) gst_util_uint64_scale (d, rate, GST_SECOND) :
+          -(gint64) gst_util_uint64_scale (-d, rate, GST_SECOND);
+
+      self->next_rtp = anchor.rtp_ts + (guint32) frames;
+      /* a sender that began with a burst (packets of least transit come
+       * after the first ones): its first packets map to before where
+       * playout is; play them too, a little late, rather than drop them */
+      if (anchor.epoch != self->anchor_epoch
+          && (gint32) (self->next_rtp - anchor.first_rtp_ts) > 0
+          && (gint32) (self->next_rtp - anchor.first_rtp_ts) <
+          (gint32) rate / 4)
+        self->next_rtp = anchor.first_rtp_ts;
+      self->anchor_epoch = anchor.epoch;
+      self->have_rtp = TRUE;
+      g_mutex_lock (&self->rx_lock);
+      if (self->rx)
+        aes67_rx_stream_seek (self->rx, self->next_rtp);
+      g_mutex_unlock (&self->rx_lock);
+      GST_DEBUG_OBJECT (self, "arrival playout anchored at RTP time %u",
+          anchor.rtp_ts);
+    }
+    self->next_capture = arrival_clock_time (&anchor, mono_to_clock,
+        self->next_rtp, rate);
+  }
+
+  /* buffers end where packets end (a lost packet is a GAP buffer) */
+  n = out;
+  if (self->have_rtp && anchor.valid) {
+    gint64 d = (gint32) (self->next_rtp - anchor.rtp_ts) % (gint64) out;
+
+    n = out - (guint) (d < 0 ? d + out : d);
+  }
+
+  GST_LOG_OBJECT (self, "next: frame %" G_GUINT64_FORMAT " RTP %u, %u frames, "
+      "capture %" GST_TIME_FORMAT ", now %" GST_TIME_FORMAT ", anchor %s %u",
+      self->next_pos, self->next_rtp, n, GST_TIME_ARGS (self->next_capture),
+      GST_TIME_ARGS (now), anchor.valid ? "at" : "none", anchor.rtp_ts);
+  target = self->next_capture + latency;
+  if (target > now) {
+    if (!wait_until (self, clock, target)) {
+      gst_object_unref (clock);
+      return GST_FLOW_FLUSHING;
+    }
+  } else if (now - target > MAX_BEHIND_NS) {
+    /* a stall far longer than any link offset: start again at the
+     * present rather than play old audio */
+    GST_WARNING_OBJECT (self, "playout %" GST_TIME_FORMAT " behind: "
+        "starting again at the present", GST_TIME_ARGS (now - target));
+    self->started = FALSE;
+    goto again;
+  }
+
+  buf = gst_buffer_new_allocate (NULL, (gsize) n * frame_bytes, NULL);
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  g_mutex_lock (&self->rx_lock);
+  if (self->rx && self->have_rtp && self->frame_bytes == frame_bytes)
+    got = aes67_rx_stream_read (self->rx, self->next_rtp, n, map.data, NULL);
+  else
+    memset (map.data, 0, map.size);
+  g_mutex_unlock (&self->rx_lock);
+  gst_buffer_unmap (buf, &map);
+  GST_LOG_OBJECT (self, "read %u of %u frames at RTP %u", got, n,
+      self->next_rtp);
+
+  GST_BUFFER_PTS (buf) = self->next_capture > base ?
+      self->next_capture - base : 0;
+  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (n, GST_SECOND, rate);
+  GST_BUFFER_OFFSET (buf) = self->next_pos;
+  GST_BUFFER_OFFSET_END (buf) = self->next_pos + n;
+  if (got == 0)
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_GAP);
+  if (discont || self->discont)
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+  self->discont = FALSE;
+
+  self->next_pos += n;
+  if (self->have_rtp)
+    self->next_rtp += n;
+  if (!media)
+    self->next_capture += gst_util_uint64_scale (n, GST_SECOND, rate);
+
+  post_stream_messages (self);
+  gst_object_unref (clock);
+  *outbuf = buf;
+  return GST_FLOW_OK;
+}
+
+/* On the way to PLAYING (the pipeline has given us its clock), and when
+ * the session followed moved: decide what the link offset counts from.
+ * No lock held. */
 static void
 choose_playout (GstAes67Src * self)
 {
-  GstAes67RtpFilter *filter = GST_AES67_RTP_FILTER (self->filter);
   GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
   gboolean media;
   Aes67Playout playout;
@@ -1526,35 +1718,72 @@ choose_playout (GstAes67Src * self)
   if (!clock)
     media = FALSE;
 
-  GST_OBJECT_LOCK (filter);
-  filter->media_clock = media;
-  filter->mediaclk_offset = offset;
-  GST_OBJECT_UNLOCK (filter);
-  /* synced: the first packet's (capture) time as base, RTP time after */
-  if (self->jitterbuffer)
-    gst_util_set_object_arg (G_OBJECT (self->jitterbuffer), "mode",
-        media ? "synced" : "slave");
+  g_mutex_lock (&self->rx_lock);
+  if (self->media_clock != media || self->mediaclk_offset != offset)
+    self->reanchor = TRUE;
+  self->media_clock = media;
+  self->mediaclk_offset = offset;
+  g_mutex_unlock (&self->rx_lock);
   GST_INFO_OBJECT (self, "link offset counted from %s",
       media ? "the RTP time on the media clock" : "packet arrival");
   if (clock)
     gst_object_unref (clock);
 }
 
-static void
-gst_aes67_src_handle_message (GstBin * bin, GstMessage * msg)
+static GstStateChangeReturn
+gst_aes67_src_change_state (GstElement * element, GstStateChange transition)
 {
-  GstAes67Src *self = GST_AES67_SRC (bin);
+  GstAes67Src *self = GST_AES67_SRC (element);
+  GstStateChangeReturn ret;
+  Aes67RxStream *rx;
 
-  /* the filter's stream-restored is ours to post */
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
-      && GST_MESSAGE_SRC (msg) == GST_OBJECT (self->filter)) {
-    GstMessage *own = gst_message_new_element (GST_OBJECT (self),
-        gst_structure_copy (gst_message_get_structure (msg)));
-    gst_message_unref (msg);
-    gst_element_post_message (GST_ELEMENT (self), own);
-    return;
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      GST_OBJECT_LOCK (self);
+      self->latency_in_use_ms = self->latency_ms;
+      GST_OBJECT_UNLOCK (self);
+      g_mutex_lock (&self->rx_lock);
+      memset (&self->sums, 0, sizeof (self->sums));
+      self->parked = FALSE;
+      self->restore_pending = FALSE;
+      g_mutex_unlock (&self->rx_lock);
+      if (!configure_stream (self)) {
+        forget_browser (self);
+        return GST_STATE_CHANGE_FAILURE;
+      }
+      rx = open_rx (self, TRUE);
+      if (!rx) {
+        forget_browser (self);
+        return GST_STATE_CHANGE_FAILURE;
+      }
+      swap_rx (self, rx);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      choose_playout (self);
+      break;
+    default:
+      break;
   }
-  GST_BIN_CLASS (parent_class)->handle_message (bin, msg);
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      forget_browser (self);
+      swap_rx (self, NULL);
+      g_mutex_lock (&self->rx_lock);
+      self->parked = FALSE;
+      g_mutex_unlock (&self->rx_lock);
+      break;
+    default:
+      break;
+  }
+  if (ret == GST_STATE_CHANGE_FAILURE
+      && transition == GST_STATE_CHANGE_NULL_TO_READY) {
+    forget_browser (self);
+    swap_rx (self, NULL);
+  }
+  return ret;
 }
 
 static void
@@ -1629,13 +1858,6 @@ gst_aes67_src_set_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (self);
 
   gst_aes67_warn_if_set_too_late (GST_ELEMENT (self), pspec);
-  /* the gate applies it (also while playing), without our lock held */
-  if (prop_id == PROP_TIMEOUT && self->filter) {
-    GST_OBJECT_LOCK (self->filter);
-    GST_AES67_RTP_FILTER (self->filter)->timeout =
-        (GstClockTime) g_value_get_uint (value) * GST_MSECOND;
-    GST_OBJECT_UNLOCK (self->filter);
-  }
 }
 
 static void

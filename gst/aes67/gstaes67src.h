@@ -8,14 +8,16 @@
 #include <gst/gst.h>
 #include "aes67-sdp.h"
 #include "aes67-sap-browser.h"
+#include "aes67-rx-engine.h"
+#include <gst/base/gstpushsrc.h>
 
 G_BEGIN_DECLS
-
 /* What the browser said about the session aes67src follows by name:
  * shared between the browser's signal handlers (browser thread) and the
  * element; refcounted so a handler still running after its disconnection
  * finds it whole. */
-typedef struct {
+    typedef struct
+{
   gint refcount;
   GMutex lock;
   GCond cond;                   /* signalled when update or removed is set */
@@ -30,7 +32,8 @@ typedef struct {
                                  * still running marks nothing more */
 } Aes67SrcFollow;
 
-typedef enum {
+typedef enum
+{
   AES67_PLAYOUT_AUTO,
   AES67_PLAYOUT_ARRIVAL,
   AES67_PLAYOUT_MEDIA_CLOCK,
@@ -40,19 +43,11 @@ typedef enum {
 GType gst_aes67_playout_get_type (void);
 
 #define GST_TYPE_AES67_SRC (gst_aes67_src_get_type ())
-G_DECLARE_FINAL_TYPE (GstAes67Src, gst_aes67_src, GST, AES67_SRC, GstBin);
+G_DECLARE_FINAL_TYPE (GstAes67Src, gst_aes67_src, GST, AES67_SRC, GstPushSrc);
 
 struct _GstAes67Src
 {
-  GstBin parent;
-
-  /* children, made once in _init */
-  GstElement *udpsrc;
-  GstElement *filter;           /* GstAes67RtpFilter */
-  GstElement *jitterbuffer;
-  GstElement *depay;            /* GstAes67Depay */
-  GstPad *srcpad;               /* ghost pad */
-  gchar *missing;               /* a child that could not be made */
+  GstPushSrc parent;
 
   /* configuration, protected by the object lock; applied at NULL->READY */
   gchar *sdp;
@@ -76,28 +71,54 @@ struct _GstAes67Src
   /* the stream in use, object lock */
   Aes67SdpStream stream;
   gboolean have_stream;
+  guint latency_in_use_ms;      /* link offset read at NULL->READY */
 
   /* discovery by session name (READY and up; set and cleared by the
-   * state changes, read by the monitor thread while it runs) */
+   * state changes, polled by the streaming thread) */
   GstAes67SapBrowser *browser;
   Aes67SrcFollow *follow;
   gulong browser_handlers[3];
   GstAes67SapSession *session;  /* the announcement in use, object lock */
-  gboolean parked;              /* udpsrc stopped: the session was removed;
-                                 * written under the state lock */
-  gint eos;                     /* EOS sent to the element since READY to
-                                 * PAUSED; set under the state lock, atomic */
-  gint eos_passed;              /* an EOS went into the filter; atomic */
+  gboolean parked;              /* not listening: the session was removed
+                                 * (rx_lock) */
 
-  /* the monitor thread: loss detection and aes67-stats messages */
-  GThread *monitor;
-  GMutex monitor_lock;
-  GCond monitor_cond;
-  gboolean monitor_stop;        /* protected by monitor_lock */
+  /* the reception: rx_lock guards rx, the sums and the playout settings
+   * (taken by the streaming thread per buffer, by stats readers and by
+   * follow updates) */
+  GMutex rx_lock;
+  Aes67RxStream *rx;            /* NULL: not listening */
+  Aes67RxStats sums;            /* counters of earlier rx streams (a
+                                 * session that moved), added to rx's */
+  GstCaps *caps;                /* of the stream in use */
+  gboolean caps_pending;        /* caps changed: set before the next buffer */
+  guint frame_bytes;
+  guint out_frames;             /* frames per output buffer */
+  gboolean media_clock;         /* playout on the media clock, else by
+                                 * arrival */
+  guint32 mediaclk_offset;
+  gboolean reanchor;            /* a new stream: find the read position
+                                 * again */
+  gboolean restore_pending;     /* a new stream after a loss: its first
+                                 * packet posts stream-restored */
+  guint32 lost_ssrc;            /* the SSRC lost then */
+  gint64 lost_at;               /* its last packet, monotonic ns */
+
+  /* streaming thread only */
+  GstClockID clock_id;          /* the wait in create (object lock) */
+  gboolean flushing;            /* unlock called (object lock) */
+  gboolean started;             /* the timeline is set */
+  GstClockTime next_capture;    /* clock time of the next buffer's first
+                                 * frame (capture, or arrival-based) */
+  guint64 next_pos;             /* its frame number (media clock: on the
+                                 * clock's timeline) */
+  guint32 next_rtp;             /* its RTP timestamp */
+  gboolean have_rtp;            /* next_rtp is on the stream's timeline */
+  guint anchor_epoch;
+  gboolean discont;
+  gint64 next_stats;            /* monotonic ns of the next aes67-stats */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (aes67src);
 
 G_END_DECLS
-
 #endif /* __GST_AES67_SRC_H__ */

@@ -223,6 +223,8 @@ aes67_test_net_free (Aes67TestNet * net)
     g_free (h->name);
     g_free (h->ifname);
     g_free (h->addr);
+    g_free (h->ifname2);
+    g_free (h->addr2);
   }
   if (net->bridge_ns) {
     gchar *c = g_strdup_printf ("ip netns del %s", net->bridge_ns);
@@ -393,9 +395,59 @@ aes67_test_net_drop (Aes67TestNet * net, guint i, guint udp_port, guint every_n)
   return ok;
 }
 
+gboolean
+aes67_test_net_add_network (Aes67TestNet * net, GError ** error)
+{
+  guint i;
+
+  g_return_val_if_fail (net != NULL, FALSE);
+  /* a second bridge in the switch namespace: its own broadcast domain */
+  RUN ("ip -n %s link add br1 type bridge", net->bridge_ns);
+  RUN ("ip -n %s link set br1 type bridge mcast_snooping 0", net->bridge_ns);
+  RUN ("ip -n %s link set br1 up", net->bridge_ns);
+  for (i = 0; i < net->n_hosts; i++) {
+    Aes67TestHost *h = &net->hosts[i];
+
+    RUN ("ip -n %s link add eth1 type veth peer name q%u netns %s",
+        h->name, i, net->bridge_ns);
+    RUN ("ip -n %s link set q%u master br1", net->bridge_ns, i);
+    RUN ("ip -n %s link set q%u up", net->bridge_ns, i);
+    RUN ("ip -n %s addr add 203.0.113.%u/24 dev eth1", h->name, i + 1);
+    RUN ("ip -n %s link set eth1 up", h->name);
+    h->ifname2 = g_strdup ("eth1");
+    h->addr2 = g_strdup_printf ("203.0.113.%u", i + 1);
+  }
+  for (i = 0; i < 50; i++) {
+    gchar *cmd = g_strdup_printf ("ip -n %s -br link show type veth",
+        net->bridge_ns);
+    gchar *out = NULL;
+    gboolean ok = run_cmd (cmd, &out, NULL);
+    gboolean all_up = ok && out && !strstr (out, "DOWN")
+        && !strstr (out, "LOWERLAYERDOWN");
+    g_free (cmd);
+    g_free (out);
+    if (all_up)
+      break;
+    g_usleep (20000);
+  }
+  return TRUE;
+
+fail:
+  return FALSE;
+}
+
 GSocket *
 aes67_test_net_join (Aes67TestNet * net, guint i, const gchar * group,
     guint port, guint timeout_s, GError ** error)
+{
+  g_return_val_if_fail (net != NULL && i < net->n_hosts, NULL);
+  return aes67_test_net_join_iface (net, i, net->hosts[i].ifname, group,
+      port, timeout_s, error);
+}
+
+GSocket *
+aes67_test_net_join_iface (Aes67TestNet * net, guint i, const gchar * iface,
+    const gchar * group, guint port, guint timeout_s, GError ** error)
 {
   GInetAddress *ia;
   GSocketAddress *sa = NULL;
@@ -418,8 +470,7 @@ aes67_test_net_join (Aes67TestNet * net, guint i, const gchar * group,
       G_SOCKET_PROTOCOL_UDP, error);
   sa = g_inet_socket_address_new (ia, port);
   if (sock && (!g_socket_bind (sock, sa, TRUE, error)
-          || !g_socket_join_multicast_group (sock, ia, FALSE,
-              net->hosts[i].ifname, error)))
+          || !g_socket_join_multicast_group (sock, ia, FALSE, iface, error)))
     g_clear_object (&sock);
   aes67_test_net_leave ();
   if (sock)

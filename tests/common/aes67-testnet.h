@@ -24,19 +24,22 @@
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
-
 #define AES67_TEST_NET_MAX_HOSTS 6
-
-typedef struct {
+    typedef struct
+{
   gchar *name;                  /* namespace name, unique per process */
   gchar *ifname;                /* its end of the veth link to host 0 */
   gchar *addr;                  /* IPv4 address on that link, no prefix */
+  gchar *ifname2;               /* "eth1" on the second network (see
+                                 * aes67_test_net_add_network()), or NULL */
+  gchar *addr2;                 /* its address there, or NULL */
 } Aes67TestHost;
 
 /* A star of @n_hosts namespaces: host 0 is the hub; hosts 1..n-1 each have a
  * veth link to it, bridged there, so all hosts share one 198.51.100.0/24 link
  * and one multicast domain (224.0.0.0/4 routed to the link in each host). */
-typedef struct {
+typedef struct
+{
   guint n_hosts;
   Aes67TestHost hosts[AES67_TEST_NET_MAX_HOSTS];
   gchar *bridge_ns;             /* namespace holding the bridge */
@@ -56,6 +59,20 @@ Aes67TestNet *aes67_test_net_new (const gchar * tag, guint n_hosts,
  * 77 (meson's skip). */
 Aes67TestNet *aes67_test_net_new_or_skip (const gchar * tag, guint n_hosts,
     const gchar * what);
+
+/* Adds a second network to @net (for SMPTE ST 2022-7: "red" and
+ * "blue"): a second bridge, and in every host an interface eth1 on it
+ * with the address 203.0.113.<i+1>/24 (TEST-NET-3), in a broadcast and
+ * multicast domain of its own: what is sent on one network never shows on
+ * the other. Multicast still routes to eth0 by default; a socket picks
+ * eth1 by its multicast interface. FALSE with @error on failure. */
+gboolean aes67_test_net_add_network (Aes67TestNet * net, GError ** error);
+
+/* As aes67_test_net_join(), on interface @iface of the host ("eth0",
+ * "eth1"). */
+GSocket *aes67_test_net_join_iface (Aes67TestNet * net, guint i,
+    const gchar * iface, const gchar * group, guint port, guint timeout_s,
+    GError ** error);
 
 /* Deletes every namespace and link the net made. NULL-safe. */
 void aes67_test_net_free (Aes67TestNet * net);
@@ -98,5 +115,4 @@ gboolean aes67_test_net_drop (Aes67TestNet * net, guint i, guint udp_port,
     guint every_n);
 
 G_END_DECLS
-
 #endif /* __AES67_TESTNET_H__ */

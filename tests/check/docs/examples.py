@@ -181,6 +181,19 @@ class Scenario:
         # sleep's pid: the child of ip netns exec / unshare (exec chain)
         self.holder_pid = self.holder.pid
 
+    def add_second_network(self):
+        """A second veth pair between the two namespaces, eth1 in each
+        (203.0.113.1/24 and .2): the "blue" network of ST 2022-7."""
+        veth0, veth1 = "exc%d" % os.getpid(), "exd%d" % os.getpid()
+        veth0, veth1 = veth0[:15], veth1[:15]
+        run(["ip", "link", "add", veth0, "netns", self.ns[0], "type", "veth",
+             "peer", "name", veth1, "netns", self.ns[1]])
+        for i, (n, v) in enumerate(zip(self.ns, (veth0, veth1))):
+            run(["ip", "-n", n, "link", "set", v, "name", "eth1"])
+            run(["ip", "-n", n, "addr", "add", "203.0.113.%d/24" % (i + 1),
+                 "dev", "eth1"])
+            run(["ip", "-n", n, "link", "set", "eth1", "up"])
+
     def start(self, cmd, name, split=False, plain=False):
         """Starts @cmd; its output goes to NAME.log, with stderr there too
         unless @split (then to NAME.err: for commands whose stdout is
@@ -458,6 +471,11 @@ SRC_NAME_WAIT = """gst-launch-1.0 -m aes67src session-name="Studio 1" discovery-
     ! audioconvert ! autoaudiosink"""
 SRC_SDP = "gst-launch-1.0 aes67src sdp-file=studio1.sdp ! audioconvert ! autoaudiosink"
 RAVENNA = """gst-launch-1.0 ravennaannounce sdp-files='<"stage.sdp">'"""
+SEND_DUP = """gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=48000,channels=2 ! \\
+        aes67sink address=239.69.1.10 multicast-iface=eth0 \\
+        secondary-address=239.69.2.10 secondary-multicast-iface=eth1 \\
+        encoding=L24 session-name="Studio 1 red/blue" sdp-file=studio1-dup.sdp"""
+RECV_DUP = "gst-launch-1.0 aes67src sdp-file=studio1-dup.sdp ! audioconvert ! autoaudiosink"
 LOUD_TONE = """gst-launch-1.0 -m audiotestsrc wave=sine volume=0.1 num-buffers=200 ! \\
     audio/x-raw,rate=48000,channels=2 ! loudnessmeter ! fakesink"""
 LOUD_RECV = """gst-launch-1.0 -m aes67src sdp-file=stream.sdp ! audioconvert ! \\
@@ -570,6 +588,20 @@ def sc_ptp_pair(sc):
     check_sdp(sc, "studio1.sdp", "a=ts-refclk:ptp=IEEE1588-2008:",
               "a=clock-domain:PTPv2 0", "a=rtpmap:96 L24/48000/2")
     check_audio(sc, 1.0, rate=48000)
+
+
+def sc_dup(sc):
+    """ST 2022-7: the sender on eth0 and eth1; its SDP has both legs, each
+    from its own network's address; aes67src plays the primary leg."""
+    sc.add_second_network()
+    pair(sc, SEND_DUP, RECV_DUP, 3, wait_file="studio1-dup.sdp")
+    check_sdp(sc, "studio1-dup.sdp", "\r\na=group:DUP 1 2\r\n",
+              "a=source-filter: incl IN IP4 239.69.1.10 198.51.100.1\r\n"
+              "a=mid:1\r\n",
+              "c=IN IP4 239.69.2.10/32",
+              "a=source-filter: incl IN IP4 239.69.2.10 203.0.113.1\r\n"
+              "a=mid:2\r\n", "s=Studio 1 red/blue")
+    check_audio(sc, 2.0, rate=48000)
 
 
 def wait_playing(sc, p, timeout=40):
@@ -924,6 +956,9 @@ EXAMPLES = [
     (RAVENNA, "ravenna", sc_not_run(
         "needs an avahi-daemon on a D-Bus system bus in the namespace; "
         "ravennaannounce is run against one in elements/ravennaannounce")),
+    # ST 2022-7 (docs/aes67.md and aes67sink's page): two networks
+    (SEND_DUP, "dup", sc_dup),
+    (RECV_DUP, "dup", None),
     (LOUD_TONE, "loud-tone", sc_loud_tone),
     (LOUD_RECV, "loud-recv", sc_loud_recv),
     (LOUD_FILE, "loud-file", sc_loud_file),

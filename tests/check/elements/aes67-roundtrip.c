@@ -377,3 +377,40 @@ count_need_data (GstAppSrc * src, guint length, gpointer user_data)
   *next += 480;
   gst_app_src_push_buffer (src, b);
 }
+
+GstSample *
+roundtrip_pull_stream_sample (GstElement * appsink, GstClockTime timeout)
+{
+  gint64 end = g_get_monotonic_time () + timeout / GST_USECOND;
+  GstSample *s;
+
+  while (g_get_monotonic_time () < end
+      && (s = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
+              100 * GST_MSECOND))) {
+    if (!GST_BUFFER_FLAG_IS_SET (gst_sample_get_buffer (s),
+            GST_BUFFER_FLAG_GAP))
+      return s;
+    gst_sample_unref (s);
+  }
+  return NULL;
+}
+
+void
+roundtrip_pull_stream (GstElement * appsink, GByteArray * out, gsize bytes,
+    GstClockTime quiet, GstCaps ** caps)
+{
+  GstSample *s;
+
+  while (out->len < bytes
+      && (s = roundtrip_pull_stream_sample (appsink, quiet))) {
+    GstMapInfo map;
+    GstBuffer *b = gst_sample_get_buffer (s);
+
+    if (caps && !*caps)
+      *caps = gst_caps_ref (gst_sample_get_caps (s));
+    gst_buffer_map (b, &map, GST_MAP_READ);
+    g_byte_array_append (out, map.data, map.size);
+    gst_buffer_unmap (b, &map);
+    gst_sample_unref (s);
+  }
+}

@@ -57,6 +57,18 @@ guint roundtrip_free_port (void);
 
 /* Waits up to @timeout_ms for a message named @name (element message) or
  * of type @type on @bus; returns it or NULL. */
+/* aes67src outputs silence flagged GAP whenever no packet came: these
+ * skip it. The next sample of @appsink that carries stream audio (not a
+ * GAP), or NULL when none came for @timeout. */
+GstSample *roundtrip_pull_stream_sample (GstElement * appsink,
+    GstClockTime timeout);
+
+/* Appends the stream audio (non-GAP buffers) of @appsink to @out until it
+ * holds @bytes, or no stream audio came for @quiet; the first sample's
+ * caps in @caps unless it is NULL or already set. */
+void roundtrip_pull_stream (GstElement * appsink, GByteArray * out,
+    gsize bytes, GstClockTime quiet, GstCaps ** caps);
+
 GstMessage *roundtrip_wait_element_message (GstBus * bus, const gchar * name,
     guint timeout_ms);
 

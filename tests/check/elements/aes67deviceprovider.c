@@ -23,6 +23,7 @@
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-testnet.h"
+#include "aes67-roundtrip.h"
 #include "../sap-test-spawn.h"
 
 /* caps as text for a failure message (check's printf knows no
@@ -449,7 +450,6 @@ GST_START_TEST (test_monitor_dante_mismatch)
   GInetAddress *ia;
   guint8 audio[40 * 288], p[12 + 288];
   GByteArray *out = g_byte_array_new ();
-  GstSample *sample;
 
   sdp = g_strdup_printf ("v=0\r\no=- 5151 1 IN IP4 %s\r\ns=Dante Stage\r\n"
       "c=IN IP4 %s\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
@@ -535,21 +535,8 @@ GST_START_TEST (test_monitor_dante_mismatch)
             NULL) == sizeof (p));
     g_usleep (1000);
   }
-  while (out->len < sizeof (audio) &&
-      (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-              5 * GST_SECOND))) {
-    GstBuffer *buf = gst_sample_get_buffer (sample);
-    GstMapInfo map;
+  roundtrip_pull_stream (sink, out, sizeof (audio), 5 * GST_SECOND, &got);
 
-    if (!got)
-      got = gst_caps_ref (gst_sample_get_caps (sample));
-    if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)) {
-      gst_buffer_map (buf, &map, GST_MAP_READ);
-      g_byte_array_append (out, map.data, map.size);
-      gst_buffer_unmap (buf, &map);
-    }
-    gst_sample_unref (sample);
-  }
   fail_unless_equals_int (out->len, sizeof (audio));
   fail_unless (memcmp (out->data, audio, sizeof (audio)) == 0);
   fail_unless (got && gst_caps_is_equal (got, caps), "played %s, listed %s",
@@ -578,6 +565,57 @@ GST_START_TEST (test_monitor_dante_mismatch)
 
 GST_END_TEST;
 
+/* ST 2022-7: a session whose SDP has a DUP group (aes67-linux-daemon's
+ * form: the same group, another port and source for the second leg) is
+ * listed with both legs */
+GST_START_TEST (test_monitor_dup)
+{
+  GstDeviceMonitor *mon = gst_device_monitor_new ();
+  GstBus *bus = gst_device_monitor_get_bus (mon);
+  GstElement *ann;
+  GstDevice *d;
+  GstStructure *props;
+  guint u;
+  gchar *sdp = g_strdup_printf ("v=0\r\no=- 6161 1 IN IP4 %s\r\n"
+      "s=Redundant Stage\r\nt=0 0\r\na=group:DUP 1 2\r\n"
+      "m=audio 5004 RTP/AVP 98\r\nc=IN IP4 239.1.0.1/15\r\n"
+      "a=source-filter: incl IN IP4 239.1.0.1 %s\r\n"
+      "a=rtpmap:98 L24/48000/2\r\na=ptime:1\r\na=mid:1\r\n"
+      "m=audio 5006 RTP/AVP 98\r\nc=IN IP4 239.1.0.1/15\r\n"
+      "a=source-filter: incl IN IP4 239.1.0.1 192.0.2.18\r\n"
+      "a=rtpmap:98 L24/48000/2\r\na=ptime:1\r\na=mid:2\r\n",
+      net->hosts[0].addr, net->hosts[0].addr);
+
+  gst_device_monitor_add_filter (mon, "Audio/Source", NULL);
+  fail_unless (aes67_test_net_enter (net, 1));
+  fail_unless (gst_device_monitor_start (mon));
+  fail_unless (aes67_test_net_leave ());
+  ann = announcer_start (sdp);
+  d = wait_named_device (bus, "Redundant Stage");
+  fail_unless (d != NULL, "the redundant session is not listed");
+  props = gst_device_get_properties (d);
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.address"), "239.1.0.1");
+  fail_unless (gst_structure_get_uint (props, "aes67.port", &u));
+  fail_unless_equals_int (u, 5004);
+  fail_unless_equals_string (gst_structure_get_string (props,
+          "aes67.secondary-address"), "239.1.0.1");
+  fail_unless (gst_structure_get_uint (props, "aes67.secondary-port", &u));
+  fail_unless_equals_int (u, 5006);
+  fail_unless (gst_structure_get_string (props, "aes67.warnings") == NULL,
+      "%s", gst_structure_get_string (props, "aes67.warnings"));
+  gst_structure_free (props);
+  gst_object_unref (d);
+
+  announcer_stop (ann);
+  gst_device_monitor_stop (mon);
+  gst_object_unref (bus);
+  gst_object_unref (mon);
+  g_free (sdp);
+}
+
+GST_END_TEST;
+
 static Suite *
 provider_suite (void)
 {
@@ -589,6 +627,7 @@ provider_suite (void)
   tcase_add_test (tc, test_monitor_timeout);
   tcase_add_test (tc, test_gst_device_monitor_tool);
   tcase_add_test (tc, test_monitor_dante_mismatch);
+  tcase_add_test (tc, test_monitor_dup);
   return s;
 }
 

@@ -117,7 +117,6 @@ GST_START_TEST (test_ffmpeg_to_aes67src)
   guint port = roundtrip_free_port ();
   GstElement *rx, *appsink;
   GByteArray *out = g_byte_array_new ();
-  GstSample *s;
   GPid pid;
   gint status;
   const guint8 *a;
@@ -161,18 +160,8 @@ GST_START_TEST (test_ffmpeg_to_aes67src)
     };
     pid = spawn (argv, log);
   }
-  while (out->len < n + 288 && (s =
-          gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-              2 * GST_SECOND))) {
-    GstBuffer *b = gst_sample_get_buffer (s);
-    GstMapInfo map;
-    if (!GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP)) {
-      gst_buffer_map (b, &map, GST_MAP_READ);
-      g_byte_array_append (out, map.data, map.size);
-      gst_buffer_unmap (b, &map);
-    }
-    gst_sample_unref (s);
-  }
+  /* (until the stream's audio stops: aes67src outputs GAP silence then) */
+  roundtrip_pull_stream (appsink, out, n + 288, 2 * GST_SECOND, NULL);
   status = wait_or_signal (pid, 5000, SIGTERM);
   fail_unless (WIFEXITED (status) && WEXITSTATUS (status) == 0,
       "ffmpeg failed, see %s", log);
@@ -215,9 +204,12 @@ GST_START_TEST (test_ffmpeg_to_aes67src)
 
 GST_END_TEST;
 
-/* aes67sink (its SDP file) -> ffmpeg's RTP demuxer: bit-exact */
+/* aes67sink (its SDP file) -> ffmpeg's RTP demuxer: bit-exact. With
+ * @dup, aes67sink sends on two paths (ST 2022-7, another port on
+ * loopback) and its SDP has the DUP form: ffmpeg, which knows nothing of
+ * ST 2022-7, still plays it. */
 static void
-sink_to_ffmpeg (const gchar * enc, guint channels)
+sink_to_ffmpeg (const gchar * enc, guint channels, gboolean dup)
 {
   gboolean l16 = !strcmp (enc, "L16");
   guint bpf = channels * (l16 ? 2 : 3);
@@ -226,7 +218,7 @@ sink_to_ffmpeg (const gchar * enc, guint channels)
   GBytes *audio = roundtrip_make_audio (n * 6 / 5, 99 + channels);
   gchar *sdp = path ("sink.sdp"), *outf = path ("ffmpeg-out.raw"), *log =
       path ("ffmpeg-rx.log"), *data = NULL, *sdptext = NULL;
-  guint port = roundtrip_free_port ();
+  guint port = roundtrip_free_port (), port2 = 0;
   GstElement *tx, *appsrc, *sink;
   GstCaps *caps;
   GstBus *bus;
@@ -251,6 +243,13 @@ sink_to_ffmpeg (const gchar * enc, guint channels)
   gst_caps_unref (caps);
   g_object_set (sink, "address", "127.0.0.1", "port", port, "sdp-file", sdp,
       "encoding", l16 ? 1 : 2, NULL);
+  if (dup) {
+    do
+      port2 = roundtrip_free_port ();
+    while (port2 == port);
+    g_object_set (sink, "secondary-address", "127.0.0.1", "secondary-port",
+        port2, NULL);
+  }
   gst_bin_add_many (GST_BIN (tx), appsrc, sink, NULL);
   gst_element_link (appsrc, sink);
   b = gst_buffer_new_memdup (a, n * 6 / 5);
@@ -263,6 +262,14 @@ sink_to_ffmpeg (const gchar * enc, guint channels)
           5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
   fail_unless (g_file_get_contents (sdp, &sdptext, NULL, NULL),
       "aes67sink wrote no SDP file");
+  if (dup) {
+    gchar *m2 = g_strdup_printf ("m=audio %u RTP/AVP", port2);
+
+    fail_unless (strstr (sdptext, "a=group:DUP 1 2\r\n") != NULL, "%s",
+        sdptext);
+    fail_unless (strstr (sdptext, m2) != NULL, "%s", sdptext);
+    g_free (m2);
+  }
 
   {
     const gchar *argv[] = { "ffmpeg", "-nostdin", "-hide_banner", "-loglevel",
@@ -315,14 +322,23 @@ sink_to_ffmpeg (const gchar * enc, guint channels)
 
 GST_START_TEST (test_aes67sink_to_ffmpeg_l24)
 {
-  sink_to_ffmpeg ("L24", 2);
+  sink_to_ffmpeg ("L24", 2, FALSE);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_aes67sink_to_ffmpeg_l16_8ch)
 {
-  sink_to_ffmpeg ("L16", 8);
+  sink_to_ffmpeg ("L16", 8, FALSE);
+}
+
+GST_END_TEST;
+
+/* ST 2022-7: our DUP SDP (two media sections) into ffmpeg, which knows
+ * nothing of a=group:DUP: it still plays the stream, bit-exact */
+GST_START_TEST (test_aes67sink_dup_to_ffmpeg)
+{
+  sink_to_ffmpeg ("L24", 2, TRUE);
 }
 
 GST_END_TEST;
@@ -338,6 +354,7 @@ aes67ffmpeg_suite (void)
   tcase_add_test (tc, test_ffmpeg_to_aes67src);
   tcase_add_test (tc, test_aes67sink_to_ffmpeg_l24);
   tcase_add_test (tc, test_aes67sink_to_ffmpeg_l16_8ch);
+  tcase_add_test (tc, test_aes67sink_dup_to_ffmpeg);
   return s;
 }
 

@@ -560,6 +560,67 @@ GST_END_TEST;
 /* ravennaannounce in host 0 publishes; avahi-browse in host 1 finds the
  * service with its subtype, address and port; the SDP is fetched from
  * there; stopping withdraws the service. */
+/* ST 2022-7: a DUP SDP (as aes67sink writes it: the group, two media
+ * sections) is served by ravennaannounce's RTSP DESCRIBE byte for byte */
+static const gchar sdp_dup[] =
+    "v=0\r\n"
+    "o=- 5151 3 IN IP4 192.0.2.1\r\n"
+    "s=Redundant\r\n"
+    "i=2 channels: Left, Right\r\n"
+    "c=IN IP4 239.69.1.10/32\r\n"
+    "t=0 0\r\n"
+    "a=clock-domain:PTPv2 0\r\n"
+    "a=group:DUP 1 2\r\n"
+    "m=audio 5004 RTP/AVP 97\r\n"
+    "c=IN IP4 239.69.1.10/32\r\n"
+    "a=rtpmap:97 L24/48000/2\r\n"
+    "a=recvonly\r\n"
+    "a=ptime:1\r\n"
+    "a=framecount:48\r\n"
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0\r\n"
+    "a=mediaclk:direct=0\r\n"
+    "a=source-filter: incl IN IP4 239.69.1.10 192.0.2.1\r\n"
+    "a=mid:1\r\n"
+    "m=audio 5006 RTP/AVP 97\r\n"
+    "c=IN IP4 239.69.2.10/32\r\n"
+    "a=rtpmap:97 L24/48000/2\r\n"
+    "a=recvonly\r\n"
+    "a=ptime:1\r\n"
+    "a=framecount:48\r\n"
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0\r\n"
+    "a=mediaclk:direct=0\r\n"
+    "a=source-filter: incl IN IP4 239.69.2.10 203.0.113.1\r\n" "a=mid:2\r\n";
+
+GST_START_TEST (test_dup_sdp_described)
+{
+  GstElement *e = gst_element_factory_make ("ravennaannounce", NULL);
+  GError *err = NULL;
+  guint port = 0;
+  gchar *sdp;
+
+  fail_unless (e != NULL);
+  g_object_set (e, "sdp", sdp_dup, NULL);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (e, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (aes67_test_net_leave ());
+  g_object_get (e, "rtsp-port", &port, NULL);
+  fail_unless (port > 0);
+
+  fail_unless (aes67_test_net_enter (net, 1));
+  sdp = aes67_rtsp_describe (net->hosts[0].addr, port, "Redundant",
+      5 * G_USEC_PER_SEC, &err);
+  fail_unless (aes67_test_net_leave ());
+  fail_unless (sdp != NULL, "%s", err ? err->message : "");
+  fail_unless_equals_string (sdp, sdp_dup);
+  g_free (sdp);
+
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_object_unref (e);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_publish)
 {
   GstElement *e = gst_element_factory_make ("ravennaannounce", NULL);
@@ -1176,6 +1237,7 @@ ravenna_suite (gboolean with_avahi)
   tcase_add_test (tc, test_rtsp_properties);
   if (with_avahi) {
     tcase_add_test (tc, test_publish);
+    tcase_add_test (tc, test_dup_sdp_described);
     tcase_add_test (tc, test_launch_line);
     tcase_add_test (tc, test_browse);
     tcase_add_test (tc, test_sapannounce_mdns);

@@ -641,6 +641,76 @@ GST_START_TEST (test_auto_aes67sink)
 
 GST_END_TEST;
 
+/* ST 2022-7: the DUP SDP of an aes67sink with a secondary path goes out
+ * in SAP as aes67sink made it, byte for byte: the group and both media
+ * sections (read from the wire in host 1 with a plain socket) */
+GST_START_TEST (test_dup_sdp_announced)
+{
+  GstElementFactory *f = gst_element_factory_find ("aes67sink");
+  GstElement *pipe, *sink;
+  GSocket *sock;
+  GError *err = NULL;
+  gchar *sdp = NULL, *first_m;
+  gint64 end;
+  gboolean seen = FALSE;
+
+  if (!f) {
+    g_print ("SKIP test_dup_sdp_announced: no aes67sink element in this "
+        "build\n");
+    return;
+  }
+  gst_object_unref (f);
+  sock = aes67_test_net_join (net, 1, AES67_SAP_ADDRESS_AES67, AES67_SAP_PORT,
+      1, &err);
+  fail_unless (sock != NULL, "%s", err ? err->message : "");
+  pipe = gst_parse_launch ("audiotestsrc is-live=true ! aes67sink name=s "
+      "session-name=Redundant address=239.69.30.1 "
+      "secondary-address=239.69.31.1 secondary-port=5006 "
+      "sapannounce interval=1", &err);
+  fail_unless (pipe != NULL, "%s", err ? err->message : "");
+  set_state_in (0, pipe, GST_STATE_PLAYING);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!sdp && g_get_monotonic_time () < end) {
+    g_object_get (sink, "sdp", &sdp, NULL);
+    if (!sdp)
+      g_usleep (10000);
+  }
+  fail_unless (sdp != NULL, "aes67sink made no SDP");
+  /* the SDP as aes67sink wrote it: the group, two media sections */
+  fail_unless (strstr (sdp, "\r\na=group:DUP 1 2\r\n") != NULL, "%s", sdp);
+  first_m = strstr (sdp, "m=audio 5004 ");
+  fail_unless (first_m != NULL, "%s", sdp);
+  fail_unless (strstr (first_m, "m=audio 5006 ") != NULL, "%s", sdp);
+
+  /* SAP packets on the wire until one carries the session */
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!seen && g_get_monotonic_time () < end) {
+    guint8 buf[AES67_SAP_DEFAULT_MAX_PACKET];
+    Aes67SapPacket pkt;
+    gssize n = g_socket_receive (sock, (gchar *) buf, sizeof (buf), NULL,
+        NULL);
+
+    if (n <= 0 || !aes67_sap_parse (buf, n, 0, &pkt, NULL))
+      continue;
+    if (pkt.type == AES67_SAP_ANNOUNCE && pkt.sdp
+        && strstr (pkt.sdp, "s=Redundant\r\n")) {
+      fail_unless_equals_string (pkt.sdp, sdp);
+      seen = TRUE;
+    }
+    aes67_sap_packet_clear (&pkt);
+  }
+  fail_unless (seen, "no SAP announcement of the session");
+
+  set_state_in (0, pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_object_unref (sock);
+  g_free (sdp);
+}
+
+GST_END_TEST;
+
 static Suite *
 sapannounce_suite (void)
 {
@@ -655,6 +725,7 @@ sapannounce_suite (void)
   tcase_add_test (tc, test_no_such_iface);
   tcase_add_test (tc, test_tshark);
   tcase_add_test (tc, test_auto_aes67sink);
+  tcase_add_test (tc, test_dup_sdp_announced);
   return s;
 }
 

@@ -446,7 +446,9 @@ GST_START_TEST (test_parse_warnings)
           "c=IN IP4 239.69.1.10/32\r\na=rtpmap:97 L24/48000/2\r\na=mid:1\r\n"
           "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.2.10/32\r\n"
           "a=rtpmap:97 L24/48000/2\r\na=mid:2\r\n", 1, 97, 1000, "L24",
-        48000, 2, {"2022-7", "media line 1", NULL}},
+        48000, 2, {NULL}},
+    /* ST 2022-7: a well-formed DUP group is read (test_parse_dup), so
+     * nothing is odd about it */
     /* 1000 m= lines in 16 kB: the last one is the stream */
     {"1000 m= lines, the last one audio", NULL, 1000, 97, 1000, "L24", 48000,
         2, {"1000 media lines", "media line 1000", "media line 1 (m=text 9 x "
@@ -504,6 +506,320 @@ GST_START_TEST (test_parse_warnings)
     }
     aes67_sdp_stream_clear (&s);
     g_free (text);
+  }
+}
+
+GST_END_TEST;
+
+
+/* An SDP with a DUP group exactly as aes67-linux-daemon's documentation
+ * shows one: README.md, "Support for ST-2022-7", of
+ * https://github.com/bondagit/aes67-linux-daemon (commit 77c97c3, 2026-08;
+ * the same text is the comment above SessionManager::parse_sdp in
+ * daemon/session_manager.cpp). LF line ends, as there. */
+static const gchar *daemon_dup_sdp =
+    "v=0\n"
+    "o=- 2831159553 317021570 IN IP4 192.168.1.17\n"
+    "s=Daemon a8c01101 ALSA Source 0\n"
+    "t=0 0\n"
+    "a=group:DUP 1 2\n"
+    "m=audio 5004 RTP/AVP 98\n"
+    "c=IN IP4 239.1.0.1/15\n"
+    "a=source-filter: incl IN IP4 239.1.0.1 192.168.1.17\n"
+    "a=rtpmap:98 L24/48000/2\n"
+    "a=sync-time:0\n"
+    "a=framecount:48\n"
+    "a=ptime:1\n"
+    "a=mediaclk:direct=0\n"
+    "a=clock-domain:PTPv2 0\n"
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0\n"
+    "a=recvonly\n"
+    "a=mid:1\n"
+    "m=audio 5006 RTP/AVP 98\n"
+    "c=IN IP4 239.1.0.1/15\n"
+    "a=source-filter: incl IN IP4 239.1.0.1 192.168.1.18\n"
+    "a=rtpmap:98 L24/48000/2\n"
+    "a=sync-time:0\n"
+    "a=framecount:48\n"
+    "a=ptime:1\n"
+    "a=mediaclk:direct=0\n"
+    "a=clock-domain:PTPv2 0\n"
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0\n" "a=mid:2\n";
+
+GST_START_TEST (test_parse_dup_daemon)
+{
+  Aes67SdpStream s;
+  GError *err = NULL;
+
+  aes67_sdp_stream_init (&s);
+  fail_unless (aes67_sdp_parse (daemon_dup_sdp, &s, &err), "%s",
+      err ? err->message : "");
+  fail_unless (s.warnings == NULL, "warned '%s'", s.warnings ?
+      s.warnings[0] : "");
+  /* the primary, as without a group */
+  fail_unless_equals_int (s.media_line, 1);
+  fail_unless_equals_int (s.n_media, 2);
+  fail_unless_equals_string (s.address, "239.1.0.1");
+  fail_unless_equals_int (s.ttl, 15);
+  fail_unless_equals_int (s.port, 5004);
+  fail_unless (s.multicast);
+  fail_unless_equals_string (s.source_filter, "192.168.1.17");
+  fail_unless_equals_int (s.payload_type, 98);
+  fail_unless_equals_string (s.encoding, "L24");
+  fail_unless_equals_int (s.rate, 48000);
+  fail_unless_equals_int (s.channels, 2);
+  fail_unless_equals_int (s.ptime_us, 1000);
+  fail_unless_equals_string (s.mid, "1");
+  /* the secondary: same group address, another port and source */
+  fail_unless (s.has_secondary);
+  fail_unless_equals_int (s.secondary_media_line, 2);
+  fail_unless_equals_string (s.secondary_mid, "2");
+  fail_unless_equals_string (s.secondary_address, "239.1.0.1");
+  fail_unless_equals_int (s.secondary_ttl, 15);
+  fail_unless (s.secondary_multicast);
+  fail_unless_equals_int (s.secondary_port, 5006);
+  fail_unless_equals_string (s.secondary_source_filter, "192.168.1.18");
+  aes67_sdp_stream_clear (&s);
+  fail_unless (s.secondary_address == NULL && !s.has_secondary);
+}
+
+GST_END_TEST;
+
+/* What aes67sink writes for two paths reads back as two legs, in the
+ * order and form of aes67-linux-daemon (a=group:DUP 1 2, a=mid last). */
+GST_START_TEST (test_build_dup_roundtrip)
+{
+  Aes67SdpStream in, out;
+  GError *err = NULL;
+  gchar *text, **lines;
+  const gchar *want[] = {
+    "v=0", "o=- 42 7 IN IP4 198.51.100.1", "s=Redundant", "i=2 channels: L, R",
+    "c=IN IP4 239.69.1.10/32", "t=0 0", "a=clock-domain:PTPv2 0",
+    "a=group:DUP 1 2",
+    "m=audio 5004 RTP/AVP 97", "c=IN IP4 239.69.1.10/32",
+    "a=rtpmap:97 L24/48000/2", "a=recvonly", "a=ptime:1", "a=framecount:48",
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0",
+    "a=mediaclk:direct=1234",
+    "a=source-filter: incl IN IP4 239.69.1.10 198.51.100.1", "a=mid:1",
+    "m=audio 5006 RTP/AVP 97", "c=IN IP4 239.69.2.10/32",
+    "a=rtpmap:97 L24/48000/2", "a=recvonly", "a=ptime:1", "a=framecount:48",
+    "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-50-36-33:0",
+    "a=mediaclk:direct=1234",
+    "a=source-filter: incl IN IP4 239.69.2.10 203.0.113.1", "a=mid:2", "",
+  };
+  guint i;
+
+  aes67_sdp_stream_init (&in);
+  in.session_name = g_strdup ("Redundant");
+  in.info = g_strdup ("2 channels: L, R");
+  in.session_id = 42;
+  in.session_version = 7;
+  in.origin_address = g_strdup ("198.51.100.1");
+  in.address = g_strdup ("239.69.1.10");
+  in.port = 5004;
+  in.payload_type = 97;
+  in.encoding = g_strdup ("L24");
+  in.rate = 48000;
+  in.channels = 2;
+  in.ptime_us = 1000;
+  in.ptp_domain = 0;
+  in.ptp_gmid = g_strdup ("00-1D-C1-FF-FE-50-36-33");
+  in.mediaclk_offset = 1234;
+  in.secondary_address = g_strdup ("239.69.2.10");
+  in.secondary_port = 5006;
+  in.secondary_source_filter = g_strdup ("203.0.113.1");
+
+  text = aes67_sdp_build (&in, &err);
+  fail_unless (text != NULL, "%s", err ? err->message : "");
+  lines = g_strsplit (text, "\r\n", -1);
+  fail_unless_equals_int (g_strv_length (lines), G_N_ELEMENTS (want));
+  for (i = 0; i < G_N_ELEMENTS (want); i++)
+    fail_unless_equals_string (lines[i], want[i]);
+  g_strfreev (lines);
+
+  aes67_sdp_stream_init (&out);
+  fail_unless (aes67_sdp_parse (text, &out, &err), "%s",
+      err ? err->message : "");
+  fail_unless (out.warnings == NULL, "warned '%s'", out.warnings ?
+      out.warnings[0] : "");
+  fail_unless_equals_string (out.address, "239.69.1.10");
+  fail_unless_equals_int (out.port, 5004);
+  fail_unless_equals_string (out.source_filter, "198.51.100.1");
+  fail_unless (out.has_secondary);
+  fail_unless_equals_string (out.secondary_address, "239.69.2.10");
+  fail_unless_equals_int (out.secondary_port, 5006);
+  fail_unless_equals_int (out.secondary_ttl, 32);
+  fail_unless_equals_string (out.secondary_source_filter, "203.0.113.1");
+  fail_unless_equals_string (out.mid, "1");
+  fail_unless_equals_string (out.secondary_mid, "2");
+  aes67_sdp_stream_clear (&out);
+  g_free (text);
+
+  /* without a secondary address: one media line and no group, as before */
+  g_clear_pointer (&in.secondary_address, g_free);
+  text = aes67_sdp_build (&in, &err);
+  fail_unless (text != NULL);
+  fail_unless (strstr (text, "a=group") == NULL);
+  fail_unless (strstr (text, "a=mid") == NULL);
+  fail_unless (strstr (strstr (text, "m=audio") + 1, "m=") == NULL);
+  g_free (text);
+
+  /* a secondary leg without a port cannot be written */
+  in.secondary_address = g_strdup ("239.69.2.10");
+  in.secondary_port = 0;
+  fail_if (aes67_sdp_build (&in, &err));
+  fail_unless (g_error_matches (err, AES67_SDP_ERROR,
+          AES67_SDP_ERROR_NO_STREAM));
+  g_clear_error (&err);
+  aes67_sdp_stream_clear (&in);
+}
+
+GST_END_TEST;
+
+#define DUP_HEAD "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=R\r\nt=0 0\r\n"
+#define DUP_LEG(port, addr, mid) "m=audio " port " RTP/AVP 97\r\n" \
+  "c=IN IP4 " addr "/32\r\na=rtpmap:97 L24/48000/2\r\na=mid:" mid "\r\n"
+
+/* Groups that cannot be read as two legs: the primary alone, with one
+ * warning that says why; three mids: the first two legs. */
+GST_START_TEST (test_parse_dup_malformed)
+{
+  static const struct
+  {
+    const gchar *why;
+    const gchar *sdp;
+    gboolean secondary;
+    guint secondary_line;
+    const gchar *secondary_address;
+    const gchar *says[4];       /* in the one warning; none: no warning */
+  } t[] = {
+    {"one mid", DUP_HEAD "a=group:DUP 1\r\n" DUP_LEG ("5004", "239.69.1.1",
+              "1") DUP_LEG ("5004", "239.69.2.1", "2"), FALSE, 0, NULL,
+        {"a=group:DUP 1", "names 1 media line", "media line 1", NULL}},
+    {"no mids", DUP_HEAD "a=group:DUP\r\n" DUP_LEG ("5004", "239.69.1.1",
+              "1") DUP_LEG ("5004", "239.69.2.1", "2"), FALSE, 0, NULL,
+        {"names 0 media lines", NULL}},
+    {"second leg without its a=mid", DUP_HEAD "a=group:DUP 1 2\r\n"
+          DUP_LEG ("5004", "239.69.1.1", "1")
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.2.1/32\r\n"
+          "a=rtpmap:97 L24/48000/2\r\n", FALSE, 0, NULL,
+        {"no media line has a=mid:2", "media line 1", NULL}},
+    {"unknown mid", DUP_HEAD "a=group:DUP 1 7\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1") DUP_LEG ("5004", "239.69.2.1", "2"), FALSE,
+        0, NULL, {"no media line has a=mid:7", NULL}},
+    {"primary not in the group", DUP_HEAD "a=group:DUP 2 3\r\n"
+          DUP_LEG ("5004", "239.69.1.1", "1") DUP_LEG ("5004", "239.69.2.1",
+              "2") DUP_LEG ("5004", "239.69.3.1", "3"), FALSE, 0, NULL,
+        {"media line 1", "a=mid:1", "not in a=group:DUP 2 3", NULL}},
+    {"primary without a=mid", DUP_HEAD "a=group:DUP 1 2\r\n"
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.1.1/32\r\n"
+          "a=rtpmap:97 L24/48000/2\r\n" DUP_LEG ("5004", "239.69.2.1", "2"),
+        FALSE, 0, NULL, {"without a=mid", NULL}},
+    {"the same mid twice", DUP_HEAD "a=group:DUP 1 1\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1") DUP_LEG ("5004", "239.69.2.1", "2"), FALSE,
+        0, NULL, {"names only media line 1", NULL}},
+    {"another rate", DUP_HEAD "a=group:DUP 1 2\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1")
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.2.1/32\r\n"
+          "a=rtpmap:97 L24/96000/2\r\na=mid:2\r\n", FALSE, 0, NULL,
+        {"media line 2", "not the same stream", "L24/48000/2", NULL}},
+    {"another payload type", DUP_HEAD "a=group:DUP 1 2\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1")
+          "m=audio 5004 RTP/AVP 98\r\nc=IN IP4 239.69.2.1/32\r\n"
+          "a=rtpmap:98 L24/48000/2\r\na=mid:2\r\n", FALSE, 0, NULL,
+        {"not the same stream", NULL}},
+    {"another encoding", DUP_HEAD "a=group:DUP 1 2\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1")
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.2.1/32\r\n"
+          "a=rtpmap:97 L16/48000/2\r\na=mid:2\r\n", FALSE, 0, NULL,
+        {"not the same stream", NULL}},
+    {"other channels", DUP_HEAD "a=group:DUP 1 2\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1")
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.2.1/32\r\n"
+          "a=rtpmap:97 L24/48000/8\r\na=mid:2\r\n", FALSE, 0, NULL,
+        {"not the same stream", NULL}},
+    {"secondary is video", DUP_HEAD "a=group:DUP 1 2\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1")
+          "m=video 5004 RTP/AVP 96\r\nc=IN IP4 239.69.2.1/32\r\n"
+          "a=rtpmap:96 raw/90000\r\na=mid:2\r\n", FALSE, 0, NULL,
+        {"not the same stream", NULL}},
+    {"both legs alike", DUP_HEAD "a=group:DUP 1 2\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1") DUP_LEG ("5004", "239.69.1.1", "2"), FALSE,
+        0, NULL, {"cannot be told apart", NULL}},
+    {"secondary without port", DUP_HEAD "a=group:DUP 1 2\r\n"
+          DUP_LEG ("5004", "239.69.1.1", "1") DUP_LEG ("0", "239.69.2.1",
+              "2"), FALSE, 0, NULL, {"secondary leg", "no usable port",
+            NULL}},
+    /* three mids: a receiver merges two legs; the first two are read */
+    {"three mids", DUP_HEAD "a=group:DUP 1 2 3\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1") DUP_LEG ("5004", "239.69.2.1", "2")
+          DUP_LEG ("5004", "239.69.3.1", "3"), TRUE, 2, "239.69.2.1",
+          {"3 media lines", "media lines 1 and 2", "other one is ignored",
+            NULL}},
+    /* the group's order, not the SDP's: "2 1" with mid 1 first */
+    {"group order 2 1", DUP_HEAD "a=group:DUP 2 1\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1") DUP_LEG ("5004", "239.69.2.1", "2"), TRUE, 2,
+        "239.69.2.1", {NULL}},
+    /* the same address, other sources (source filters) */
+    {"same destination, other sources", DUP_HEAD "a=group:DUP a b\r\n"
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.1.1/32\r\n"
+          "a=rtpmap:97 L24/48000/2\r\n"
+          "a=source-filter: incl IN IP4 239.69.1.1 192.0.2.1\r\na=mid:a\r\n"
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 239.69.1.1/32\r\n"
+          "a=rtpmap:97 L24/48000/2\r\n"
+          "a=source-filter: incl IN IP4 239.69.1.1 192.0.2.2\r\na=mid:b\r\n",
+        TRUE, 2, "239.69.1.1", {NULL}},
+    /* unicast legs, session-level c= for the second */
+    {"unicast, session c=", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=R\r\n"
+          "c=IN IP4 192.0.2.50\r\nt=0 0\r\na=group:DUP 1 2\r\n"
+          "m=audio 5004 RTP/AVP 97\r\nc=IN IP4 192.0.2.40\r\n"
+          "a=rtpmap:97 L24/48000/2\r\na=mid:1\r\n"
+          "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/2\r\na=mid:2\r\n",
+        TRUE, 2, "192.0.2.50", {NULL}},
+    /* no group, two audio lines: the first, as always */
+    {"no group", DUP_HEAD DUP_LEG ("5004", "239.69.1.1", "1")
+          DUP_LEG ("5004", "239.69.2.1", "2"), FALSE, 0, NULL,
+        {"2 media lines", "media line 1", "the other one is ignored", NULL}},
+    /* another group semantics (RFC 5888 LS) is not ST 2022-7 */
+    {"group LS", DUP_HEAD "a=group:LS 1 2\r\n" DUP_LEG ("5004",
+              "239.69.1.1", "1") DUP_LEG ("5004", "239.69.2.1", "2"), FALSE,
+        0, NULL, {"2 media lines", NULL}},
+  };
+  guint i, k;
+
+  for (i = 0; i < G_N_ELEMENTS (t); i++) {
+    Aes67SdpStream s;
+    GError *err = NULL;
+
+    aes67_sdp_stream_init (&s);
+    fail_unless (aes67_sdp_parse (t[i].sdp, &s, &err), "'%s': %s", t[i].why,
+        err ? err->message : "");
+    fail_unless_equals_int (s.media_line, 1);
+    fail_unless_equals_string (s.address, g_str_has_prefix (t[i].why,
+            "unicast") ? "192.0.2.40" : "239.69.1.1");
+    fail_unless_equals_int (s.port, 5004);
+    fail_unless (s.has_secondary == t[i].secondary, "'%s': secondary %d",
+        t[i].why, s.has_secondary);
+    if (t[i].secondary) {
+      fail_unless_equals_int (s.secondary_media_line, t[i].secondary_line);
+      fail_unless_equals_string (s.secondary_address, t[i].secondary_address);
+    } else {
+      fail_unless (s.secondary_address == NULL);
+      fail_unless_equals_int (s.secondary_port, 0);
+    }
+    if (!t[i].says[0]) {
+      fail_unless (s.warnings == NULL, "'%s': warned '%s'", t[i].why,
+          s.warnings[0]);
+    } else {
+      fail_unless (s.warnings && s.warnings[0], "'%s': no warning", t[i].why);
+      fail_unless (s.warnings[1] == NULL, "'%s': two warnings: '%s', '%s'",
+          t[i].why, s.warnings[0], s.warnings[1]);
+      for (k = 0; t[i].says[k]; k++)
+        fail_unless (strstr (s.warnings[0], t[i].says[k]) != NULL,
+            "'%s': warning '%s' does not say '%s'", t[i].why, s.warnings[0],
+            t[i].says[k]);
+    }
+    aes67_sdp_stream_clear (&s);
   }
 }
 
@@ -706,6 +1022,9 @@ aes67sdp_suite (void)
   tcase_add_test (tc, test_read_file);
   tcase_add_test (tc, test_parse_tolerant);
   tcase_add_test (tc, test_parse_not_utf8);
+  tcase_add_test (tc, test_parse_dup_daemon);
+  tcase_add_test (tc, test_build_dup_roundtrip);
+  tcase_add_test (tc, test_parse_dup_malformed);
   return s;
 }
 

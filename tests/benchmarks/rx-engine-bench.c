@@ -1,0 +1,201 @@
+/* gst-aes67: CPU cost of the receive engine
+ * Copyright (C) 2026 the gst-aes67 authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ *   rx-engine-bench send N SECONDS PORT   # N stereo L24 1 ms streams to
+ *                                         # 127.0.0.1:PORT..PORT+N-1
+ *   rx-engine-bench recv N SECONDS PORT   # receives them with the engine,
+ *                                         # reads 48 frames per stream per
+ *                                         # ms 4 ms (RX_BENCH_LATENCY_MS)
+ *                                         # behind the anchor, and
+ *                                         # prints its CPU and the counts
+ *
+ * tests/benchmarks/rx-engine-bench.sh runs both against the stock chain.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "aes67-rx-engine.h"
+
+#define FPP 48
+#define FB 6
+
+static void
+tick_add (struct timespec *t, long ns)
+{
+  t->tv_nsec += ns;
+  while (t->tv_nsec >= 1000000000) {
+    t->tv_nsec -= 1000000000;
+    t->tv_sec++;
+  }
+}
+
+static int
+do_send (int n, int secs, int port)
+{
+  int fd = socket (AF_INET, SOCK_DGRAM, 0);
+  struct mmsghdr *m = calloc (n, sizeof (*m));
+  struct iovec *iov = calloc (n, sizeof (*iov));
+  struct sockaddr_in *sa = calloc (n, sizeof (*sa));
+  unsigned char (*pk)[12 + FPP * FB] = calloc (n, sizeof (*pk));
+  struct timespec t;
+  long k, ticks = secs * 1000L;
+  int i;
+
+  for (i = 0; i < n; i++) {
+    sa[i].sin_family = AF_INET;
+    sa[i].sin_port = htons (port + i);
+    sa[i].sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    iov[i].iov_base = pk[i];
+    iov[i].iov_len = sizeof (pk[i]);
+    m[i].msg_hdr.msg_name = &sa[i];
+    m[i].msg_hdr.msg_namelen = sizeof (sa[i]);
+    m[i].msg_hdr.msg_iov = &iov[i];
+    m[i].msg_hdr.msg_iovlen = 1;
+    pk[i][0] = 0x80;
+    pk[i][1] = 97;
+    pk[i][8] = i;
+  }
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  for (k = 0; k < ticks; k++) {
+    for (i = 0; i < n; i++) {
+      unsigned int ts = (unsigned int) (k * FPP);
+
+      pk[i][2] = k >> 8;
+      pk[i][3] = k;
+      pk[i][4] = ts >> 24;
+      pk[i][5] = ts >> 16;
+      pk[i][6] = ts >> 8;
+      pk[i][7] = ts;
+      memset (pk[i] + 12, (int) (k & 0x7f) + 1, FPP * FB);
+    }
+    sendmmsg (fd, m, n, 0);
+    tick_add (&t, 1000000);
+    clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+  }
+  close (fd);
+  return 0;
+}
+
+static double
+cpu_s (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static int latency_ms = 4;
+
+static int
+do_recv (int n, int secs, int port)
+{
+  Aes67RxStream **s = calloc (n, sizeof (*s));
+  unsigned int *pos = calloc (n, sizeof (*pos));
+  int *started = calloc (n, sizeof (*started));
+  unsigned char buf[FPP * FB];
+  struct timespec t;
+  long k, ticks = secs * 1000L;
+  double c0 = 0;
+  gint64 w0 = 0;
+  guint64 received = 0, lost = 0, late = 0, early = 0, concealed = 0;
+  guint64 got = 0;
+  int i;
+
+  for (i = 0; i < n; i++) {
+    Aes67RxConfig c = { 0, };
+    GError *err = NULL;
+
+    c.address = "127.0.0.1";
+    c.port = port + i;
+    c.payload_type = 97;
+    c.channels = 2;
+    c.sample_bytes = 3;
+    c.rate = 48000;
+    c.buffer_size = 1 << 20;
+    s[i] = aes67_rx_stream_new (&c, &err);
+    if (!s[i]) {
+      fprintf (stderr, "%s\n", err->message);
+      return 1;
+    }
+  }
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  /* one extra second for the sender to start; the measurement covers the
+   * rest */
+  for (k = 0; k < ticks; k++) {
+    if (k == 1000) {
+      c0 = cpu_s ();
+      w0 = aes67_rx_now ();
+    }
+    for (i = 0; i < n; i++) {
+      if (!started[i]) {
+        Aes67RxAnchor a;
+
+        aes67_rx_stream_get_anchor (s[i], &a);
+        if (!a.valid)
+          continue;
+        pos[i] = a.rtp_ts + (unsigned int) ((aes67_rx_now () - a.arrival)
+            * 48 / 1000000) - latency_ms * FPP;
+        aes67_rx_stream_seek (s[i], pos[i]);
+        started[i] = 1;
+      }
+      got += aes67_rx_stream_read (s[i], pos[i], FPP, buf, NULL);
+      pos[i] += FPP;
+    }
+    tick_add (&t, 1000000);
+    clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+  }
+  {
+    double cpu = cpu_s () - c0;
+    double wall = (aes67_rx_now () - w0) / 1e9;
+
+    for (i = 0; i < n; i++) {
+      Aes67RxStats st;
+
+      aes67_rx_stream_get_stats (s[i], &st);
+      received += st.received;
+      lost += st.lost;
+      late += st.late;
+      early += st.early;
+      concealed += st.samples_concealed;
+      aes67_rx_stream_free (s[i]);
+    }
+    printf
+        ("latency %d ms, streams %d cpu %.1f %% of one core (%.2f s in %.2f s), "
+        "threads %u, received %" G_GUINT64_FORMAT ", lost %" G_GUINT64_FORMAT
+        ", late %" G_GUINT64_FORMAT ", early %" G_GUINT64_FORMAT ", concealed %"
+        G_GUINT64_FORMAT ", frames read %" G_GUINT64_FORMAT "\n", latency_ms, n,
+        100 * cpu / wall, cpu, wall, aes67_rx_engine_n_threads (), received,
+        lost, late, early, concealed, got);
+  }
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  int n, secs, port;
+
+  if (argc != 5) {
+    fprintf (stderr, "usage: %s send|recv N SECONDS PORT\n", argv[0]);
+    return 2;
+  }
+  n = atoi (argv[2]);
+  secs = atoi (argv[3]);
+  port = atoi (argv[4]);
+  if (getenv ("RX_BENCH_LATENCY_MS"))
+    latency_ms = atoi (getenv ("RX_BENCH_LATENCY_MS"));
+  if (strcmp (argv[1], "send") == 0)
+    return do_send (n, secs, port);
+  return do_recv (n, secs, port);
+}
