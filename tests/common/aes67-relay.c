@@ -28,9 +28,10 @@
  *     dropped-at-exit N overshoot-max-us N
  * the summary at exit (the delays of the packets that came while the
  * impairment was on; overshoot: how much later than its time the relay
- * sent a packet at worst, a measure of the machine's load); "gaps" counts the sequence numbers missing in what
- * it received (a loss before the relay). --trace writes one line per packet
- * sent: "<input index> <RTP seq> <delay µs> <0: first copy, 1: duplicate>".
+ * sent a packet at worst, a measure of the machine's load); "gaps" counts
+ * the sequence numbers missing in what it received (a loss before the
+ * relay). --trace writes one line per packet sent: "<input index> <RTP
+ * seq> <delay µs> <0: first copy, 1: duplicate>".
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
