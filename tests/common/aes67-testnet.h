@@ -4,7 +4,7 @@
  * network of hosts: each host is a Linux network namespace, two hosts are
  * joined by a veth pair. Where the kernel has no netem (CI's), packets are
  * dropped with nftables (aes67_test_net_drop(), or nft run in a host), and
- * delayed, reordered or duplicated by tests/common/aes67-relay (see
+ * delayed, reordered or duplicated by tests/common/aes67-impair-relay (see
  * tests/check/elements/aes67impair.c). All addresses are the test's own
  * (198.51.100.0/24, TEST-NET-2 of RFC 5737) and no packet leaves the
  * machine.

@@ -10,10 +10,10 @@
  *   the stream (`numgen random mod 100 < 5`: 5 % at random; `numgen inc
  *   mod 1000 < 50`: bursts of 50 packets; no match: an outage); a named
  *   nft counter says exactly how many it dropped;
- * - jitter, reordering, duplication: tests/common/aes67-relay.c in host 0
- *   takes the sender's packets (multicast looped back) and sends them on
- *   to another group after a drawn delay, some twice, and counts what it
- *   did (packets sent after a later one, second copies);
+ * - jitter, reordering, duplication: tests/common/aes67-impair-relay.c
+ *   in host 0 takes the sender's packets (multicast looped back) and sends
+ *   them on to another group after a drawn delay, some twice, and counts
+ *   what it did (packets sent after a later one, second copies);
  * - a sender restart: the sending pipeline is stopped and a new one (new
  *   aes67sink: new SSRC and sequence numbers) started.
  *
@@ -72,8 +72,8 @@
 
 #include "aes67-testnet.h"
 
-#ifndef AES67_RELAY_PATH
-#error "AES67_RELAY_PATH: the path of tests/common/aes67-relay"
+#ifndef AES67_IMPAIR_RELAY_PATH
+#error "AES67_IMPAIR_RELAY_PATH: the path of tests/common/aes67-impair-relay"
 #endif
 
 #define RATE 48000
@@ -785,7 +785,8 @@ relay_start (Relay * r, const gchar * from, const gchar * to,
   gchar *dmax = g_strdup_printf ("%u", delay_max_us);
   gchar *dup = g_strdup_printf ("%u", dup_permille);
   gchar *sd = g_strdup_printf ("%u", seed);
-  const gchar *argv[] = { AES67_RELAY_PATH, "--from", from, "--iface", "eth0",
+  const gchar *argv[] =
+      { AES67_IMPAIR_RELAY_PATH, "--from", from, "--iface", "eth0",
     "--to", to, "--delay-min-us", dmin, "--delay-max-us", dmax,
     "--dup-permille", dup, "--seed", sd, NULL
   };
@@ -797,7 +798,7 @@ relay_start (Relay * r, const gchar * from, const gchar * to,
   r->log = g_build_filename (tmpdir, "relay.log", NULL);
   g_unlink (r->log);
   r->pid = aes67_test_net_spawn (net, TX_HOST, argv, r->log, &err);
-  fail_unless (r->pid > 0, "cannot start %s: %s", AES67_RELAY_PATH,
+  fail_unless (r->pid > 0, "cannot start %s: %s", AES67_IMPAIR_RELAY_PATH,
       err ? err->message : "?");
   while (!ready && g_get_monotonic_time () < end) {
     gchar *s = read_log (r->log);
@@ -1543,9 +1544,9 @@ main (int argc, char **argv)
     return 77;
   }
   g_free (out);
-  if (!g_file_test (AES67_RELAY_PATH, G_FILE_TEST_IS_EXECUTABLE)) {
+  if (!g_file_test (AES67_IMPAIR_RELAY_PATH, G_FILE_TEST_IS_EXECUTABLE)) {
     g_print ("SKIP: network-impairment tests: the relay %s is not built\n",
-        AES67_RELAY_PATH);
+        AES67_IMPAIR_RELAY_PATH);
     aes67_test_net_free (net);
     return 77;
   }

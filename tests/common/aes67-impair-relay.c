@@ -8,7 +8,7 @@
  * from [delay-min, delay-max] µs, so packets overtake each other; a given
  * share of the packets is sent twice, back to back.
  *
- *   aes67-relay --from GROUP:PORT --iface IFNAME --to ADDR:PORT
+ *   aes67-impair-relay --from GROUP:PORT --iface IFNAME --to ADDR:PORT
  *       [--delay-min-us N] [--delay-max-us N] [--dup-permille N]
  *       [--seed N] [--trace FILE] [--impair]
  *
@@ -132,7 +132,7 @@ parse_addr (const char *s, struct sockaddr_in *sa)
 static void
 usage (void)
 {
-  fprintf (stderr, "usage: aes67-relay --from GROUP:PORT --iface IFNAME "
+  fprintf (stderr, "usage: aes67-impair-relay --from GROUP:PORT --iface IFNAME "
       "--to ADDR:PORT [--delay-min-us N] [--delay-max-us N] "
       "[--dup-permille N] [--seed N] [--trace FILE] [--impair]\n");
   exit (2);
@@ -193,19 +193,20 @@ main (int argc, char **argv)
     usage ();
   ifindex = if_nametoindex (iface);
   if (ifindex == 0) {
-    fprintf (stderr, "aes67-relay: no interface %s: %s\n", iface,
+    fprintf (stderr, "aes67-impair-relay: no interface %s: %s\n", iface,
         strerror (errno));
     return 1;
   }
   if (trace_path && !(trace = fopen (trace_path, "w"))) {
-    fprintf (stderr, "aes67-relay: %s: %s\n", trace_path, strerror (errno));
+    fprintf (stderr, "aes67-impair-relay: %s: %s\n", trace_path,
+        strerror (errno));
     return 1;
   }
 
   in_fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   out_fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (in_fd < 0 || out_fd < 0) {
-    perror ("aes67-relay: socket");
+    perror ("aes67-impair-relay: socket");
     return 1;
   }
   setsockopt (in_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof (one));
@@ -214,7 +215,7 @@ main (int argc, char **argv)
     setsockopt (in_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof (rcvbuf));
   }
   if (bind (in_fd, (struct sockaddr *) &from, sizeof (from)) < 0) {
-    perror ("aes67-relay: bind");
+    perror ("aes67-impair-relay: bind");
     return 1;
   }
   have_from = IN_MULTICAST (ntohl (from.sin_addr.s_addr));
@@ -224,7 +225,7 @@ main (int argc, char **argv)
     mreq.imr_ifindex = (int) ifindex;
     if (setsockopt (in_fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
             sizeof (mreq)) < 0) {
-      perror ("aes67-relay: IP_ADD_MEMBERSHIP");
+      perror ("aes67-impair-relay: IP_ADD_MEMBERSHIP");
       return 1;
     }
   }
@@ -236,7 +237,7 @@ main (int argc, char **argv)
           sizeof (zero)) < 0
       || setsockopt (out_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
           sizeof (ttl)) < 0) {
-    perror ("aes67-relay: multicast options");
+    perror ("aes67-impair-relay: multicast options");
     return 1;
   }
 
@@ -280,7 +281,7 @@ main (int argc, char **argv)
     }
     r = ppoll (&pfd, 1, tp, NULL);
     if (r < 0 && errno != EINTR) {
-      perror ("aes67-relay: ppoll");
+      perror ("aes67-impair-relay: ppoll");
       return 1;
     }
 
@@ -299,7 +300,8 @@ main (int argc, char **argv)
         n_gaps += (uint16_t) (seq - last_seq) - 1;
       last_seq = seq;
       if (n_held == MAX_HELD) {
-        fprintf (stderr, "aes67-relay: more than %d packets held\n", MAX_HELD);
+        fprintf (stderr, "aes67-impair-relay: more than %d packets held\n",
+            MAX_HELD);
         return 1;
       }
       h = &held[n_held++];
@@ -341,7 +343,7 @@ main (int argc, char **argv)
       for (copy = 0; copy <= h.dup; copy++) {
         if (sendto (out_fd, h.data, h.len, 0, (struct sockaddr *) &to,
                 sizeof (to)) < 0) {
-          perror ("aes67-relay: sendto");
+          perror ("aes67-impair-relay: sendto");
           return 1;
         }
         n_out++;
