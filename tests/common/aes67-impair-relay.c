@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,6 +157,12 @@ main (int argc, char **argv)
   int64_t d_min = -1, d_max = -1;
   int any_sent = 0, held_max = 0;
   uint16_t last_seq = 0;
+
+  /* end with the test that started it, also when that is killed (a
+   * test run out of time) */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid () == 1)
+    return 1;
 
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
