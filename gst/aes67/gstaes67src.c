@@ -1533,8 +1533,8 @@ gst_aes67_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   GstMapInfo map;
   Aes67RxAnchor anchor = { 0, };
   gint64 mono_to_clock;
-  gboolean media, discont;
-  guint32 offset;
+  gboolean media, discont, skip_valid = FALSE;
+  guint32 offset, skip_from = 0;
   guint rate, n, out, frame_bytes, got = 0;
 
   follow_poll (self);
@@ -1638,6 +1638,16 @@ again:
         self->next_rtp, rate);
   }
 
+  if (skip_valid && self->have_rtp) {
+    gint32 d = (gint32) (self->next_rtp - skip_from);
+
+    g_mutex_lock (&self->rx_lock);
+    if (d > 0 && self->rx)
+      aes67_rx_stream_skip (self->rx, skip_from, (guint) d);
+    g_mutex_unlock (&self->rx_lock);
+    skip_valid = FALSE;
+  }
+
   /* buffers end where packets end (a lost packet is a GAP buffer) */
   n = out;
   if (self->have_rtp && anchor.valid) {
@@ -1658,9 +1668,12 @@ again:
     }
   } else if (now - target > MAX_BEHIND_NS) {
     /* a stall far longer than any link offset: start again at the
-     * present rather than play old audio */
+     * present rather than play old audio; what is jumped over is missing
+     * from the output (counted concealed) */
     GST_WARNING_OBJECT (self, "playout %" GST_TIME_FORMAT " behind: "
         "starting again at the present", GST_TIME_ARGS (now - target));
+    skip_valid = self->have_rtp;
+    skip_from = self->next_rtp;
     self->started = FALSE;
     goto again;
   }
