@@ -121,9 +121,11 @@
  * PTP clock and the SDP says the stream is on PTP), each sample's time is
  * the capture time its RTP time says on the pipeline clock (RFC 7273
  * mediaclk:direct, AES67-2018 media clock): the buffer holding it has that
- * time (as running time) and is taken out of the ring and pushed when the
- * pipeline clock reaches it plus the link offset. Receivers on one clock
- * play sample-aligned, whatever the network's delay. The pipeline's latency
+ * time (as running time) and plays when the pipeline clock reaches it plus
+ * the link offset; it is taken out of the ring and pushed a quarter of an
+ * output period (at most 250 µs) before that, so that it reaches even a
+ * sink with no processing deadline in time. Receivers on one clock play
+ * sample-aligned, whatever the network's delay. The pipeline's latency
  * is the link offset plus what elements downstream add: a GstBaseSink's
  * `processing-deadline` (20 ms by default) and an audio sink's buffer; set
  * `processing-deadline=0` (or the pipeline's `latency`) for a playout time
@@ -1660,7 +1662,11 @@ again:
       "capture %" GST_TIME_FORMAT ", now %" GST_TIME_FORMAT ", anchor %s %u",
       self->next_pos, self->next_rtp, n, GST_TIME_ARGS (self->next_capture),
       GST_TIME_ARGS (now), anchor.valid ? "at" : "none", anchor.rtp_ts);
+  /* taken out of the ring a quarter of an output period (at most 250 µs)
+   * before its playout time, so that it reaches a sink with no processing
+   * deadline in time */
   target = self->next_capture + latency;
+  target -= MIN (target, gst_util_uint64_scale (out, GST_SECOND, rate) / 4);
   if (target > now) {
     if (!wait_until (self, clock, target)) {
       gst_object_unref (clock);
