@@ -325,7 +325,7 @@
  * as `aes67sink secondary-address=...` writes it), the first on eth0, the
  * second on eth1: either network may fail without a sample lost.
  * |[
- * gst-launch-1.0 aes67src address=239.69.1.10 multicast-iface=eth0 \
+ * gst-launch-1.0 -m aes67src address=239.69.1.10 multicast-iface=eth0 \
  *     secondary-address=239.69.2.10 secondary-multicast-iface=eth1 \
  *     encoding-name=L24 rate=48000 channels=2 ! audioconvert ! autoaudiosink
  * ]| The same by hand.
