@@ -168,6 +168,8 @@ struct _Aes67RxStream
   gboolean restore_pending;
   Aes67RxRestore restore;
   gint64 lost_since;            /* last arrival before the loss */
+  gint64 receiving_since;       /* arrival of the packet that made the
+                                 * stream receiving */
 
   Aes67RxStats stats;
 };
@@ -685,6 +687,8 @@ handle_packet (Aes67RxLeg * leg, const guint8 * p, gsize len,
     }
     s->ssrc = ssrc;
     s->stats.ssrc = ssrc;
+    if (s->stats.state != AES67_STREAM_RECEIVING)
+      s->receiving_since = arrival;
     s->stats.state = AES67_STREAM_RECEIVING;
   } else if (ssrc != s->ssrc) {
     s->stats.foreign++;
@@ -1351,6 +1355,12 @@ aes67_rx_stream_check_timeout (Aes67RxStream * s, gint64 now, gint64 timeout_ns)
     if (leg->st.state == AES67_STREAM_RECEIVING &&
         now - leg->st.last_arrival >= timeout_ns)
       leg_set_lost (leg, s->n_legs > 1);
+    /* a leg that never brought a packet while the other has run for the
+     * time-out (a network not connected) is lost too */
+    else if (leg->st.state == AES67_STREAM_WAITING && s->n_legs > 1 &&
+        s->stats.state == AES67_STREAM_RECEIVING &&
+        now - s->receiving_since >= timeout_ns)
+      leg_set_lost (leg, TRUE);
   }
   if (s->stats.state == AES67_STREAM_RECEIVING &&
       now - s->stats.last_arrival >= timeout_ns) {

@@ -153,7 +153,8 @@ typedef struct
   guint32 ssrc;                 /* lost: the path's last SSRC; restored: the
                                  * SSRC it brings now */
   guint64 lost_duration_ms;     /* restored: last packet on the path before
-                                 * the loss to the first after it, ms */
+                                 * the loss to the first after it, ms (0:
+                                 * the path had never brought one) */
 } Aes67RxPathEvent;
 
 /* Where the stream's time is, for playout by arrival: the RTP timestamp of
@@ -252,7 +253,8 @@ gboolean aes67_rx_stream_take_restored (Aes67RxStream * s,
     Aes67RxRestore * info);
 
 /* TRUE while a path changed state (lost: no valid packet on it for the
- * time-out of aes67_rx_stream_check_timeout(); restored: its first valid
+ * time-out of aes67_rx_stream_check_timeout(), or none ever while the
+ * other path brought the stream for that long; restored: its first valid
  * packet after that), one event per call, in order per path. With one leg
  * there are none. */
 gboolean aes67_rx_stream_take_path_event (Aes67RxStream * s,

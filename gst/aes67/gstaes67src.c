@@ -257,11 +257,12 @@
  *
  * `path-lost`, with two legs (ST 2022-7), when one leg brought no packet
  * for `timeout` ms (while the other still runs, or just before
- * `stream-lost` when both went):
+ * `stream-lost` when both went), or never brought one while the other has
+ * brought the stream for `timeout` ms (a network not connected):
  * - `path` (gchararray): "primary" or "secondary"
  * - `address` (gchararray), `port` (gint): the leg (its multicast group or
  *   unicast address, and UDP port)
- * - `ssrc` (guint): the SSRC of its last packet
+ * - `ssrc` (guint): the SSRC of its last packet (0: it never brought one)
  * - `timeout-ms` (guint): the `timeout` in use, ms
  * - `other-path-state` (gchararray): the other leg's state then:
  *   "receiving" (the audio goes on from it), "waiting" or "lost"
@@ -272,7 +273,7 @@
  *   `path-lost`
  * - `ssrc` (guint): the SSRC it brings now
  * - `lost-duration-ms` (guint64): time from the leg's last packet before
- *   the loss to this one, ms
+ *   the loss to this one, ms (0 when it had never brought one)
  *
  * `stream-restored`, at the first packet after a loss:
  * - `ssrc` (guint): the SSRC now played

@@ -1333,6 +1333,52 @@ GST_START_TEST (test_dup_path_lost)
 
 GST_END_TEST;
 
+/* a leg that never brings a packet (its network not connected) is lost
+ * once the other has brought the stream for the time-out */
+GST_START_TEST (test_dup_leg_never_seen)
+{
+  guint pa, pb;
+  Aes67RxStream *s = dup_stream_new (&pa, &pb);
+  gint fd = sender_new (NULL);
+  Aes67RxStats st;
+  Aes67RxPathEvent ev;
+  const gint64 t = 50 * GST_MSECOND;
+  gint64 r0;
+
+  send_pkt (fd, "127.0.0.1", pa, 0, 0, SSRC_A);
+  wait_path (s, 0, 1, &st);
+  fail_unless_equals_int (st.paths[1].state, AES67_STREAM_WAITING);
+  r0 = st.last_arrival;
+  while (aes67_rx_now () <= r0 + 1000)
+    g_usleep (100);
+  send_pkt (fd, "127.0.0.1", pa, 1, FPP, SSRC_A);
+  wait_path (s, 0, 2, &st);
+  fail_unless (st.last_arrival > r0);
+  /* counted from the stream's first packet */
+  fail_if (aes67_rx_stream_check_timeout (s, r0 + t - 1, t));
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+  fail_if (aes67_rx_stream_check_timeout (s, r0 + t, t));
+  aes67_rx_stream_get_stats (s, &st);
+  fail_unless_equals_int (st.paths[1].state, AES67_STREAM_LOST);
+  fail_unless_equals_int (st.paths[0].state, AES67_STREAM_RECEIVING);
+  fail_unless (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_int (ev.path, 1);
+  fail_if (ev.restored);
+  fail_unless_equals_int (ev.ssrc, 0);
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+  /* it comes: restored */
+  send_pkt (fd, "127.0.0.1", pb, 2, 2 * FPP, SSRC_A);
+  wait_path (s, 1, 1, &st);
+  fail_unless (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_int (ev.path, 1);
+  fail_unless (ev.restored);
+  fail_unless_equals_uint64 (ev.lost_duration_ms, 0);
+  close (fd);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
 static Suite *
 rxengine_suite (void)
 {
@@ -1364,6 +1410,7 @@ rxengine_suite (void)
   tcase_add_test (tc, test_dup_fill);
   tcase_add_test (tc, test_dup_foreign_leg);
   tcase_add_test (tc, test_dup_path_lost);
+  tcase_add_test (tc, test_dup_leg_never_seen);
   return s;
 }
 
