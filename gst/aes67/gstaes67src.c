@@ -208,9 +208,12 @@
  * - `packets-malformed` (guint64): not valid RTP, or not whole frames
  * - `packets-foreign` (guint64): another payload type, source or SSRC
  * - `samples-concealed` (guint64): samples per channel (frames) played as
- *   silence because their packet was lost or came late, from the stream's
- *   first played frame on (also while the stream is lost: what the output
- *   misses against what was sent)
+ *   silence because their packet was lost or came late: what the output
+ *   misses against what was sent. Silence after the newest packet counts
+ *   once a later packet of the same sequence proves the packets between
+ *   lost (after an outage, all of it); not when the sender stopped, nor
+ *   before a new sender's (SSRC's) first packet, nor before the stream's
+ *   first played frame
  * - `jitter-us` (gdouble): RFC 3550 interarrival jitter, µs
  * - `ssrc` (guint): the SSRC the receiver is locked to (0: none yet)
  * - `stream-state` (gchararray): "waiting" (no packet yet), "receiving" or
