@@ -189,7 +189,8 @@
  * `aes67-stats`, every `stats-interval` ms (the `stats` property holds the
  * same structure):
  * - `packets-received` (guint64): valid packets of the stream (those that
- *   came late included, duplicates not)
+ *   came late included, duplicates not; with two legs each sequence number
+ *   once, from the leg that brought it first)
  * - `packets-lost` (gint64, never negative, never decreasing): packets that
  *   never arrived: RFC 3550's "expected minus received", counted once a
  *   sequence number is further behind the newest than the reorder window
@@ -203,7 +204,9 @@
  * - `packets-early` (guint64): packets so far ahead of the playout (a
  *   sender's clock far ahead of ours) that the ring cannot hold them;
  *   dropped
- * - `packets-duplicate` (guint64): sequence numbers received twice (dropped)
+ * - `packets-duplicate` (guint64): sequence numbers received twice (dropped;
+ *   with two legs, twice on the same leg: the other leg's copy is expected
+ *   and not counted)
  * - `packets-reordered` (guint64): packets older than the newest one
  * - `packets-malformed` (guint64): not valid RTP, or not whole frames
  * - `packets-foreign` (guint64): another payload type, source or SSRC
