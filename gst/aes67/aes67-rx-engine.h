@@ -226,6 +226,13 @@ void aes67_rx_stream_free (Aes67RxStream * s);
 guint aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts,
     guint n_frames, guint8 * dest, guint * first_missing);
 
+/* Reader: passes over @n_frames frames from RTP timestamp @rtp_ts on
+ * without handing them out (playout jumped ahead after a stall): they are
+ * missing from the output, so they count in samples_concealed as missing
+ * frames read would (those a packet brought too). Afterwards the read
+ * position is @rtp_ts + @n_frames. */
+void aes67_rx_stream_skip (Aes67RxStream * s, guint32 rtp_ts, guint n_frames);
+
 /* Reader: sets the read position without reading (frames before it are
  * dropped from the ring, uncounted: playout starts there). */
 void aes67_rx_stream_seek (Aes67RxStream * s, guint32 rtp_ts);

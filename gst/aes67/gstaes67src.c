@@ -154,9 +154,11 @@
  * PTP clock and the SDP says the stream is on PTP), each sample's time is
  * the capture time its RTP time says on the pipeline clock (RFC 7273
  * mediaclk:direct, AES67-2018 media clock): the buffer holding it has that
- * time (as running time) and is taken out of the ring and pushed when the
- * pipeline clock reaches it plus the link offset. Receivers on one clock
- * play sample-aligned, whatever the network's delay. The pipeline's latency
+ * time (as running time) and plays when the pipeline clock reaches it plus
+ * the link offset; it is taken out of the ring and pushed a quarter of an
+ * output period (at most 250 µs) before that, so that it reaches even a
+ * sink with no processing deadline in time. Receivers on one clock play
+ * sample-aligned, whatever the network's delay. The pipeline's latency
  * is the link offset plus what elements downstream add: a GstBaseSink's
  * `processing-deadline` (20 ms by default) and an audio sink's buffer; set
  * `processing-deadline=0` (or the pipeline's `latency`) for a playout time
@@ -1849,8 +1851,8 @@ gst_aes67_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   GstMapInfo map;
   Aes67RxAnchor anchor = { 0, };
   gint64 mono_to_clock;
-  gboolean media, discont;
-  guint32 offset;
+  gboolean media, discont, skip_valid = FALSE;
+  guint32 offset, skip_from = 0;
   guint rate, n, out, frame_bytes, got = 0;
 
   follow_poll (self);
@@ -1954,6 +1956,16 @@ again:
         self->next_rtp, rate);
   }
 
+  if (skip_valid && self->have_rtp) {
+    gint32 d = (gint32) (self->next_rtp - skip_from);
+
+    g_mutex_lock (&self->rx_lock);
+    if (d > 0 && self->rx)
+      aes67_rx_stream_skip (self->rx, skip_from, (guint) d);
+    g_mutex_unlock (&self->rx_lock);
+    skip_valid = FALSE;
+  }
+
   /* buffers end where packets end (a lost packet is a GAP buffer) */
   n = out;
   if (self->have_rtp && anchor.valid) {
@@ -1966,7 +1978,11 @@ again:
       "capture %" GST_TIME_FORMAT ", now %" GST_TIME_FORMAT ", anchor %s %u",
       self->next_pos, self->next_rtp, n, GST_TIME_ARGS (self->next_capture),
       GST_TIME_ARGS (now), anchor.valid ? "at" : "none", anchor.rtp_ts);
+  /* taken out of the ring a quarter of an output period (at most 250 µs)
+   * before its playout time, so that it reaches a sink with no processing
+   * deadline in time */
   target = self->next_capture + latency;
+  target -= MIN (target, gst_util_uint64_scale (out, GST_SECOND, rate) / 4);
   if (target > now) {
     if (!wait_until (self, clock, target)) {
       gst_object_unref (clock);
@@ -1974,9 +1990,12 @@ again:
     }
   } else if (now - target > MAX_BEHIND_NS) {
     /* a stall far longer than any link offset: start again at the
-     * present rather than play old audio */
+     * present rather than play old audio; what is jumped over is missing
+     * from the output (counted concealed) */
     GST_WARNING_OBJECT (self, "playout %" GST_TIME_FORMAT " behind: "
         "starting again at the present", GST_TIME_ARGS (now - target));
+    skip_valid = self->have_rtp;
+    skip_from = self->next_rtp;
     self->started = FALSE;
     goto again;
   }
