@@ -68,8 +68,8 @@ GST_START_TEST (test_foreign_secondary)
   desc = g_strdup_printf ("aes67src name=rx address=127.0.0.1 port=%u "
       "secondary-address=127.0.0.1 secondary-port=%u latency=20 timeout=200 "
       "stats-interval=0 ! fakesink sync=false", pa, pb);
-  pipe = gst_parse_launch (desc, NULL);
-  fail_unless (pipe != NULL);
+  pipe = gst_parse_launch (desc, &err);
+  fail_unless (pipe != NULL && err == NULL, "%s", err ? err->message : "");
   src = gst_bin_get_by_name (GST_BIN (pipe), "rx");
   bus = gst_element_get_bus (pipe);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
