@@ -652,6 +652,10 @@ gst_aes67_src_finalize (GObject * object)
   aes67_sdp_stream_clear (&self->stream);
   if (self->caps)
     gst_caps_unref (self->caps);
+  if (self->wait_id)
+    gst_clock_id_unref (self->wait_id);
+  if (self->pool)
+    gst_object_unref (self->pool);
   g_mutex_clear (&self->rx_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1615,6 +1619,7 @@ gst_aes67_src_start (GstBaseSrc * bsrc)
   self->started = FALSE;
   self->have_rtp = FALSE;
   self->next_stats = 0;
+  self->next_check = 0;
   GST_OBJECT_LOCK (self);
   self->flushing = FALSE;
   GST_OBJECT_UNLOCK (self);
@@ -1624,7 +1629,52 @@ gst_aes67_src_start (GstBaseSrc * bsrc)
 static gboolean
 gst_aes67_src_stop (GstBaseSrc * bsrc)
 {
+  GstAes67Src *self = GST_AES67_SRC (bsrc);
+
+  /* (the streaming thread has stopped) */
+  GST_OBJECT_LOCK (self);
+  if (self->wait_id)
+    gst_clock_id_unref (self->wait_id);
+  self->wait_id = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (self->pool) {
+    gst_buffer_pool_set_active (self->pool, FALSE);
+    gst_object_unref (self->pool);
+    self->pool = NULL;
+  }
   return TRUE;
+}
+
+/* A buffer of @size bytes from our pool (made again when a larger output
+ * buffer is needed). Streaming thread. */
+static GstBuffer *
+alloc_buffer (GstAes67Src * self, gsize size)
+{
+  GstBuffer *buf = NULL;
+
+  if (!self->pool || self->pool_size < size) {
+    GstStructure *config;
+
+    if (self->pool) {
+      gst_buffer_pool_set_active (self->pool, FALSE);
+      gst_object_unref (self->pool);
+    }
+    self->pool = gst_buffer_pool_new ();
+    config = gst_buffer_pool_get_config (self->pool);
+    gst_buffer_pool_config_set_params (config, NULL, (guint) size, 4, 0);
+    if (!gst_buffer_pool_set_config (self->pool, config)
+        || !gst_buffer_pool_set_active (self->pool, TRUE)) {
+      gst_object_unref (self->pool);
+      self->pool = NULL;
+      return gst_buffer_new_allocate (NULL, size, NULL);
+    }
+    self->pool_size = size;
+  }
+  if (gst_buffer_pool_acquire_buffer (self->pool, &buf, NULL) != GST_FLOW_OK)
+    return gst_buffer_new_allocate (NULL, size, NULL);
+  if (gst_buffer_get_size (buf) != size)
+    gst_buffer_set_size (buf, size);
+  return buf;
 }
 
 static gboolean
@@ -1664,13 +1714,19 @@ wait_until (GstAes67Src * self, GstClock * clock, GstClockTime until)
     GST_OBJECT_UNLOCK (self);
     return FALSE;
   }
-  id = self->clock_id = gst_clock_new_single_shot_id (clock, until);
+  /* one clock entry, set again for each wait */
+  if (!self->wait_id
+      || !gst_clock_single_shot_id_reinit (clock, self->wait_id, until)) {
+    if (self->wait_id)
+      gst_clock_id_unref (self->wait_id);
+    self->wait_id = gst_clock_new_single_shot_id (clock, until);
+  }
+  id = self->clock_id = self->wait_id;
   GST_OBJECT_UNLOCK (self);
   ret = gst_clock_id_wait (id, NULL);
   GST_OBJECT_LOCK (self);
   self->clock_id = NULL;
   GST_OBJECT_UNLOCK (self);
-  gst_clock_id_unref (id);
   return ret != GST_CLOCK_UNSCHEDULED;
 }
 
@@ -1690,6 +1746,10 @@ post_stream_messages (GstAes67Src * self)
   gchar *leg_address[AES67_RX_MAX_PATHS];
   guint leg_port[AES67_RX_MAX_PATHS];
 
+  /* every 10 ms is enough (the time-out's resolution) */
+  if (now < self->next_check)
+    return;
+  self->next_check = now + 10 * GST_MSECOND;
   GST_OBJECT_LOCK (self);
   interval = self->stats_interval_ms;
   timeout = self->timeout_ms;
@@ -2000,7 +2060,7 @@ again:
     goto again;
   }
 
-  buf = gst_buffer_new_allocate (NULL, (gsize) n * frame_bytes, NULL);
+  buf = alloc_buffer (self, (gsize) n * frame_bytes);
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
   g_mutex_lock (&self->rx_lock);
   if (self->rx && self->have_rtp && self->frame_bytes == frame_bytes)

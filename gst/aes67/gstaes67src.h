@@ -110,6 +110,11 @@ struct _GstAes67Src
 
   /* streaming thread only */
   GstClockID clock_id;          /* the wait in create (object lock) */
+  GstClockID wait_id;           /* the entry it reuses (object lock) */
+  GstBufferPool *pool;          /* output buffers, streaming thread */
+  gsize pool_size;
+  gint64 next_check;            /* monotonic ns of the next look at the
+                                 * stream's state */
   gboolean flushing;            /* unlock called (object lock) */
   gboolean started;             /* the timeline is set */
   GstClockTime next_capture;    /* clock time of the next buffer's first
