@@ -1533,9 +1533,10 @@ arrival_clock_time (const Aes67RxAnchor * a, gint64 mono_to_clock,
  * a frame count at the nominal rate and never steps again until the next
  * re-anchor. Each buffer, the read position is compared with where the
  * anchor says it should be at that output time (in frames, the anchor
- * extrapolated at the sender's rate). The sender's rate is measured from
- * the anchors of the last DRIFT_ANCHORS - 1 seconds (the packets of least
- * transit: a few µs of noise over seconds). While the low-passed error
+ * extrapolated at the nominal rate while passing through, at the sender's
+ * rate while resampling). The sender's rate is measured from the anchors
+ * of the last DRIFT_ANCHORS - 1 seconds (packets of least transit, whose
+ * noise of up to ~0.1 ms is small over seconds). While the low-passed error
  * stays within DRIFT_DEADBAND_NS the ring is copied through untouched
  * (bit-exact). Beyond it, the ring is read through GStreamer's audio
  * resampler at the sender's rate corrected by a PI controller on the
@@ -1790,9 +1791,12 @@ drift_control (GstAes67Src * self, const Aes67RxAnchor * a,
   pos = self->rs_engaged ?
       (gdouble) (gint32) (self->rs_start - self->next_rtp) + self->rs_out_pos :
       0.0;
+  /* the anchor extrapolated at the sender's rate once resampling, at
+   * the nominal rate before (a rate measured over a short time, from a
+   * sender that sends in bursts, must not make a drift of its own) */
   expect = (gdouble) (gint32) (a->rtp_ts - self->next_rtp) +
       ((gdouble) (gint64) self->next_capture - (gdouble) (a->arrival +
-          mono_to_clock)) * rate / 1e9 * ratio;
+          mono_to_clock)) * rate / 1e9 * (self->rs_engaged ? ratio : 1.0);
   e = pos - expect;
   if (ABS (e) > (gdouble) rate * DRIFT_STEP_NS / GST_SECOND) {
     GST_WARNING_OBJECT (self, "arrival playout %.1f frames off the packets' "
@@ -1804,6 +1808,8 @@ drift_control (GstAes67Src * self, const Aes67RxAnchor * a,
   self->drift_err += alpha * (e - self->drift_err);
 
   if (!self->rs_engaged) {
+    GST_LOG_OBJECT (self, "drift: error %.2f frames (filtered %.2f), sender "
+        "%+.1f ppm, passing through", e, self->drift_err, (ratio - 1.0) * 1e6);
     if (ABS (self->drift_err) > (gdouble) rate * DRIFT_DEADBAND_NS / GST_SECOND)
       drift_engage (self, channels, frame_bytes, self->drift_err > 0 ? -1 : 1);
     return TRUE;
