@@ -133,8 +133,25 @@
  * pipeline clock's PTP) each sample plays the link offset after its packet
  * arrived: the receiver takes the packets of least transit over the last
  * second as the stream's arrival time, so network jitter does not move the
- * playout; when the sender's clock drifts from ours the buffers' times
- * follow it.
+ * playout. For the first 2 s of a stream (and after a new SSRC, a restart
+ * or a timestamp jump, which start with a DISCONT buffer) the buffers'
+ * times follow those packets while the receiver settles on them. Then the
+ * output runs on the pipeline clock without a break (each buffer's time is
+ * the previous one's plus its duration) and a sender whose clock drifts
+ * from ours is followed by resampling: the sender's rate is measured from
+ * the packets of least transit over about 15 s, and once the audio being
+ * played is more than 0.2 ms off where the arrival times put it, it is
+ * read through GStreamer's audio resampler (GstAudioResampler, Kaiser,
+ * quality 2) at that rate, corrected by a slow controller that keeps the
+ * latency at the link offset (within +-2000 ppm). No sample is dropped or
+ * repeated for this. Until then (a sender on our own clock) the audio
+ * passes through bit-exact; once resampling, it stays so until the stream
+ * is anchored again. The switch has no break: the resampler is primed with
+ * the audio just played and carries on from the next sample (a constant
+ * shift of a quarter of a sample remains), and while resampling the ring
+ * is read about 17 samples (0.35 ms at 48 kHz) ahead of the output, which a
+ * link offset must leave room for. A position error of more than 20 ms
+ * anchors the stream again (DISCONT).
  *
  * Either way a packet that arrives after its audio was played is counted
  * late (its frames were played as silence), and one so early that the
@@ -1551,8 +1568,8 @@ arrival_clock_time (const Aes67RxAnchor * a, gint64 mono_to_clock,
  * frame after the last one passed through, so no frame is dropped or
  * repeated; what is left is a constant fractional delay of DRIFT_PHASE
  * frames (measured for the Kaiser filter at quality DRIFT_QUALITY). While
- * resampling, the ring is read the filter's half length (16 frames, 0.33
- * ms at 48 kHz) ahead of the output. */
+ * resampling, the ring is read about the filter's half length ahead of
+ * the output (17 frames, 0.35 ms at 48 kHz). */
 #define DRIFT_SETTLE_NS (2 * GST_SECOND)
 #define DRIFT_DEADBAND_NS (200 * GST_USECOND)
 #define DRIFT_STEP_NS (20 * GST_MSECOND)
