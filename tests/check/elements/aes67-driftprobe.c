@@ -18,8 +18,8 @@
 #include <sys/socket.h>
 
 #define RATE 48000
-#define RAMP 4096               /* the ramp's period, frames */
-#define RAMP_STEP 2048          /* sample value per frame */
+#define RAMP 65536              /* the ramp's period, frames (1.37 s) */
+#define RAMP_STEP 128           /* sample value per frame */
 #define MAX_RX 4
 
 /* a calibration of the sender's clock, from external time @ext on */

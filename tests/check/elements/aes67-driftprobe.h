@@ -7,7 +7,7 @@
  * How latency is measured. The sender (appsrc ! aes67sink, L24 mono
  * 48 kHz) runs on a GstSystemClock (CLOCK_MONOTONIC inside) calibrated to
  * run @ppm fast or slow; its frame i is captured at sender clock time
- * base + i / 48000 and carries ((i mod 4096) x 2048), a ramp that the
+ * base + i / 48000 and carries ((i mod 65536) x 128), a ramp that the
  * receiver's resampler interpolates, so an output sample tells the
  * fractional frame index it shows. Undoing the calibration gives the
  * capture time on CLOCK_MONOTONIC. The receivers run on the system clock
