@@ -1018,6 +1018,35 @@ aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts, guint n_frames,
 }
 
 void
+aes67_rx_stream_skip (Aes67RxStream * s, guint32 rtp_ts, guint n_frames)
+{
+  guint i;
+
+  g_mutex_lock (&s->lock);
+  for (i = 0; i < n_frames; i++) {
+    guint32 ts = rtp_ts + i;
+    guint32 idx = ts & s->ring_mask;
+
+    if (s->present[idx] && s->tag[idx] == ts) {
+      /* brought by a packet, but not played */
+      s->present[idx] = 0;
+      if (s->ever_read)
+        s->stats.samples_concealed++;
+    } else if (!s->ever_read || !s->have_seq || !s->anchor.valid
+        || (gint32) (ts - s->anchor.first_rtp_ts) < 0) {
+      /* before the stream (or this sequence of it) began */
+    } else if ((gint32) (ts - (s->max_ts + s->frames_per_packet)) < 0) {
+      s->stats.samples_concealed++;
+    } else {
+      s->concealed_pending++;
+    }
+  }
+  s->read_pos = rtp_ts + n_frames;
+  s->have_read_pos = TRUE;
+  g_mutex_unlock (&s->lock);
+}
+
+void
 aes67_rx_stream_seek (Aes67RxStream * s, guint32 rtp_ts)
 {
   g_mutex_lock (&s->lock);

@@ -92,7 +92,11 @@ typedef struct
   guint64 samples_concealed;    /* frames (samples per channel) the reader
                                  * got as silence because no packet brought
                                  * them in time, from the first frame the
-                                 * reader got from a packet on */
+                                 * reader got from a packet on; silence
+                                 * after the newest packet counts once a
+                                 * later packet of the same sequence
+                                 * arrives (an outage), not when the sender
+                                 * stopped or a new sequence began */
   gdouble jitter_us;            /* RFC 3550 section 6.4.1 / A.8 interarrival
                                  * jitter, in µs */
   guint32 ssrc;                 /* SSRC locked to; 0: none yet */
@@ -148,10 +152,16 @@ void aes67_rx_stream_free (Aes67RxStream * s);
  * is ahead of it by more than the ring holds is early. Returns the number
  * of frames that came from packets; *@first_missing (may be NULL) is the
  * index of the first missing frame, or @n_frames if none is missing.
- * Missing frames count in samples_concealed once a frame has been read
- * from a packet. */
+ * Missing frames count in samples_concealed as Aes67RxStats says. */
 guint aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts,
     guint n_frames, guint8 * dest, guint * first_missing);
+
+/* Reader: passes over @n_frames frames from RTP timestamp @rtp_ts on
+ * without handing them out (playout jumped ahead after a stall): they are
+ * missing from the output, so they count in samples_concealed as missing
+ * frames read would (those a packet brought too). Afterwards the read
+ * position is @rtp_ts + @n_frames. */
+void aes67_rx_stream_skip (Aes67RxStream * s, guint32 rtp_ts, guint n_frames);
 
 /* Reader: sets the read position without reading (frames before it are
  * dropped from the ring, uncounted: playout starts there). */

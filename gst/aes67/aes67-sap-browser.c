@@ -666,12 +666,13 @@ done:
     gst_aes67_sap_session_unref (s);
   g_free (hkey);
   aes67_sap_packet_clear (&pkt);
-  events_emit (self, events);
-  /* counted once handled: what "packets" counts has had its effect (tables
-   * and signals), so a reader of the stats can wait on it */
+  /* counted once the tables hold its effect, and before the signals it
+   * causes: a reader of the stats can wait on it, and a handler of
+   * "session-added" finds the packet counted */
   GST_OBJECT_LOCK (self);
   self->n_packets++;
   GST_OBJECT_UNLOCK (self);
+  events_emit (self, events);
 }
 
 /* A session found (@added) or gone with mDNS, by ravennadeviceprovider */

@@ -121,9 +121,11 @@
  * PTP clock and the SDP says the stream is on PTP), each sample's time is
  * the capture time its RTP time says on the pipeline clock (RFC 7273
  * mediaclk:direct, AES67-2018 media clock): the buffer holding it has that
- * time (as running time) and is taken out of the ring and pushed when the
- * pipeline clock reaches it plus the link offset. Receivers on one clock
- * play sample-aligned, whatever the network's delay. The pipeline's latency
+ * time (as running time) and plays when the pipeline clock reaches it plus
+ * the link offset; it is taken out of the ring and pushed a quarter of an
+ * output period (at most 250 µs) before that, so that it reaches even a
+ * sink with no processing deadline in time. Receivers on one clock play
+ * sample-aligned, whatever the network's delay. The pipeline's latency
  * is the link offset plus what elements downstream add: a GstBaseSink's
  * `processing-deadline` (20 ms by default) and an audio sink's buffer; set
  * `processing-deadline=0` (or the pipeline's `latency`) for a playout time
@@ -192,9 +194,12 @@
  * - `packets-malformed` (guint64): not valid RTP, or not whole frames
  * - `packets-foreign` (guint64): another payload type, source or SSRC
  * - `samples-concealed` (guint64): samples per channel (frames) played as
- *   silence because their packet was lost or came late, from the stream's
- *   first played frame on (also while the stream is lost: what the output
- *   misses against what was sent)
+ *   silence because their packet was lost or came late: what the output
+ *   misses against what was sent. Silence after the newest packet counts
+ *   once a later packet of the same sequence proves the packets between
+ *   lost (after an outage, all of it); not when the sender stopped, nor
+ *   before a new sender's (SSRC's) first packet, nor before the stream's
+ *   first played frame
  * - `jitter-us` (gdouble): RFC 3550 interarrival jitter, µs
  * - `ssrc` (guint): the SSRC the receiver is locked to (0: none yet)
  * - `stream-state` (gchararray): "waiting" (no packet yet), "receiving" or
@@ -1898,8 +1903,8 @@ gst_aes67_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   GstMapInfo map;
   Aes67RxAnchor anchor = { 0, };
   gint64 mono_to_clock;
-  gboolean media, discont;
-  guint32 offset;
+  gboolean media, discont, skip_valid = FALSE;
+  guint32 offset, skip_from = 0;
   guint rate, channels, n, out, frame_bytes, got = 0, consumed;
 
   follow_poll (self);
@@ -2029,6 +2034,16 @@ again:
     }
   }
 
+  if (skip_valid && self->have_rtp) {
+    gint32 d = (gint32) (self->next_rtp - skip_from);
+
+    g_mutex_lock (&self->rx_lock);
+    if (d > 0 && self->rx)
+      aes67_rx_stream_skip (self->rx, skip_from, (guint) d);
+    g_mutex_unlock (&self->rx_lock);
+    skip_valid = FALSE;
+  }
+
   /* buffers end where packets end (a lost packet is a GAP buffer) */
   n = out;
   if (self->have_rtp && anchor.valid && !(!media && self->rs_engaged)) {
@@ -2041,7 +2056,11 @@ again:
       "capture %" GST_TIME_FORMAT ", now %" GST_TIME_FORMAT ", anchor %s %u",
       self->next_pos, self->next_rtp, n, GST_TIME_ARGS (self->next_capture),
       GST_TIME_ARGS (now), anchor.valid ? "at" : "none", anchor.rtp_ts);
+  /* taken out of the ring a quarter of an output period (at most 250 µs)
+   * before its playout time, so that it reaches a sink with no processing
+   * deadline in time */
   target = self->next_capture + latency;
+  target -= MIN (target, gst_util_uint64_scale (out, GST_SECOND, rate) / 4);
   if (target > now) {
     if (!wait_until (self, clock, target)) {
       gst_object_unref (clock);
@@ -2049,9 +2068,12 @@ again:
     }
   } else if (now - target > MAX_BEHIND_NS) {
     /* a stall far longer than any link offset: start again at the
-     * present rather than play old audio */
+     * present rather than play old audio; what is jumped over is missing
+     * from the output (counted concealed) */
     GST_WARNING_OBJECT (self, "playout %" GST_TIME_FORMAT " behind: "
         "starting again at the present", GST_TIME_ARGS (now - target));
+    skip_valid = self->have_rtp;
+    skip_from = self->next_rtp;
     self->started = FALSE;
     goto again;
   }

@@ -2,9 +2,12 @@
  *
  * Tests that need a real network (multicast, PTP, loss) make their own small
  * network of hosts: each host is a Linux network namespace, two hosts are
- * joined by a veth pair, netem can delay or drop packets on a link. All
- * addresses are the test's own (198.51.100.0/24, TEST-NET-2 of RFC 5737) and no
- * packet leaves the machine.
+ * joined by a veth pair. Where the kernel has no netem (CI's), packets are
+ * dropped with nftables (aes67_test_net_drop(), or nft run in a host), and
+ * delayed, reordered or duplicated by tests/common/aes67-impair-relay (see
+ * tests/check/elements/aes67impair.c). All addresses are the test's own
+ * (198.51.100.0/24, TEST-NET-2 of RFC 5737) and no packet leaves the
+ * machine.
  *
  * The calling thread can enter a host with aes67_test_net_enter(): sockets
  * made while inside (a pipeline set to READY or PLAYING, a GSocket) stay in

@@ -373,6 +373,51 @@ GST_START_TEST (test_concealment_after_outage)
 
 GST_END_TEST;
 
+/* Playout that fell far behind (a stalled machine: the clock jumps 300 ms)
+ * starts again at the present, flagged DISCONT; the frames jumped over are
+ * missing from the output and counted concealed (those brought by packets
+ * at once, the silence after the newest packet once the sequence goes
+ * on). */
+GST_START_TEST (test_stall_skips_counted)
+{
+  Ring r;
+  GstTestClock *tc;
+  GstBuffer *b;
+  guint64 n = 0, pos;
+  guint i;
+
+  ring_start (&r, 31337);
+  for (i = 0; i < 20; i++)
+    send_packet (&r, (guint16) (900 + i), i * PKT_FRAMES, SSRC);
+  wait_stat (&r, "packets-received", 20);
+  check_first_buffers (&r, 2, &n, NULL);
+  /* the stall: the clock is at 5 ms, now 305 ms */
+  tc = gst_harness_get_testclock (r.h);
+  gst_test_clock_set_time (tc, 305 * GST_MSECOND);
+  gst_object_unref (tc);
+  /* the buffer the source was waiting for comes as it was */
+  check_first_buffers (&r, 1, &n, NULL);
+  /* then playout starts again a link offset before the present */
+  b = gst_harness_pull (r.h);
+  pos = gst_util_uint64_scale (301 * GST_MSECOND, RATE, GST_SECOND);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET (b), pos);
+  fail_unless (GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DISCONT));
+  fail_unless (GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP));
+  gst_buffer_unref (b);
+  /* packets 3..19 were in the ring and never played */
+  fail_unless_equals_uint64 (stat (&r, "samples-concealed"), 17 * PKT_FRAMES);
+  /* the sequence goes on: the silence jumped over after packet 19 and the
+   * buffer played after it were lost too */
+  send_packet (&r, (guint16) (900 + pos / PKT_FRAMES + 1), pos + PKT_FRAMES,
+      SSRC);
+  wait_stat (&r, "packets-received", 21);
+  fail_unless_equals_uint64 (stat (&r, "samples-concealed"),
+      pos + PKT_FRAMES - 3 * PKT_FRAMES);
+  ring_stop (&r);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67srcring_suite (void)
 {
@@ -388,6 +433,7 @@ aes67srcring_suite (void)
   tcase_add_test (tc, test_loss_is_silence);
   tcase_add_test (tc, test_late_packet);
   tcase_add_test (tc, test_concealment_after_outage);
+  tcase_add_test (tc, test_stall_skips_counted);
   return s;
 }
 
