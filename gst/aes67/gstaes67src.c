@@ -1394,6 +1394,8 @@ gst_aes67_src_start (GstBaseSrc * bsrc)
 
   self->started = FALSE;
   self->have_rtp = FALSE;
+  self->drift_locked = FALSE;
+  self->rs_engaged = FALSE;
   self->next_stats = 0;
   GST_OBJECT_LOCK (self);
   self->flushing = FALSE;
@@ -1960,6 +1962,7 @@ again:
         GST_SECOND);
     self->started = TRUE;
     self->have_rtp = FALSE;
+    drift_reset (self, self->next_capture);
     discont = TRUE;
   }
 
