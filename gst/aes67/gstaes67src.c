@@ -153,7 +153,12 @@
  * shift of a quarter of a sample remains), and while resampling the ring
  * is read about 17 samples (0.35 ms at 48 kHz) ahead of the output, which a
  * link offset must leave room for. A position error of more than 20 ms
- * anchors the stream again (DISCONT).
+ * anchors the stream again (DISCONT). While the audio still passes
+ * through, arrival times that jump by more than 0.75 ms at once, from a
+ * sender not measured to drift by more than 300 ppm (a change of the
+ * network path, or a sender such as PipeWire settling late), move the
+ * buffers' times with them, as while settling, rather than switch the
+ * resampler on.
  *
  * Either way a packet that arrives after its audio was played is counted
  * late (its frames were played as silence), and one so early that the
@@ -1551,16 +1556,18 @@ arrival_clock_time (const Aes67RxAnchor * a, gint64 mono_to_clock,
 
 /* Following a drifting sender (arrival playout).
  *
- * For the first DRIFT_SETTLE_NS after (re)anchoring, the output time
+ * For the first DRIFT_SETTLE_NS after (re)anchoring (and until the
+ * sender's rate is known: anchors 1.5 s apart), the output time
  * follows the anchor as it settles on the packet of least transit (the
  * PTS may step by what the anchor moves). Then the output time runs on as
- * a frame count at the nominal rate and never steps again until the next
+ * a frame count at the nominal rate and never steps again (but for a
+ * change of the path while passing through: DRIFT_REBASE_NS) until the next
  * re-anchor. Each buffer, the read position is compared with where the
  * anchor says it should be at that output time (in frames, the anchor
  * extrapolated at the nominal rate while passing through, at the sender's
  * rate while resampling). The sender's rate is measured from the anchors
- * of the last DRIFT_ANCHORS - 1 seconds (packets of least transit, whose
- * noise of up to ~0.1 ms is small over seconds). While the low-passed error
+ * of the last (DRIFT_ANCHORS - 1) x DRIFT_ANCHOR_NS (packets of least
+ * transit, whose noise of up to ~0.1 ms is small over seconds). While the low-passed error
  * stays within DRIFT_DEADBAND_NS the ring is copied through untouched
  * (bit-exact). Beyond it, the ring is read through GStreamer's audio
  * resampler at the sender's rate corrected by a PI controller on the
@@ -1585,13 +1592,21 @@ arrival_clock_time (const Aes67RxAnchor * a, gint64 mono_to_clock,
 #define DRIFT_QUALITY 2
 #define DRIFT_PHASE (-0.25)
 #define DRIFT_HIST_FRAMES 64
+/* while passing through, a jump of the error by more than this between two
+ * buffers, from a sender not measured to drift by more than
+ * DRIFT_REBASE_MAX_PPM, is a change of the path (the packets of least
+ * transit now arrive earlier or later), not drift: the output time moves
+ * by it, as while settling (drift of up to 300 ppm moves the anchor by at
+ * most 0.6 ms at once: one anchor a second, up to 2 s old) */
+#define DRIFT_REBASE_NS (750 * GST_USECOND)
+#define DRIFT_REBASE_MAX_PPM 300
 /* error low-pass time constant (s); the ratio is the sender's rate less
  * (DRIFT_KP x error + DRIFT_KI x its integral) / rate (1/s, 1/s^2);
  * anchors are kept DRIFT_ANCHOR_NS apart */
 #define DRIFT_TAU 0.2
 #define DRIFT_KP 0.6
 #define DRIFT_KI 0.09
-#define DRIFT_ANCHOR_NS GST_SECOND
+#define DRIFT_ANCHOR_NS (GST_SECOND / 2)
 
 /* Forgets the drift state: a new anchor (the output time follows it again
  * for DRIFT_SETTLE_NS from @now_capture on). */
@@ -1602,6 +1617,8 @@ drift_reset (GstAes67Src * self, GstClockTime now_capture)
   self->drift_settle_end = now_capture + DRIFT_SETTLE_NS;
   self->drift_frames = 0;
   self->drift_err = 0;
+  self->drift_prev_err = 0;
+  self->drift_have_prev = FALSE;
   self->drift_integ = 0;
   self->anch_n = 0;
   self->anch_head = 0;
@@ -1776,6 +1793,18 @@ drift_note_anchor (GstAes67Src * self, const Aes67RxAnchor * a)
     self->anch_n++;
 }
 
+/* Whether the anchors noted span 1.5 s: the sender's rate is known. */
+static gboolean
+drift_rate_known (GstAes67Src * self)
+{
+  guint first = (self->anch_head + DRIFT_ANCHORS - self->anch_n) %
+      DRIFT_ANCHORS;
+  guint last = (self->anch_head + DRIFT_ANCHORS - 1) % DRIFT_ANCHORS;
+
+  return self->anch_n >= 2 && self->anch_arr[last] - self->anch_arr[first] >=
+      3 * (gint64) GST_SECOND / 2;
+}
+
 /* The sender's frames per nominal frame of ours, from the oldest and
  * newest anchors noted; 1 until they are 1.5 s apart. */
 static gdouble
@@ -1830,6 +1859,24 @@ drift_control (GstAes67Src * self, const Aes67RxAnchor * a,
   dt = (gdouble) n / rate;
   alpha = dt / (DRIFT_TAU + dt);
   self->drift_err += alpha * (e - self->drift_err);
+
+  if (!self->rs_engaged && self->drift_have_prev
+      && ABS (e - self->drift_prev_err) >
+      (gdouble) rate * DRIFT_REBASE_NS / GST_SECOND
+      && ABS (ratio - 1.0) < DRIFT_REBASE_MAX_PPM / 1e6) {
+    gint64 shift = (gint64) (e * GST_SECOND / rate);
+
+    GST_INFO_OBJECT (self, "arrival times moved by %.1f frames at once: "
+        "moving the output time with them", e - self->drift_prev_err);
+    self->drift_base = (GstClockTime) MAX ((gint64) self->drift_base + shift,
+        0);
+    self->next_capture = self->drift_base +
+        gst_util_uint64_scale (self->drift_frames, GST_SECOND, rate);
+    e = 0;
+    self->drift_err = 0;
+  }
+  self->drift_prev_err = e;
+  self->drift_have_prev = TRUE;
 
   if (!self->rs_engaged) {
     GST_LOG_OBJECT (self, "drift: error %.2f frames (filtered %.2f), sender "
@@ -2029,10 +2076,13 @@ again:
       drift_note_anchor (self, &anchor);
       self->next_capture = arrival_clock_time (&anchor, mono_to_clock,
           self->next_rtp, rate);
-      if (self->next_capture >= self->drift_settle_end) {
+      if (self->next_capture >= self->drift_settle_end
+          && drift_rate_known (self)) {
         self->drift_locked = TRUE;
         self->drift_base = self->next_capture;
         self->drift_frames = 0;
+        self->drift_prev_err = 0;       /* the output time is the anchor's */
+        self->drift_have_prev = TRUE;
       }
     }
   }

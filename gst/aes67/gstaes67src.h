@@ -47,7 +47,7 @@ GType gst_aes67_playout_get_type (void);
 G_DECLARE_FINAL_TYPE (GstAes67Src, gst_aes67_src, GST, AES67_SRC, GstPushSrc);
 
 /* anchors kept to measure the sender's rate (arrival playout) */
-#define DRIFT_ANCHORS 16
+#define DRIFT_ANCHORS 32
 
 struct _GstAes67Src
 {
@@ -132,7 +132,9 @@ struct _GstAes67Src
   gdouble drift_err;            /* read position - arrival position,
                                  * frames, low-passed */
   gdouble drift_integ;          /* its integral, frames x s */
-  gint64 anch_rtp[DRIFT_ANCHORS];       /* anchors seen, one a second at
+  gdouble drift_prev_err;       /* the last error, unfiltered, frames */
+  gboolean drift_have_prev;
+  gint64 anch_rtp[DRIFT_ANCHORS];       /* anchors seen, one each 0.5 s at
                                          * most: RTP time unwrapped */
   gint64 anch_arr[DRIFT_ANCHORS];       /* and arrival, monotonic ns */
   guint anch_n, anch_head;

@@ -26,10 +26,10 @@
 #include "aes67-roundtrip.h"
 
 #define PPM 1000
-/* output seconds: 2 s settling, then the controller's convergence (a few
+/* output seconds: 2 s (or a little more) of settling, then the controller's convergence (a few
  * seconds at 1000 ppm), then the window checked */
 #define RUN_S 30.0
-#define SETTLE_S 3.0
+#define SETTLE_S 5.0
 #define WINDOW_FROM_S 12.0
 
 /* A receiver whose streaming thread was held up for longer than
