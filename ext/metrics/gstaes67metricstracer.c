@@ -57,6 +57,13 @@
  * first receiver or sender is added to a bin, from the thread that added
  * it.
  *
+ * A receiver of a redundant stream (SMPTE ST 2022-7: its `aes67-stats`
+ * has `primary-...` and `secondary-...` fields) has, beside its series of
+ * the merged stream, `aes67_receiver_packets_received_total`,
+ * `_packets_lost_total`, `_packets_late_total`, `aes67_receiver_jitter_seconds`
+ * and `aes67_receiver_receiving` per path, with a `path` label ("primary",
+ * "secondary") and that path's `address` and `port`.
+ *
  * Counters stay monotonic: when a receiver or sender restarts its
  * statistics (a restart from NULL) or an element is replaced
  * by one of the same name in a pipeline of the same name, what it had
@@ -211,6 +218,17 @@ typedef struct
   gboolean present;
 } Counter;
 
+/* the per-path counters of a redundant receiver: "<path>-<field>" */
+static const CounterField path_counters[] = {
+  {"packets-received", F_RX_RECEIVED, "packets-received"},
+  {"packets-lost", F_RX_LOST, "packets-lost"},
+  {"packets-late", F_RX_LATE, "packets-late"},
+};
+
+#define N_PATH_COUNTERS G_N_ELEMENTS (path_counters)
+
+static const gchar *const path_names[2] = { "primary", "secondary" };
+
 typedef enum
 {
   KIND_RECEIVER,
@@ -253,6 +271,14 @@ typedef struct
   gdouble jitter_s, link_offset_s, max_lateness_s;
   gboolean have_jitter, have_offset, have_lateness;
   gpointer meter;
+  /* receiver of a redundant stream (SMPTE ST 2022-7): per path, from the
+   * <path>- fields of aes67-stats */
+  gboolean have_paths;
+  Counter pc[2][N_PATH_COUNTERS];
+  gdouble path_jitter_s[2];
+  gboolean path_have_jitter[2];
+  gchar *path_state[2], *path_address[2];
+  gint path_port[2];
   /* PTP */
   gboolean have_ptp, synced;
   gint64 offset_ns;
@@ -325,6 +351,10 @@ record_free (Record * r)
   g_free (r->sdp);
   g_free (r->state);
   g_free (r->playout);
+  g_free (r->path_state[0]);
+  g_free (r->path_state[1]);
+  g_free (r->path_address[0]);
+  g_free (r->path_address[1]);
   g_free (r->gm);
   g_free (r->port_state);
   g_free (r->backend);
@@ -428,6 +458,59 @@ observe_counters (Record * r, const GstStructure * s)
     r->c[i].present = TRUE;
     if (raw[i] > r->c[i].seen)
       r->c[i].seen = raw[i];
+  }
+}
+
+/* with the lock: the per-path figures of a redundant receiver's stats
+ * (ST 2022-7: "primary-..." and "secondary-..." fields), if it has them */
+static void
+observe_paths (Record * r, const GstStructure * s)
+{
+  guint p, i;
+
+  r->have_paths = gst_structure_has_field (s, "primary-state");
+  if (!r->have_paths)
+    return;
+  for (p = 0; p < 2; p++) {
+    guint64 raw[N_PATH_COUNTERS];
+    gboolean have[N_PATH_COUNTERS];
+    gchar *f;
+    gint port;
+
+    for (i = 0; i < N_PATH_COUNTERS; i++) {
+      f = g_strdup_printf ("%s-%s", path_names[p], path_counters[i].field);
+      have[i] = read_counter (s, f, &raw[i]);
+      g_free (f);
+    }
+    if (have[0] && raw[0] < r->pc[p][0].seen) {
+      for (i = 0; i < N_PATH_COUNTERS; i++) {
+        r->pc[p][i].base += r->pc[p][i].seen;
+        r->pc[p][i].seen = 0;
+      }
+    }
+    for (i = 0; i < N_PATH_COUNTERS; i++) {
+      if (!have[i])
+        continue;
+      r->pc[p][i].present = TRUE;
+      if (raw[i] > r->pc[p][i].seen)
+        r->pc[p][i].seen = raw[i];
+    }
+    f = g_strdup_printf ("%s-jitter-us", path_names[p]);
+    r->path_have_jitter[p] = gst_structure_get_double (s, f,
+        &r->path_jitter_s[p]);
+    r->path_jitter_s[p] /= 1e6;
+    g_free (f);
+    f = g_strdup_printf ("%s-state", path_names[p]);
+    g_free (r->path_state[p]);
+    r->path_state[p] = g_strdup (gst_structure_get_string (s, f));
+    g_free (f);
+    f = g_strdup_printf ("%s-address", path_names[p]);
+    g_free (r->path_address[p]);
+    r->path_address[p] = g_strdup (gst_structure_get_string (s, f));
+    g_free (f);
+    f = g_strdup_printf ("%s-port", path_names[p]);
+    r->path_port[p] = gst_structure_get_int (s, f, &port) ? port : -1;
+    g_free (f);
   }
 }
 
@@ -1147,6 +1230,7 @@ collect (GstAes67MetricsTracer * self, GPtrArray ** recs_out,
     }
     if (r->kind == KIND_RECEIVER && st) {
       guint lat;
+      observe_paths (r, st);
       g_free (r->state);
       r->state = g_strdup (gst_structure_get_string (st, "stream-state"));
       g_free (r->playout);
@@ -1345,6 +1429,37 @@ loudness_samples (GString ** fam, Record * r)
   }
 }
 
+/* ST 2022-7: the receiver families per path of a redundant stream, with
+ * a `path` label ("primary", "secondary") and the leg's address and port */
+static void
+path_samples (GString ** fam, Record * r)
+{
+  guint p, k;
+
+  for (p = 0; p < 2; p++) {
+    gchar port[16] = "";
+    const gchar *addr = r->path_address[p] ? r->path_address[p] : "";
+
+    if (r->path_port[p] >= 0)
+      g_snprintf (port, sizeof (port), "%d", r->path_port[p]);
+    for (k = 0; k < N_PATH_COUNTERS; k++)
+      if (r->pc[p][k].present)
+        counter_sample (fam, path_counters[k].family,
+            r->pc[p][k].base + r->pc[p][k].seen, "element", r->name,
+            "pipeline", r->pipeline, "session", r->session, "address", addr,
+            "port", port, "path", path_names[p], NULL);
+    if (r->path_have_jitter[p])
+      sample (fam, F_RX_JITTER, r->path_jitter_s[p], "element", r->name,
+          "pipeline", r->pipeline, "session", r->session, "address", addr,
+          "port", port, "path", path_names[p], NULL);
+    if (r->path_state[p])
+      sample (fam, F_RX_RECEIVING, g_str_equal (r->path_state[p],
+              "receiving"), "element", r->name, "pipeline", r->pipeline,
+          "session", r->session, "address", addr, "port", port, "path",
+          path_names[p], NULL);
+  }
+}
+
 static gchar *
 render_metrics (GstAes67MetricsTracer * self, gsize * len)
 {
@@ -1380,6 +1495,8 @@ render_metrics (GstAes67MetricsTracer * self, gsize * len)
         if (r->have_offset)
           sample (fam, F_RX_LINK_OFFSET, r->link_offset_s,
               STREAM_LABELS (r, port), NULL);
+        if (r->have_paths)
+          path_samples (fam, r);
         break;
       case KIND_SENDER:
         for (k = 0; k < N_TX; k++)

@@ -31,8 +31,15 @@
  *   anchor. Taken once per batch by the engine thread and once per call by
  *   the reader, both short.
  *
- * A stream has its socket in a per-leg struct (Aes67RxLeg) so that a second
- * leg (SMPTE ST 2022-7) can later write into the same ring.
+ * A stream has its socket in a per-leg struct (Aes67RxLeg); a second leg
+ * (SMPTE ST 2022-7, aes67_rx_stream_add_leg()) writes into the same ring
+ * through the same checks. The merge is by sequence number: the window of
+ * the sequence accounting keeps, per number, which legs brought it (from)
+ * and its RTP timestamp (seq_ts), so that the second copy of a number is
+ * told from a real duplicate (the same leg again) and from a leg that is
+ * not the same stream (another timestamp). Each leg keeps its own figures
+ * (Aes67RxPathStats: RFC 3550 expected - received and jitter of the leg,
+ * its state for path-lost / path-restored).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -71,8 +78,28 @@ typedef struct _Aes67RxThread Aes67RxThread;
 
 typedef struct
 {
-  Aes67RxStream *stream;
-  gint fd;
+  Aes67RxStream *stream;        /* constant */
+  gint fd;                      /* constant */
+  guint index;                  /* constant: 0 primary, 1 secondary */
+  gboolean has_filter;          /* constant */
+  guint32 filter;               /* constant, network order */
+
+  /* protected by the stream's lock */
+  gboolean have_seq;            /* RFC 3550 A.3 accounting of the leg */
+  guint64 ext_base;
+  guint64 ext_max;
+  guint64 recv;
+  guint64 lost_done;            /* lost of earlier sequences */
+  gboolean have_transit;
+  gint32 last_transit;
+  gdouble jitter;               /* RTP units */
+  gboolean lost_pending;        /* path events not taken yet */
+  gboolean restored_pending;
+  guint32 lost_ssrc;
+  guint32 restored_ssrc;
+  guint64 lost_duration_ms;
+  gint64 lost_since;
+  Aes67RxPathStats st;
 } Aes67RxLeg;
 
 struct _Aes67RxStream
@@ -80,8 +107,7 @@ struct _Aes67RxStream
   /* constant after _new */
   guint32 group;                /* network order */
   guint port;
-  gboolean has_filter;
-  guint32 filter;               /* network order */
+  guint buffer_size;
   guint payload_type;
   guint channels;
   guint sample_bytes;
@@ -89,7 +115,8 @@ struct _Aes67RxStream
   guint rate;
   guint32 ring_frames;
   guint32 ring_mask;
-  Aes67RxLeg leg;
+  Aes67RxLeg legs[AES67_RX_MAX_PATHS];
+  guint n_legs;                 /* set under lock (1, then 2 by add_leg) */
   Aes67RxThread *thread;
   gboolean dead;                /* protected by thread->lock */
 
@@ -119,6 +146,11 @@ struct _Aes67RxStream
   guint32 window;               /* W, a power of two */
   guint32 span;                 /* numbers seen since the first, max W */
   guint32 *seen;                /* bitmap by seq & (W - 1) */
+  guint8 *from;                 /* with two legs: by seq & (W - 1), the
+                                 * legs (bit 1 << index) that brought it;
+                                 * 0: not known */
+  guint32 *seq_ts;              /* with two legs: RTP timestamp of the
+                                 * first copy, by seq & (W - 1) */
 
   /* jitter (RFC 3550 A.8), in RTP units */
   gboolean have_transit;
@@ -136,6 +168,8 @@ struct _Aes67RxStream
   gboolean restore_pending;
   Aes67RxRestore restore;
   gint64 lost_since;            /* last arrival before the loss */
+  gint64 receiving_since;       /* arrival of the packet that made the
+                                 * stream receiving */
 
   Aes67RxStats stats;
 };
@@ -220,8 +254,55 @@ window_set (Aes67RxStream * s, guint16 seq, gboolean on)
 
   if (on)
     s->seen[i >> 5] |= 1u << (i & 31);
-  else
+  else {
     s->seen[i >> 5] &= ~(1u << (i & 31));
+    if (s->from)
+      s->from[i] = 0;
+  }
+}
+
+/* with two legs: the first copy of @seq came from @leg */
+static void
+from_set (Aes67RxStream * s, guint leg, guint16 seq, guint32 ts)
+{
+  guint32 i = seq & (s->window - 1);
+
+  if (!s->from)
+    return;
+  s->from[i] = 1u << leg;
+  s->seq_ts[i] = ts;
+}
+
+static void
+from_clear (Aes67RxStream * s)
+{
+  if (s->from)
+    memset (s->from, 0, AES67_RX_MAX_WINDOW);
+}
+
+enum
+{
+  SEQ_NEW,                      /* to be written */
+  SEQ_DUP,                      /* the same leg brought it before */
+  SEQ_COPY,                     /* the other leg brought it first */
+  SEQ_MISMATCH,                 /* the other leg's copy has another
+                                 * timestamp */
+};
+
+/* A number the window has seen again, from @leg */
+static gint
+seen_again (Aes67RxStream * s, guint leg, guint16 seq, guint32 ts)
+{
+  guint32 i = seq & (s->window - 1);
+
+  if (s->n_legs < 2 || !s->from || (s->from[i] & (1u << leg))) {
+    s->stats.duplicate++;
+    return SEQ_DUP;
+  }
+  if (s->from[i] != 0 && s->seq_ts[i] != ts)
+    return SEQ_MISMATCH;
+  s->from[i] |= 1u << leg;
+  return SEQ_COPY;
 }
 
 /* Counts the numbers of the window that never came as lost and marks the
@@ -240,6 +321,7 @@ window_flush (Aes67RxStream * s)
       s->stats.lost++;
   }
   memset (s->seen, 0xff, AES67_RX_MAX_WINDOW / 8);
+  from_clear (s);
   s->span = s->window;
 }
 
@@ -254,6 +336,7 @@ seq_init (Aes67RxStream * s, guint16 seq, guint32 ts, guint nf, gint64 arr)
   s->window = w;
   /* everything before the first packet counts as received */
   memset (s->seen, 0xff, AES67_RX_MAX_WINDOW / 8);
+  from_clear (s);
   s->span = 1;
   s->have_seq = TRUE;
   s->max_seq = seq;
@@ -296,10 +379,11 @@ jump_agrees (const Aes67RxStream * s, gint64 dseq, gint64 dts)
   return ABS (off) <= (gint64) s->frames_per_packet;
 }
 
-/* Sequence accounting of a valid packet. Returns FALSE for a duplicate
- * (not to be written). Sets *restart when the sequence restarted. */
-static gboolean
-seq_update (Aes67RxStream * s, guint16 seq, guint32 ts, guint nf,
+/* Sequence accounting of a valid packet from leg @leg. Returns SEQ_NEW
+ * for a packet to write, else what it is (not to be written). Sets
+ * *restart when the sequence restarted. */
+static gint
+seq_update (Aes67RxStream * s, guint leg, guint16 seq, guint32 ts, guint nf,
     gint64 arrival, gboolean * restart)
 {
   gint32 d;
@@ -307,20 +391,20 @@ seq_update (Aes67RxStream * s, guint16 seq, guint32 ts, guint nf,
   *restart = FALSE;
   if (!s->have_seq) {
     seq_init (s, seq, ts, nf, arrival);
-    return TRUE;
+    from_set (s, leg, seq, ts);
+    return SEQ_NEW;
   }
   d = (gint16) (guint16) (seq - s->max_seq);
-  if (d == 0) {
-    s->stats.duplicate++;
-    return FALSE;
-  }
+  if (d == 0)
+    return seen_again (s, leg, seq, ts);
   if (d > 0) {
     if (d > 1 && !jump_agrees (s, d, (gint32) (ts - s->max_ts))) {
       /* a restart of the sequence: no loss */
       window_flush (s);
       seq_init (s, seq, ts, nf, arrival);
+      from_set (s, leg, seq, ts);
       *restart = TRUE;
-      return TRUE;
+      return SEQ_NEW;
     }
     if ((guint32) d >= s->window) {
       /* the whole old window leaves it, and the numbers of the gap that
@@ -329,6 +413,7 @@ seq_update (Aes67RxStream * s, guint16 seq, guint32 ts, guint nf,
       s->stats.lost += (guint32) d - s->window;
       /* the rest of the gap (W - 1 numbers) stays in the window unseen */
       memset (s->seen, 0, AES67_RX_MAX_WINDOW / 8);
+      from_clear (s);
       s->span = s->window;
     } else {
       gint32 k;
@@ -345,38 +430,113 @@ seq_update (Aes67RxStream * s, guint16 seq, guint32 ts, guint nf,
       }
     }
     window_set (s, seq, TRUE);
+    from_set (s, leg, seq, ts);
     s->max_seq = seq;
     s->max_ts = ts;
     s->max_arrival = arrival;
     s->frames_per_packet = nf;
-    return TRUE;
+    return SEQ_NEW;
   } else {
     guint32 b = (guint32) (-d);
 
     if (b < s->span) {
-      if (window_bit (s, seq)) {
-        s->stats.duplicate++;
-        return FALSE;
-      }
+      if (window_bit (s, seq))
+        return seen_again (s, leg, seq, ts);
       window_set (s, seq, TRUE);
+      from_set (s, leg, seq, ts);
       s->stats.reordered++;
-      return TRUE;
+      return SEQ_NEW;
     }
     if (b < s->window) {
-      /* older than the first packet of this sequence */
-      s->stats.reordered++;
-      return TRUE;
+      /* older than the first packet of this sequence: whether the other
+       * leg brought it is not known; the ring tells (a frame written
+       * twice is written with the same audio) */
+      if (s->n_legs < 2)
+        s->stats.reordered++;
+      return SEQ_NEW;
     }
     /* left the window: an old packet if the timestamps agree (already
      * counted lost, which stays so; whether it came before is not known,
      * so it is neither reordered nor duplicate; the ring says whether it
      * is late), else a restart */
     if (jump_agrees (s, -(gint64) b, (gint32) (ts - s->max_ts)))
-      return TRUE;
+      return SEQ_NEW;
     window_flush (s);
     seq_init (s, seq, ts, nf, arrival);
+    from_set (s, leg, seq, ts);
     *restart = TRUE;
-    return TRUE;
+    return SEQ_NEW;
+  }
+}
+
+/* ---- per-path figures (protected by the stream's lock) ---- */
+
+/* A new sequence on every leg (a new SSRC, a restart): their
+ * expected - received start again, what they lost stays */
+static void
+legs_new_sequence (Aes67RxStream * s)
+{
+  guint i;
+
+  for (i = 0; i < s->n_legs; i++) {
+    s->legs[i].lost_done = s->legs[i].st.lost;
+    s->legs[i].have_seq = FALSE;
+    s->legs[i].have_transit = FALSE;
+  }
+}
+
+/* A valid packet on @leg (written, or a copy, or a duplicate) */
+static void
+leg_account (Aes67RxStream * s, Aes67RxLeg * leg, guint16 seq, guint32 ts,
+    guint32 ssrc, gint64 arrival, gint32 transit, gboolean broken)
+{
+  guint64 expected;
+  gint32 d;
+
+  if (!leg->have_seq) {
+    leg->ext_base = leg->ext_max = G_GUINT64_CONSTANT (0x100000000) + seq;
+    leg->recv = 0;
+    leg->have_seq = TRUE;
+  }
+  d = (gint16) (guint16) (seq - (guint16) leg->ext_max);
+  if (d > 0)
+    leg->ext_max += d;
+  leg->recv++;
+  expected = leg->ext_max - leg->ext_base + 1;
+  leg->st.lost = leg->lost_done + (expected > leg->recv ?
+      expected - leg->recv : 0);
+  leg->st.received++;
+  if (s->have_read_pos && (gint32) (ts - s->read_pos) < 0)
+    leg->st.late++;
+
+  if (leg->have_transit && !broken) {
+    gint32 dt = transit - leg->last_transit;
+
+    leg->jitter += (ABS ((gdouble) dt) - leg->jitter) / 16.0;
+  }
+  leg->last_transit = transit;
+  leg->have_transit = TRUE;
+
+  if (leg->st.state == AES67_STREAM_LOST) {
+    leg->restored_pending = TRUE;
+    leg->restored_ssrc = ssrc;
+    leg->lost_duration_ms = leg->lost_since ?
+        (guint64) MAX (arrival - leg->lost_since, 0) / 1000000 : 0;
+  }
+  leg->st.state = AES67_STREAM_RECEIVING;
+  leg->st.last_arrival = arrival;
+}
+
+static void
+leg_set_lost (Aes67RxLeg * leg, gboolean event)
+{
+  leg->st.state = AES67_STREAM_LOST;
+  leg->lost_since = leg->st.last_arrival;
+  leg->lost_ssrc = leg->st.ssrc;
+  if (event) {
+    leg->lost_pending = TRUE;
+    /* a restore not taken yet is old news */
+    leg->restored_pending = FALSE;
   }
 }
 
@@ -423,6 +583,11 @@ ring_write (Aes67RxStream * s, guint32 ts, const guint8 * payload, guint nf)
 static void
 declare_lost (Aes67RxStream * s)
 {
+  guint i;
+
+  for (i = 0; i < s->n_legs; i++)
+    if (s->legs[i].st.state == AES67_STREAM_RECEIVING)
+      leg_set_lost (&s->legs[i], FALSE);
   window_flush (s);
   s->stats.state = AES67_STREAM_LOST;
   s->locked = FALSE;
@@ -432,16 +597,19 @@ declare_lost (Aes67RxStream * s)
 /* One received datagram of @len bytes (@trunc: longer than the buffer),
  * with the stream's lock held. */
 static void
-handle_packet (Aes67RxStream * s, const guint8 * p, gsize len,
+handle_packet (Aes67RxLeg * leg, const guint8 * p, gsize len,
     gboolean trunc, const struct sockaddr_in *from, gint64 arrival)
 {
+  Aes67RxStream *s = leg->stream;
   gsize hdr, pad = 0, plen;
   guint cc, pt, nf;
   guint16 seq;
   guint32 ts, ssrc;
+  gint32 transit;
+  gint kind;
   gboolean restart, fresh = FALSE, jumped = FALSE;
 
-  if (s->has_filter && from->sin_addr.s_addr != s->filter) {
+  if (leg->has_filter && from->sin_addr.s_addr != leg->filter) {
     s->stats.foreign++;
     return;
   }
@@ -489,13 +657,24 @@ handle_packet (Aes67RxStream * s, const guint8 * p, gsize len,
       | p[7];
   ssrc = ((guint32) p[8] << 24) | ((guint32) p[9] << 16) |
       ((guint32) p[10] << 8) | p[11];
+  leg->st.ssrc = ssrc;
 
+  if (leg->st.ignored) {
+    leg->st.mismatched++;
+    return;
+  }
   if (!s->locked) {
+    guint i;
+
     if (!s->have_ssrc || ssrc != s->ssrc) {
       /* a new SSRC: a new sequence state and a new mapping */
       s->have_seq = FALSE;
+      legs_new_sequence (s);
       fresh = TRUE;
     }
+    /* the stream is taken again: a secondary leg gets a new chance */
+    for (i = 0; i < s->n_legs; i++)
+      s->legs[i].st.ignored = FALSE;
     s->locked = TRUE;
     s->have_ssrc = TRUE;
     if (s->stats.state == AES67_STREAM_LOST) {
@@ -508,14 +687,35 @@ handle_packet (Aes67RxStream * s, const guint8 * p, gsize len,
     }
     s->ssrc = ssrc;
     s->stats.ssrc = ssrc;
+    if (s->stats.state != AES67_STREAM_RECEIVING)
+      s->receiving_since = arrival;
     s->stats.state = AES67_STREAM_RECEIVING;
   } else if (ssrc != s->ssrc) {
     s->stats.foreign++;
+    leg->st.foreign_ssrc++;
     return;
   }
 
-  if (!seq_update (s, seq, ts, nf, arrival, &restart))
+  transit = (gint32) ((guint32) ns_to_units (arrival - s->t0, s->rate) - ts);
+  kind = seq_update (s, leg->index, seq, ts, nf, arrival, &restart);
+  if (restart)
+    legs_new_sequence (s);
+  if (kind == SEQ_MISMATCH) {
+    /* the secondary is compared with the primary: it is the one ignored */
+    Aes67RxLeg *sec = &s->legs[1];
+
+    sec->st.mismatched++;
+    sec->st.ignored = TRUE;
     return;
+  }
+  if (kind != SEQ_NEW) {
+    /* the stream is alive while any leg brings it: the stream is lost
+     * only after each leg is */
+    if (kind == SEQ_COPY && arrival > s->stats.last_arrival)
+      s->stats.last_arrival = arrival;
+    leg_account (s, leg, seq, ts, ssrc, arrival, transit, FALSE);
+    return;
+  }
   /* the frames read as silence after the previous newest packet were lost
    * when this one continues its sequence; not when a new sequence (SSRC)
    * begins */
@@ -566,9 +766,6 @@ anchor_done:
   /* jitter, RFC 3550 A.8, arrival in RTP units (a break of the mapping
    * is no jitter) */
   {
-    gint32 transit = (gint32) ((guint32) ns_to_units (arrival - s->t0,
-            s->rate) - ts);
-
     if (s->have_transit && !restart && !fresh && !jumped) {
       gint32 d = transit - s->last_transit;
 
@@ -577,6 +774,8 @@ anchor_done:
     s->last_transit = transit;
     s->have_transit = TRUE;
   }
+  leg_account (s, leg, seq, ts, ssrc, arrival, transit, restart || fresh
+      || jumped);
 
   ring_write (s, ts, p + hdr, nf);
 }
@@ -635,7 +834,7 @@ drain_leg (Aes67RxThread * t, Aes67RxLeg * leg)
     for (i = 0; i < n; i++) {
       struct msghdr *h = &t->msgs[i].msg_hdr;
 
-      handle_packet (s, t->buf[i], MIN (t->msgs[i].msg_len,
+      handle_packet (leg, t->buf[i], MIN (t->msgs[i].msg_len,
               AES67_RX_MAX_PACKET), (h->msg_flags & MSG_TRUNC) != 0,
           &t->addr[i], t->arrival[i]);
     }
@@ -880,8 +1079,7 @@ aes67_rx_stream_new (const Aes67RxConfig * cfg, GError ** error)
   s = g_new0 (Aes67RxStream, 1);
   s->group = a.s_addr;
   s->port = cfg->port;
-  s->has_filter = cfg->source_filter != NULL;
-  s->filter = f.s_addr;
+  s->buffer_size = cfg->buffer_size;
   s->payload_type = cfg->payload_type;
   s->channels = cfg->channels;
   s->sample_bytes = cfg->sample_bytes;
@@ -896,8 +1094,13 @@ aes67_rx_stream_new (const Aes67RxConfig * cfg, GError ** error)
   s->t0 = aes67_rx_now ();
   s->stats.state = AES67_STREAM_WAITING;
   g_mutex_init (&s->lock);
-  s->leg.stream = s;
-  s->leg.fd = fd;
+  s->legs[0].stream = s;
+  s->legs[0].fd = fd;
+  s->legs[0].index = 0;
+  s->legs[0].has_filter = cfg->source_filter != NULL;
+  s->legs[0].filter = f.s_addr;
+  s->legs[0].st.state = AES67_STREAM_WAITING;
+  s->n_legs = 1;
 
   G_LOCK (engine);
   t = thread_pick (error);
@@ -916,7 +1119,7 @@ aes67_rx_stream_new (const Aes67RxConfig * cfg, GError ** error)
   t->n_streams++;
   engine_n_streams++;
   ev.events = EPOLLIN;
-  ev.data.ptr = &s->leg;
+  ev.data.ptr = &s->legs[0];
   if (epoll_ctl (t->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
     gint e = errno;
 
@@ -939,16 +1142,102 @@ aes67_rx_stream_new (const Aes67RxConfig * cfg, GError ** error)
   return s;
 }
 
+gboolean
+aes67_rx_stream_add_leg (Aes67RxStream * s, const gchar * address,
+    guint port, const gchar * multicast_iface, const gchar * source_filter,
+    GError ** error)
+{
+  Aes67RxConfig cfg = { 0, };
+  struct in_addr a, f = { 0, };
+  struct epoll_event ev = { 0, };
+  Aes67RxLeg *leg;
+  guint8 *from;
+  guint32 *seq_ts;
+  gint fd;
+
+  g_return_val_if_fail (s != NULL, FALSE);
+  if (address == NULL || inet_pton (AF_INET, address, &a) != 1) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "cannot receive the secondary leg %s port %u: not an IPv4 address",
+        address ? address : "(none)", port);
+    return FALSE;
+  }
+  if (source_filter && inet_pton (AF_INET, source_filter, &f) != 1) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "cannot receive the secondary leg %s port %u: source filter %s is "
+        "not an IPv4 address", address, port, source_filter);
+    return FALSE;
+  }
+  if (port < 1 || port > 65535) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "cannot receive the secondary leg %s port %u: not a port", address,
+        port);
+    return FALSE;
+  }
+  g_mutex_lock (&s->lock);
+  if (s->n_legs >= AES67_RX_MAX_PATHS) {
+    g_mutex_unlock (&s->lock);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+        "cannot receive the secondary leg %s port %u: the stream has one "
+        "already", address, port);
+    return FALSE;
+  }
+  g_mutex_unlock (&s->lock);
+
+  cfg.address = address;
+  cfg.port = port;
+  cfg.multicast_iface = multicast_iface;
+  cfg.source_filter = source_filter;
+  cfg.buffer_size = s->buffer_size;
+  fd = open_socket (&cfg, a.s_addr, error);
+  if (fd < 0)
+    return FALSE;
+
+  from = g_new0 (guint8, AES67_RX_MAX_WINDOW);
+  seq_ts = g_new0 (guint32, AES67_RX_MAX_WINDOW);
+  g_mutex_lock (&s->lock);
+  leg = &s->legs[1];
+  leg->stream = s;
+  leg->fd = fd;
+  leg->index = 1;
+  leg->has_filter = source_filter != NULL;
+  leg->filter = f.s_addr;
+  leg->st.state = AES67_STREAM_WAITING;
+  s->from = from;
+  s->seq_ts = seq_ts;
+  s->n_legs = 2;
+  g_mutex_unlock (&s->lock);
+
+  ev.events = EPOLLIN;
+  ev.data.ptr = leg;
+  if (epoll_ctl (s->thread->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+    gint e = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
+        "cannot receive the secondary leg %s port %u: epoll: %s", address,
+        port, g_strerror (e));
+    g_mutex_lock (&s->lock);
+    s->n_legs = 1;
+    leg->fd = -1;
+    g_mutex_unlock (&s->lock);
+    close (fd);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 void
 aes67_rx_stream_free (Aes67RxStream * s)
 {
   Aes67RxThread *t;
   guint64 iter, one = 1;
+  guint i;
 
   if (s == NULL)
     return;
   t = s->thread;
-  epoll_ctl (t->epfd, EPOLL_CTL_DEL, s->leg.fd, NULL);
+  for (i = 0; i < s->n_legs; i++)
+    epoll_ctl (t->epfd, EPOLL_CTL_DEL, s->legs[i].fd, NULL);
 
   /* an epoll_wait may have returned the stream's event already: wait for
    * the thread to finish that round */
@@ -967,8 +1256,11 @@ aes67_rx_stream_free (Aes67RxStream * s)
   engine_n_streams--;
   G_UNLOCK (engine);
 
-  close (s->leg.fd);
+  for (i = 0; i < s->n_legs; i++)
+    close (s->legs[i].fd);
   g_mutex_clear (&s->lock);
+  g_free (s->from);
+  g_free (s->seq_ts);
   g_free (s->ring);
   g_free (s->tag);
   g_free (s->present);
@@ -1066,9 +1358,16 @@ aes67_rx_stream_get_anchor (Aes67RxStream * s, Aes67RxAnchor * anchor)
 void
 aes67_rx_stream_get_stats (Aes67RxStream * s, Aes67RxStats * st)
 {
+  guint i;
+
   g_mutex_lock (&s->lock);
   *st = s->stats;
   st->jitter_us = s->jitter * 1e6 / s->rate;
+  st->n_paths = s->n_legs;
+  for (i = 0; i < s->n_legs; i++) {
+    st->paths[i] = s->legs[i].st;
+    st->paths[i].jitter_us = s->legs[i].jitter * 1e6 / s->rate;
+  }
   g_mutex_unlock (&s->lock);
 }
 
@@ -1076,8 +1375,22 @@ gboolean
 aes67_rx_stream_check_timeout (Aes67RxStream * s, gint64 now, gint64 timeout_ns)
 {
   gboolean ret = FALSE;
+  guint i;
 
   g_mutex_lock (&s->lock);
+  for (i = 0; i < s->n_legs; i++) {
+    Aes67RxLeg *leg = &s->legs[i];
+
+    if (leg->st.state == AES67_STREAM_RECEIVING &&
+        now - leg->st.last_arrival >= timeout_ns)
+      leg_set_lost (leg, s->n_legs > 1);
+    /* a leg that never brought a packet while the other has run for the
+     * time-out (a network not connected) is lost too */
+    else if (leg->st.state == AES67_STREAM_WAITING && s->n_legs > 1 &&
+        s->stats.state == AES67_STREAM_RECEIVING &&
+        now - s->receiving_since >= timeout_ns)
+      leg_set_lost (leg, TRUE);
+  }
   if (s->stats.state == AES67_STREAM_RECEIVING &&
       now - s->stats.last_arrival >= timeout_ns) {
     declare_lost (s);
@@ -1111,6 +1424,36 @@ aes67_rx_stream_take_restored (Aes67RxStream * s, Aes67RxRestore * info)
     if (info)
       *info = s->restore;
     s->restore_pending = FALSE;
+  }
+  g_mutex_unlock (&s->lock);
+  return ret;
+}
+
+gboolean
+aes67_rx_stream_take_path_event (Aes67RxStream * s, Aes67RxPathEvent * ev)
+{
+  gboolean ret = FALSE;
+  guint i;
+
+  g_mutex_lock (&s->lock);
+  for (i = 0; s->n_legs > 1 && i < s->n_legs && !ret; i++) {
+    Aes67RxLeg *leg = &s->legs[i];
+
+    if (leg->lost_pending) {
+      ev->path = i;
+      ev->restored = FALSE;
+      ev->ssrc = leg->lost_ssrc;
+      ev->lost_duration_ms = 0;
+      leg->lost_pending = FALSE;
+      ret = TRUE;
+    } else if (leg->restored_pending) {
+      ev->path = i;
+      ev->restored = TRUE;
+      ev->ssrc = leg->restored_ssrc;
+      ev->lost_duration_ms = leg->lost_duration_ms;
+      leg->restored_pending = FALSE;
+      ret = TRUE;
+    }
   }
   g_mutex_unlock (&s->lock);
   return ret;

@@ -58,8 +58,48 @@ typedef struct
                                  * 1 s) */
 } Aes67RxConfig;
 
+/* The paths of a redundant (SMPTE ST 2022-7) stream: the primary leg is
+ * the one of aes67_rx_stream_new(), the secondary the one of
+ * aes67_rx_stream_add_leg(). */
+#define AES67_RX_MAX_PATHS 2
+
+/* Counters of one path (leg) of a stream; with one leg only paths[0] is
+ * kept. */
+typedef struct
+{
+  guint64 received;             /* valid packets that came on this path,
+                                 * also those the other path brought first */
+  guint64 lost;                 /* sequence numbers this path never brought
+                                 * (RFC 3550 expected - received on this
+                                 * path, summed over SSRC changes and
+                                 * sequence restarts); an outage of the path
+                                 * counts when it comes back */
+  guint64 late;                 /* packets of this path that arrived after
+                                 * (some of) their frames were played */
+  guint64 foreign_ssrc;         /* packets dropped because their SSRC is not
+                                 * the stream's (a path carrying another
+                                 * stream) */
+  guint64 mismatched;           /* secondary only: packets whose RTP
+                                 * timestamp disagrees with the primary's
+                                 * copy of the same sequence number; from
+                                 * the first on, the secondary path is
+                                 * ignored until the stream is lost and
+                                 * taken again */
+  gdouble jitter_us;            /* RFC 3550 interarrival jitter of this
+                                 * path, µs */
+  guint32 ssrc;                 /* SSRC of the last packet seen on the path
+                                 * (0: none) */
+  Aes67StreamState state;       /* waiting (nothing yet), receiving, lost
+                                 * (nothing for the time-out) */
+  gboolean ignored;             /* secondary: its timestamps disagreed */
+  gint64 last_arrival;          /* CLOCK_MONOTONIC ns; 0: none */
+} Aes67RxPathStats;
+
 /* Counters of one stream since aes67_rx_stream_new(); they never go back,
- * also across SSRC changes and losses of the stream. */
+ * also across SSRC changes and losses of the stream. With two legs the
+ * figures are those of the merged stream: each sequence number is taken
+ * from the leg that brings it first, and the copy from the other leg is
+ * neither received nor a duplicate again. */
 typedef struct
 {
   guint64 received;             /* valid packets of the stream (its payload
@@ -105,7 +145,21 @@ typedef struct
                                  * loss */
   gint64 last_arrival;          /* CLOCK_MONOTONIC ns of the last valid
                                  * packet; 0: none */
+  guint n_paths;                /* 1, or 2 after aes67_rx_stream_add_leg() */
+  Aes67RxPathStats paths[AES67_RX_MAX_PATHS];
 } Aes67RxStats;
+
+/* A change of a path's state (aes67_rx_stream_take_path_event()). */
+typedef struct
+{
+  guint path;                   /* 0 primary, 1 secondary */
+  gboolean restored;            /* FALSE: lost, TRUE: restored */
+  guint32 ssrc;                 /* lost: the path's last SSRC; restored: the
+                                 * SSRC it brings now */
+  guint64 lost_duration_ms;     /* restored: last packet on the path before
+                                 * the loss to the first after it, ms (0:
+                                 * the path had never brought one) */
+} Aes67RxPathEvent;
 
 /* Where the stream's time is, for playout by arrival: the RTP timestamp of
  * a packet's first frame and the time it arrived, chosen as the packet of
@@ -140,6 +194,22 @@ typedef struct _Aes67RxStream Aes67RxStream;
  * names the address, port and interface) when the socket cannot be made. */
 Aes67RxStream *aes67_rx_stream_new (const Aes67RxConfig * cfg, GError ** error);
 
+/* Adds the secondary leg (SMPTE ST 2022-7) of @s: a socket bound to
+ * @address and @port (joined on @multicast_iface, NULL: the routing table
+ * decides), whose packets (from @source_filter only, if not NULL) go
+ * through the same checks into the same ring. Each sequence number is
+ * taken from the leg that brings it first; the other leg's copy is
+ * expected and not counted as a duplicate. A packet of the secondary leg
+ * with another SSRC than the stream's, or whose RTP timestamp disagrees
+ * with the primary's copy, is counted in its path's foreign_ssrc or
+ * mismatched and dropped. With the other format fields of the stream's
+ * config (buffer_size as well). At most one secondary leg: FALSE with
+ * @error set (G_IO_ERROR) when the socket cannot be made or there is one
+ * already. */
+gboolean aes67_rx_stream_add_leg (Aes67RxStream * s, const gchar * address,
+    guint port, const gchar * multicast_iface, const gchar * source_filter,
+    GError ** error);
+
 /* Takes the stream out of the engine and closes its socket; no engine
  * thread touches it after this returns. */
 void aes67_rx_stream_free (Aes67RxStream * s);
@@ -173,7 +243,10 @@ void aes67_rx_stream_get_anchor (Aes67RxStream * s, Aes67RxAnchor * anchor);
 void aes67_rx_stream_get_stats (Aes67RxStream * s, Aes67RxStats * st);
 
 /* Declares the stream lost when no valid packet came for @timeout_ns
- * (monotonic @now, ns). Returns TRUE once, when it has just been declared
+ * (monotonic @now, ns); with two legs, declares a leg lost when it brought
+ * no valid packet for @timeout_ns (a path event, see
+ * aes67_rx_stream_take_path_event()), and the stream lost only when both
+ * are. Returns TRUE once, when it has just been declared
  * lost; the SSRC lock is released then, so a restarted sender with a new
  * SSRC is taken, and the sequence numbers still in the reorder window that
  * never came count as lost. */
@@ -188,6 +261,14 @@ gboolean aes67_rx_stream_set_lost (Aes67RxStream * s, gint64 now);
  * happened in @info. */
 gboolean aes67_rx_stream_take_restored (Aes67RxStream * s,
     Aes67RxRestore * info);
+
+/* TRUE while a path changed state (lost: no valid packet on it for the
+ * time-out of aes67_rx_stream_check_timeout(), or none ever while the
+ * other path brought the stream for that long; restored: its first valid
+ * packet after that), one event per call, in order per path. With one leg
+ * there are none. */
+gboolean aes67_rx_stream_take_path_event (Aes67RxStream * s,
+    Aes67RxPathEvent * ev);
 
 /* Monotonic time in ns (CLOCK_MONOTONIC, the clock of arrival times). */
 gint64 aes67_rx_now (void);

@@ -35,6 +35,10 @@
  *   rtpmap is for another number (Dante devices publish
  *   `m=audio 5004 RTP/AVP 97` with `a=rtpmap:96 L24/48000/2`), packets of
  *   the `m=` payload type (97) are received in the rtpmap's format.
+ * - An SDP with an ST 2022-7 group (`a=group:DUP 1 2`, RFC 7104, as
+ *   aes67sink and AES67 devices write it) gives the stream's second leg:
+ *   both are received and merged (see "Redundancy" below). A group that
+ *   cannot be read as two legs leaves the primary alone, with a warning.
  * - What was read around is posted as a warning message (RESOURCE,
  *   SETTINGS) that names the media line: that payload type mismatch (with
  *   both numbers), an SDP with several media lines (which one is received,
@@ -115,6 +119,35 @@
  * matches again, with the same or a new SSRC (a restarted sender), and posts
  * `stream-restored`.
  *
+ * ## Redundancy (SMPTE ST 2022-7)
+ *
+ * A stream sent over two networks ("red" and "blue": the same RTP packets
+ * on both) is received on both: from an SDP with a DUP group (from `sdp`,
+ * `sdp-file`, SAP or mDNS), or by hand with `secondary-address` (and
+ * `secondary-port`, default `port`). The second leg is joined on
+ * `secondary-multicast-iface` (NULL: the routing table decides; set it
+ * when the two networks are on two interfaces). Both legs' packets go
+ * through the same checks into the same ring, and each packet is taken
+ * from whichever leg brings it first: a packet lost on one network, or a
+ * whole network down, costs no sample while the other brings it. The copy
+ * from the other leg is expected and is not counted as a duplicate; the
+ * merged figures (`packets-received`, `packets-lost`, `samples-concealed`,
+ * ...) are those of the stream the output plays. A secondary leg that
+ * cannot be received (no such interface) leaves the primary running, with
+ * a warning.
+ *
+ * A leg that is not the same stream is reported and ignored: packets with
+ * another SSRC than the stream's are dropped (`<path>-packets-foreign-ssrc`),
+ * and when the secondary's RTP timestamp for a sequence number disagrees
+ * with the primary's, the secondary leg is ignored
+ * (`secondary-packets-mismatched`) until the stream is lost and taken
+ * again; either posts a warning (STREAM, WRONG_TYPE) once, naming the leg,
+ * its address and port.
+ *
+ * When one leg brings no packet for `timeout` ms while the other still
+ * does, `path-lost` is posted for it, and `path-restored` at its first
+ * packet after that; `stream-lost` comes only when both legs are gone.
+ *
  * ## Playout and the link offset
  *
  * With `playout=media-clock` (and with `auto` when the pipeline clock is a
@@ -180,7 +213,8 @@
  * `aes67-stats`, every `stats-interval` ms (the `stats` property holds the
  * same structure):
  * - `packets-received` (guint64): valid packets of the stream (those that
- *   came late included, duplicates not)
+ *   came late included, duplicates not; with two legs each sequence number
+ *   once, from the leg that brought it first)
  * - `packets-lost` (gint64, never negative, never decreasing): packets that
  *   never arrived: RFC 3550's "expected minus received", counted once a
  *   sequence number is further behind the newest than the reorder window
@@ -194,7 +228,9 @@
  * - `packets-early` (guint64): packets so far ahead of the playout (a
  *   sender's clock far ahead of ours) that the ring cannot hold them;
  *   dropped
- * - `packets-duplicate` (guint64): sequence numbers received twice (dropped)
+ * - `packets-duplicate` (guint64): sequence numbers received twice (dropped;
+ *   with two legs, twice on the same leg: the other leg's copy is expected
+ *   and not counted)
  * - `packets-reordered` (guint64): packets older than the newest one
  * - `packets-malformed` (guint64): not valid RTP, or not whole frames
  * - `packets-foreign` (guint64): another payload type, source or SSRC
@@ -215,6 +251,28 @@
  *   (the audio's RTP time on the pipeline clock) or "arrival"
  * - `encoding-name` (gchararray), `clock-rate` (gint, Hz), `channels`
  *   (gint), `address` (gchararray), `port` (gint): the stream received
+ * - with two legs (ST 2022-7) only, for each path `<path>` of "primary" and
+ *   "secondary", beside the merged figures above:
+ *   - `<path>-packets-received` (guint64): valid packets that came on this
+ *     path, also those the other path brought first
+ *   - `<path>-packets-lost` (gint64, never negative): sequence numbers this
+ *     path never brought (RFC 3550 expected minus received on the path,
+ *     summed over SSRC changes); a path's outage counts when it comes
+ *     back. Not audio lost: that is the merged `packets-lost`
+ *   - `<path>-packets-late` (guint64): packets of this path that arrived
+ *     after (some of) their audio was played
+ *   - `<path>-packets-foreign-ssrc` (guint64): packets dropped because
+ *     their SSRC is not the stream's (the path carries another stream)
+ *   - `<path>-packets-mismatched` (guint64): packets whose RTP timestamp
+ *     disagrees with the other path's for the same sequence number (only
+ *     ever the secondary's: the secondary is then ignored)
+ *   - `<path>-jitter-us` (gdouble): RFC 3550 interarrival jitter of the
+ *     path, µs
+ *   - `<path>-ssrc` (guint): the SSRC of the last packet seen on the path
+ *     (0: none)
+ *   - `<path>-state` (gchararray): "waiting" (no packet yet), "receiving"
+ *     or "lost" (no packet for `timeout` ms)
+ *   - `<path>-address` (gchararray), `<path>-port` (gint): the leg received
  *
  * `stream-lost`, when no packet came for `timeout` ms, or when the session
  * followed with `session-name` left the network:
@@ -226,6 +284,26 @@
  *   "deleted" (the session was deleted: a SAP deletion packet, or its mDNS
  *   service went away) or "expired" (its SAP announcements stopped for the
  *   browser's session time-out)
+ *
+ * `path-lost`, with two legs (ST 2022-7), when one leg brought no packet
+ * for `timeout` ms (while the other still runs, or just before
+ * `stream-lost` when both went), or never brought one while the other has
+ * brought the stream for `timeout` ms (a network not connected):
+ * - `path` (gchararray): "primary" or "secondary"
+ * - `address` (gchararray), `port` (gint): the leg (its multicast group or
+ *   unicast address, and UDP port)
+ * - `ssrc` (guint): the SSRC of its last packet (0: it never brought one)
+ * - `timeout-ms` (guint): the `timeout` in use, ms
+ * - `other-path-state` (gchararray): the other leg's state then:
+ *   "receiving" (the audio goes on from it), "waiting" or "lost"
+ *
+ * `path-restored`, with two legs, at a leg's first packet after its
+ * `path-lost`:
+ * - `path` (gchararray), `address` (gchararray), `port` (gint): as in
+ *   `path-lost`
+ * - `ssrc` (guint): the SSRC it brings now
+ * - `lost-duration-ms` (guint64): time from the leg's last packet before
+ *   the loss to this one, ms (0 when it had never brought one)
  *
  * `stream-restored`, at the first packet after a loss:
  * - `ssrc` (guint): the SSRC now played
@@ -271,6 +349,17 @@
  * module-rtp-sink with `sess.name = "Studio 1"`, or by a Dante device in
  * AES67 mode), waiting up to 30 s for its announcement; follow it when it
  * changes.
+ * |[
+ * gst-launch-1.0 -m aes67src sdp-file=studio1-dup.sdp multicast-iface=eth0 \
+ *     secondary-multicast-iface=eth1 ! audioconvert ! autoaudiosink
+ * ]| Play a stream sent over two networks (an SDP with `a=group:DUP 1 2`,
+ * as `aes67sink secondary-address=...` writes it), the first on eth0, the
+ * second on eth1: either network may fail without a sample lost.
+ * |[
+ * gst-launch-1.0 -m aes67src address=239.69.1.10 multicast-iface=eth0 \
+ *     secondary-address=239.69.2.10 secondary-multicast-iface=eth1 \
+ *     encoding-name=L24 rate=48000 channels=2 ! audioconvert ! autoaudiosink
+ * ]| The same by hand.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -302,6 +391,9 @@ enum
   PROP_PAYLOAD_TYPE,
   PROP_LATENCY,
   PROP_MULTICAST_IFACE,
+  PROP_SECONDARY_ADDRESS,
+  PROP_SECONDARY_PORT,
+  PROP_SECONDARY_MULTICAST_IFACE,
   PROP_BUFFER_SIZE,
   PROP_TIMEOUT,
   PROP_STATS_INTERVAL,
@@ -325,6 +417,9 @@ enum
 #define DEFAULT_PAYLOAD_TYPE 96
 #define DEFAULT_LATENCY 4
 #define DEFAULT_MULTICAST_IFACE NULL
+#define DEFAULT_SECONDARY_ADDRESS NULL
+#define DEFAULT_SECONDARY_PORT 0
+#define DEFAULT_SECONDARY_MULTICAST_IFACE NULL
 #define DEFAULT_BUFFER_SIZE (256 * 1024)
 #define DEFAULT_TIMEOUT 1000
 #define DEFAULT_STATS_INTERVAL 1000
@@ -466,6 +561,36 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
       g_param_spec_string ("multicast-iface", "Multicast interface",
           "Network interface (name) to join the multicast group on; NULL: "
           "the routing table decides", DEFAULT_MULTICAST_IFACE, rw));
+  /**
+   * GstAes67Src:secondary-address:
+   *
+   * SMPTE ST 2022-7, without an SDP: the address of the stream's second
+   * leg (the same packets sent over a second network), received beside
+   * `address` and merged with it packet by packet.
+   */
+  g_object_class_install_property (gobject_class, PROP_SECONDARY_ADDRESS,
+      g_param_spec_string ("secondary-address", "Secondary address",
+          "SMPTE ST 2022-7, without an SDP: IPv4 address of the stream's "
+          "second leg (multicast group, or ours for unicast) on the second "
+          "network; NULL: one leg only", DEFAULT_SECONDARY_ADDRESS, rw));
+  g_object_class_install_property (gobject_class, PROP_SECONDARY_PORT,
+      g_param_spec_uint ("secondary-port", "Secondary port",
+          "UDP port of the second leg, without an SDP; 0: the same as port",
+          0, 65535, DEFAULT_SECONDARY_PORT, rw));
+  /**
+   * GstAes67Src:secondary-multicast-iface:
+   *
+   * The interface of the second network, for the second leg of an SDP
+   * with a DUP group as well as for `secondary-address`.
+   */
+  g_object_class_install_property (gobject_class,
+      PROP_SECONDARY_MULTICAST_IFACE,
+      g_param_spec_string ("secondary-multicast-iface",
+          "Secondary multicast interface",
+          "Network interface (name, e.g. eth1) of the second network, to "
+          "join the second leg's group on (SDP with a DUP group, or "
+          "secondary-address); NULL: the routing table decides",
+          DEFAULT_SECONDARY_MULTICAST_IFACE, rw));
   g_object_class_install_property (gobject_class, PROP_BUFFER_SIZE,
       g_param_spec_uint ("buffer-size", "Buffer size",
           "Kernel receive buffer of the socket in bytes (0: system default)",
@@ -545,6 +670,8 @@ gst_aes67_src_finalize (GObject * object)
   g_free (self->address);
   g_free (self->encoding_name);
   g_free (self->multicast_iface);
+  g_free (self->secondary_address);
+  g_free (self->secondary_multicast_iface);
   aes67_sdp_stream_clear (&self->stream);
   if (self->caps)
     gst_caps_unref (self->caps);
@@ -562,6 +689,8 @@ gst_aes67_src_finalize (GObject * object)
 static void
 rx_stats_add (Aes67RxStats * a, const Aes67RxStats * b)
 {
+  guint i;
+
   a->received += b->received;
   a->lost += b->lost;
   a->late += b->late;
@@ -576,6 +705,22 @@ rx_stats_add (Aes67RxStats * a, const Aes67RxStats * b)
   a->ssrc = b->ssrc;
   a->state = b->state;
   a->last_arrival = b->last_arrival;
+  a->n_paths = b->n_paths;
+  for (i = 0; i < AES67_RX_MAX_PATHS; i++) {
+    Aes67RxPathStats *pa = &a->paths[i];
+    const Aes67RxPathStats *pb = &b->paths[i];
+
+    pa->received += pb->received;
+    pa->lost += pb->lost;
+    pa->late += pb->late;
+    pa->foreign_ssrc += pb->foreign_ssrc;
+    pa->mismatched += pb->mismatched;
+    pa->jitter_us = pb->jitter_us;
+    pa->ssrc = pb->ssrc;
+    pa->state = pb->state;
+    pa->ignored = pb->ignored;
+    pa->last_arrival = pb->last_arrival;
+  }
 }
 
 /* The statistics of this run (rx_lock held): the stream's and those of
@@ -590,10 +735,20 @@ get_rx_stats_locked (GstAes67Src * self, Aes67RxStats * st)
     aes67_rx_stream_get_stats (self->rx, &cur);
     rx_stats_add (st, &cur);
   } else if (self->parked) {
+    guint i;
+
     st->state = AES67_STREAM_LOST;
     st->jitter_us = 0;
+    for (i = 0; i < AES67_RX_MAX_PATHS; i++) {
+      st->paths[i].state = AES67_STREAM_LOST;
+      st->paths[i].jitter_us = 0;
+    }
   }
 }
+
+static const gchar *const path_names[AES67_RX_MAX_PATHS] = {
+  "primary", "secondary"
+};
 
 static GstStructure *
 make_stats (GstAes67Src * self)
@@ -630,6 +785,43 @@ make_stats (GstAes67Src * self)
         "channels", G_TYPE_INT, (gint) self->stream.channels,
         "address", G_TYPE_STRING, self->stream.address,
         "port", G_TYPE_INT, (gint) self->stream.port, NULL);
+  if (self->have_stream && self->stream.has_secondary) {
+    guint i;
+
+    /* SMPTE ST 2022-7: the figures of each path beside the merged ones */
+    for (i = 0; i < AES67_RX_MAX_PATHS; i++) {
+      const Aes67RxPathStats *p = &st.paths[i];
+      const gchar *n = path_names[i];
+      gchar *f[10];
+      guint k;
+
+      f[0] = g_strdup_printf ("%s-packets-received", n);
+      f[1] = g_strdup_printf ("%s-packets-lost", n);
+      f[2] = g_strdup_printf ("%s-packets-late", n);
+      f[3] = g_strdup_printf ("%s-packets-foreign-ssrc", n);
+      f[4] = g_strdup_printf ("%s-packets-mismatched", n);
+      f[5] = g_strdup_printf ("%s-jitter-us", n);
+      f[6] = g_strdup_printf ("%s-ssrc", n);
+      f[7] = g_strdup_printf ("%s-state", n);
+      f[8] = g_strdup_printf ("%s-address", n);
+      f[9] = g_strdup_printf ("%s-port", n);
+      gst_structure_set (s,
+          f[0], G_TYPE_UINT64, p->received,
+          f[1], G_TYPE_INT64, (gint64) p->lost,
+          f[2], G_TYPE_UINT64, p->late,
+          f[3], G_TYPE_UINT64, p->foreign_ssrc,
+          f[4], G_TYPE_UINT64, p->mismatched,
+          f[5], G_TYPE_DOUBLE, p->jitter_us,
+          f[6], G_TYPE_UINT, p->ssrc,
+          f[7], G_TYPE_STRING, aes67_stream_state_name (p->state),
+          f[8], G_TYPE_STRING, i == 0 ? self->stream.address :
+          self->stream.secondary_address,
+          f[9], G_TYPE_INT, (gint) (i == 0 ? self->stream.port :
+              self->stream.secondary_port), NULL);
+      for (k = 0; k < G_N_ELEMENTS (f); k++)
+        g_free (f[k]);
+    }
+  }
   GST_OBJECT_UNLOCK (self);
   return s;
 }
@@ -995,6 +1187,28 @@ configure_stream (GstAes67Src * self)
       s.multicast = g_inet_address_get_is_multicast (ia);
       g_object_unref (ia);
     }
+    GST_OBJECT_LOCK (self);
+    if (self->secondary_address && *self->secondary_address) {
+      s.has_secondary = TRUE;
+      s.secondary_address = g_strdup (self->secondary_address);
+      s.secondary_port = self->secondary_port ? self->secondary_port :
+          self->port;
+    }
+    GST_OBJECT_UNLOCK (self);
+    if (s.has_secondary) {
+      GInetAddress *ia;
+
+      if (!g_hostname_is_ip_address (s.secondary_address) ||
+          strchr (s.secondary_address, ':')) {
+        GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+            ("secondary-address \"%s\" is not an IPv4 address.",
+                s.secondary_address), (NULL));
+        goto fail;
+      }
+      ia = g_inet_address_new_from_string (s.secondary_address);
+      s.secondary_multicast = g_inet_address_get_is_multicast (ia);
+      g_object_unref (ia);
+    }
   }
 
   post_sdp_warnings (self, &s, session);
@@ -1120,8 +1334,16 @@ open_rx (GstAes67Src * self, gboolean fatal)
   Aes67RxStream *rx;
   GError *err = NULL;
   gchar *address, *iface, *source_filter;
+  gchar *sec_address = NULL, *sec_iface = NULL, *sec_filter = NULL;
+  guint sec_port = 0;
 
   GST_OBJECT_LOCK (self);
+  if (self->stream.has_secondary) {
+    sec_address = g_strdup (self->stream.secondary_address);
+    sec_port = self->stream.secondary_port;
+    sec_iface = g_strdup (self->secondary_multicast_iface);
+    sec_filter = g_strdup (self->stream.secondary_source_filter);
+  }
   address = g_strdup (self->stream.address);
   iface = g_strdup (self->multicast_iface);
   source_filter = g_strdup (self->stream.source_filter);
@@ -1151,7 +1373,24 @@ open_rx (GstAes67Src * self, gboolean fatal)
     GST_INFO_OBJECT (self, "receiving %s:%u (%u ch, %u Hz, %u-byte samples, "
         "ring %u frames)", address, cfg.port, cfg.channels, cfg.rate,
         cfg.sample_bytes, cfg.ring_frames);
+    if (sec_address) {
+      /* a second leg that cannot be received leaves the primary running */
+      if (!aes67_rx_stream_add_leg (rx, sec_address, sec_port, sec_iface,
+              sec_filter, &err)) {
+        GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ,
+            ("Cannot receive the secondary leg (SMPTE ST 2022-7) of the "
+                "stream: %s. Receiving the primary leg %s port %u only.",
+                err->message, address, cfg.port), (NULL));
+        g_clear_error (&err);
+      } else {
+        GST_INFO_OBJECT (self, "and its secondary leg %s:%u", sec_address,
+            sec_port);
+      }
+    }
   }
+  g_free (sec_address);
+  g_free (sec_iface);
+  g_free (sec_filter);
   g_free (address);
   g_free (iface);
   g_free (source_filter);
@@ -1185,6 +1424,7 @@ swap_rx (GstAes67Src * self, Aes67RxStream * rx)
   }
   self->rx = rx;
   self->parked = rx == NULL;
+  self->path_warned[0] = self->path_warned[1] = FALSE;
   if (!self->caps || !gst_caps_is_equal (caps, self->caps)) {
     gst_caps_replace (&self->caps, caps);
     self->caps_pending = TRUE;
@@ -1207,7 +1447,11 @@ stream_same_reception (const Aes67SdpStream * a, const Aes67SdpStream * b)
       && !g_strcmp0 (a->encoding, b->encoding) && a->rate == b->rate
       && a->channels == b->channels && a->payload_type == b->payload_type
       && !g_strcmp0 (a->source_filter, b->source_filter)
-      && a->mediaclk_offset == b->mediaclk_offset;
+      && a->mediaclk_offset == b->mediaclk_offset
+      && a->has_secondary == b->has_secondary
+      && !g_strcmp0 (a->secondary_address, b->secondary_address)
+      && a->secondary_port == b->secondary_port
+      && !g_strcmp0 (a->secondary_source_filter, b->secondary_source_filter);
 }
 
 /* Streaming thread: the session followed has a new SDP (or is back). */
@@ -1467,20 +1711,75 @@ static void
 post_stream_messages (GstAes67Src * self)
 {
   GstMessage *lost = NULL, *restored = NULL, *stats = NULL;
+  GSList *path_msgs = NULL;
+  gchar *leg_warning[AES67_RX_MAX_PATHS] = { NULL, };
   Aes67RxRestore info;
   Aes67RxStats st;
-  guint interval, timeout;
+  Aes67RxPathEvent ev;
+  guint interval, timeout, i;
   gint64 now = aes67_rx_now ();
+  gchar *leg_address[AES67_RX_MAX_PATHS];
+  guint leg_port[AES67_RX_MAX_PATHS];
 
   GST_OBJECT_LOCK (self);
   interval = self->stats_interval_ms;
   timeout = self->timeout_ms;
+  leg_address[0] = g_strdup (self->stream.address);
+  leg_port[0] = self->stream.port;
+  leg_address[1] = g_strdup (self->stream.secondary_address);
+  leg_port[1] = self->stream.secondary_port;
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->rx_lock);
   if (self->rx) {
-    if (aes67_rx_stream_check_timeout (self->rx, now,
-            (gint64) timeout * GST_MSECOND)) {
+    gboolean stream_lost = aes67_rx_stream_check_timeout (self->rx, now,
+        (gint64) timeout * GST_MSECOND);
+
+    /* SMPTE ST 2022-7: a leg lost or back (path-lost before stream-lost) */
+    while (aes67_rx_stream_take_path_event (self->rx, &ev)) {
+      GstStructure *ps;
+
+      aes67_rx_stream_get_stats (self->rx, &st);
+      ps = gst_structure_new (ev.restored ? "path-restored" : "path-lost",
+          "path", G_TYPE_STRING, path_names[ev.path],
+          "address", G_TYPE_STRING, leg_address[ev.path] ?
+          leg_address[ev.path] : "",
+          "port", G_TYPE_INT, (gint) leg_port[ev.path],
+          "ssrc", G_TYPE_UINT, ev.ssrc, NULL);
+      if (ev.restored)
+        gst_structure_set (ps, "lost-duration-ms", G_TYPE_UINT64,
+            ev.lost_duration_ms, NULL);
+      else
+        gst_structure_set (ps, "timeout-ms", G_TYPE_UINT, timeout,
+            "other-path-state", G_TYPE_STRING,
+            aes67_stream_state_name (st.paths[1 - ev.path].state), NULL);
+      path_msgs = g_slist_append (path_msgs,
+          gst_message_new_element (GST_OBJECT (self), ps));
+    }
+    /* a leg that is not the same stream: said once per reception */
+    aes67_rx_stream_get_stats (self->rx, &st);
+    for (i = 0; i < st.n_paths && st.n_paths > 1; i++) {
+      const Aes67RxPathStats *p = &st.paths[i];
+
+      if (self->path_warned[i] || (p->foreign_ssrc == 0 && p->mismatched == 0))
+        continue;
+      self->path_warned[i] = TRUE;
+      if (p->foreign_ssrc)
+        leg_warning[i] = g_strdup_printf ("The %s leg of the stream (%s port "
+            "%u) carries SSRC 0x%08x, not the stream's 0x%08x: it is not the "
+            "same stream (SMPTE ST 2022-7 needs identical packets on both "
+            "networks); its packets are ignored", path_names[i],
+            leg_address[i] ? leg_address[i] : "?", leg_port[i], p->ssrc,
+            st.ssrc);
+      else
+        leg_warning[i] = g_strdup_printf ("The %s leg of the stream (%s port "
+            "%u) carries RTP timestamps that disagree with the primary's for "
+            "the same sequence numbers: it is not the same stream (SMPTE ST "
+            "2022-7 needs identical packets on both networks); it is "
+            "ignored until the stream is lost and taken again",
+            path_names[i], leg_address[i] ? leg_address[i] : "?", leg_port[i]);
+    }
+    if (stream_lost) {
       get_rx_stats_locked (self, &st);
       lost = gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("stream-lost",
@@ -1525,6 +1824,23 @@ post_stream_messages (GstAes67Src * self)
         self->next_stats = now + (gint64) interval *GST_MSECOND;
     }
   }
+  for (i = 0; i < AES67_RX_MAX_PATHS; i++) {
+    if (leg_warning[i]) {
+      GST_ELEMENT_WARNING (self, STREAM, WRONG_TYPE, ("%s.", leg_warning[i]),
+          (NULL));
+      g_free (leg_warning[i]);
+    }
+  }
+  while (path_msgs) {
+    GstMessage *m = path_msgs->data;
+
+    GST_WARNING_OBJECT (self, "%" GST_PTR_FORMAT,
+        gst_message_get_structure (m));
+    gst_element_post_message (GST_ELEMENT (self), m);
+    path_msgs = g_slist_delete_link (path_msgs, path_msgs);
+  }
+  g_free (leg_address[0]);
+  g_free (leg_address[1]);
   if (lost) {
     GST_WARNING_OBJECT (self, "no packet for %u ms: stream lost", timeout);
     gst_element_post_message (GST_ELEMENT (self), lost);
@@ -2316,6 +2632,17 @@ gst_aes67_src_set_property (GObject * object, guint prop_id,
       g_free (self->multicast_iface);
       self->multicast_iface = g_value_dup_string (value);
       break;
+    case PROP_SECONDARY_ADDRESS:
+      g_free (self->secondary_address);
+      self->secondary_address = g_value_dup_string (value);
+      break;
+    case PROP_SECONDARY_PORT:
+      self->secondary_port = g_value_get_uint (value);
+      break;
+    case PROP_SECONDARY_MULTICAST_IFACE:
+      g_free (self->secondary_multicast_iface);
+      self->secondary_multicast_iface = g_value_dup_string (value);
+      break;
     case PROP_BUFFER_SIZE:
       self->buffer_size = g_value_get_uint (value);
       break;
@@ -2387,6 +2714,15 @@ gst_aes67_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_MULTICAST_IFACE:
       g_value_set_string (value, self->multicast_iface);
+      break;
+    case PROP_SECONDARY_ADDRESS:
+      g_value_set_string (value, self->secondary_address);
+      break;
+    case PROP_SECONDARY_PORT:
+      g_value_set_uint (value, self->secondary_port);
+      break;
+    case PROP_SECONDARY_MULTICAST_IFACE:
+      g_value_set_string (value, self->secondary_multicast_iface);
       break;
     case PROP_BUFFER_SIZE:
       g_value_set_uint (value, self->buffer_size);

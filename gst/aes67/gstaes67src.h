@@ -66,6 +66,9 @@ struct _GstAes67Src
   guint payload_type;
   guint latency_ms;
   gchar *multicast_iface;
+  gchar *secondary_address;     /* ST 2022-7 by hand, NULL: one leg */
+  guint secondary_port;         /* 0: port */
+  gchar *secondary_multicast_iface;
   guint buffer_size;
   guint timeout_ms;
   guint stats_interval_ms;
@@ -106,6 +109,8 @@ struct _GstAes67Src
                                  * packet posts stream-restored */
   guint32 lost_ssrc;            /* the SSRC lost then */
   gint64 lost_at;               /* its last packet, monotonic ns */
+  gboolean path_warned[2];      /* the warning of a leg that is not the
+                                 * same stream was posted (rx_lock) */
 
   /* streaming thread only */
   GstClockID clock_id;          /* the wait in create (object lock) */

@@ -38,28 +38,36 @@ tick_add (struct timespec *t, long ns)
   }
 }
 
+/* RX_BENCH_DUP=1: SMPTE ST 2022-7, every stream also sent to (and
+ * received as a second leg on) port + N + i */
+static int two_legs;
+
 static int
 do_send (int n, int secs, int port)
 {
   int fd = socket (AF_INET, SOCK_DGRAM, 0);
-  struct mmsghdr *m = calloc (n, sizeof (*m));
-  struct iovec *iov = calloc (n, sizeof (*iov));
-  struct sockaddr_in *sa = calloc (n, sizeof (*sa));
+  int nm = two_legs ? 2 * n : n;
+  struct mmsghdr *m = calloc (nm, sizeof (*m));
+  struct iovec *iov = calloc (nm, sizeof (*iov));
+  struct sockaddr_in *sa = calloc (nm, sizeof (*sa));
   unsigned char (*pk)[12 + FPP * FB] = calloc (n, sizeof (*pk));
   struct timespec t;
   long k, ticks = secs * 1000L;
   int i;
 
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < nm; i++) {
     sa[i].sin_family = AF_INET;
     sa[i].sin_port = htons (port + i);
     sa[i].sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    iov[i].iov_base = pk[i];
-    iov[i].iov_len = sizeof (pk[i]);
+    /* the copy of stream i - n is the same packet */
+    iov[i].iov_base = pk[i % n];
+    iov[i].iov_len = sizeof (pk[i % n]);
     m[i].msg_hdr.msg_name = &sa[i];
     m[i].msg_hdr.msg_namelen = sizeof (sa[i]);
     m[i].msg_hdr.msg_iov = &iov[i];
     m[i].msg_hdr.msg_iovlen = 1;
+  }
+  for (i = 0; i < n; i++) {
     pk[i][0] = 0x80;
     pk[i][1] = 97;
     pk[i][8] = i;
@@ -77,7 +85,7 @@ do_send (int n, int secs, int port)
       pk[i][7] = ts;
       memset (pk[i] + 12, (int) (k & 0x7f) + 1, FPP * FB);
     }
-    sendmmsg (fd, m, n, 0);
+    sendmmsg (fd, m, nm, 0);
     tick_add (&t, 1000000);
     clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
   }
@@ -109,6 +117,7 @@ do_recv (int n, int secs, int port)
   double c0 = 0;
   gint64 w0 = 0;
   guint64 received = 0, lost = 0, late = 0, early = 0, concealed = 0;
+  guint64 dups = 0, second = 0;
   guint64 got = 0;
   int i;
 
@@ -124,7 +133,8 @@ do_recv (int n, int secs, int port)
     c.rate = 48000;
     c.buffer_size = 1 << 20;
     s[i] = aes67_rx_stream_new (&c, &err);
-    if (!s[i]) {
+    if (!s[i] || (two_legs && !aes67_rx_stream_add_leg (s[i], "127.0.0.1",
+                port + n + i, NULL, NULL, &err))) {
       fprintf (stderr, "%s\n", err->message);
       return 1;
     }
@@ -168,15 +178,20 @@ do_recv (int n, int secs, int port)
       late += st.late;
       early += st.early;
       concealed += st.samples_concealed;
+      dups += st.duplicate;
+      if (st.n_paths > 1)
+        second += st.paths[1].received;
       aes67_rx_stream_free (s[i]);
     }
     printf
-        ("latency %d ms, streams %d cpu %.1f %% of one core (%.2f s in %.2f s), "
+        ("%slatency %d ms, streams %d cpu %.1f %% of one core (%.2f s in %.2f s), "
         "threads %u, received %" G_GUINT64_FORMAT ", lost %" G_GUINT64_FORMAT
         ", late %" G_GUINT64_FORMAT ", early %" G_GUINT64_FORMAT ", concealed %"
-        G_GUINT64_FORMAT ", frames read %" G_GUINT64_FORMAT "\n", latency_ms, n,
+        G_GUINT64_FORMAT ", frames read %" G_GUINT64_FORMAT ", duplicates %"
+        G_GUINT64_FORMAT ", secondary packets %" G_GUINT64_FORMAT "\n",
+        two_legs ? "two legs (ST 2022-7), " : "", latency_ms, n,
         100 * cpu / wall, cpu, wall, aes67_rx_engine_n_threads (), received,
-        lost, late, early, concealed, got);
+        lost, late, early, concealed, got, dups, second);
   }
   return 0;
 }
@@ -193,6 +208,7 @@ main (int argc, char **argv)
   n = atoi (argv[2]);
   secs = atoi (argv[3]);
   port = atoi (argv[4]);
+  two_legs = getenv ("RX_BENCH_DUP") && atoi (getenv ("RX_BENCH_DUP"));
   if (getenv ("RX_BENCH_LATENCY_MS"))
     latency_ms = atoi (getenv ("RX_BENCH_LATENCY_MS"));
   if (strcmp (argv[1], "send") == 0)

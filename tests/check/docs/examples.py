@@ -475,7 +475,11 @@ SEND_DUP = """gst-launch-1.0 audiotestsrc is-live=true ! audio/x-raw,rate=48000,
         aes67sink address=239.69.1.10 multicast-iface=eth0 \\
         secondary-address=239.69.2.10 secondary-multicast-iface=eth1 \\
         encoding=L24 session-name="Studio 1 red/blue" sdp-file=studio1-dup.sdp"""
-RECV_DUP = "gst-launch-1.0 aes67src sdp-file=studio1-dup.sdp ! audioconvert ! autoaudiosink"
+RECV_DUP = """gst-launch-1.0 -m aes67src sdp-file=studio1-dup.sdp multicast-iface=eth0 \\
+        secondary-multicast-iface=eth1 ! audioconvert ! autoaudiosink"""
+RECV_DUP_HAND = """gst-launch-1.0 -m aes67src address=239.69.1.10 multicast-iface=eth0 \\
+        secondary-address=239.69.2.10 secondary-multicast-iface=eth1 \\
+        encoding-name=L24 rate=48000 channels=2 ! audioconvert ! autoaudiosink"""
 LOUD_TONE = """gst-launch-1.0 -m audiotestsrc wave=sine volume=0.1 num-buffers=200 ! \\
     audio/x-raw,rate=48000,channels=2 ! loudnessmeter ! fakesink"""
 LOUD_RECV = """gst-launch-1.0 -m aes67src sdp-file=stream.sdp ! audioconvert ! \\
@@ -590,17 +594,36 @@ def sc_ptp_pair(sc):
     check_audio(sc, 1.0, rate=48000)
 
 
+def check_two_legs(sc, rx):
+    """aes67src's aes67-stats (printed by -m) show both legs received."""
+    check_out(sc, rx, r"aes67-stats, ",
+              r"primary-packets-received=\(guint64\)[1-9]",
+              r"secondary-packets-received=\(guint64\)[1-9]",
+              r"secondary-state=\(string\)receiving")
+
+
 def sc_dup(sc):
     """ST 2022-7: the sender on eth0 and eth1; its SDP has both legs, each
-    from its own network's address; aes67src plays the primary leg."""
+    from its own network's address; aes67src receives both legs."""
     sc.add_second_network()
-    pair(sc, SEND_DUP, RECV_DUP, 3, wait_file="studio1-dup.sdp")
+    tx, rx = pair(sc, SEND_DUP, RECV_DUP, 3, wait_file="studio1-dup.sdp")
+    check_two_legs(sc, rx)
     check_sdp(sc, "studio1-dup.sdp", "\r\na=group:DUP 1 2\r\n",
               "a=source-filter: incl IN IP4 239.69.1.10 198.51.100.1\r\n"
               "a=mid:1\r\n",
               "c=IN IP4 239.69.2.10/32",
               "a=source-filter: incl IN IP4 239.69.2.10 203.0.113.1\r\n"
               "a=mid:2\r\n", "s=Studio 1 red/blue")
+    check_audio(sc, 2.0, rate=48000)
+
+
+def sc_dup_hand(sc):
+    """ST 2022-7 by hand: aes67src with secondary-address receives both
+    legs of the sender of the "dup" scenario."""
+    sc.add_second_network()
+    tx, rx = pair(sc, SEND_DUP, RECV_DUP_HAND, 3,
+                  wait_file="studio1-dup.sdp")
+    check_two_legs(sc, rx)
     check_audio(sc, 2.0, rate=48000)
 
 
@@ -959,6 +982,7 @@ EXAMPLES = [
     # ST 2022-7 (docs/aes67.md and aes67sink's page): two networks
     (SEND_DUP, "dup", sc_dup),
     (RECV_DUP, "dup", None),
+    (RECV_DUP_HAND, "dup-hand", sc_dup_hand),
     (LOUD_TONE, "loud-tone", sc_loud_tone),
     (LOUD_RECV, "loud-recv", sc_loud_recv),
     (LOUD_FILE, "loud-file", sc_loud_file),

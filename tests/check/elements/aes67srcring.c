@@ -391,8 +391,10 @@ GST_START_TEST (test_stall_skips_counted)
     send_packet (&r, (guint16) (900 + i), i * PKT_FRAMES, SSRC);
   wait_stat (&r, "packets-received", 20);
   check_first_buffers (&r, 2, &n, NULL);
-  /* the stall: the clock is at 5 ms, now 305 ms */
+  /* the stall: the clock is at 5 ms, now 305 ms (once the source waits
+   * for its next buffer) */
   tc = gst_harness_get_testclock (r.h);
+  gst_test_clock_wait_for_next_pending_id (tc, NULL);
   gst_test_clock_set_time (tc, 305 * GST_MSECOND);
   gst_object_unref (tc);
   /* the buffer the source was waiting for comes as it was */

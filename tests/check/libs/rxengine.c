@@ -1084,6 +1084,301 @@ GST_START_TEST (test_create_free_loop)
 
 GST_END_TEST;
 
+/* ---- SMPTE ST 2022-7: a second leg into the same ring ---- */
+
+/* a stream on @port_a with its secondary leg on @port_b (127.0.0.1) */
+static Aes67RxStream *
+dup_stream_new (guint * port_a, guint * port_b)
+{
+  Aes67RxConfig c;
+  Aes67RxStream *s;
+  GError *err = NULL;
+
+  *port_a = free_port ();
+  do
+    *port_b = free_port ();
+  while (*port_b == *port_a);
+  c = config ("127.0.0.1", *port_a, 8192);
+  s = stream_new (&c);
+  fail_unless (aes67_rx_stream_add_leg (s, "127.0.0.1", *port_b, NULL, NULL,
+          &err), "add_leg: %s", err ? err->message : "?");
+  /* one secondary only */
+  fail_if (aes67_rx_stream_add_leg (s, "127.0.0.1", *port_b, NULL, NULL, &err));
+  fail_unless (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_EXISTS));
+  g_clear_error (&err);
+  return s;
+}
+
+/* waits until path @path has received @n packets (exactly) */
+static void
+wait_path (Aes67RxStream * s, guint path, guint64 n, Aes67RxStats * out)
+{
+  gint64 end = g_get_monotonic_time () + DEADLINE_US;
+  Aes67RxStats st;
+
+  for (;;) {
+    aes67_rx_stream_get_stats (s, &st);
+    fail_unless_equals_int (st.n_paths, 2);
+    if (st.paths[path].received + st.paths[path].foreign_ssrc +
+        st.paths[path].mismatched >= n)
+      break;
+    fail_unless (g_get_monotonic_time () < end,
+        "waited 20 s for path %u to see %" G_GUINT64_FORMAT " packets", path,
+        n);
+    g_usleep (1000);
+  }
+  if (out)
+    *out = st;
+}
+
+/* the same packets on both legs: each once, no duplicate, audio exact */
+GST_START_TEST (test_dup_same_packets)
+{
+  guint pa, pb, i, n = 40;
+  Aes67RxStream *s = dup_stream_new (&pa, &pb);
+  gint fd = sender_new (NULL);
+  Aes67RxStats st;
+  Aes67RxPathEvent ev;
+
+  for (i = 0; i < n; i++) {
+    send_pkt (fd, "127.0.0.1", pa, 1000 + i, 5000 + i * FPP, SSRC_A);
+    send_pkt (fd, "127.0.0.1", pb, 1000 + i, 5000 + i * FPP, SSRC_A);
+  }
+  wait_path (s, 0, n, NULL);
+  wait_path (s, 1, n, &st);
+  fail_unless_equals_uint64 (st.received, n);
+  fail_unless_equals_uint64 (st.duplicate, 0);
+  fail_unless_equals_uint64 (st.foreign, 0);
+  for (i = 0; i < 2; i++) {
+    fail_unless_equals_uint64 (st.paths[i].received, n);
+    fail_unless_equals_uint64 (st.paths[i].lost, 0);
+    fail_unless_equals_uint64 (st.paths[i].foreign_ssrc, 0);
+    fail_unless_equals_uint64 (st.paths[i].mismatched, 0);
+    fail_unless_equals_int (st.paths[i].ssrc, SSRC_A);
+    fail_unless_equals_int (st.paths[i].state, AES67_STREAM_RECEIVING);
+  }
+  fail_unless_equals_int (read_check (s, 5000, n * FPP, NULL), n * FPP);
+  /* a real duplicate (the same leg twice) still counts */
+  send_pkt (fd, "127.0.0.1", pa, 1000 + n - 1, 5000 + (n - 1) * FPP, SSRC_A);
+  wait_path (s, 0, n + 1, &st);
+  fail_unless_equals_uint64 (st.duplicate, 1);
+  fail_unless_equals_uint64 (st.received, n);
+  fail_unless (aes67_rx_stream_set_lost (s, aes67_rx_now ()));
+  aes67_rx_stream_get_stats (s, &st);
+  fail_unless_equals_uint64 (st.lost, 0);
+  fail_unless_equals_uint64 (st.samples_concealed, 0);
+  /* a declared loss of the stream is no path event */
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+  close (fd);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
+/* each leg misses packets the other has: nothing lost, nothing concealed */
+GST_START_TEST (test_dup_fill)
+{
+  guint pa, pb, i, n = 40, na = 0, nb = 0;
+  Aes67RxStream *s = dup_stream_new (&pa, &pb);
+  gint fd = sender_new (NULL);
+  Aes67RxStats st;
+
+  for (i = 0; i < n; i++) {
+    if (i % 5 != 1) {
+      send_pkt (fd, "127.0.0.1", pa, 65520 + i, i * FPP, SSRC_A);
+      na++;
+    }
+    if (i % 5 != 3) {
+      send_pkt (fd, "127.0.0.1", pb, 65520 + i, i * FPP, SSRC_A);
+      nb++;
+    }
+  }
+  wait_path (s, 0, na, NULL);
+  wait_path (s, 1, nb, &st);
+  fail_unless_equals_uint64 (st.received, n);
+  fail_unless_equals_uint64 (st.duplicate, 0);
+  fail_unless_equals_uint64 (st.paths[0].received, na);
+  fail_unless_equals_uint64 (st.paths[1].received, nb);
+  fail_unless_equals_uint64 (st.paths[0].lost, n / 5);
+  fail_unless_equals_uint64 (st.paths[1].lost, n / 5);
+  fail_unless_equals_int (read_check (s, 0, n * FPP, NULL), n * FPP);
+  fail_unless (aes67_rx_stream_set_lost (s, aes67_rx_now ()));
+  aes67_rx_stream_get_stats (s, &st);
+  fail_unless_equals_uint64 (st.lost, 0);
+  fail_unless_equals_uint64 (st.samples_concealed, 0);
+  fail_unless_equals_uint64 (st.late, 0);
+  close (fd);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
+/* a secondary leg that carries another stream (SSRC), then one whose
+ * timestamps disagree: reported and ignored, the audio is the primary's */
+GST_START_TEST (test_dup_foreign_leg)
+{
+  guint pa, pb, i, n = 10;
+  Aes67RxStream *s = dup_stream_new (&pa, &pb);
+  gint fd = sender_new (NULL);
+  Aes67RxStats st;
+
+  send_pkt (fd, "127.0.0.1", pa, 0, 0, SSRC_A);
+  wait_path (s, 0, 1, NULL);
+  for (i = 1; i < n; i++) {
+    send_pkt (fd, "127.0.0.1", pb, i, i * FPP, SSRC_B);
+    send_pkt (fd, "127.0.0.1", pa, i, i * FPP, SSRC_A);
+  }
+  wait_path (s, 0, n, NULL);
+  wait_path (s, 1, n - 1, &st);
+  fail_unless_equals_uint64 (st.received, n);
+  fail_unless_equals_uint64 (st.paths[1].foreign_ssrc, n - 1);
+  fail_unless_equals_uint64 (st.paths[1].received, 0);
+  fail_unless_equals_int (st.paths[1].ssrc, SSRC_B);
+  fail_unless_equals_int (st.paths[1].state, AES67_STREAM_WAITING);
+  fail_unless_equals_int (st.ssrc, SSRC_A);
+  fail_unless_equals_uint64 (st.foreign, n - 1);
+  fail_unless_equals_uint64 (st.duplicate, 0);
+  fail_unless_equals_int (read_check (s, 0, n * FPP, NULL), n * FPP);
+
+  /* the right SSRC, timestamps 1 packet off: the primary's copy came
+   * first, so the secondary's disagrees; from then on it is ignored, also
+   * where it brings a number first */
+  send_pkt (fd, "127.0.0.1", pa, n, n * FPP, SSRC_A);
+  wait_path (s, 0, n + 1, NULL);
+  send_pkt (fd, "127.0.0.1", pb, n, (n + 1) * FPP, SSRC_A);
+  wait_path (s, 1, n, &st);
+  fail_unless_equals_uint64 (st.paths[1].mismatched, 1);
+  fail_unless (st.paths[1].ignored);
+  send_pkt (fd, "127.0.0.1", pb, n + 1, (n + 2) * FPP, SSRC_A);
+  wait_path (s, 1, n + 1, &st);
+  fail_unless_equals_uint64 (st.paths[1].mismatched, 2);
+  fail_unless_equals_uint64 (st.received, n + 1);
+  send_pkt (fd, "127.0.0.1", pa, n + 1, (n + 1) * FPP, SSRC_A);
+  wait_path (s, 0, n + 2, &st);
+  fail_unless_equals_uint64 (st.received, n + 2);
+  fail_unless_equals_uint64 (st.duplicate, 0);
+  fail_unless_equals_int (read_check (s, n * FPP, 2 * FPP, NULL), 2 * FPP);
+  close (fd);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
+/* a path goes silent while the other runs: path lost, not the stream;
+ * it comes back: path restored with its outage counted lost on it */
+GST_START_TEST (test_dup_path_lost)
+{
+  guint pa, pb, i;
+  Aes67RxStream *s = dup_stream_new (&pa, &pb);
+  gint fd = sender_new (NULL);
+  Aes67RxStats st, st2;
+  Aes67RxPathEvent ev;
+  const gint64 t = 50 * GST_MSECOND;
+  gint64 a_last;
+
+  for (i = 0; i < 5; i++) {
+    send_pkt (fd, "127.0.0.1", pa, i, i * FPP, SSRC_A);
+    send_pkt (fd, "127.0.0.1", pb, i, i * FPP, SSRC_A);
+  }
+  wait_path (s, 0, 5, &st);
+  a_last = st.paths[0].last_arrival;
+  /* the secondary goes on later than the primary's last packet */
+  while (aes67_rx_now () <= a_last + 1000)
+    g_usleep (100);
+  for (i = 5; i < 10; i++)
+    send_pkt (fd, "127.0.0.1", pb, i, i * FPP, SSRC_A);
+  wait_path (s, 1, 10, &st);
+  fail_unless (st.paths[1].last_arrival > a_last);
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+  /* the time-out of the primary ran out, not that of the secondary */
+  fail_if (aes67_rx_stream_check_timeout (s, a_last + t, t));
+  aes67_rx_stream_get_stats (s, &st);
+  fail_unless_equals_int (st.state, AES67_STREAM_RECEIVING);
+  fail_unless_equals_int (st.paths[0].state, AES67_STREAM_LOST);
+  fail_unless_equals_int (st.paths[1].state, AES67_STREAM_RECEIVING);
+  fail_unless (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_int (ev.path, 0);
+  fail_if (ev.restored);
+  fail_unless_equals_int (ev.ssrc, SSRC_A);
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+
+  send_pkt (fd, "127.0.0.1", pa, 10, 10 * FPP, SSRC_A);
+  send_pkt (fd, "127.0.0.1", pb, 10, 10 * FPP, SSRC_A);
+  wait_path (s, 0, 6, NULL);
+  wait_path (s, 1, 11, &st2);
+  fail_unless (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_int (ev.path, 0);
+  fail_unless (ev.restored);
+  fail_unless_equals_uint64 (ev.lost_duration_ms,
+      (st2.paths[0].last_arrival - a_last) / 1000000);
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_uint64 (st2.paths[0].lost, 5);
+  fail_unless_equals_uint64 (st2.paths[1].lost, 0);
+  fail_unless_equals_uint64 (st2.received, 11);
+  fail_unless_equals_uint64 (st2.restored_count, 0);
+  fail_unless_equals_int (read_check (s, 0, 11 * FPP, NULL), 11 * FPP);
+
+  /* both gone: two path events and the stream lost */
+  fail_unless (aes67_rx_stream_check_timeout (s, st2.last_arrival + t, t));
+  fail_unless (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_int (ev.path, 0);
+  fail_if (ev.restored);
+  fail_unless (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_int (ev.path, 1);
+  fail_if (ev.restored);
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+  close (fd);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
+/* a leg that never brings a packet (its network not connected) is lost
+ * once the other has brought the stream for the time-out */
+GST_START_TEST (test_dup_leg_never_seen)
+{
+  guint pa, pb;
+  Aes67RxStream *s = dup_stream_new (&pa, &pb);
+  gint fd = sender_new (NULL);
+  Aes67RxStats st;
+  Aes67RxPathEvent ev;
+  const gint64 t = 50 * GST_MSECOND;
+  gint64 r0;
+
+  send_pkt (fd, "127.0.0.1", pa, 0, 0, SSRC_A);
+  wait_path (s, 0, 1, &st);
+  fail_unless_equals_int (st.paths[1].state, AES67_STREAM_WAITING);
+  r0 = st.last_arrival;
+  while (aes67_rx_now () <= r0 + 1000)
+    g_usleep (100);
+  send_pkt (fd, "127.0.0.1", pa, 1, FPP, SSRC_A);
+  wait_path (s, 0, 2, &st);
+  fail_unless (st.last_arrival > r0);
+  /* counted from the stream's first packet */
+  fail_if (aes67_rx_stream_check_timeout (s, r0 + t - 1, t));
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+  fail_if (aes67_rx_stream_check_timeout (s, r0 + t, t));
+  aes67_rx_stream_get_stats (s, &st);
+  fail_unless_equals_int (st.paths[1].state, AES67_STREAM_LOST);
+  fail_unless_equals_int (st.paths[0].state, AES67_STREAM_RECEIVING);
+  fail_unless (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_int (ev.path, 1);
+  fail_if (ev.restored);
+  fail_unless_equals_int (ev.ssrc, 0);
+  fail_if (aes67_rx_stream_take_path_event (s, &ev));
+  /* it comes: restored */
+  send_pkt (fd, "127.0.0.1", pb, 2, 2 * FPP, SSRC_A);
+  wait_path (s, 1, 1, &st);
+  fail_unless (aes67_rx_stream_take_path_event (s, &ev));
+  fail_unless_equals_int (ev.path, 1);
+  fail_unless (ev.restored);
+  fail_unless_equals_uint64 (ev.lost_duration_ms, 0);
+  close (fd);
+  aes67_rx_stream_free (s);
+}
+
+GST_END_TEST;
+
 static Suite *
 rxengine_suite (void)
 {
@@ -1111,6 +1406,11 @@ rxengine_suite (void)
   tcase_add_test (tc, test_config);
   tcase_add_test (tc, test_concurrent_read);
   tcase_add_test (tc, test_create_free_loop);
+  tcase_add_test (tc, test_dup_same_packets);
+  tcase_add_test (tc, test_dup_fill);
+  tcase_add_test (tc, test_dup_foreign_leg);
+  tcase_add_test (tc, test_dup_path_lost);
+  tcase_add_test (tc, test_dup_leg_never_seen);
   return s;
 }
 
