@@ -168,8 +168,30 @@
  * pipeline clock's PTP) each sample plays the link offset after its packet
  * arrived: the receiver takes the packets of least transit over the last
  * second as the stream's arrival time, so network jitter does not move the
- * playout; when the sender's clock drifts from ours the buffers' times
- * follow it.
+ * playout. For the first 2 s of a stream (and after a new SSRC, a restart
+ * or a timestamp jump, which start with a DISCONT buffer) the buffers'
+ * times follow those packets while the receiver settles on them. Then the
+ * output runs on the pipeline clock without a break (each buffer's time is
+ * the previous one's plus its duration) and a sender whose clock drifts
+ * from ours is followed by resampling: the sender's rate is measured from
+ * the packets of least transit over about 15 s, and once the audio being
+ * played is more than 0.2 ms off where the arrival times put it, it is
+ * read through GStreamer's audio resampler (GstAudioResampler, Kaiser,
+ * quality 2) at that rate, corrected by a slow controller that keeps the
+ * latency at the link offset (within +-2000 ppm). No sample is dropped or
+ * repeated for this. Until then (a sender on our own clock) the audio
+ * passes through bit-exact; once resampling, it stays so until the stream
+ * is anchored again. The switch has no break: the resampler is primed with
+ * the audio just played and carries on from the next sample (a constant
+ * shift of a quarter of a sample remains), and while resampling the ring
+ * is read about 17 samples (0.35 ms at 48 kHz) ahead of the output, which a
+ * link offset must leave room for. A position error of more than 20 ms
+ * anchors the stream again (DISCONT). While the audio still passes
+ * through, arrival times that jump by more than 0.75 ms at once, from a
+ * sender not measured to drift by more than 300 ppm (a change of the
+ * network path, or a sender such as PipeWire settling late), move the
+ * buffers' times with them, as while settling, rather than switch the
+ * resampler on.
  *
  * Either way a packet that arrives after its audio was played is counted
  * late (its frames were played as silence), and one so early that the
@@ -348,6 +370,7 @@
 #include "aes67-clock-info.h"
 
 #include <gio/gio.h>
+#include <math.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_src_debug);
@@ -656,6 +679,12 @@ gst_aes67_src_finalize (GObject * object)
     gst_clock_id_unref (self->wait_id);
   if (self->pool)
     gst_object_unref (self->pool);
+  if (self->resampler)
+    gst_audio_resampler_free (self->resampler);
+  g_free (self->hist);
+  g_free (self->rs_raw);
+  g_free (self->rs_in);
+  g_free (self->rs_out);
   g_mutex_clear (&self->rx_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1618,6 +1647,8 @@ gst_aes67_src_start (GstBaseSrc * bsrc)
 
   self->started = FALSE;
   self->have_rtp = FALSE;
+  self->drift_locked = FALSE;
+  self->rs_engaged = FALSE;
   self->next_stats = 0;
   self->next_check = 0;
   GST_OBJECT_LOCK (self);
@@ -1899,6 +1930,392 @@ arrival_clock_time (const Aes67RxAnchor * a, gint64 mono_to_clock,
   return t > 0 ? (GstClockTime) t : 0;
 }
 
+/* Following a drifting sender (arrival playout).
+ *
+ * For the first DRIFT_SETTLE_NS after (re)anchoring (and until the
+ * sender's rate is known: anchors 1.5 s apart), the output time
+ * follows the anchor as it settles on the packet of least transit (the
+ * PTS may step by what the anchor moves). Then the output time runs on as
+ * a frame count at the nominal rate and never steps again (but for a
+ * change of the path while passing through: DRIFT_REBASE_NS) until the next
+ * re-anchor. Each buffer, the read position is compared with where the
+ * anchor says it should be at that output time (in frames, the anchor
+ * extrapolated at the nominal rate while passing through, at the sender's
+ * rate while resampling). The sender's rate is measured from the anchors
+ * of the last (DRIFT_ANCHORS - 1) x DRIFT_ANCHOR_NS (packets of least
+ * transit, whose noise of up to ~0.1 ms is small over seconds). While the low-passed error
+ * stays within DRIFT_DEADBAND_NS the ring is copied through untouched
+ * (bit-exact). Beyond it, the ring is read through GStreamer's audio
+ * resampler at the sender's rate corrected by a PI controller on the
+ * error (DRIFT_KP, DRIFT_KI: critically damped at 0.3 rad/s; the rate
+ * measurement does most of the work, the controller takes out its noise
+ * and lag), clamped to DRIFT_MAX_PPM, until the next re-anchor. An error beyond DRIFT_STEP_NS
+ * is a re-anchor (DISCONT).
+ *
+ * The switch: the resampler is primed with the last frames passed through
+ * (DRIFT_HIST_FRAMES) at a ratio 1 ppm off 1 (exactly 1 is a separate mode
+ * of the resampler, with another delay), and its output is taken from the
+ * frame after the last one passed through, so no frame is dropped or
+ * repeated; what is left is a constant fractional delay of DRIFT_PHASE
+ * frames (measured for the Kaiser filter at quality DRIFT_QUALITY). While
+ * resampling, the ring is read about the filter's half length ahead of
+ * the output (17 frames, 0.35 ms at 48 kHz). */
+#define DRIFT_SETTLE_NS (2 * GST_SECOND)
+#define DRIFT_DEADBAND_NS (200 * GST_USECOND)
+#define DRIFT_STEP_NS (20 * GST_MSECOND)
+#define DRIFT_MAX_PPM 2000
+#define DRIFT_RATE_OUT 1000000
+#define DRIFT_QUALITY 2
+#define DRIFT_PHASE (-0.25)
+#define DRIFT_HIST_FRAMES 64
+/* while passing through, a jump of the error by more than this between two
+ * buffers, from a sender not measured to drift by more than
+ * DRIFT_REBASE_MAX_PPM, is a change of the path (the packets of least
+ * transit now arrive earlier or later), not drift: the output time moves
+ * by it, as while settling (drift of up to 300 ppm moves the anchor by at
+ * most 0.6 ms at once: one anchor a second, up to 2 s old) */
+#define DRIFT_REBASE_NS (750 * GST_USECOND)
+#define DRIFT_REBASE_MAX_PPM 300
+/* error low-pass time constant (s); the ratio is the sender's rate less
+ * (DRIFT_KP x error + DRIFT_KI x its integral) / rate (1/s, 1/s^2);
+ * anchors are kept DRIFT_ANCHOR_NS apart */
+#define DRIFT_TAU 0.2
+#define DRIFT_KP 0.6
+#define DRIFT_KI 0.09
+#define DRIFT_ANCHOR_NS (GST_SECOND / 2)
+
+/* Forgets the drift state: a new anchor (the output time follows it again
+ * for DRIFT_SETTLE_NS from @now_capture on). */
+static void
+drift_reset (GstAes67Src * self, GstClockTime now_capture)
+{
+  self->drift_locked = FALSE;
+  self->drift_settle_end = now_capture + DRIFT_SETTLE_NS;
+  self->drift_frames = 0;
+  self->drift_err = 0;
+  self->drift_prev_err = 0;
+  self->drift_have_prev = FALSE;
+  self->drift_integ = 0;
+  self->anch_n = 0;
+  self->anch_head = 0;
+  self->drift_in_rate = DRIFT_RATE_OUT;
+  self->rs_engaged = FALSE;
+  self->rs_skip = 0;
+  self->hist_frames = 0;
+}
+
+static gpointer
+grow (gpointer p, gsize * size, gsize need)
+{
+  if (*size < need) {
+    p = g_realloc (p, need);
+    *size = need;
+  }
+  return p;
+}
+
+/* stream format (S16BE / S24BE) to native S32 and back */
+static void
+drift_unpack (const guint8 * src, gint32 * dst, gsize samples, guint sb)
+{
+  gsize i;
+
+  if (sb == 3) {
+    for (i = 0; i < samples; i++, src += 3)
+      dst[i] = (gint32) (((guint32) src[0] << 24) | ((guint32) src[1] << 16)
+          | ((guint32) src[2] << 8));
+  } else {
+    for (i = 0; i < samples; i++, src += 2)
+      dst[i] = (gint32) ((guint32) GST_READ_UINT16_BE (src) << 16);
+  }
+}
+
+static void
+drift_pack (const gint32 * src, guint8 * dst, gsize samples, guint sb)
+{
+  gsize i;
+
+  if (sb == 3) {
+    for (i = 0; i < samples; i++, dst += 3) {
+      gint64 v = ((gint64) src[i] + 128) >> 8;
+
+      v = CLAMP (v, -8388608, 8388607);
+      dst[0] = (guint8) (v >> 16);
+      dst[1] = (guint8) (v >> 8);
+      dst[2] = (guint8) v;
+    }
+  } else {
+    for (i = 0; i < samples; i++, dst += 2) {
+      gint64 v = ((gint64) src[i] + 32768) >> 16;
+
+      v = CLAMP (v, -32768, 32767);
+      GST_WRITE_UINT16_BE (dst, (guint16) v);
+    }
+  }
+}
+
+/* Keeps the last frames of @data (@n frames just passed through). */
+static void
+drift_keep_history (GstAes67Src * self, const guint8 * data, guint n,
+    guint frame_bytes)
+{
+  guint cap = DRIFT_HIST_FRAMES;
+
+  if (self->hist_frame_bytes != frame_bytes) {
+    self->hist = g_realloc (self->hist, (gsize) cap * frame_bytes);
+    self->hist_frame_bytes = frame_bytes;
+    self->hist_frames = 0;
+  }
+  if (n >= cap) {
+    memcpy (self->hist, data + (gsize) (n - cap) * frame_bytes,
+        (gsize) cap * frame_bytes);
+    self->hist_frames = cap;
+    return;
+  }
+  if (self->hist_frames + n > cap) {
+    guint keep = cap - n;
+
+    memmove (self->hist, self->hist + (gsize) (self->hist_frames - keep) *
+        frame_bytes, (gsize) keep * frame_bytes);
+    self->hist_frames = keep;
+  }
+  memcpy (self->hist + (gsize) self->hist_frames * frame_bytes, data,
+      (gsize) n * frame_bytes);
+  self->hist_frames += n;
+}
+
+/* Starts reading through the resampler at the read position (next_rtp),
+ * @dir the sign of the first correction. FALSE if the format is not one
+ * the resampler takes. */
+static gboolean
+drift_engage (GstAes67Src * self, guint channels, guint frame_bytes, gint dir)
+{
+  guint sb = channels ? frame_bytes / channels : 0;
+  guint k, produced;
+  gpointer in[1], out[1];
+
+  if (channels == 0 || (sb != 2 && sb != 3) || sb * channels != frame_bytes)
+    return FALSE;
+  self->drift_in_rate = DRIFT_RATE_OUT + (dir < 0 ? -1 : 1);
+  if (self->resampler && (self->rs_channels != channels
+          || self->rs_sample_bytes != sb)) {
+    gst_audio_resampler_free (self->resampler);
+    self->resampler = NULL;
+  }
+  if (!self->resampler) {
+    GstStructure *opts = gst_structure_new_empty ("drift");
+
+    gst_audio_resampler_options_set_quality (GST_AUDIO_RESAMPLER_METHOD_KAISER,
+        DRIFT_QUALITY, self->drift_in_rate, DRIFT_RATE_OUT, opts);
+    self->resampler =
+        gst_audio_resampler_new (GST_AUDIO_RESAMPLER_METHOD_KAISER,
+        GST_AUDIO_RESAMPLER_FLAG_VARIABLE_RATE, GST_AUDIO_FORMAT_S32,
+        (gint) channels, self->drift_in_rate, DRIFT_RATE_OUT, opts);
+    gst_structure_free (opts);
+    if (!self->resampler)
+      return FALSE;
+    self->rs_channels = channels;
+    self->rs_sample_bytes = sb;
+  } else {
+    gst_audio_resampler_reset (self->resampler);
+    gst_audio_resampler_update (self->resampler, self->drift_in_rate,
+        DRIFT_RATE_OUT, NULL);
+  }
+
+  /* prime it with the frames passed through last (2 x its latency): the
+   * first output frame it hands out after them is the read position's */
+  k = MIN ((guint) (2 * gst_audio_resampler_get_max_latency (self->resampler)),
+      self->hist_frame_bytes == frame_bytes ? self->hist_frames : 0);
+  produced = 0;
+  if (k > 0) {
+    produced = (guint) gst_audio_resampler_get_out_frames (self->resampler, k);
+    self->rs_in = grow (self->rs_in, &self->rs_in_size,
+        (gsize) k * channels * sizeof (gint32));
+    self->rs_out = grow (self->rs_out, &self->rs_out_size,
+        (gsize) MAX (produced, 1) * channels * sizeof (gint32));
+    drift_unpack (self->hist + (gsize) (self->hist_frames - k) * frame_bytes,
+        self->rs_in, (gsize) k * channels, sb);
+    in[0] = self->rs_in;
+    out[0] = self->rs_out;
+    gst_audio_resampler_resample (self->resampler, in, k, out, produced);
+  }
+  self->rs_skip = k > produced ? k - produced : 0;
+  self->rs_start = self->next_rtp;
+  self->rs_out_pos = DRIFT_PHASE;
+  self->rs_engaged = TRUE;
+  self->hist_frames = 0;
+  GST_INFO_OBJECT (self, "following the sender's clock: resampling from RTP "
+      "time %u on (error %.1f frames)", self->next_rtp, self->drift_err);
+  return TRUE;
+}
+
+/* Notes anchor @a (at most one a DRIFT_ANCHOR_NS) for the rate. */
+static void
+drift_note_anchor (GstAes67Src * self, const Aes67RxAnchor * a)
+{
+  guint last = (self->anch_head + DRIFT_ANCHORS - 1) % DRIFT_ANCHORS;
+  gint64 rtp;
+
+  if (self->anch_n > 0
+      && a->arrival - self->anch_arr[last] < (gint64) DRIFT_ANCHOR_NS)
+    return;
+  rtp = self->anch_n > 0 ? self->anch_rtp[last] +
+      (gint32) (a->rtp_ts - self->anch_last_rtp) : 0;
+  self->anch_rtp[self->anch_head] = rtp;
+  self->anch_arr[self->anch_head] = a->arrival;
+  self->anch_last_rtp = a->rtp_ts;
+  self->anch_head = (self->anch_head + 1) % DRIFT_ANCHORS;
+  if (self->anch_n < DRIFT_ANCHORS)
+    self->anch_n++;
+}
+
+/* Whether the anchors noted span 1.5 s: the sender's rate is known. */
+static gboolean
+drift_rate_known (GstAes67Src * self)
+{
+  guint first = (self->anch_head + DRIFT_ANCHORS - self->anch_n) %
+      DRIFT_ANCHORS;
+  guint last = (self->anch_head + DRIFT_ANCHORS - 1) % DRIFT_ANCHORS;
+
+  return self->anch_n >= 2 && self->anch_arr[last] - self->anch_arr[first] >=
+      3 * (gint64) GST_SECOND / 2;
+}
+
+/* The sender's frames per nominal frame of ours, from the oldest and
+ * newest anchors noted; 1 until they are 1.5 s apart. */
+static gdouble
+drift_sender_rate (GstAes67Src * self, guint rate)
+{
+  guint first = (self->anch_head + DRIFT_ANCHORS - self->anch_n) %
+      DRIFT_ANCHORS;
+  guint last = (self->anch_head + DRIFT_ANCHORS - 1) % DRIFT_ANCHORS;
+  gint64 dt;
+
+  if (self->anch_n < 2)
+    return 1.0;
+  dt = self->anch_arr[last] - self->anch_arr[first];
+  if (dt < 3 * (gint64) GST_SECOND / 2)
+    return 1.0;
+  return (gdouble) (self->anch_rtp[last] - self->anch_rtp[first]) /
+      ((gdouble) dt * rate / 1e9);
+}
+
+/* One control step before a buffer of @n frames whose first frame plays
+ * at self->next_capture: measures the error against @a and sets the
+ * resampler's ratio. Returns FALSE when the error is too large to follow
+ * (the caller re-anchors). */
+static gboolean
+drift_control (GstAes67Src * self, const Aes67RxAnchor * a,
+    gint64 mono_to_clock, guint rate, guint n, guint channels,
+    guint frame_bytes)
+{
+  gdouble ratio, pos, expect, e, dt, alpha, want, lim;
+  gint in_rate;
+
+  drift_note_anchor (self, a);
+  ratio = drift_sender_rate (self, rate);
+
+  /* where the output is, and where the anchor says it should be, in
+   * frames from the read position */
+  pos = self->rs_engaged ?
+      (gdouble) (gint32) (self->rs_start - self->next_rtp) + self->rs_out_pos :
+      0.0;
+  /* the anchor extrapolated at the sender's rate once resampling, at
+   * the nominal rate before (a rate measured over a short time, from a
+   * sender that sends in bursts, must not make a drift of its own) */
+  expect = (gdouble) (gint32) (a->rtp_ts - self->next_rtp) +
+      ((gdouble) (gint64) self->next_capture - (gdouble) (a->arrival +
+          mono_to_clock)) * rate / 1e9 * (self->rs_engaged ? ratio : 1.0);
+  e = pos - expect;
+  if (ABS (e) > (gdouble) rate * DRIFT_STEP_NS / GST_SECOND) {
+    GST_WARNING_OBJECT (self, "arrival playout %.1f frames off the packets' "
+        "arrival times: anchoring again", e);
+    return FALSE;
+  }
+  dt = (gdouble) n / rate;
+  alpha = dt / (DRIFT_TAU + dt);
+  self->drift_err += alpha * (e - self->drift_err);
+
+  if (!self->rs_engaged && self->drift_have_prev
+      && ABS (e - self->drift_prev_err) >
+      (gdouble) rate * DRIFT_REBASE_NS / GST_SECOND
+      && ABS (ratio - 1.0) < DRIFT_REBASE_MAX_PPM / 1e6) {
+    gint64 shift = (gint64) (e * GST_SECOND / rate);
+
+    GST_INFO_OBJECT (self, "arrival times moved by %.1f frames at once: "
+        "moving the output time with them", e - self->drift_prev_err);
+    self->drift_base = (GstClockTime) MAX ((gint64) self->drift_base + shift,
+        0);
+    self->next_capture = self->drift_base +
+        gst_util_uint64_scale (self->drift_frames, GST_SECOND, rate);
+    e = 0;
+    self->drift_err = 0;
+  }
+  self->drift_prev_err = e;
+  self->drift_have_prev = TRUE;
+
+  if (!self->rs_engaged) {
+    GST_LOG_OBJECT (self, "drift: error %.2f frames (filtered %.2f), sender "
+        "%+.1f ppm, passing through", e, self->drift_err, (ratio - 1.0) * 1e6);
+    if (ABS (self->drift_err) > (gdouble) rate * DRIFT_DEADBAND_NS / GST_SECOND)
+      drift_engage (self, channels, frame_bytes, self->drift_err > 0 ? -1 : 1);
+    return TRUE;
+  }
+
+  self->drift_integ += self->drift_err * dt;
+  want = ratio - (DRIFT_KP * self->drift_err + DRIFT_KI * self->drift_integ) /
+      rate;
+  lim = DRIFT_MAX_PPM / 1e6;
+  if (want < 1.0 - lim || want > 1.0 + lim) {
+    self->drift_integ -= self->drift_err * dt;  /* no wind-up */
+    want = CLAMP (want, 1.0 - lim, 1.0 + lim);
+  }
+  in_rate = (gint) lround (want * DRIFT_RATE_OUT);
+  /* never exactly 1: that is a mode of its own, with another delay */
+  if (in_rate == DRIFT_RATE_OUT)
+    in_rate += want < 1.0 ? -1 : 1;
+  if (in_rate != self->drift_in_rate) {
+    self->drift_in_rate = in_rate;
+    gst_audio_resampler_update (self->resampler, in_rate, DRIFT_RATE_OUT, NULL);
+  }
+  GST_LOG_OBJECT (self, "drift: error %.2f frames (filtered %.2f), sender "
+      "%+.1f ppm, ratio %+.1f ppm", e, self->drift_err, (ratio - 1.0) * 1e6,
+      ((gdouble) in_rate / DRIFT_RATE_OUT - 1.0) * 1e6);
+  return TRUE;
+}
+
+/* Reads @n output frames into @dest through the resampler; the frames it
+ * took from the ring in *@consumed. Returns the frames that came from
+ * packets. rx_lock held. */
+static guint
+drift_read_resampled (GstAes67Src * self, guint n, guint8 * dest,
+    guint frame_bytes, guint * consumed)
+{
+  guint channels = self->rs_channels, sb = self->rs_sample_bytes;
+  guint need = n + self->rs_skip, in_frames, got;
+  gpointer in[1], out[1];
+
+  in_frames = (guint) gst_audio_resampler_get_in_frames (self->resampler, need);
+  self->rs_raw = grow (self->rs_raw, &self->rs_raw_size,
+      (gsize) MAX (in_frames, 1) * frame_bytes);
+  self->rs_in = grow (self->rs_in, &self->rs_in_size,
+      (gsize) MAX (in_frames, 1) * channels * sizeof (gint32));
+  self->rs_out = grow (self->rs_out, &self->rs_out_size,
+      (gsize) need * channels * sizeof (gint32));
+  got = aes67_rx_stream_read (self->rx, self->next_rtp, in_frames,
+      self->rs_raw, NULL);
+  drift_unpack (self->rs_raw, self->rs_in, (gsize) in_frames * channels, sb);
+  in[0] = self->rs_in;
+  out[0] = self->rs_out;
+  gst_audio_resampler_resample (self->resampler, in, in_frames, out, need);
+  drift_pack (self->rs_out + (gsize) self->rs_skip * channels, dest,
+      (gsize) n * channels, sb);
+  self->rs_skip = 0;
+  self->rs_out_pos += (gdouble) n *self->drift_in_rate / DRIFT_RATE_OUT;
+  *consumed = in_frames;
+  return MIN (got, n);
+}
+
 static GstFlowReturn
 gst_aes67_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
@@ -1913,7 +2330,7 @@ gst_aes67_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   gint64 mono_to_clock;
   gboolean media, discont, skip_valid = FALSE;
   guint32 offset, skip_from = 0;
-  guint rate, n, out, frame_bytes, got = 0;
+  guint rate, channels, n, out, frame_bytes, got = 0, consumed;
 
   follow_poll (self);
 
@@ -1924,6 +2341,7 @@ gst_aes67_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   GST_OBJECT_LOCK (self);
   latency = (GstClockTime) self->latency_in_use_ms * GST_MSECOND;
   rate = self->stream.rate;
+  channels = self->stream.channels;
   GST_OBJECT_UNLOCK (self);
 
 again:
@@ -1952,6 +2370,7 @@ again:
     new_caps = NULL;
     GST_OBJECT_LOCK (self);
     rate = self->stream.rate;
+    channels = self->stream.channels;
     GST_OBJECT_UNLOCK (self);
   }
 
@@ -1966,6 +2385,7 @@ again:
         GST_SECOND);
     self->started = TRUE;
     self->have_rtp = FALSE;
+    drift_reset (self, self->next_capture);
     discont = TRUE;
   }
 
@@ -1986,6 +2406,17 @@ again:
         rate);
   } else if (anchor.valid) {
     /* by arrival: the link offset after the packets of least transit */
+    if (self->have_rtp && anchor.epoch == self->anchor_epoch
+        && self->drift_locked) {
+      /* the output time runs on; the read position follows the sender */
+      self->next_capture = self->drift_base +
+          gst_util_uint64_scale (self->drift_frames, GST_SECOND, rate);
+      if (!drift_control (self, &anchor, mono_to_clock, rate, out, channels,
+              frame_bytes)) {
+        self->have_rtp = FALSE;
+        discont = TRUE;
+      }
+    }
     if (!self->have_rtp || anchor.epoch != self->anchor_epoch) {
       GstClockTime at = arrival_clock_time (&anchor, mono_to_clock,
           anchor.rtp_ts, rate);
@@ -1993,6 +2424,9 @@ again:
       gint64 frames = d >= 0 ?
           (gint64) gst_util_uint64_scale (d, rate, GST_SECOND) :
           -(gint64) gst_util_uint64_scale (-d, rate, GST_SECOND);
+
+      if (self->have_rtp)
+        discont = TRUE;         /* a new SSRC, a restart, a jump */
 
       self->next_rtp = anchor.rtp_ts + (guint32) frames;
       /* a sender that began with a burst (packets of least transit come
@@ -2011,9 +2445,22 @@ again:
       g_mutex_unlock (&self->rx_lock);
       GST_DEBUG_OBJECT (self, "arrival playout anchored at RTP time %u",
           anchor.rtp_ts);
+      drift_reset (self, self->next_capture);
     }
-    self->next_capture = arrival_clock_time (&anchor, mono_to_clock,
-        self->next_rtp, rate);
+    if (!self->drift_locked) {
+      /* settling: the output time follows the anchor */
+      drift_note_anchor (self, &anchor);
+      self->next_capture = arrival_clock_time (&anchor, mono_to_clock,
+          self->next_rtp, rate);
+      if (self->next_capture >= self->drift_settle_end
+          && drift_rate_known (self)) {
+        self->drift_locked = TRUE;
+        self->drift_base = self->next_capture;
+        self->drift_frames = 0;
+        self->drift_prev_err = 0;       /* the output time is the anchor's */
+        self->drift_have_prev = TRUE;
+      }
+    }
   }
 
   if (skip_valid && self->have_rtp) {
@@ -2028,7 +2475,7 @@ again:
 
   /* buffers end where packets end (a lost packet is a GAP buffer) */
   n = out;
-  if (self->have_rtp && anchor.valid) {
+  if (self->have_rtp && anchor.valid && !(!media && self->rs_engaged)) {
     gint64 d = (gint32) (self->next_rtp - anchor.rtp_ts) % (gint64) out;
 
     n = out - (guint) (d < 0 ? d + out : d);
@@ -2063,9 +2510,16 @@ again:
   buf = alloc_buffer (self, (gsize) n * frame_bytes);
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
   g_mutex_lock (&self->rx_lock);
-  if (self->rx && self->have_rtp && self->frame_bytes == frame_bytes)
-    got = aes67_rx_stream_read (self->rx, self->next_rtp, n, map.data, NULL);
-  else
+  consumed = n;
+  if (self->rx && self->have_rtp && self->frame_bytes == frame_bytes) {
+    if (!media && self->rs_engaged)
+      got = drift_read_resampled (self, n, map.data, frame_bytes, &consumed);
+    else {
+      got = aes67_rx_stream_read (self->rx, self->next_rtp, n, map.data, NULL);
+      if (!media && self->drift_locked)
+        drift_keep_history (self, map.data, n, frame_bytes);
+    }
+  } else
     memset (map.data, 0, map.size);
   g_mutex_unlock (&self->rx_lock);
   gst_buffer_unmap (buf, &map);
@@ -2085,8 +2539,12 @@ again:
 
   self->next_pos += n;
   if (self->have_rtp)
-    self->next_rtp += n;
-  if (!media)
+    self->next_rtp += consumed;
+  if (!media && self->drift_locked) {
+    self->drift_frames += n;
+    self->next_capture = self->drift_base +
+        gst_util_uint64_scale (self->drift_frames, GST_SECOND, rate);
+  } else if (!media)
     self->next_capture += gst_util_uint64_scale (n, GST_SECOND, rate);
 
   post_stream_messages (self);

@@ -10,6 +10,7 @@
 #include "aes67-sap-browser.h"
 #include "aes67-rx-engine.h"
 #include <gst/base/gstpushsrc.h>
+#include <gst/audio/audio.h>
 
 G_BEGIN_DECLS
 /* What the browser said about the session aes67src follows by name:
@@ -44,6 +45,9 @@ GType gst_aes67_playout_get_type (void);
 
 #define GST_TYPE_AES67_SRC (gst_aes67_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstAes67Src, gst_aes67_src, GST, AES67_SRC, GstPushSrc);
+
+/* anchors kept to measure the sender's rate (arrival playout) */
+#define DRIFT_ANCHORS 32
 
 struct _GstAes67Src
 {
@@ -126,6 +130,41 @@ struct _GstAes67Src
   guint anchor_epoch;
   gboolean discont;
   gint64 next_stats;            /* monotonic ns of the next aes67-stats */
+
+  /* following a sender whose clock drifts (arrival playout; streaming
+   * thread only): after the first seconds of an anchor the output time
+   * runs on as a frame count, and the ring is read through a resampler
+   * once the read position strays from the arrival times */
+  gboolean drift_locked;        /* output time = drift_base + frames */
+  GstClockTime drift_settle_end;        /* clock time of the lock */
+  GstClockTime drift_base;      /* clock time of the first locked frame */
+  guint64 drift_frames;         /* frames output since drift_base */
+  gdouble drift_err;            /* read position - arrival position,
+                                 * frames, low-passed */
+  gdouble drift_integ;          /* its integral, frames x s */
+  gdouble drift_prev_err;       /* the last error, unfiltered, frames */
+  gboolean drift_have_prev;
+  gint64 anch_rtp[DRIFT_ANCHORS];       /* anchors seen, one each 0.5 s at
+                                         * most: RTP time unwrapped */
+  gint64 anch_arr[DRIFT_ANCHORS];       /* and arrival, monotonic ns */
+  guint anch_n, anch_head;
+  guint32 anch_last_rtp;
+  gint drift_in_rate;           /* resampler ratio in/out, over
+                                 * DRIFT_RATE_OUT */
+  GstAudioResampler *resampler; /* kept across anchors, NULL until used */
+  gboolean rs_engaged;          /* reading through the resampler */
+  guint rs_channels, rs_sample_bytes;   /* the resampler's format */
+  guint32 rs_start;             /* RTP time of the first resampled frame */
+  gdouble rs_out_pos;           /* input frames the output advanced from
+                                 * rs_start (fractional) */
+  guint rs_skip;                /* output frames still to drop (priming) */
+  guint8 *hist;                 /* the last frames passed through, stream
+                                 * format (primes the resampler) */
+  guint hist_frames;
+  guint hist_frame_bytes;
+  guint8 *rs_raw;               /* scratch: frames read, stream format */
+  gint32 *rs_in, *rs_out;       /* scratch: native S32 */
+  gsize rs_raw_size, rs_in_size, rs_out_size;   /* bytes allocated */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (aes67src);
