@@ -1268,6 +1268,23 @@ aes67_rx_stream_free (Aes67RxStream * s)
   g_free (s);
 }
 
+/* A frame at RTP time @ts that no packet brought was missing from the
+ * output (stream's lock held): concealment when a later packet of the same
+ * sequence came (lost or late), pending until one does (an outage, or a
+ * sender that stopped), nothing before the stream or this sequence of it
+ * began. */
+static void
+count_missing_locked (Aes67RxStream * s, guint32 ts)
+{
+  if (!s->ever_read || !s->have_seq || !s->anchor.valid
+      || (gint32) (ts - s->anchor.first_rtp_ts) < 0)
+    return;
+  if ((gint32) (ts - (s->max_ts + s->frames_per_packet)) < 0)
+    s->stats.samples_concealed++;
+  else
+    s->concealed_pending++;
+}
+
 guint
 aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts, guint n_frames,
     guint8 * dest, guint * first_missing)
@@ -1289,16 +1306,7 @@ aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts, guint n_frames,
       memset (dest + i * fb, 0, fb);
       if (first == n_frames)
         first = i;
-      if (!s->ever_read || !s->have_seq || !s->anchor.valid
-          || (gint32) (ts - s->anchor.first_rtp_ts) < 0) {
-        /* before the stream (or this sequence of it) began: not
-         * concealment */
-      } else if ((gint32) (ts - (s->max_ts + s->frames_per_packet)) < 0) {
-        /* a later packet came: this one was lost or late */
-        s->stats.samples_concealed++;
-      } else {
-        s->concealed_pending++;
-      }
+      count_missing_locked (s, ts);
     }
   }
   s->read_pos = rtp_ts + n_frames;
@@ -1324,13 +1332,8 @@ aes67_rx_stream_skip (Aes67RxStream * s, guint32 rtp_ts, guint n_frames)
       s->present[idx] = 0;
       if (s->ever_read)
         s->stats.samples_concealed++;
-    } else if (!s->ever_read || !s->have_seq || !s->anchor.valid
-        || (gint32) (ts - s->anchor.first_rtp_ts) < 0) {
-      /* before the stream (or this sequence of it) began */
-    } else if ((gint32) (ts - (s->max_ts + s->frames_per_packet)) < 0) {
-      s->stats.samples_concealed++;
     } else {
-      s->concealed_pending++;
+      count_missing_locked (s, ts);
     }
   }
   s->read_pos = rtp_ts + n_frames;
