@@ -67,17 +67,26 @@ send_raw (const guint8 * data, gsize len, const gchar * group)
   g_object_unref (ia);
 }
 
+/* A SAP packet from 192.0.2.1 carrying @sdp into @buf (4096 bytes) */
+static gsize
+build_sap (Aes67SapMessageType type, const gchar * sdp,
+    const gchar * payload_type, gboolean compress, guint8 * buf)
+{
+  const guint8 origin[4] = { 192, 0, 2, 1 };
+  gssize n = aes67_sap_build (type, aes67_sap_msg_id_hash (sdp, strlen (sdp)),
+      origin, FALSE, payload_type, sdp, strlen (sdp), compress, buf, 4096);
+
+  fail_unless (n > 0);
+  return n;
+}
+
 static void
 send_sap (Aes67SapMessageType type, const gchar * sdp, gboolean compress,
     const gchar * group)
 {
-  const guint8 origin[4] = { 192, 0, 2, 1 };
   guint8 buf[4096];
-  gssize n = aes67_sap_build (type, aes67_sap_msg_id_hash (sdp, strlen (sdp)),
-      origin, FALSE, AES67_SAP_PAYLOAD_TYPE, sdp, strlen (sdp), compress, buf,
-      sizeof (buf));
+  gsize n = build_sap (type, sdp, AES67_SAP_PAYLOAD_TYPE, compress, buf);
 
-  fail_unless (n > 0);
   send_raw (buf, n, group);
 }
 
@@ -859,13 +868,9 @@ static void
 handle_sap (GstAes67SapBrowser * b, Aes67SapMessageType type,
     const gchar * sdp, const gchar * payload_type)
 {
-  const guint8 origin[4] = { 192, 0, 2, 1 };
   guint8 buf[4096];
-  gssize n = aes67_sap_build (type, aes67_sap_msg_id_hash (sdp, strlen (sdp)),
-      origin, FALSE, payload_type, sdp, strlen (sdp), FALSE, buf,
-      sizeof (buf));
+  gsize n = build_sap (type, sdp, payload_type, FALSE, buf);
 
-  fail_unless (n > 0);
   gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
 }
 
