@@ -187,8 +187,8 @@ G_DEFINE_TYPE (GstAes67Sender, gst_aes67_sender, GST_TYPE_BASE_SINK);
 static void gst_aes67_sender_finalize (GObject * object);
 static void gst_aes67_sender_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
-static gboolean gst_aes67_sender_start (GstBaseSink * sink);
-static gboolean gst_aes67_sender_stop (GstBaseSink * sink);
+static GstStateChangeReturn gst_aes67_sender_change_state (GstElement *
+    element, GstStateChange transition);
 static gboolean gst_aes67_sender_set_caps (GstBaseSink * sink, GstCaps * caps);
 static GstFlowReturn gst_aes67_sender_render (GstBaseSink * sink,
     GstBuffer * buffer);
@@ -226,8 +226,7 @@ gst_aes67_sender_class_init (GstAes67SenderClass * klass)
 
   element_class->query = gst_aes67_sender_element_query;
   element_class->set_clock = gst_aes67_sender_set_clock;
-  bs_class->start = gst_aes67_sender_start;
-  bs_class->stop = gst_aes67_sender_stop;
+  element_class->change_state = gst_aes67_sender_change_state;
   bs_class->set_caps = gst_aes67_sender_set_caps;
   bs_class->render = gst_aes67_sender_render;
   bs_class->event = gst_aes67_sender_event;
@@ -496,6 +495,12 @@ gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
   return TRUE;
 }
 
+Aes67Encoding
+gst_aes67_sender_encoding_in_use (GstAes67Sender * self)
+{
+  return self->cfg.encoding;
+}
+
 static const gchar *
 position_label (GstAudioChannelPosition p)
 {
@@ -604,7 +609,7 @@ queue_sdp_file (GstAes67Sender * self, const gchar * path, const gchar * text)
   g_thread_pool_push (pool, job, NULL);
 }
 
-/* Makes the SDP for the settings in use and the format, from what start()
+/* Makes the SDP for the settings in use and the format, from what open_stream()
  * looked up: no file or system call. Returns TRUE if it differs from the
  * one before (the caller notifies, without locks); then sdp-file gets it,
  * from the writer thread. */
@@ -867,10 +872,12 @@ shared_socket_release (const gchar * key)
   g_mutex_unlock (&shared_sockets_lock);
 }
 
+/* Sets the stream up from a copy of the settings: READY -> PAUSED, before
+ * the pads are active (GstBaseSink's start would be NULL -> READY, and a
+ * setting changed in READY would wait for the next NULL). */
 static gboolean
-gst_aes67_sender_start (GstBaseSink * sink)
+open_stream (GstAes67Sender * self)
 {
-  GstAes67Sender *self = GST_AES67_SENDER (sink);
   Aes67SenderSettings cfg;
   GError *err = NULL;
   gchar *address, *iface, *origin = NULL, *name, *mac_iface, *mac, *key;
@@ -1053,10 +1060,11 @@ fail:
   return FALSE;
 }
 
-static gboolean
-gst_aes67_sender_stop (GstBaseSink * sink)
+/* PAUSED -> READY, after the streaming thread stopped; also when READY ->
+ * PAUSED failed after open_stream. */
+static void
+close_stream (GstAes67Sender * self)
 {
-  GstAes67Sender *self = GST_AES67_SENDER (sink);
 
   aes67_pacer_stream_free (self->stream);
   self->stream = NULL;
@@ -1076,7 +1084,22 @@ gst_aes67_sender_stop (GstBaseSink * sink)
   GST_OBJECT_LOCK (self);
   self->have_info = FALSE;
   GST_OBJECT_UNLOCK (self);
-  return TRUE;
+}
+
+static GstStateChangeReturn
+gst_aes67_sender_change_state (GstElement * element, GstStateChange transition)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && !open_stream (self))
+    return GST_STATE_CHANGE_FAILURE;
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if ((transition == GST_STATE_CHANGE_READY_TO_PAUSED
+          && ret == GST_STATE_CHANGE_FAILURE)
+      || transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    close_stream (self);
+  return ret;
 }
 
 static gboolean

@@ -97,13 +97,13 @@ struct _GstAes67Sender
 {
   GstBaseSink parent;
 
-  /* the settings as set, protected by the object lock. start()
-   * (READY->PAUSED) copies them into cfg under the lock; everything but
-   * lateness-threshold is used from that copy until stop(), so a change
-   * applies from the next READY->PAUSED */
+  /* the settings as set, protected by the object lock. READY->PAUSED
+   * (open_stream) copies them into cfg under the lock; everything but
+   * lateness-threshold is used from that copy until PAUSED->READY, so a
+   * change applies from the next READY->PAUSED */
   Aes67SenderSettings settings;
-  /* the copy in use: written by start() only, read by the streaming
-   * thread and start/stop (no lock: start() runs before streaming) */
+  /* the copy in use: written by open_stream only, read by the streaming
+   * thread (no lock: open_stream runs before the pads are active) */
   Aes67SenderSettings cfg;
 
   /* state, protected by the object lock */
@@ -117,7 +117,8 @@ struct _GstAes67Sender
   gchar *used_session_name;     /* the session name in use (s=) */
   guint64 used_session_id;      /* the o= session id in use */
   gchar *localmac;              /* MAC of the sending interface, looked up
-                                 * in start() with no lock held, or NULL */
+                                 * in open_stream with no lock held, or
+                                 * NULL */
   guint32 ssrc;
   guint16 seqnum;
   guint32 rtptime;              /* RTP time of the next packet */
@@ -150,7 +151,7 @@ struct _GstAes67Sender
   guint pacer_threshold_us;     /* lateness threshold the pacer has */
   gint64 qos_at;                /* last QoS message, monotonic ns, or 0 */
 
-  /* the network, set up in start() */
+  /* the network, set up at READY->PAUSED (open_stream) */
   GSocket *socket;              /* shared with alike senders */
   gchar *socket_key;
   GSocketAddress *dest;
@@ -169,6 +170,10 @@ gboolean gst_aes67_sender_set_config (GstAes67Sender * self, guint prop_id,
 gboolean gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
     GValue * value, GParamSpec * pspec);
 
+
+/* The encoding setting of the running stream (taken at READY -> PAUSED).
+ * Streaming thread. */
+Aes67Encoding gst_aes67_sender_encoding_in_use (GstAes67Sender * self);
 
 G_END_DECLS
 #endif /* __GST_AES67_SENDER_H__ */

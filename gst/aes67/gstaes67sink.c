@@ -463,18 +463,13 @@ set_path (GstAes67Sink * self, gboolean convert)
 static void
 gst_aes67_sink_update_caps (GstAes67Sink * self, GstCaps * in_caps)
 {
-  GValue v = G_VALUE_INIT;
   Aes67Encoding enc;
   GstAudioInfo info;
   GstAudioFormat wire;
   gboolean have_info;
   GstCaps *caps, *cur;
 
-  g_value_init (&v, GST_TYPE_AES67_ENCODING);
-  gst_aes67_sender_get_config (GST_AES67_SENDER (self->sender),
-      AES67_SINK_PROP_ENCODING, &v, properties[AES67_SINK_PROP_ENCODING]);
-  enc = g_value_get_enum (&v);
-  g_value_unset (&v);
+  enc = gst_aes67_sender_encoding_in_use (GST_AES67_SENDER (self->sender));
 
   have_info = gst_audio_info_from_caps (&info, in_caps);
   if (enc == AES67_ENCODING_AUTO) {
@@ -515,6 +510,28 @@ gst_aes67_sink_change_state (GstElement * element, GstStateChange transition)
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
 
+/* A setting the stream takes when it starts (READY -> PAUSED), set while
+ * it runs: the value is kept for the next start, and a warning says so.
+ * From set_property, no lock held. */
+static void
+warn_if_running (GstAes67Sink * self, GParamSpec * pspec)
+{
+  GstState state;
+
+  if (pspec->flags & GST_PARAM_MUTABLE_PLAYING)
+    return;
+  GST_OBJECT_LOCK (self);
+  state = GST_STATE (self);
+  GST_OBJECT_UNLOCK (self);
+  if (state < GST_STATE_PAUSED)
+    return;
+  GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+      ("The %s property was set in the %s state: the running stream keeps "
+          "the value it started with; the new one takes effect when the "
+          "element next goes from READY to PAUSED.", pspec->name,
+          gst_element_state_get_name (state)), (NULL));
+}
+
 /* every setting goes to the sender's Aes67SenderSettings, the one
  * mapping from property to field */
 static void
@@ -524,8 +541,11 @@ gst_aes67_sink_set_property (GObject * object, guint prop_id,
   GstAes67Sink *self = GST_AES67_SINK (object);
 
   if (!gst_aes67_sender_set_config (GST_AES67_SENDER (self->sender), prop_id,
-          value, pspec))
+          value, pspec)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  warn_if_running (self, pspec);
 }
 
 static void
