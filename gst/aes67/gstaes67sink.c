@@ -88,6 +88,27 @@
  * the audio, as at the start). A non-live source (a file) keeps latency +
  * 200 ms queued ahead of the clock; none of that is lost.
  *
+ * ## When properties take effect
+ *
+ * The stream is set up when the element goes from READY to PAUSED: every
+ * property but `lateness-threshold` is read then, so a change made in NULL
+ * or READY is used by the next start. The look-ups that go with them (the
+ * source address towards the destination, the interface, its MAC for
+ * `a=ts-refclk:localmac`) run then too, without any lock held, and a bad
+ * `address`, `ptime`, `multicast-iface` or secondary path fails READY to
+ * PAUSED with an error that says why. Set while the stream runs (PAUSED or
+ * PLAYING), a property posts a warning naming it: the running stream, its
+ * sockets and its SDP keep the values they started with, and the new value
+ * takes effect at the next READY to PAUSED. `lateness-threshold` can be
+ * changed while playing.
+ *
+ * `sdp-file` is written whenever the SDP changes (the format becomes
+ * known, the PTP grandmaster changes) by a writer thread, never by the
+ * streaming thread, so a slow or hung file system does not hold up the
+ * packets: the file appears just after the caps arrive, replaced whole
+ * (written to a temporary file and renamed). A file that cannot be written
+ * posts an element warning that names it; the stream goes on.
+ *
  * aes67sink posts: an element error when the destination is not an IPv4
  * address, the socket cannot be made or the format does not fit the MTU;
  * an element warning (at most every 5 s) while sends fail, e.g. when the
@@ -268,8 +289,9 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[AES67_SINK_PROP_SDP_FILE] =
       g_param_spec_string ("sdp-file", "SDP file",
-      "Path the session description is written to when the stream starts "
-      "and whenever it changes; NULL: none", DEFAULTS.sdp_file, rw);
+      "Path the session description is written to (by a writer thread) when "
+      "the stream starts and whenever it changes; NULL: none",
+      DEFAULTS.sdp_file, rw);
   /**
    * GstAes67Sink:stats:
    *
