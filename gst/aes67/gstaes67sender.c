@@ -879,6 +879,7 @@ static gboolean
 open_stream (GstAes67Sender * self)
 {
   Aes67SenderSettings cfg;
+  Aes67PacerStream *stream;
   GError *err = NULL;
   gchar *address, *iface, *origin = NULL, *name, *mac_iface, *mac, *key;
   gchar *address2, *iface2, *origin2 = NULL;
@@ -982,11 +983,14 @@ open_stream (GstAes67Sender * self)
     }
     self->dest2 = g_inet_socket_address_new (inet2, port2);
   }
-  self->stream = aes67_pacer_stream_new_redundant (self->socket, self->dest,
+  stream = aes67_pacer_stream_new_redundant (self->socket, self->dest,
       self->socket2, self->dest2);
   self->pacer_threshold_us = cfg.lateness_threshold_us;
-  aes67_pacer_stream_set_late_threshold (self->stream,
+  aes67_pacer_stream_set_late_threshold (stream,
       (gint64) self->pacer_threshold_us * GST_USECOND);
+  GST_OBJECT_LOCK (self);
+  self->stream = stream;
+  GST_OBJECT_UNLOCK (self);
   self->qos_at = 0;
 
   /* what the SDP says of us: the o= session id, and (without PTP) the MAC
@@ -1065,9 +1069,14 @@ fail:
 static void
 close_stream (GstAes67Sender * self)
 {
+  Aes67PacerStream *stream;
 
-  aes67_pacer_stream_free (self->stream);
+  /* stats reads the stream under the object lock */
+  GST_OBJECT_LOCK (self);
+  stream = self->stream;
   self->stream = NULL;
+  GST_OBJECT_UNLOCK (self);
+  aes67_pacer_stream_free (stream);
   g_clear_object (&self->dest);
   g_clear_object (&self->socket);
   if (self->socket_key) {
