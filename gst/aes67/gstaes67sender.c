@@ -239,6 +239,8 @@ gst_aes67_sender_init (GstAes67Sender * self)
   aes67_sender_settings_copy (&self->settings, &aes67_sender_settings_defaults);
   self->adapter = gst_adapter_new ();
   self->ptp_domain = -1;
+  g_mutex_init (&self->sdp_file_lock);
+  g_cond_init (&self->sdp_file_cond);
   gst_audio_info_init (&self->info);
 
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
@@ -268,6 +270,8 @@ gst_aes67_sender_finalize (GObject * object)
     gst_object_unref (self->watched_clock);
   }
   g_object_unref (self->adapter);
+  g_mutex_clear (&self->sdp_file_lock);
+  g_cond_clear (&self->sdp_file_cond);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -583,6 +587,10 @@ write_sdp_file (gpointer data, gpointer user_data)
         ("%s", err->message));
     g_clear_error (&err);
   }
+  g_mutex_lock (&job->self->sdp_file_lock);
+  job->self->sdp_file_pending--;
+  g_cond_broadcast (&job->self->sdp_file_cond);
+  g_mutex_unlock (&job->self->sdp_file_lock);
   gst_object_unref (job->self);
   g_free (job->path);
   g_free (job->text);
@@ -606,7 +614,22 @@ queue_sdp_file (GstAes67Sender * self, const gchar * path, const gchar * text)
   job->self = gst_object_ref (self);
   job->path = g_strdup (path);
   job->text = g_strdup (text);
+  g_mutex_lock (&self->sdp_file_lock);
+  self->sdp_file_pending++;
+  g_mutex_unlock (&self->sdp_file_lock);
   g_thread_pool_push (pool, job, NULL);
+}
+
+/* Waits until the writer thread has done every write handed to it for
+ * this sender (so that a pipeline stopped right after it started still
+ * leaves its SDP file). PAUSED->READY, no lock held. */
+static void
+wait_sdp_file (GstAes67Sender * self)
+{
+  g_mutex_lock (&self->sdp_file_lock);
+  while (self->sdp_file_pending > 0)
+    g_cond_wait (&self->sdp_file_cond, &self->sdp_file_lock);
+  g_mutex_unlock (&self->sdp_file_lock);
 }
 
 /* Makes the SDP for the settings in use and the format, from what open_stream()
@@ -1093,6 +1116,7 @@ close_stream (GstAes67Sender * self)
   GST_OBJECT_LOCK (self);
   self->have_info = FALSE;
   GST_OBJECT_UNLOCK (self);
+  wait_sdp_file (self);
 }
 
 static GstStateChangeReturn

@@ -131,6 +131,12 @@ struct _GstAes67Sender
   gulong watch_id;
   gint sdp_dirty;               /* atomic: rebuild the SDP in render */
 
+  /* sdp-file writes handed to the writer thread and not done yet:
+   * protected by sdp_file_lock; PAUSED->READY waits for them */
+  GMutex sdp_file_lock;
+  GCond sdp_file_cond;
+  guint sdp_file_pending;
+
   /* streaming state, protected by the stream lock */
   GstAudioInfo info;
   gboolean have_info;
