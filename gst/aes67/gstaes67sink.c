@@ -106,7 +106,9 @@
  * known, the PTP grandmaster changes) by a writer thread, never by the
  * streaming thread, so a slow or hung file system does not hold up the
  * packets: the file appears just after the caps arrive, replaced whole
- * (written to a temporary file and renamed). A file that cannot be written
+ * (written to a temporary file and renamed). Stopping the stream (PAUSED
+ * to READY) waits for a write still under way, so a pipeline stopped just
+ * after it started leaves its file too. A file that cannot be written
  * posts an element warning that names it; the stream goes on.
  *
  * aes67sink posts: an element error when the destination is not an IPv4
