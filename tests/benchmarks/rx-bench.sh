@@ -12,6 +12,10 @@
 #                   received by another for DURATION (60) seconds, ours then
 #                   stock: per stream lost / late, and how many streams had
 #                   0 lost and 0 late. Target: every stream.
+#                   LOAD_OFFSET_US (4000): the receivers' link offset.
+#                   SENDER=raw: the streams come from rx-engine-bench send
+#                   (one thread, one sendmmsg a ms) instead of aes67sink,
+#                   which on 2 cores falls behind beside 64 receivers.
 #   ONLY=offset  3. (root) the smallest link offset with 0 late packets for
 #                   DURATION seconds over a veth between two network
 #                   namespaces, at ptime 125 us and 1 ms (PTIMES), trying
@@ -78,6 +82,7 @@ RUNS=${RUNS:-1}
 STREAMS_CPU=${STREAMS_CPU:-1 16 64}
 LOAD_STREAMS=${LOAD_STREAMS:-64}
 OFFSETS=${OFFSETS:-1 2 3 4 6 8}
+LOAD_OFFSET_US=${LOAD_OFFSET_US:-4000}
 PTIMES=${PTIMES:-125 1000}
 LATENCY_PROP=${LATENCY_PROP:-latency}
 LATENCY_UNIT_US=${LATENCY_UNIT_US:-1000}
@@ -182,11 +187,21 @@ fi
 if [ -z "$ONLY" ] || [ "$ONLY" = load ]; then
   echo
   echo "## 2. $LOAD_STREAMS stereo L24 1 ms streams sent by one process, received by"
-  echo "##    another (127.0.0.1), latency 4 ms, $DURATION s window after ${WARMUP} s"
-  start_senders "$LOAD_STREAMS" 1000 "address=127.0.0.1"
+  echo "##    another (127.0.0.1), latency $((LOAD_OFFSET_US / 1000)) ms, $DURATION s window after ${WARMUP} s"
+  if [ "${SENDER:-gst}" = raw ]; then
+    # a sender that keeps time whatever the receivers cost: one thread,
+    # one sendmmsg of every stream's packet a millisecond
+    echo "##    sender: rx-engine-bench send (one thread, one sendmmsg per ms), not aes67sink"
+    RX_BENCH_STRIDE=2 RX_BENCH_PT=96 "$PWD/$BUILD/tests/benchmarks/rx-engine-bench" \
+      send "$LOAD_STREAMS" $((2 * (DURATION + WARMUP) + 60)) "$BASE" &
+    spid=$!
+    sleep 1
+  else
+    start_senders "$LOAD_STREAMS" 1000 "address=127.0.0.1"
+  fi
   for kind in ours stock; do
     driver --kind "$kind" --streams "$LOAD_STREAMS" --address 127.0.0.1 \
-      --port "$BASE" --seconds "$DURATION" --link-offset-us 4000 --probe \
+      --port "$BASE" --seconds "$DURATION" --link-offset-us "$LOAD_OFFSET_US" --probe \
       --deadline-zero --latency-property "$LATENCY_PROP" \
       --latency-unit-us "$LATENCY_UNIT_US"
     echo "### $kind ($([ $kind = ours ] && echo aes67src || echo "udpsrc ! rtpjitterbuffer ! rtpL24depay")): per stream"

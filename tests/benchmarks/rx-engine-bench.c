@@ -41,6 +41,11 @@ tick_add (struct timespec *t, long ns)
 /* RX_BENCH_DUP=1: SMPTE ST 2022-7, every stream also sent to (and
  * received as a second leg on) port + N + i */
 static int two_legs;
+/* send: stream i goes to port + RX_BENCH_STRIDE * i (default 1), with
+ * payload type RX_BENCH_PT (default 97), 48 stereo L24 frames a packet
+ * (each packet's bytes one value); rx-bench.sh's SENDER=raw uses it as a
+ * sender that keeps time whatever the receivers cost */
+static int stride = 1, send_pt = 97;
 
 static int
 do_send (int n, int secs, int port)
@@ -57,7 +62,7 @@ do_send (int n, int secs, int port)
 
   for (i = 0; i < nm; i++) {
     sa[i].sin_family = AF_INET;
-    sa[i].sin_port = htons (port + i);
+    sa[i].sin_port = htons (i < n ? port + stride * i : port + i);
     sa[i].sin_addr.s_addr = htonl (INADDR_LOOPBACK);
     /* the copy of stream i - n is the same packet */
     iov[i].iov_base = pk[i % n];
@@ -69,7 +74,7 @@ do_send (int n, int secs, int port)
   }
   for (i = 0; i < n; i++) {
     pk[i][0] = 0x80;
-    pk[i][1] = 97;
+    pk[i][1] = send_pt;
     pk[i][8] = i;
   }
   clock_gettime (CLOCK_MONOTONIC, &t);
@@ -209,6 +214,10 @@ main (int argc, char **argv)
   secs = atoi (argv[3]);
   port = atoi (argv[4]);
   two_legs = getenv ("RX_BENCH_DUP") && atoi (getenv ("RX_BENCH_DUP"));
+  if (getenv ("RX_BENCH_STRIDE"))
+    stride = atoi (getenv ("RX_BENCH_STRIDE"));
+  if (getenv ("RX_BENCH_PT"))
+    send_pt = atoi (getenv ("RX_BENCH_PT"));
   if (getenv ("RX_BENCH_LATENCY_MS"))
     latency_ms = atoi (getenv ("RX_BENCH_LATENCY_MS"));
   if (strcmp (argv[1], "send") == 0)
