@@ -66,6 +66,7 @@
 
 #include "gstaes67deviceprovider.h"
 #include "gstaes67elements.h"
+#include "gstaes67src.h"
 #include "aes67-sap-browser.h"
 #include "aes67-sdp.h"
 
@@ -79,26 +80,30 @@ struct _GstAes67Device
   GstDevice parent;
 
   gchar *session_name;          /* immutable */
+  gchar *sdp;                   /* immutable; set: the element gets it */
 };
 
 G_DEFINE_TYPE (GstAes67Device, gst_aes67_device, GST_TYPE_DEVICE);
 
+/* The one create_element of both providers: an aes67src (our own type, in
+ * this plugin) for the session. */
 static GstElement *
 gst_aes67_device_create_element (GstDevice * device, const gchar * name)
 {
   GstAes67Device *self = GST_AES67_DEVICE (device);
-  GstElement *src = gst_element_factory_make ("aes67src", name);
+  GstElement *src = g_object_new (GST_TYPE_AES67_SRC, "name", name, NULL);
 
-  if (!src) {
-    GST_WARNING_OBJECT (self, "the aes67src element is not installed");
-    return NULL;
-  }
-  /* by name, not by its SDP: gst-device-monitor-1.0 prints the element's
-   * properties as a launch line, and an SDP (CRLFs, spaces) printed there
-   * does not survive being pasted into a shell; a name does. The browser
-   * that found the device is the process's shared one, so the element
-   * finds the session at once (and follows it when it changes). */
-  g_object_set (src, "session-name", self->session_name, NULL);
+  /* SAP sessions by name, not by their SDP: gst-device-monitor-1.0 prints
+   * the element's properties as a launch line, and an SDP (CRLFs, spaces)
+   * printed there does not survive being pasted into a shell; a name
+   * does. The browser that found the device is the process's shared one,
+   * so the element finds the session at once (and follows it when it
+   * changes). RAVENNA devices (ravennadeviceprovider) give the SDP
+   * fetched with DESCRIBE. */
+  if (self->sdp)
+    g_object_set (src, "sdp", self->sdp, NULL);
+  else
+    g_object_set (src, "session-name", self->session_name, NULL);
   return src;
 }
 
@@ -106,6 +111,7 @@ static void
 gst_aes67_device_finalize (GObject * object)
 {
   g_free (GST_AES67_DEVICE (object)->session_name);
+  g_free (GST_AES67_DEVICE (object)->sdp);
   G_OBJECT_CLASS (gst_aes67_device_parent_class)->finalize (object);
 }
 
@@ -121,8 +127,8 @@ gst_aes67_device_init (GstAes67Device * self)
 {
 }
 
-static GstDevice *
-device_new (const GstAes67SapSession * s)
+GstDevice *
+gst_aes67_device_new (const GstAes67SapSession * s, const gchar * rtsp_url)
 {
   GstAes67Device *dev;
   GstCaps *caps;
@@ -160,10 +166,14 @@ device_new (const GstAes67SapSession * s)
     gst_structure_set (props, "aes67.warnings", G_TYPE_STRING, w, NULL);
     g_free (w);
   }
+  if (rtsp_url)
+    gst_structure_set (props, "aes67.rtsp-url", G_TYPE_STRING, rtsp_url, NULL);
   dev = g_object_new (GST_TYPE_AES67_DEVICE, "display-name", s->name,
       "device-class", "Audio/Source/Network", "caps", caps,
       "properties", props, NULL);
   dev->session_name = g_strdup (s->name);
+  if (rtsp_url)
+    dev->sdp = g_strdup (s->sdp);
   gst_caps_unref (caps);
   gst_structure_free (props);
   return GST_DEVICE (gst_object_ref_sink (dev));
@@ -191,7 +201,7 @@ static void
 on_session_added (GstAes67SapBrowser * b, GstAes67SapSession * s,
     GstAes67DeviceProvider * self)
 {
-  GstDevice *dev = device_new (s), *old;
+  GstDevice *dev = gst_aes67_device_new (s, NULL), *old;
 
   GST_OBJECT_LOCK (self);
   old = g_hash_table_lookup (self->devices, s->key);
@@ -290,7 +300,7 @@ gst_aes67_device_provider_probe (GstDeviceProvider * provider)
     return NULL;
   sessions = gst_aes67_sap_browser_get_sessions (b);
   for (l = sessions; l; l = l->next)
-    devices = g_list_prepend (devices, device_new (l->data));
+    devices = g_list_prepend (devices, gst_aes67_device_new (l->data, NULL));
   g_list_free_full (sessions, (GDestroyNotify) gst_aes67_sap_session_unref);
   gst_object_unref (b);
   return devices;
