@@ -722,22 +722,33 @@ handle_mdns (GstAes67SapBrowser * self, const gchar * sdp,
   events_emit (self, events);
 }
 
+/* Set while a thread of the mDNS backend runs our callbacks: a signal
+ * emitted there holds GLib's temporary reference, which may be the last
+ * one, and that thread cannot stop the backend (see dispose). */
+static GPrivate in_mdns_callback;
+
 static void
 on_mdns_found (const Aes67DiscoveredSession * s, gpointer user_data)
 {
+  g_private_set (&in_mdns_callback, GINT_TO_POINTER (1));
   handle_mdns (user_data, s->sdp, s->origin, TRUE);
+  g_private_set (&in_mdns_callback, NULL);
 }
 
 static void
 on_mdns_removed (const Aes67DiscoveredSession * s, gpointer user_data)
 {
+  g_private_set (&in_mdns_callback, GINT_TO_POINTER (1));
   handle_mdns (user_data, s->sdp, s->origin, FALSE);
+  g_private_set (&in_mdns_callback, NULL);
 }
 
 static void
 on_mdns_warning (const gchar * name, const gchar * message, gpointer user_data)
 {
+  g_private_set (&in_mdns_callback, GINT_TO_POINTER (1));
   g_signal_emit (user_data, signals[SIGNAL_WARNING], 0, name, message);
+  g_private_set (&in_mdns_callback, NULL);
 }
 
 /* Built with the mDNS backend: browses with it (in the calling thread's
@@ -1276,13 +1287,16 @@ unref_on_own_thread (gpointer object)
  * after finalize would use freed memory. So the object keeps itself alive
  * (a reference taken in dispose, as GObject allows) and a short-lived
  * thread drops it again: that second dispose stops the browser's thread
- * once its callback returned, and finalize follows. */
+ * once its callback returned, and finalize follows. The same holds for the
+ * mDNS backend's thread, which emits the signals of the sessions it finds
+ * and is joined when the browser stops. */
 static void
 gst_aes67_sap_browser_dispose (GObject * object)
 {
   GstAes67SapBrowser *self = GST_AES67_SAP_BROWSER (object);
 
-  if (self->thread && self->thread == g_thread_self ()) {
+  if ((self->thread && self->thread == g_thread_self ())
+      || g_private_get (&in_mdns_callback)) {
     GST_DEBUG_OBJECT (self, "last reference went on the browser's thread: "
         "stopping from another one");
     g_thread_unref (g_thread_new ("sap-browser-unref", unref_on_own_thread,
