@@ -68,6 +68,11 @@
  * writes strings (`Studio\ 1` is "Studio 1", `\\` a backslash), so the
  * launch line gst-device-monitor-1.0 prints for a session,
  * `aes67src session-name="Studio\ 1"`, works when pasted into a shell.
+ * What goes wrong on the mDNS side is posted as a warning (RESOURCE,
+ * READ) while the element looks for or follows its session: a RAVENNA
+ * session of that name found whose SDP cannot be fetched with RTSP
+ * DESCRIBE (the message names the session, the host and port, and why),
+ * avahi-daemon going away.
  *
  * While running it follows the session (by its `o=` identity once found):
  * - When its SDP changes (a new `o=` version: the sender restarted with
