@@ -70,7 +70,7 @@ on_found (const Aes67DiscoveredSession * found, gpointer data)
 {
   GstRavennaDeviceProvider *self = data;
   GstAes67SapSession *s;
-  GstDevice *dev, *old;
+  GstDevice *dev;
   GError *err = NULL;
 
   s = gst_aes67_sap_session_new (found->sdp, found->origin, 0, &err);
@@ -82,19 +82,8 @@ on_found (const Aes67DiscoveredSession * found, gpointer data)
   }
   dev = gst_aes67_device_new (s, found->url);
   gst_aes67_sap_session_unref (s);
-  GST_OBJECT_LOCK (self);
-  old = g_hash_table_lookup (self->devices, found->name);
-  if (old)
-    gst_object_ref (old);
-  g_hash_table_replace (self->devices, g_strdup (found->name),
-      gst_object_ref (dev));
-  GST_OBJECT_UNLOCK (self);
-  if (old) {
-    gst_device_provider_device_changed (GST_DEVICE_PROVIDER (self), dev, old);
-    gst_object_unref (old);
-  } else {
-    gst_device_provider_device_add (GST_DEVICE_PROVIDER (self), dev);
-  }
+  gst_aes67_device_provider_update (GST_DEVICE_PROVIDER (self),
+      self->devices, found->name, dev);
   gst_object_unref (dev);
 }
 
@@ -103,18 +92,9 @@ static void
 on_removed (const Aes67DiscoveredSession * gone, gpointer data)
 {
   GstRavennaDeviceProvider *self = data;
-  GstDevice *dev = NULL;
-  gpointer key = NULL;
 
-  GST_OBJECT_LOCK (self);
-  if (g_hash_table_steal_extended (self->devices, gone->name, &key,
-          (gpointer *) & dev))
-    g_free (key);
-  GST_OBJECT_UNLOCK (self);
-  if (dev) {
-    gst_device_provider_device_remove (GST_DEVICE_PROVIDER (self), dev);
-    gst_object_unref (dev);
-  }
+  gst_aes67_device_provider_update (GST_DEVICE_PROVIDER (self),
+      self->devices, gone->name, NULL);
 }
 
 static void
@@ -150,10 +130,6 @@ static void
 gst_ravenna_device_provider_stop (GstDeviceProvider * provider)
 {
   GstRavennaDeviceProvider *self = GST_RAVENNA_DEVICE_PROVIDER (provider);
-  GHashTableIter it;
-  gpointer v;
-  GPtrArray *devs;
-  guint i;
 
   if (!self->browse)
     return;
@@ -161,16 +137,7 @@ gst_ravenna_device_provider_stop (GstDeviceProvider * provider)
   self->backend->browse_stop (self->browse);
   self->browse = NULL;
   /* stopping: every device goes */
-  devs = g_ptr_array_new_with_free_func (gst_object_unref);
-  GST_OBJECT_LOCK (self);
-  g_hash_table_iter_init (&it, self->devices);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    g_ptr_array_add (devs, gst_object_ref (v));
-  g_hash_table_remove_all (self->devices);
-  GST_OBJECT_UNLOCK (self);
-  for (i = 0; i < devs->len; i++)
-    gst_device_provider_device_remove (provider, g_ptr_array_index (devs, i));
-  g_ptr_array_free (devs, TRUE);
+  gst_aes67_device_provider_remove_all (provider, self->devices);
 }
 
 static void

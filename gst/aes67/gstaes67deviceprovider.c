@@ -197,24 +197,57 @@ G_DEFINE_TYPE (GstAes67DeviceProvider, gst_aes67_device_provider,
 GST_DEVICE_PROVIDER_REGISTER_DEFINE (aes67deviceprovider,
     "aes67deviceprovider", GST_RANK_SECONDARY, GST_TYPE_AES67_DEVICE_PROVIDER);
 
+void
+gst_aes67_device_provider_update (GstDeviceProvider * provider,
+    GHashTable * devices, const gchar * key, GstDevice * dev)
+{
+  GstDevice *old = NULL;
+  gpointer old_key = NULL;
+
+  GST_OBJECT_LOCK (provider);
+  if (g_hash_table_steal_extended (devices, key, &old_key, (gpointer *) & old))
+    g_free (old_key);
+  if (dev)
+    g_hash_table_insert (devices, g_strdup (key), gst_object_ref (dev));
+  GST_OBJECT_UNLOCK (provider);
+  if (dev && old)
+    gst_device_provider_device_changed (provider, dev, old);
+  else if (dev)
+    gst_device_provider_device_add (provider, dev);
+  else if (old)
+    gst_device_provider_device_remove (provider, old);
+  if (old)
+    gst_object_unref (old);
+}
+
+void
+gst_aes67_device_provider_remove_all (GstDeviceProvider * provider,
+    GHashTable * devices)
+{
+  GHashTableIter it;
+  gpointer v;
+  GPtrArray *devs = g_ptr_array_new_with_free_func (gst_object_unref);
+  guint i;
+
+  GST_OBJECT_LOCK (provider);
+  g_hash_table_iter_init (&it, devices);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    g_ptr_array_add (devs, gst_object_ref (v));
+  g_hash_table_remove_all (devices);
+  GST_OBJECT_UNLOCK (provider);
+  for (i = 0; i < devs->len; i++)
+    gst_device_provider_device_remove (provider, g_ptr_array_index (devs, i));
+  g_ptr_array_free (devs, TRUE);
+}
+
 static void
 on_session_added (GstAes67SapBrowser * b, GstAes67SapSession * s,
     GstAes67DeviceProvider * self)
 {
-  GstDevice *dev = gst_aes67_device_new (s, NULL), *old;
+  GstDevice *dev = gst_aes67_device_new (s, NULL);
 
-  GST_OBJECT_LOCK (self);
-  old = g_hash_table_lookup (self->devices, s->key);
-  if (old)
-    gst_object_ref (old);
-  g_hash_table_replace (self->devices, g_strdup (s->key), gst_object_ref (dev));
-  GST_OBJECT_UNLOCK (self);
-  if (old) {
-    gst_device_provider_device_changed (GST_DEVICE_PROVIDER (self), dev, old);
-    gst_object_unref (old);
-  } else {
-    gst_device_provider_device_add (GST_DEVICE_PROVIDER (self), dev);
-  }
+  gst_aes67_device_provider_update (GST_DEVICE_PROVIDER (self),
+      self->devices, s->key, dev);
   gst_object_unref (dev);
 }
 
@@ -222,18 +255,8 @@ static void
 on_session_removed (GstAes67SapBrowser * b, GstAes67SapSession * s,
     guint reason, GstAes67DeviceProvider * self)
 {
-  GstDevice *dev = NULL;
-  gpointer key = NULL;
-
-  GST_OBJECT_LOCK (self);
-  if (g_hash_table_steal_extended (self->devices, s->key, &key,
-          (gpointer *) & dev))
-    g_free (key);
-  GST_OBJECT_UNLOCK (self);
-  if (dev) {
-    gst_device_provider_device_remove (GST_DEVICE_PROVIDER (self), dev);
-    gst_object_unref (dev);
-  }
+  gst_aes67_device_provider_update (GST_DEVICE_PROVIDER (self),
+      self->devices, s->key, NULL);
 }
 
 static gboolean
@@ -266,10 +289,6 @@ static void
 gst_aes67_device_provider_stop (GstDeviceProvider * provider)
 {
   GstAes67DeviceProvider *self = GST_AES67_DEVICE_PROVIDER (provider);
-  GHashTableIter it;
-  gpointer v;
-  GPtrArray *devs = g_ptr_array_new_with_free_func (gst_object_unref);
-  guint i;
 
   if (!self->browser)
     return;
@@ -277,15 +296,7 @@ gst_aes67_device_provider_stop (GstDeviceProvider * provider)
   g_signal_handler_disconnect (self->browser, self->changed_id);
   g_signal_handler_disconnect (self->browser, self->removed_id);
   gst_clear_object (&self->browser);
-  GST_OBJECT_LOCK (self);
-  g_hash_table_iter_init (&it, self->devices);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    g_ptr_array_add (devs, gst_object_ref (v));
-  g_hash_table_remove_all (self->devices);
-  GST_OBJECT_UNLOCK (self);
-  for (i = 0; i < devs->len; i++)
-    gst_device_provider_device_remove (provider, g_ptr_array_index (devs, i));
-  g_ptr_array_free (devs, TRUE);
+  gst_aes67_device_provider_remove_all (provider, self->devices);
 }
 
 /* Without start: what the shared browser knows now (nothing if no one is

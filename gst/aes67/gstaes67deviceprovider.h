@@ -31,5 +31,17 @@ GST_DEVICE_PROVIDER_REGISTER_DECLARE (aes67deviceprovider);
 GstDevice *gst_aes67_device_new (const GstAes67SapSession * s,
     const gchar * rtsp_url);
 
+/* For both providers: @devices maps a key to a GstDevice (a reference) and
+ * is protected by @provider's object lock. Puts @dev under @key (the
+ * monitors see it added, or changed from the one it replaces), or with
+ * @dev NULL removes the device of @key (they see it removed). Call with no
+ * lock held. */
+void gst_aes67_device_provider_update (GstDeviceProvider * provider,
+    GHashTable * devices, const gchar * key, GstDevice * dev);
+/* Removes every device of @devices (the monitors see each go). No lock
+ * held. */
+void gst_aes67_device_provider_remove_all (GstDeviceProvider * provider,
+    GHashTable * devices);
+
 G_END_DECLS
 #endif /* __GST_AES67_DEVICE_PROVIDER_H__ */

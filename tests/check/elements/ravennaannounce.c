@@ -941,6 +941,31 @@ GST_START_TEST (test_sapannounce_mdns)
 
 GST_END_TEST;
 
+/* The device named @name that @bus reports added within @s seconds (a
+ * reference), or NULL; other messages are dropped */
+static GstDevice *
+wait_device_added (GstBus * bus, const gchar * name, guint s)
+{
+  gint64 end = g_get_monotonic_time () + s * G_TIME_SPAN_SECOND;
+  GstDevice *d = NULL;
+
+  while (!d && g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, GST_SECOND,
+        GST_MESSAGE_DEVICE_ADDED);
+    gchar *n;
+
+    if (!m)
+      continue;
+    gst_message_parse_device_added (m, &d);
+    gst_message_unref (m);
+    n = gst_device_get_display_name (d);
+    if (g_strcmp0 (n, name) != 0)
+      gst_clear_object (&d);
+    g_free (n);
+  }
+  return d;
+}
+
 /* gst-device-monitor's view: aes67deviceprovider (through the shared SAP
  * browser, which browses with the mDNS backend) lists a session host 1
  * publishes only with mDNS, with the SDP fetched by DESCRIBE, as
@@ -955,7 +980,7 @@ GST_START_TEST (test_device_monitor_mdns)
   GError *err = NULL;
   GstDevice *d = NULL, *r = NULL;
   GstStructure *props;
-  gchar *port_s, *env, *name;
+  gchar *port_s, *env;
   const gchar *booth = "v=0\r\no=- 7000 3 IN IP4 192.0.2.2\r\n"
       "s=Booth\r\nc=IN IP4 239.69.2.3/32\r\nt=0 0\r\n"
       "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/8\r\n" "a=ptime:1\r\n";
@@ -992,19 +1017,7 @@ GST_START_TEST (test_device_monitor_mdns)
   fail_unless (gst_device_monitor_start (mon));
   fail_unless (aes67_test_net_leave ());
 
-  end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-  while (!d && g_get_monotonic_time () < end) {
-    GstMessage *m = gst_bus_timed_pop_filtered (bus, GST_SECOND,
-        GST_MESSAGE_DEVICE_ADDED);
-    if (!m)
-      continue;
-    gst_message_parse_device_added (m, &d);
-    gst_message_unref (m);
-    name = gst_device_get_display_name (d);
-    if (g_strcmp0 (name, "Booth") != 0)
-      gst_clear_object (&d);
-    g_free (name);
-  }
+  d = wait_device_added (bus, "Booth", 10);
   fail_unless (d != NULL, "no device for the mDNS session in 10 s");
   props = gst_device_get_properties (d);
   fail_unless_equals_string (gst_structure_get_string (props, "aes67.sdp"),
@@ -1037,19 +1050,7 @@ GST_START_TEST (test_device_monitor_mdns)
     fail_unless (aes67_test_net_enter (net, 0));
     fail_unless (gst_device_provider_start (rp));
     fail_unless (aes67_test_net_leave ());
-    end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-    while (!rd && g_get_monotonic_time () < end) {
-      GstMessage *m = gst_bus_timed_pop_filtered (rbus, GST_SECOND,
-          GST_MESSAGE_DEVICE_ADDED);
-      if (!m)
-        continue;
-      gst_message_parse_device_added (m, &rd);
-      gst_message_unref (m);
-      name = gst_device_get_display_name (rd);
-      if (g_strcmp0 (name, "Booth") != 0)
-        gst_clear_object (&rd);
-      g_free (name);
-    }
+    rd = wait_device_added (rbus, "Booth", 10);
     fail_unless (rd != NULL, "ravennadeviceprovider does not list Booth");
     caps = gst_device_get_caps (rd);
     fail_unless (gst_caps_is_equal (caps, expect));
@@ -1276,81 +1277,81 @@ wait_warning (GstBus * bus, const gchar * needle, guint ms)
   return NULL;
 }
 
+/* avahi-publish in host 1 publishes session @name on RTSP @port (nothing
+ * need serve it); returns once it says the service is established */
+static GPid
+publish_in_host1 (const gchar * name, guint port)
+{
+  gchar *env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", avahi[1].bus);
+  gchar *port_s = g_strdup_printf ("%u", port);
+  gchar *log = g_strdup_printf ("%s/publish-%u.log", avahi[1].dir,
+      g_random_int ());
+  const gchar *argv[] = { "env", env, "avahi-publish", "-s", name,
+    "_rtsp._tcp", port_s, "--subtype=_ravenna_session._sub._rtsp._tcp", NULL
+  };
+  GError *err = NULL;
+  GPid pub = sap_test_spawn (net, 1, argv, log, &err);
+
+  fail_unless (pub > 0, "%s", err ? err->message : "");
+  fail_unless (wait_file_has (log, "Established", 10000),
+      "avahi-publish in host 1 did not publish '%s' within 10 s", name);
+  g_free (log);
+  g_free (port_s);
+  g_free (env);
+  return pub;
+}
+
+/* Runs @e (publishing "Stage Left") in a pipeline in host 0 until it
+ * posts its element message @posted and then a warning of an mDNS name
+ * collision that names the session, on its own bus; fails otherwise */
+static void
+expect_collision_warning (GstElement * e, const gchar * posted)
+{
+  GstElement *pipe = gst_pipeline_new (NULL);
+  GstBus *bus = gst_pipeline_get_bus (GST_PIPELINE (pipe));
+  GstMessage *m;
+  gchar *w;
+
+  gst_bin_add (GST_BIN (pipe), e);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (aes67_test_net_leave ());
+  m = wait_element (bus, posted, 5000);
+  fail_unless (m != NULL, "%s: no %s message", GST_OBJECT_NAME (e), posted);
+  gst_message_unref (m);
+  w = wait_warning (bus, "collision", 15000);
+  fail_unless (w != NULL, "no mDNS name collision warning on %s's bus "
+      "within 15 s", GST_OBJECT_NAME (e));
+  fail_unless (strstr (w, "'Stage Left'") != NULL, "%s", w);
+  g_free (w);
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
 /* Another device (host 1, Debian's avahi-publish) already publishes a
  * session named "Stage Left". sapannounce mdns=true in host 0 learns of
  * the mDNS name collision after publishing and posts it on its own bus
  * (its SAP announcement goes on); so does ravennaannounce. */
 GST_START_TEST (test_mdns_collision_warns)
 {
-  GstElement *pipe, *e;
-  GstBus *bus;
-  GstMessage *m;
-  GError *err = NULL;
-  gchar *env, *log, *w;
-  GPid pub;
+  GPid pub = publish_in_host1 ("Stage Left", 9);
+  GstElement *e;
 
-  env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", avahi[1].bus);
-  log = g_build_filename (avahi[1].dir, "collide.log", NULL);
-  {
-    const gchar *argv[] = { "env", env, "avahi-publish", "-s", "Stage Left",
-      "_rtsp._tcp", "9", "--subtype=_ravenna_session._sub._rtsp._tcp", NULL
-    };
-    pub = sap_test_spawn (net, 1, argv, log, &err);
-  }
-  fail_unless (pub > 0, "%s", err ? err->message : "");
-  fail_unless (wait_file_has (log, "Established", 10000),
-      "avahi-publish in host 1 did not publish within 10 s");
-
-  /* sapannounce */
-  pipe = gst_pipeline_new (NULL);
-  e = gst_element_factory_make ("sapannounce", NULL);
+  /* sapannounce, its SAP announcement going on */
+  e = gst_element_factory_make ("sapannounce", "sapannounce");
   fail_unless (e != NULL);
   g_object_set (e, "sdp", sdp_stage, "mdns", TRUE, NULL);
-  gst_bin_add (GST_BIN (pipe), e);
-  bus = gst_pipeline_get_bus (GST_PIPELINE (pipe));
-  fail_unless (aes67_test_net_enter (net, 0));
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  fail_unless (aes67_test_net_leave ());
-  m = wait_element (bus, "sap-announce", 5000);
-  fail_unless (m != NULL, "sapannounce announced nothing with SAP");
-  gst_message_unref (m);
-  w = wait_warning (bus, "collision", 15000);
-  fail_unless (w != NULL, "no mDNS name collision warning on sapannounce's "
-      "bus within 15 s");
-  fail_unless (strstr (w, "'Stage Left'") != NULL, "%s", w);
-  g_free (w);
-  fail_unless (aes67_test_net_enter (net, 0));
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  fail_unless (aes67_test_net_leave ());
-  gst_object_unref (bus);
-  gst_object_unref (pipe);
-
+  expect_collision_warning (e, "sap-announce");
   /* ravennaannounce */
-  pipe = gst_pipeline_new (NULL);
-  e = gst_element_factory_make ("ravennaannounce", NULL);
+  e = gst_element_factory_make ("ravennaannounce", "ravennaannounce");
   fail_unless (e != NULL);
   g_object_set (e, "sdp", sdp_stage, NULL);
-  gst_bin_add (GST_BIN (pipe), e);
-  bus = gst_pipeline_get_bus (GST_PIPELINE (pipe));
-  fail_unless (aes67_test_net_enter (net, 0));
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  fail_unless (aes67_test_net_leave ());
-  w = wait_warning (bus, "collision", 15000);
-  fail_unless (w != NULL, "no mDNS name collision warning on "
-      "ravennaannounce's bus within 15 s");
-  fail_unless (strstr (w, "'Stage Left'") != NULL, "%s", w);
-  g_free (w);
-  fail_unless (aes67_test_net_enter (net, 0));
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  fail_unless (aes67_test_net_leave ());
-  gst_object_unref (bus);
-  gst_object_unref (pipe);
-
+  expect_collision_warning (e, "ravenna-announce");
   sap_test_stop (pub);
-  g_free (log);
-  g_free (env);
 }
 
 GST_END_TEST;
@@ -1364,21 +1365,9 @@ GST_START_TEST (test_aes67src_mdns_warns)
   GstBus *bus;
   GstMessage *m;
   GError *err = NULL;
-  gchar *env, *log, *w;
-  GPid pub;
-
-  env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", avahi[1].bus);
-  log = g_build_filename (avahi[1].dir, "broken.log", NULL);
-  {
-    /* port 9: nothing listens there, connections are refused */
-    const gchar *argv[] = { "env", env, "avahi-publish", "-s", "Broken",
-      "_rtsp._tcp", "9", "--subtype=_ravenna_session._sub._rtsp._tcp", NULL
-    };
-    pub = sap_test_spawn (net, 1, argv, log, &err);
-  }
-  fail_unless (pub > 0, "%s", err ? err->message : "");
-  fail_unless (wait_file_has (log, "Established", 10000),
-      "avahi-publish in host 1 did not publish within 10 s");
+  gchar *w;
+  /* port 9: nothing listens there, connections are refused */
+  GPid pub = publish_in_host1 ("Broken", 9);
 
   rx = gst_parse_launch ("aes67src name=src multicast-iface=eth0 "
       "session-name=Broken discovery-timeout=10000 ! fakesink", &err);
@@ -1404,8 +1393,6 @@ GST_START_TEST (test_aes67src_mdns_warns)
   gst_object_unref (bus);
   gst_object_unref (rx);
   sap_test_stop (pub);
-  g_free (log);
-  g_free (env);
 }
 
 GST_END_TEST;
