@@ -158,17 +158,19 @@ browse_worker (gpointer data)
   for (;;) {
     Job *j = g_async_queue_pop (b->jobs);
     gboolean stop = j->type == JOB_STOP;
-    Known *k;
+    gpointer key = NULL;
+    Known *k = NULL;
 
     switch (j->type) {
       case JOB_ADDED:
         fetch (b, j);
         break;
       case JOB_REMOVED:
-        if ((k = g_hash_table_lookup (b->known, j->name))) {
-          g_hash_table_steal (b->known, j->name);
+        if (g_hash_table_steal_extended (b->known, j->name, &key,
+                (gpointer *) & k)) {
           report (b, j->name, k, FALSE);
           known_free (k);
+          g_free (key);
         }
         break;
       case JOB_WARNING:
