@@ -19,7 +19,12 @@
  * latency (from the capture time of its first frame on the source's
  * clock to its arrival at the receiver's appsink, which renders on the
  * clock: processing-deadline 0) and prints the median, p99 and maximum;
- * only a generous bound is asserted (a busy 2-core VM). The relay's JSON
+ * only a generous bound is asserted (a busy 2-core VM). The link offsets
+ * (the relay's 40 ms, the receiver's 80 ms) are generous for the same
+ * reason: with 10 + 10 ms, the relay's sender held up 17 ms by a busy
+ * moment made nine packets late at the receiver (432 frames concealed),
+ * and the check of bit-exactness is this test's point, not the latency.
+ * The relay's JSON
  * lines on stdout are parsed and checked: its aes67-stats with nothing lost.
  */
 #ifdef HAVE_CONFIG_H
@@ -261,7 +266,7 @@ GST_START_TEST (test_relay_bit_exact)
   const gchar *argv[] = { AES67_RELAY, "--sdp-file", src_sdp,
     "--in-iface", "eth0", "--address", "239.69.8.2", "--out-iface", "eth0",
     "--session-name-out", "Relayed", "--sdp-out", out_sdp,
-    "--sap-interval", "1", "--latency", "10", "--stats-interval", "500",
+    "--sap-interval", "1", "--latency", "40", "--stats-interval", "500",
     NULL
   };
 
@@ -296,7 +301,7 @@ GST_START_TEST (test_relay_bit_exact)
 
   /* the receiver, host 2: finds the relayed stream by its name (SAP) */
   rx = gst_parse_launch ("aes67src name=rx session-name=Relayed "
-      "discovery-timeout=30000 multicast-iface=eth0 latency=10 ! "
+      "discovery-timeout=30000 multicast-iface=eth0 latency=80 ! "
       "appsink name=out sync=true processing-deadline=0 "
       "caps=audio/x-raw,format=S24BE", &err);
   g_assert_no_error (err);
@@ -368,7 +373,7 @@ GST_START_TEST (test_relay_bit_exact)
     guint n = r.latency_ns->len;
 
     g_print ("relay: end-to-end latency (capture at the source -> render at "
-        "the receiver, through the relay; link offsets 10 + 10 ms, 1 ms "
+        "the receiver, through the relay; link offsets 40 + 80 ms, 1 ms "
         "packets): median %.2f ms, p99 %.2f ms, min %.2f ms, max %.2f ms "
         "over %u buffers\n", v[n / 2] / 1e6, v[MIN (n - 1, n * 99 / 100)]
         / 1e6, v[0] / 1e6, v[n - 1] / 1e6, n);
