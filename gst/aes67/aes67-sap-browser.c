@@ -32,7 +32,9 @@
  * those do not time out but go when their mDNS service goes. The backend's
  * warnings (a session whose SDP cannot be fetched, avahi-daemon gone) are
  * emitted as the "warning" signal, for the elements that use the browser
- * to post.
+ * to post. What the backend reports is handed to the browser's thread:
+ * every signal of a running browser comes from there (or from a caller of
+ * handle_packet / check_timeouts).
  *
  * Bounds: packets larger than max-packet-size are dropped before parsing;
  * an SDP may inflate to at most AES67_SAP_MAX_INFLATED bytes; at most
@@ -679,7 +681,7 @@ done:
   events_emit (self, events);
 }
 
-/* A session found (@added) or gone with mDNS, from the backend's thread */
+/* A session found (@added) or gone with mDNS; the browser's thread */
 static void
 handle_mdns (GstAes67SapBrowser * self, const gchar * sdp,
     const gchar * origin, gboolean added)
@@ -722,33 +724,86 @@ handle_mdns (GstAes67SapBrowser * self, const gchar * sdp,
   events_emit (self, events);
 }
 
-/* Set while a thread of the mDNS backend runs our callbacks: a signal
- * emitted there holds GLib's temporary reference, which may be the last
- * one, and that thread cannot stop the backend (see dispose). */
-static GPrivate in_mdns_callback;
+/* What the mDNS backend reported, handed from its thread to the browser's
+ * own, so that every signal of the browser is emitted there (and the
+ * backend's thread, which stop joins, never runs a handler) */
+typedef struct
+{
+  GstAes67SapBrowser *self;     /* no reference: dispatched on the browser's
+                                 * thread only, which stops before finalize */
+  gint what;                    /* 1 found, 0 removed, -1 warning */
+  gchar *sdp, *origin;          /* found, removed */
+  gchar *name, *message;        /* warning */
+} MdnsEvent;
+
+static void
+mdns_event_free (gpointer data)
+{
+  MdnsEvent *ev = data;
+
+  g_free (ev->sdp);
+  g_free (ev->origin);
+  g_free (ev->name);
+  g_free (ev->message);
+  g_free (ev);
+}
+
+/* the browser's thread */
+static gboolean
+mdns_event_dispatch (gpointer data)
+{
+  MdnsEvent *ev = data;
+
+  if (ev->what >= 0)
+    handle_mdns (ev->self, ev->sdp, ev->origin, ev->what);
+  else
+    g_signal_emit (ev->self, signals[SIGNAL_WARNING], 0, ev->name, ev->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* the backend's thread */
+static void
+mdns_event_queue (GstAes67SapBrowser * self, MdnsEvent * ev)
+{
+  GSource *src = g_idle_source_new ();
+
+  ev->self = self;
+  g_source_set_callback (src, mdns_event_dispatch, ev, mdns_event_free);
+  g_source_attach (src, self->context);
+  g_source_unref (src);
+}
 
 static void
 on_mdns_found (const Aes67DiscoveredSession * s, gpointer user_data)
 {
-  g_private_set (&in_mdns_callback, GINT_TO_POINTER (1));
-  handle_mdns (user_data, s->sdp, s->origin, TRUE);
-  g_private_set (&in_mdns_callback, NULL);
+  MdnsEvent *ev = g_new0 (MdnsEvent, 1);
+
+  ev->what = 1;
+  ev->sdp = g_strdup (s->sdp);
+  ev->origin = g_strdup (s->origin);
+  mdns_event_queue (user_data, ev);
 }
 
 static void
 on_mdns_removed (const Aes67DiscoveredSession * s, gpointer user_data)
 {
-  g_private_set (&in_mdns_callback, GINT_TO_POINTER (1));
-  handle_mdns (user_data, s->sdp, s->origin, FALSE);
-  g_private_set (&in_mdns_callback, NULL);
+  MdnsEvent *ev = g_new0 (MdnsEvent, 1);
+
+  ev->what = 0;
+  ev->sdp = g_strdup (s->sdp);
+  ev->origin = g_strdup (s->origin);
+  mdns_event_queue (user_data, ev);
 }
 
 static void
 on_mdns_warning (const gchar * name, const gchar * message, gpointer user_data)
 {
-  g_private_set (&in_mdns_callback, GINT_TO_POINTER (1));
-  g_signal_emit (user_data, signals[SIGNAL_WARNING], 0, name, message);
-  g_private_set (&in_mdns_callback, NULL);
+  MdnsEvent *ev = g_new0 (MdnsEvent, 1);
+
+  ev->what = -1;
+  ev->name = g_strdup (name);
+  ev->message = g_strdup (message);
+  mdns_event_queue (user_data, ev);
 }
 
 /* Built with the mDNS backend: browses with it (in the calling thread's
@@ -1287,16 +1342,14 @@ unref_on_own_thread (gpointer object)
  * after finalize would use freed memory. So the object keeps itself alive
  * (a reference taken in dispose, as GObject allows) and a short-lived
  * thread drops it again: that second dispose stops the browser's thread
- * once its callback returned, and finalize follows. The same holds for the
- * mDNS backend's thread, which emits the signals of the sessions it finds
- * and is joined when the browser stops. */
+ * once its callback returned, and finalize follows. (The mDNS backend's
+ * thread emits nothing: what it finds is handed to the browser's thread.) */
 static void
 gst_aes67_sap_browser_dispose (GObject * object)
 {
   GstAes67SapBrowser *self = GST_AES67_SAP_BROWSER (object);
 
-  if ((self->thread && self->thread == g_thread_self ())
-      || g_private_get (&in_mdns_callback)) {
+  if (self->thread && self->thread == g_thread_self ()) {
     GST_DEBUG_OBJECT (self, "last reference went on the browser's thread: "
         "stopping from another one");
     g_thread_unref (g_thread_new ("sap-browser-unref", unref_on_own_thread,
@@ -1425,7 +1478,7 @@ gst_aes67_sap_browser_class_init (GstAes67SapBrowserClass * klass)
    * @message: what went wrong, a sentence without final stop
    *
    * A warning of a discovery backend (mDNS: a session found whose SDP
-   * cannot be fetched, avahi-daemon gone), from the backend's thread.
+   * cannot be fetched, avahi-daemon gone), from the browser's thread.
    */
   signals[SIGNAL_WARNING] = g_signal_new ("warning",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

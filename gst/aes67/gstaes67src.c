@@ -931,7 +931,7 @@ on_session_removed (GstAes67SapBrowser * browser, GstAes67SapSession * s,
   g_mutex_unlock (&f->lock);
 }
 
-/* A discovery backend's thread: a warning of the browser's mDNS side (the
+/* The browser's thread: a warning of the browser's mDNS side (the
  * SDP of a session found cannot be fetched, avahi-daemon gone), posted on
  * the element when it is about no session or about ours. */
 static void
