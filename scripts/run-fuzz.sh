@@ -9,9 +9,15 @@ secs=${1:-60}
 src=$(cd "$(dirname "$0")/.." && pwd)
 bld=${FUZZ_BUILD_DIR:-$src/build-fuzz}
 
+# the library the target links (libgstaes67core) is instrumented too:
+# a sanitized build, shared libraries left with undefined sanitizer symbols
+# (the fuzzer executable carries the runtime)
+opts=(-Dfuzzing=true -Dtests=enabled -Dloudness=disabled -Davahi=disabled
+  -Db_sanitize=address,undefined -Db_lundef=false)
 if [ ! -f "$bld/build.ninja" ]; then
-  CC=clang meson setup "$bld" "$src" -Dfuzzing=true -Dtests=enabled \
-    -Dloudness=disabled -Davahi=disabled >/dev/null
+  CC=clang meson setup "$bld" "$src" "${opts[@]}" >/dev/null
+else
+  meson setup --reconfigure "$bld" "$src" "${opts[@]}" >/dev/null
 fi
 ninja -C "$bld" tests/fuzz/sap-fuzz >/dev/null
 

@@ -124,24 +124,6 @@ G_DEFINE_TYPE (GstRavennaAnnounce, gst_ravenna_announce, GST_TYPE_ELEMENT);
 GST_ELEMENT_REGISTER_DEFINE (ravennaannounce, "ravennaannounce",
     GST_RANK_NONE, GST_TYPE_RAVENNA_ANNOUNCE);
 
-/* The s= of @sdp, or NULL */
-static gchar *
-sdp_name (const gchar * sdp)
-{
-  GstSDPMessage *msg = NULL;
-  gchar *name = NULL;
-
-  if (!sdp)
-    return NULL;
-  gst_sdp_message_new (&msg);
-  if (gst_sdp_message_parse_buffer ((const guint8 *) sdp, strlen (sdp),
-          msg) == GST_SDP_OK && gst_sdp_message_get_session_name (msg)
-      && *gst_sdp_message_get_session_name (msg))
-    name = g_strdup (gst_sdp_message_get_session_name (msg));
-  gst_sdp_message_free (msg);
-  return name;
-}
-
 static void
 post (GstRavennaAnnounce * self, const gchar * action, const gchar * name,
     guint port)
@@ -183,7 +165,7 @@ withdraw (GstRavennaAnnounce * self, const gchar * name)
 static gboolean
 gst_ravenna_announce_add_session (GstRavennaAnnounce * self, const gchar * sdp)
 {
-  gchar *name = sdp_name (sdp);
+  gchar *name = aes67_sdp_session_name (sdp);
   gboolean active;
 
   if (!name) {
@@ -351,7 +333,7 @@ gst_ravenna_announce_set_property (GObject * object, guint prop_id,
       g_free (self->sdp);
       self->sdp = g_strdup (sdp);
       old_name = self->sdp_name;
-      self->sdp_name = sdp_name (sdp);
+      self->sdp_name = aes67_sdp_session_name (sdp);
       GST_OBJECT_UNLOCK (self);
       if (old_name)
         gst_ravenna_announce_remove_session (self, old_name);

@@ -132,6 +132,16 @@
  * (#GstLoudnessMeter:momentary-lufs and so on); those of measures not
  * computed read NaN.
  *
+ * ## When properties take effect
+ *
+ * `interval` and `post-messages` can be changed while playing: the
+ * streaming thread reads them at every interval. `measures` and
+ * `dual-mono` are read when the meter is set up for a format, so a change
+ * made in NULL or READY applies from the first caps; one made while
+ * playing applies at the next format change or
+ * #GstLoudnessMeter::reset (the running measurement is not changed under
+ * the meter's feet).
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 -m audiotestsrc wave=sine volume=0.1 num-buffers=200 ! \

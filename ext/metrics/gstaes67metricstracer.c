@@ -87,6 +87,7 @@
 #endif
 
 #include "gstaes67metricstracer.h"
+#include "aes67-sdp.h"
 
 #include <gst/sdp/sdp.h>
 #include <gio/gio.h>
@@ -551,22 +552,6 @@ get_string_prop (gpointer obj, const gchar * name)
   if (has_prop (obj, name, G_TYPE_STRING))
     g_object_get (obj, name, &v, NULL);
   return v;
-}
-
-/* The s= line of @sdp, or NULL */
-static gchar *
-sdp_session_name (const gchar * sdp)
-{
-  GstSDPMessage *msg;
-  gchar *name = NULL;
-
-  if (!sdp || gst_sdp_message_new (&msg) != GST_SDP_OK)
-    return NULL;
-  if (gst_sdp_message_parse_buffer ((const guint8 *) sdp, strlen (sdp),
-          msg) == GST_SDP_OK && gst_sdp_message_get_session_name (msg))
-    name = g_strdup (gst_sdp_message_get_session_name (msg));
-  gst_sdp_message_free (msg);
-  return name;
 }
 
 /* The loudness meter on the same path as @el: downstream of a receiver,
@@ -1158,7 +1143,9 @@ collect (GstAes67MetricsTracer * self, GPtrArray ** recs_out,
           sn->sdp = get_string_prop (el, "sdp");
           if (!sn->sdp) {
             gchar *file = get_string_prop (el, "sdp-file");
-            if (file && !g_file_get_contents (file, &sn->sdp, NULL, NULL))
+            /* the reader aes67src uses: a regular file only (never
+             * blocks on a FIFO), of SDP's size */
+            if (file && !aes67_sdp_read_file (file, &sn->sdp, NULL))
               sn->sdp = NULL;
             g_free (file);
           }
@@ -1220,7 +1207,7 @@ collect (GstAes67MetricsTracer * self, GPtrArray ** recs_out,
         observe_counters (r, st);
       g_free (r->session);
       r->session = (sn->session && *sn->session) ? g_strdup (sn->session) :
-          sdp_session_name (sdp);
+          aes67_sdp_session_name (sdp);
       g_free (r->sdp);
       r->sdp = sdp;
       g_free (r->address);

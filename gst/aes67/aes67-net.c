@@ -134,3 +134,35 @@ aes67_net_set_multicast_iface (GSocket * sock, const gchar * iface,
       g_strerror (e));
   return FALSE;
 }
+
+gboolean
+aes67_net_join_group (gint fd, guint32 group, const gchar * iface,
+    GError ** error)
+{
+  struct ip_mreqn mreq;
+  gint zero = 0, e;
+
+  /* a socket bound to the group's port gets every group the process
+   * joined on that port unless this is off; failing here only widens what
+   * arrives (the caller's address check still applies) */
+  (void) setsockopt (fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof (zero));
+  memset (&mreq, 0, sizeof (mreq));
+  mreq.imr_multiaddr.s_addr = group;
+  if (iface && *iface) {
+    mreq.imr_ifindex = if_nametoindex (iface);
+    if (mreq.imr_ifindex == 0) {
+      e = errno;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+          "no interface %s (%s)", iface, g_strerror (e));
+      return FALSE;
+    }
+  }
+  if (setsockopt (fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof (mreq)) < 0) {
+    e = errno;
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
+        "joining the group on interface %s: %s",
+        iface && *iface ? iface : "(any)", g_strerror (e));
+    return FALSE;
+  }
+  return TRUE;
+}

@@ -47,13 +47,13 @@
 
 #define _GNU_SOURCE
 #include "aes67-rx-engine.h"
+#include "aes67-net.h"
 
 #include <gio/gio.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <time.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -947,7 +947,7 @@ is_multicast (guint32 addr_be)
 static gint
 open_socket (const Aes67RxConfig * cfg, guint32 addr, GError ** error)
 {
-  gint fd, one = 1, zero = 0, e;
+  gint fd, one = 1, e;
   struct sockaddr_in sa;
   const gchar *what;
   const gchar *iface = cfg->multicast_iface ? cfg->multicast_iface : "(any)";
@@ -978,32 +978,19 @@ open_socket (const Aes67RxConfig * cfg, guint32 addr, GError ** error)
   sa.sin_port = htons (cfg->port);
   sa.sin_addr.s_addr = addr;
   if (is_multicast (addr)) {
-    struct ip_mreqn mreq;
+    GError *err = NULL;
 
-    /* only the packets of this group, not of every group joined on the
-     * port by the process */
-    setsockopt (fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof (zero));
     if (bind (fd, (struct sockaddr *) &sa, sizeof (sa)) < 0) {
       what = "bind";
       goto fail_errno;
     }
-    memset (&mreq, 0, sizeof (mreq));
-    mreq.imr_multiaddr.s_addr = addr;
-    if (cfg->multicast_iface && cfg->multicast_iface[0]) {
-      mreq.imr_ifindex = if_nametoindex (cfg->multicast_iface);
-      if (mreq.imr_ifindex == 0) {
-        e = errno;
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-            "cannot receive %s port %u: no interface %s (%s)",
-            cfg->address, cfg->port, cfg->multicast_iface, g_strerror (e));
-        close (fd);
-        return -1;
-      }
-    }
-    if (setsockopt (fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq,
-            sizeof (mreq)) < 0) {
-      what = "joining the group";
-      goto fail_errno;
+    if (!aes67_net_join_group (fd, addr, cfg->multicast_iface, &err)) {
+      g_set_error (error, err->domain, err->code,
+          "cannot receive %s port %u: %s", cfg->address, cfg->port,
+          err->message);
+      g_error_free (err);
+      close (fd);
+      return -1;
     }
   } else {
     /* unicast: the address given; one not of this machine (an SDP naming

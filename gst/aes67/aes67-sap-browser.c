@@ -103,22 +103,6 @@ gst_aes67_sap_session_unref (GstAes67SapSession * s)
   g_free (s);
 }
 
-/* all six o= fields there and not empty */
-static gboolean
-origin_complete (const GstSDPOrigin * o)
-{
-  return o && o->username && *o->username && o->sess_id && *o->sess_id
-      && o->sess_version && *o->sess_version && o->nettype && *o->nettype
-      && o->addrtype && *o->addrtype && o->addr && *o->addr;
-}
-
-static gchar *
-origin_key (const GstSDPOrigin * o)
-{
-  return g_strdup_printf ("%s %s %s %s %s", o->username, o->sess_id,
-      o->nettype, o->addrtype, o->addr);
-}
-
 /* The stream, read by aes67src's reader: what is listed is what plays */
 static void
 session_fill_media (GstAes67SapSession * s)
@@ -152,25 +136,24 @@ gst_aes67_sap_session_new (const gchar * sdp, const gchar * origin,
     guint16 msg_id_hash, GError ** error)
 {
   GstSDPMessage *msg = NULL;
-  const GstSDPOrigin *o;
   GstAes67SapSession *s;
-  gchar *valid = NULL;
-  gsize len;
+  gchar *valid = NULL, *key = NULL;
+  GError *why = NULL;
 
   /* names and SDP go out in signals, messages and device properties, which
    * need UTF-8: each invalid byte (a Latin-1 name) becomes U+FFFD */
   if (!g_utf8_validate (sdp, -1, NULL))
     sdp = valid = g_utf8_make_valid (sdp, -1);
-  len = strlen (sdp);
-  if (len == 0 || len > G_MAXUINT || gst_sdp_message_new (&msg) != GST_SDP_OK
-      || gst_sdp_message_parse_buffer ((const guint8 *) sdp, (guint) len,
-          msg) != GST_SDP_OK) {
+  /* the project's one SDP reader, by its rules (aes67-sdp.h) */
+  msg = aes67_sdp_read_message (sdp, AES67_SDP_READ_DEFAULT, &why);
+  if (!msg) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-        "SDP cannot be parsed");
+        "SDP cannot be read: %s", why->message);
+    g_clear_error (&why);
     goto fail;
   }
-  o = gst_sdp_message_get_origin (msg);
-  if (!origin_complete (o)) {
+  key = aes67_sdp_origin_key (msg);
+  if (!key) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
         "SDP has no complete o= line");
     goto fail;
@@ -183,7 +166,7 @@ gst_aes67_sap_session_new (const gchar * sdp, const gchar * origin,
   s = g_new0 (GstAes67SapSession, 1);
   s->refcount = 1;
   s->msg = msg;
-  s->key = origin_key (o);
+  s->key = key;
   s->name = g_strdup (gst_sdp_message_get_session_name (msg));
   s->sdp = g_strdup (sdp);
   s->origin = g_strdup (origin);
@@ -195,6 +178,7 @@ gst_aes67_sap_session_new (const gchar * sdp, const gchar * origin,
 fail:
   if (msg)
     gst_sdp_message_free (msg);
+  g_free (key);
   g_free (valid);
   return NULL;
 }
@@ -585,16 +569,12 @@ gst_aes67_sap_browser_handle_packet (GstAes67SapBrowser * self,
     gchar *version = NULL;
 
     /* the payload is the o= line or the whole SDP */
-    gst_sdp_message_new (&msg);
-    if (gst_sdp_message_parse_buffer ((const guint8 *) pkt.sdp,
-            (guint) pkt.sdp_len, msg) == GST_SDP_OK) {
-      const GstSDPOrigin *o = gst_sdp_message_get_origin (msg);
-      if (origin_complete (o)) {
-        key = origin_key (o);
-        version = g_strdup (o->sess_version);
-      }
-    }
-    gst_sdp_message_free (msg);
+    msg = aes67_sdp_read_message (pkt.sdp, AES67_SDP_READ_ORIGIN_LINE, NULL);
+    key = aes67_sdp_origin_key (msg);
+    if (key)
+      version = g_strdup (gst_sdp_message_get_origin (msg)->sess_version);
+    if (msg)
+      gst_sdp_message_free (msg);
     GST_OBJECT_LOCK (self);
     e = key ? g_hash_table_lookup (self->sessions, key) : NULL;
     if (e && version && g_strcmp0 (version,

@@ -766,30 +766,27 @@ out:
   return group != NULL;
 }
 
-gboolean
-aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
+GstSDPMessage *
+aes67_sdp_read_message (const gchar * text, Aes67SdpReadFlags flags,
+    GError ** error)
 {
   GstSDPMessage *msg = NULL;
-  const GstSDPMedia *media = NULL;
-  const gchar *val, *origin_addr, *ptime = NULL, *framecount = NULL;
-  gchar *valid = NULL, *skipped = NULL;
-  GError *reason = NULL;
-  Warnings w = { g_ptr_array_new_with_free_func (g_free), 0 };
-  guint i, m, line = 0, n_media;
+  gchar *valid = NULL;
   gsize len;
-  gboolean ok = FALSE;
 
-  if (!text || !g_str_has_prefix (text, "v=0")) {
+  if (!text || !(g_str_has_prefix (text, "v=0")
+          || ((flags & AES67_SDP_READ_ORIGIN_LINE)
+              && g_str_has_prefix (text, "o=")))) {
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_SYNTAX,
         "not a session description: SDP starts with \"v=0\"");
-    goto done;
+    return NULL;
   }
   len = strlen (text);
   if (len > AES67_SDP_MAX_SIZE) {
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_SYNTAX,
         "the session description is %" G_GSIZE_FORMAT " bytes long, more "
         "than the %u bytes allowed", len, (guint) AES67_SDP_MAX_SIZE);
-    goto done;
+    return NULL;
   }
   /* SDP text is UTF-8 unless a=charset says otherwise (RFC 8866);
    * older gear writes Latin-1 names. What we keep is handed on as caps
@@ -802,8 +799,54 @@ aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
           msg) != GST_SDP_OK) {
     g_set_error (error, AES67_SDP_ERROR, AES67_SDP_ERROR_SYNTAX,
         "the session description could not be parsed");
-    goto done;
+    gst_sdp_message_free (msg);
+    msg = NULL;
   }
+  g_free (valid);
+  return msg;
+}
+
+gchar *
+aes67_sdp_origin_key (const GstSDPMessage * msg)
+{
+  const GstSDPOrigin *o = msg ? gst_sdp_message_get_origin (msg) : NULL;
+
+  if (!o || !o->username || !*o->username || !o->sess_id || !*o->sess_id
+      || !o->sess_version || !*o->sess_version || !o->nettype
+      || !*o->nettype || !o->addrtype || !*o->addrtype || !o->addr || !*o->addr)
+    return NULL;
+  return g_strdup_printf ("%s %s %s %s %s", o->username, o->sess_id,
+      o->nettype, o->addrtype, o->addr);
+}
+
+gchar *
+aes67_sdp_session_name (const gchar * text)
+{
+  GstSDPMessage *msg = aes67_sdp_read_message (text, AES67_SDP_READ_DEFAULT,
+      NULL);
+  const gchar *name = msg ? gst_sdp_message_get_session_name (msg) : NULL;
+  gchar *ret = name && *name ? g_strdup (name) : NULL;
+
+  if (msg)
+    gst_sdp_message_free (msg);
+  return ret;
+}
+
+gboolean
+aes67_sdp_parse (const gchar * text, Aes67SdpStream * s, GError ** error)
+{
+  GstSDPMessage *msg = NULL;
+  const GstSDPMedia *media = NULL;
+  const gchar *val, *origin_addr, *ptime = NULL, *framecount = NULL;
+  gchar *skipped = NULL;
+  GError *reason = NULL;
+  Warnings w = { g_ptr_array_new_with_free_func (g_free), 0 };
+  guint i, m, line = 0, n_media;
+  gboolean ok = FALSE;
+
+  msg = aes67_sdp_read_message (text, AES67_SDP_READ_DEFAULT, error);
+  if (!msg)
+    goto done;
 
   /* the first m=audio RTP/AVP line with an L16 / L24 format */
   n_media = gst_sdp_message_medias_len (msg);
@@ -944,7 +987,6 @@ done:
   if (msg)
     gst_sdp_message_free (msg);
   g_free (skipped);
-  g_free (valid);
   return ok;
 }
 

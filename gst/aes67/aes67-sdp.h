@@ -10,6 +10,7 @@
 #define __AES67_SDP_H__
 
 #include <gst/gst.h>
+#include <gst/sdp/sdp.h>
 #include "aes67-sap.h"
 
 G_BEGIN_DECLS
@@ -112,6 +113,34 @@ gchar *aes67_ptime_to_string (guint ptime_us);
  * origin_address; a=ts-refclk is PTP when ptp_domain >= 0, else localmac
  * when set. Returns NULL with @error on missing fields. */
 gchar *aes67_sdp_build (const Aes67SdpStream * s, GError ** error);
+
+/* How aes67_sdp_read_message() reads */
+typedef enum
+{
+  AES67_SDP_READ_DEFAULT = 0,
+  /* also a text that is a bare o= line: what a SAP deletion may carry
+   * instead of the whole SDP (RFC 2974 section 6) */
+  AES67_SDP_READ_ORIGIN_LINE = 1 << 0,
+} Aes67SdpReadFlags;
+
+/* The first step of every SDP reading in the project (aes67_sdp_parse(),
+ * the SAP browser, sapannounce, the RAVENNA elements, the metrics tracer):
+ * one set of syntax rules. @text must start with "v=0" (or, with
+ * AES67_SDP_READ_ORIGIN_LINE, "o="), be at most AES67_SDP_MAX_SIZE bytes
+ * and parse as SDP (GstSDPMessage); each byte that is not UTF-8 is read as
+ * U+FFFD. Returns the message (gst_sdp_message_free() it) or NULL with an
+ * AES67_SDP_ERROR_SYNTAX error saying why. */
+GstSDPMessage *aes67_sdp_read_message (const gchar * text,
+    Aes67SdpReadFlags flags, GError ** error);
+
+/* A session's identity, its o= line without the version: "username
+ * sess-id nettype addrtype address"; NULL when one of the six o= fields is
+ * missing or empty. */
+gchar *aes67_sdp_origin_key (const GstSDPMessage * msg);
+
+/* The s= of @text read by aes67_sdp_read_message(), or NULL when the text
+ * is not SDP by those rules or the name is empty. g_free() it. */
+gchar *aes67_sdp_session_name (const gchar * text);
 
 /* Parses @text (CRLF or LF; at most AES67_SDP_MAX_SIZE bytes). The stream
  * received (the primary leg) is that of the first m=audio RTP/AVP line with

@@ -63,9 +63,6 @@
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_ptp_clock_debug);
 #define GST_CAT_DEFAULT gst_aes67_ptp_clock_debug
 
-#define DEFAULT_BACKEND     GST_AES67_PTP_CLOCK_DEFAULT_BACKEND
-#define DEFAULT_DOMAIN      GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN
-#define DEFAULT_UDS_PATH    GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH
 #define POLL_INTERVAL_US    (200 * G_TIME_SPAN_MILLISECOND)
 #define REPLY_TIMEOUT_MS    150
 #define MIN_SYNC_GAP_US     (500 * G_TIME_SPAN_MILLISECOND)
@@ -101,12 +98,8 @@ struct _GstAes67PtpClock
   GstSystemClock parent;
 
   /* construct-only, then read-only */
-  GstAes67PtpBackend backend;
+  GstAes67PtpClockSettings settings;
   GstAes67PtpBackend in_use;
-  guint domain;
-  gchar *interface;
-  gchar *uds_path;
-  gchar *phc_device;
   clockid_t clkid;
   gint phc_fd;
   GstClock *stock;              /* internal backend: the GstPtpClock */
@@ -336,15 +329,17 @@ poll_linuxptp (GstAes67PtpClock * self, PollResult * res)
   memset (res, 0, sizeof (*res));
   res->timescale_offset_s = g_atomic_int_get (&self->timescale_offset_s);
 
-  n = uds_get (self->sock, self->uds_path, self->domain, ++self->seq,
-      AES67_PTP_MID_PORT_DATA_SET, REPLY_TIMEOUT_MS, TRUE, d, sizeof (d));
+  n = uds_get (self->sock, self->settings.uds_path, self->settings.domain,
+      ++self->seq, AES67_PTP_MID_PORT_DATA_SET, REPLY_TIMEOUT_MS, TRUE, d,
+      sizeof (d));
   if (n < 0 || aes67_ptp_port_ds_parse (d, n, &port) < 0)
     return;
   res->answering = TRUE;
   res->port_state = port.port_state;
 
-  n = uds_get (self->sock, self->uds_path, self->domain, ++self->seq,
-      AES67_PTP_MID_TIME_STATUS_NP, REPLY_TIMEOUT_MS, FALSE, d, sizeof (d));
+  n = uds_get (self->sock, self->settings.uds_path, self->settings.domain,
+      ++self->seq, AES67_PTP_MID_TIME_STATUS_NP, REPLY_TIMEOUT_MS, FALSE, d,
+      sizeof (d));
   if (n < 0 || aes67_ptp_time_status_np_parse (d, n, &ts) < 0)
     return;
   res->offset_ns = ts.master_offset;
@@ -360,8 +355,9 @@ poll_linuxptp (GstAes67PtpClock * self, PollResult * res)
   gap = MAX (gap, MIN_SYNC_GAP_US);
   fresh = ts.ingress_time != 0 && now - self->last_ingress_change <= gap;
 
-  n = uds_get (self->sock, self->uds_path, self->domain, ++self->seq,
-      AES67_PTP_MID_PARENT_DATA_SET, REPLY_TIMEOUT_MS, FALSE, d, sizeof (d));
+  n = uds_get (self->sock, self->settings.uds_path, self->settings.domain,
+      ++self->seq, AES67_PTP_MID_PARENT_DATA_SET, REPLY_TIMEOUT_MS, FALSE, d,
+      sizeof (d));
   if (n >= 0 && aes67_ptp_parent_ds_parse (d, n, &parent) == 0) {
     memcpy (res->gm, parent.gm_identity, 8);
     /* this ptp4l is the grandmaster (a studio's own, on this machine): a
@@ -376,9 +372,9 @@ poll_linuxptp (GstAes67PtpClock * self, PollResult * res)
   }
   locked = (port.port_state == AES67_PTP_PORT_STATE_SLAVE && fresh) || is_gm;
 
-  n = uds_get (self->sock, self->uds_path, self->domain, ++self->seq,
-      AES67_PTP_MID_TIME_PROPERTIES_DATA_SET, REPLY_TIMEOUT_MS, FALSE, d,
-      sizeof (d));
+  n = uds_get (self->sock, self->settings.uds_path, self->settings.domain,
+      ++self->seq, AES67_PTP_MID_TIME_PROPERTIES_DATA_SET, REPLY_TIMEOUT_MS,
+      FALSE, d, sizeof (d));
   if (n >= 0 && aes67_ptp_time_properties_ds_parse (d, n, &tp) == 0 && locked) {
     /* the PHC holds the wire timescale itself; the system clock is kept on
      * UTC by ptp4l/phc2sys when the grandmaster sends TAI */
@@ -402,7 +398,7 @@ stats_cb (guint8 domain, const GstStructure * s, gpointer user_data)
 
   /* runs on GStreamer's PTP thread under its global lock: touch only our
    * own fields */
-  if (domain != self->domain
+  if (domain != self->settings.domain
       || !gst_structure_has_name (s, GST_PTP_STATISTICS_TIME_UPDATED))
     return TRUE;
   gst_structure_get_uint64 (s, "estimated-ptp-time", &est);
@@ -513,21 +509,21 @@ start_internal (GstAes67PtpClock * self)
     return FALSE;
   }
   if (!gst_ptp_is_initialized ()) {
-    gchar *ifaces[2] = { self->interface, NULL };
+    gchar *ifaces[2] = { self->settings.interface, NULL };
 
     if (!have_multicast_route ()) {
       GST_WARNING_OBJECT (self, "no route to 224.0.1.129: GStreamer's PTP "
           "helper would die; add one (ip route add 224.0.0.0/4 dev <if>)");
       return FALSE;
     }
-    if (!gst_ptp_init (make_clock_id (self->interface),
-            self->interface ? ifaces : NULL)) {
+    if (!gst_ptp_init (make_clock_id (self->settings.interface),
+            self->settings.interface ? ifaces : NULL)) {
       GST_WARNING_OBJECT (self, "gst_ptp_init failed");
       return FALSE;
     }
   }
   self->stats_id = gst_ptp_statistics_callback_add (stats_cb, self, NULL);
-  self->stock = gst_ptp_clock_new ("aes67-ptp-internal", self->domain);
+  self->stock = gst_ptp_clock_new ("aes67-ptp-internal", self->settings.domain);
   if (!self->stock) {
     gst_ptp_statistics_callback_remove (self->stats_id);
     self->stats_id = 0;
@@ -589,7 +585,8 @@ monitor_thread (gpointer data)
 
     if (ch_answer)
       GST_INFO_OBJECT (self, "%s %s", self->in_use ==
-          GST_AES67_PTP_BACKEND_LINUXPTP ? self->uds_path : "PTP client",
+          GST_AES67_PTP_BACKEND_LINUXPTP ? self->
+          settings.uds_path : "PTP client",
           r.answering ? "answers" : "does not answer");
     /* notifications with no lock held; a handler may drop what was the
      * last reference to us but ours */
@@ -650,12 +647,13 @@ static void
 gst_aes67_ptp_clock_constructed (GObject * object)
 {
   GstAes67PtpClock *self = GST_AES67_PTP_CLOCK (object);
-  GstAes67PtpBackend b = self->backend;
+  GstAes67PtpBackend b = self->settings.backend;
 
   G_OBJECT_CLASS (parent_class)->constructed (object);
 
   if (b == GST_AES67_PTP_BACKEND_AUTO) {
-    if (gst_aes67_ptp_linuxptp_probe (self->uds_path, self->domain, 300))
+    if (gst_aes67_ptp_linuxptp_probe (self->settings.uds_path,
+            self->settings.domain, 300))
       b = GST_AES67_PTP_BACKEND_LINUXPTP;
     else
       b = GST_AES67_PTP_BACKEND_INTERNAL;
@@ -666,11 +664,11 @@ gst_aes67_ptp_clock_constructed (GObject * object)
     gint fd;
 
     self->clkid = CLOCK_REALTIME;
-    if (self->phc_device) {
-      self->phc_fd = open (self->phc_device, O_RDONLY | O_CLOEXEC);
+    if (self->settings.phc_device) {
+      self->phc_fd = open (self->settings.phc_device, O_RDONLY | O_CLOEXEC);
       if (self->phc_fd < 0)
         GST_WARNING_OBJECT (self, "cannot open %s: %s; reading the system "
-            "clock", self->phc_device, g_strerror (errno));
+            "clock", self->settings.phc_device, g_strerror (errno));
       else
         self->clkid = FD_TO_CLOCKID (self->phc_fd);
     }
@@ -684,7 +682,7 @@ gst_aes67_ptp_clock_constructed (GObject * object)
     }
   } else if (b == GST_AES67_PTP_BACKEND_INTERNAL) {
     if (!start_internal (self))
-      b = (self->backend == GST_AES67_PTP_BACKEND_AUTO) ?
+      b = (self->settings.backend == GST_AES67_PTP_BACKEND_AUTO) ?
           GST_AES67_PTP_BACKEND_SYSTEM : GST_AES67_PTP_BACKEND_INTERNAL;
   }
   if (b == GST_AES67_PTP_BACKEND_INTERNAL && !self->stock) {
@@ -704,7 +702,7 @@ gst_aes67_ptp_clock_constructed (GObject * object)
     GST_OBJECT_FLAG_SET (self, GST_CLOCK_FLAG_NEEDS_STARTUP_SYNC);
   }
   GST_INFO_OBJECT (self, "backend %s, domain %u", backend_nick (b),
-      self->domain);
+      self->settings.domain);
 }
 
 static void
@@ -745,13 +743,83 @@ gst_aes67_ptp_clock_finalize (GObject * object)
   if (self->phc_fd >= 0)
     close (self->phc_fd);
   g_free (self->sock_path);
-  g_free (self->interface);
-  g_free (self->uds_path);
-  g_free (self->phc_device);
+  gst_aes67_ptp_clock_settings_clear (&self->settings);
   g_mutex_clear (&self->thread_lock);
   g_cond_clear (&self->thread_cond);
   g_mutex_clear (&self->stats_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+void
+gst_aes67_ptp_clock_settings_init (GstAes67PtpClockSettings * s)
+{
+  s->backend = GST_AES67_PTP_CLOCK_DEFAULT_BACKEND;
+  s->domain = GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN;
+  s->interface = g_strdup (GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE);
+  s->uds_path = g_strdup (GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH);
+  s->phc_device = g_strdup (GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE);
+}
+
+void
+gst_aes67_ptp_clock_settings_clear (GstAes67PtpClockSettings * s)
+{
+  g_free (s->interface);
+  g_free (s->uds_path);
+  g_free (s->phc_device);
+  memset (s, 0, sizeof (*s));
+}
+
+/* the string setting named @name in @s, or NULL */
+static gchar **
+settings_string (const GstAes67PtpClockSettings * s, const gchar * name)
+{
+  GstAes67PtpClockSettings *w = (GstAes67PtpClockSettings *) s;
+
+  if (!strcmp (name, "interface"))
+    return &w->interface;
+  if (!strcmp (name, "uds-path"))
+    return &w->uds_path;
+  if (!strcmp (name, "phc-device"))
+    return &w->phc_device;
+  return NULL;
+}
+
+gboolean
+gst_aes67_ptp_clock_settings_set (GstAes67PtpClockSettings * s,
+    GParamSpec * pspec, const GValue * value)
+{
+  gchar **str;
+
+  if (!strcmp (pspec->name, "backend")) {
+    s->backend = g_value_get_enum (value);
+  } else if (!strcmp (pspec->name, "domain")) {
+    s->domain = g_value_get_uint (value);
+  } else if ((str = settings_string (s, pspec->name))) {
+    g_free (*str);
+    *str = g_value_dup_string (value);
+    if (!*str && str == &s->uds_path)
+      *str = g_strdup (GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH);
+  } else {
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+gst_aes67_ptp_clock_settings_get (const GstAes67PtpClockSettings * s,
+    GParamSpec * pspec, GValue * value)
+{
+  gchar **str;
+
+  if (!strcmp (pspec->name, "backend"))
+    g_value_set_enum (value, s->backend);
+  else if (!strcmp (pspec->name, "domain"))
+    g_value_set_uint (value, s->domain);
+  else if ((str = settings_string (s, pspec->name)))
+    g_value_set_string (value, *str);
+  else
+    return FALSE;
+  return TRUE;
 }
 
 static void
@@ -760,31 +828,9 @@ gst_aes67_ptp_clock_set_property (GObject * object, guint prop_id,
 {
   GstAes67PtpClock *self = GST_AES67_PTP_CLOCK (object);
 
-  switch (prop_id) {
-    case PROP_BACKEND:
-      self->backend = g_value_get_enum (value);
-      break;
-    case PROP_DOMAIN:
-      self->domain = g_value_get_uint (value);
-      break;
-    case PROP_INTERFACE:
-      g_free (self->interface);
-      self->interface = g_value_dup_string (value);
-      break;
-    case PROP_UDS_PATH:
-      g_free (self->uds_path);
-      self->uds_path = g_value_dup_string (value);
-      if (!self->uds_path)
-        self->uds_path = g_strdup (DEFAULT_UDS_PATH);
-      break;
-    case PROP_PHC_DEVICE:
-      g_free (self->phc_device);
-      self->phc_device = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  /* construct-only: no lock */
+  if (!gst_aes67_ptp_clock_settings_set (&self->settings, pspec, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -793,22 +839,9 @@ gst_aes67_ptp_clock_get_property (GObject * object, guint prop_id,
 {
   GstAes67PtpClock *self = GST_AES67_PTP_CLOCK (object);
 
+  if (gst_aes67_ptp_clock_settings_get (&self->settings, pspec, value))
+    return;
   switch (prop_id) {
-    case PROP_BACKEND:
-      g_value_set_enum (value, self->backend);
-      break;
-    case PROP_DOMAIN:
-      g_value_set_uint (value, self->domain);
-      break;
-    case PROP_INTERFACE:
-      g_value_set_string (value, self->interface);
-      break;
-    case PROP_UDS_PATH:
-      g_value_set_string (value, self->uds_path);
-      break;
-    case PROP_PHC_DEVICE:
-      g_value_set_string (value, self->phc_device);
-      break;
     case PROP_BACKEND_IN_USE:
       g_value_set_enum (value, self->in_use);
       break;
@@ -856,17 +889,19 @@ gst_aes67_ptp_clock_class_init (GstAes67PtpClockClass * klass)
 
   properties[PROP_BACKEND] = g_param_spec_enum ("backend", "Backend",
       "Where PTP time comes from", GST_TYPE_AES67_PTP_BACKEND,
-      DEFAULT_BACKEND, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-      G_PARAM_STATIC_STRINGS);
+      GST_AES67_PTP_CLOCK_DEFAULT_BACKEND,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DOMAIN] = g_param_spec_uint ("domain", "Domain",
-      "PTP domain number (0-127)", 0, 127, DEFAULT_DOMAIN,
+      "PTP domain number (0-127)", 0, 127,
+      GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_INTERFACE] = g_param_spec_string ("interface", "Interface",
       "Network interface of the internal backend (NULL: all)",
       GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_UDS_PATH] = g_param_spec_string ("uds-path", "UDS path",
-      "ptp4l's management Unix socket (its uds_address)", DEFAULT_UDS_PATH,
+      "ptp4l's management Unix socket (its uds_address)",
+      GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH,
       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PHC_DEVICE] = g_param_spec_string ("phc-device",
       "PHC device", "PTP hardware clock to read (e.g. /dev/ptp0); NULL: the "
@@ -905,10 +940,8 @@ gst_aes67_ptp_clock_class_init (GstAes67PtpClockClass * klass)
 static void
 gst_aes67_ptp_clock_init (GstAes67PtpClock * self)
 {
-  self->backend = DEFAULT_BACKEND;
+  gst_aes67_ptp_clock_settings_init (&self->settings);
   self->in_use = GST_AES67_PTP_BACKEND_SYSTEM;
-  self->domain = DEFAULT_DOMAIN;
-  self->uds_path = g_strdup (DEFAULT_UDS_PATH);
   self->clkid = CLOCK_REALTIME;
   self->phc_fd = -1;
   self->sock = -1;
@@ -928,7 +961,7 @@ gst_aes67_ptp_clock_new (const gchar * name, GstAes67PtpBackend backend,
   g_return_val_if_fail (domain <= 127, NULL);
   clock = g_object_new (GST_TYPE_AES67_PTP_CLOCK, "name", name,
       "backend", backend, "domain", domain, "interface", interface,
-      "uds-path", uds_path ? uds_path : DEFAULT_UDS_PATH,
+      "uds-path", uds_path ? uds_path : GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH,
       "phc-device", phc_device, NULL);
   gst_object_ref_sink (clock);
   return clock;
@@ -972,5 +1005,5 @@ guint
 gst_aes67_ptp_clock_get_domain (GstAes67PtpClock * clock)
 {
   g_return_val_if_fail (GST_IS_AES67_PTP_CLOCK (clock), 0);
-  return clock->domain;
+  return clock->settings.domain;
 }

@@ -41,6 +41,29 @@ typedef enum {
 #define GST_TYPE_AES67_PTP_BACKEND (gst_aes67_ptp_backend_get_type ())
 GType gst_aes67_ptp_backend_get_type (void);
 
+/* The clock's settings (its construct-only properties), which the ptpclock
+ * element exposes as its own properties of the same names: one struct,
+ * one set of defaults (the macros above), one mapping from property name
+ * to field, used by the clock's and the element's set/get_property. */
+typedef struct {
+  GstAes67PtpBackend backend;
+  guint domain;
+  gchar *interface;             /* NULL: all */
+  gchar *uds_path;              /* never NULL: NULL sets the default */
+  gchar *phc_device;            /* NULL: the system clock */
+} GstAes67PtpClockSettings;
+
+/* The defaults. */
+void gst_aes67_ptp_clock_settings_init (GstAes67PtpClockSettings * s);
+void gst_aes67_ptp_clock_settings_clear (GstAes67PtpClockSettings * s);
+/* Sets (gets) the setting named as @pspec ("backend", "domain",
+ * "interface", "uds-path", "phc-device") from (into) @value; FALSE for any
+ * other name. The caller does the locking. */
+gboolean gst_aes67_ptp_clock_settings_set (GstAes67PtpClockSettings * s,
+    GParamSpec * pspec, const GValue * value);
+gboolean gst_aes67_ptp_clock_settings_get (const GstAes67PtpClockSettings * s,
+    GParamSpec * pspec, GValue * value);
+
 #define GST_TYPE_AES67_PTP_CLOCK (gst_aes67_ptp_clock_get_type ())
 G_DECLARE_FINAL_TYPE (GstAes67PtpClock, gst_aes67_ptp_clock, GST, AES67_PTP_CLOCK,
     GstSystemClock)

@@ -40,13 +40,6 @@
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_sender_debug);
 #define GST_CAT_DEFAULT gst_aes67_sender_debug
 
-#define DEFAULT_PORT 5004
-#define DEFAULT_PTIME 1000
-#define DEFAULT_PAYLOAD_TYPE 96
-#define DEFAULT_TTL 32
-#define DEFAULT_DSCP 34
-#define DEFAULT_LOOP TRUE
-#define DEFAULT_MTU 1500
 #define DEFAULT_PROCESSING_DEADLINE (1 * GST_MSECOND)
 /* IPv4 + UDP + RTP headers */
 #define PACKET_OVERHEAD (20 + 8 + 12)
@@ -72,6 +65,109 @@ gst_aes67_encoding_get_type (void)
   return type;
 }
 
+/* aes67sink's defaults, the one table: its param specs and the sender's
+ * _init take them from here */
+const Aes67SenderSettings aes67_sender_settings_defaults = {
+  .address = NULL,
+  .port = 5004,
+  .ptime_us = 1000,
+  .payload_type = 96,
+  .encoding = AES67_ENCODING_AUTO,
+  .ttl = 32,
+  .multicast_iface = NULL,
+  .dscp = 34,                   /* AF41, AES67 media */
+  .loop = TRUE,
+  .mtu = 1500,
+  .session_name = NULL,
+  .session_id = 0,
+  .channel_labels = NULL,
+  .timestamp_offset = 0,
+  .sdp_file = NULL,
+  /* one packet time at AES67's 1 ms */
+  .lateness_threshold_us = 1000,
+  .secondary_address = NULL,
+  .secondary_port = 0,
+  .secondary_multicast_iface = NULL,
+};
+
+/* Where each of aes67sink's settings lives in Aes67SenderSettings; the
+ * field's type is the param spec's value type. The properties that are
+ * not settings (sdp, stats) are not here. */
+static const struct
+{
+  Aes67SinkProp prop;
+  gsize offset;
+} setting_fields[] = {
+  {AES67_SINK_PROP_ADDRESS, G_STRUCT_OFFSET (Aes67SenderSettings, address)},
+  {AES67_SINK_PROP_PORT, G_STRUCT_OFFSET (Aes67SenderSettings, port)},
+  {AES67_SINK_PROP_PTIME, G_STRUCT_OFFSET (Aes67SenderSettings, ptime_us)},
+  {AES67_SINK_PROP_PAYLOAD_TYPE,
+      G_STRUCT_OFFSET (Aes67SenderSettings, payload_type)},
+  {AES67_SINK_PROP_ENCODING, G_STRUCT_OFFSET (Aes67SenderSettings, encoding)},
+  {AES67_SINK_PROP_TTL, G_STRUCT_OFFSET (Aes67SenderSettings, ttl)},
+  {AES67_SINK_PROP_MULTICAST_IFACE,
+      G_STRUCT_OFFSET (Aes67SenderSettings, multicast_iface)},
+  {AES67_SINK_PROP_DSCP, G_STRUCT_OFFSET (Aes67SenderSettings, dscp)},
+  {AES67_SINK_PROP_LOOP, G_STRUCT_OFFSET (Aes67SenderSettings, loop)},
+  {AES67_SINK_PROP_MTU, G_STRUCT_OFFSET (Aes67SenderSettings, mtu)},
+  {AES67_SINK_PROP_SESSION_NAME,
+      G_STRUCT_OFFSET (Aes67SenderSettings, session_name)},
+  {AES67_SINK_PROP_SESSION_ID,
+      G_STRUCT_OFFSET (Aes67SenderSettings, session_id)},
+  {AES67_SINK_PROP_CHANNEL_LABELS,
+      G_STRUCT_OFFSET (Aes67SenderSettings, channel_labels)},
+  {AES67_SINK_PROP_TIMESTAMP_OFFSET,
+      G_STRUCT_OFFSET (Aes67SenderSettings, timestamp_offset)},
+  {AES67_SINK_PROP_SDP_FILE, G_STRUCT_OFFSET (Aes67SenderSettings, sdp_file)},
+  {AES67_SINK_PROP_LATENESS_THRESHOLD,
+      G_STRUCT_OFFSET (Aes67SenderSettings, lateness_threshold_us)},
+  {AES67_SINK_PROP_SECONDARY_ADDRESS,
+      G_STRUCT_OFFSET (Aes67SenderSettings, secondary_address)},
+  {AES67_SINK_PROP_SECONDARY_PORT,
+      G_STRUCT_OFFSET (Aes67SenderSettings, secondary_port)},
+  {AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE,
+      G_STRUCT_OFFSET (Aes67SenderSettings, secondary_multicast_iface)},
+};
+
+void
+aes67_sender_settings_copy (Aes67SenderSettings * dst,
+    const Aes67SenderSettings * src)
+{
+  *dst = *src;
+  dst->address = g_strdup (src->address);
+  dst->multicast_iface = g_strdup (src->multicast_iface);
+  dst->session_name = g_strdup (src->session_name);
+  dst->channel_labels = g_strdup (src->channel_labels);
+  dst->sdp_file = g_strdup (src->sdp_file);
+  dst->secondary_address = g_strdup (src->secondary_address);
+  dst->secondary_multicast_iface = g_strdup (src->secondary_multicast_iface);
+}
+
+void
+aes67_sender_settings_clear (Aes67SenderSettings * s)
+{
+  g_free (s->address);
+  g_free (s->multicast_iface);
+  g_free (s->session_name);
+  g_free (s->channel_labels);
+  g_free (s->sdp_file);
+  g_free (s->secondary_address);
+  g_free (s->secondary_multicast_iface);
+  memset (s, 0, sizeof (*s));
+}
+
+/* The field of @prop in @s, or NULL for a property that is no setting. */
+static gpointer
+setting_field (Aes67SenderSettings * s, guint prop)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (setting_fields); i++)
+    if (setting_fields[i].prop == prop)
+      return G_STRUCT_MEMBER_P (s, setting_fields[i].offset);
+  return NULL;
+}
+
 enum
 {
   PROP_0,
@@ -91,8 +187,8 @@ G_DEFINE_TYPE (GstAes67Sender, gst_aes67_sender, GST_TYPE_BASE_SINK);
 static void gst_aes67_sender_finalize (GObject * object);
 static void gst_aes67_sender_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
-static gboolean gst_aes67_sender_start (GstBaseSink * sink);
-static gboolean gst_aes67_sender_stop (GstBaseSink * sink);
+static GstStateChangeReturn gst_aes67_sender_change_state (GstElement *
+    element, GstStateChange transition);
 static gboolean gst_aes67_sender_set_caps (GstBaseSink * sink, GstCaps * caps);
 static GstFlowReturn gst_aes67_sender_render (GstBaseSink * sink,
     GstBuffer * buffer);
@@ -130,8 +226,7 @@ gst_aes67_sender_class_init (GstAes67SenderClass * klass)
 
   element_class->query = gst_aes67_sender_element_query;
   element_class->set_clock = gst_aes67_sender_set_clock;
-  bs_class->start = gst_aes67_sender_start;
-  bs_class->stop = gst_aes67_sender_stop;
+  element_class->change_state = gst_aes67_sender_change_state;
   bs_class->set_caps = gst_aes67_sender_set_caps;
   bs_class->render = gst_aes67_sender_render;
   bs_class->event = gst_aes67_sender_event;
@@ -141,17 +236,11 @@ gst_aes67_sender_class_init (GstAes67SenderClass * klass)
 static void
 gst_aes67_sender_init (GstAes67Sender * self)
 {
-  self->port = DEFAULT_PORT;
-  self->ptime_us = DEFAULT_PTIME;
-  self->payload_type = DEFAULT_PAYLOAD_TYPE;
-  self->encoding = AES67_ENCODING_AUTO;
-  self->ttl = DEFAULT_TTL;
-  self->dscp = DEFAULT_DSCP;
-  self->loop = DEFAULT_LOOP;
-  self->mtu = DEFAULT_MTU;
-  self->lateness_threshold_us = AES67_SINK_DEFAULT_LATENESS_THRESHOLD;
+  aes67_sender_settings_copy (&self->settings, &aes67_sender_settings_defaults);
   self->adapter = gst_adapter_new ();
   self->ptp_domain = -1;
+  g_mutex_init (&self->sdp_file_lock);
+  g_cond_init (&self->sdp_file_cond);
   gst_audio_info_init (&self->info);
 
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
@@ -166,24 +255,23 @@ gst_aes67_sender_finalize (GObject * object)
 {
   GstAes67Sender *self = GST_AES67_SENDER (object);
 
-  g_free (self->address);
-  g_free (self->multicast_iface);
-  g_free (self->session_name);
-  g_free (self->channel_labels);
-  g_free (self->sdp_file);
-  g_free (self->secondary_address);
-  g_free (self->secondary_multicast_iface);
+  aes67_sender_settings_clear (&self->settings);
+  aes67_sender_settings_clear (&self->cfg);
   g_free (self->sdp);
   g_free (self->used_address);
   g_free (self->origin_address);
   g_free (self->used_secondary_address);
   g_free (self->secondary_origin_address);
+  g_free (self->used_session_name);
+  g_free (self->localmac);
   g_free (self->ptp_gmid);
   if (self->watched_clock) {
     aes67_clock_unwatch_ptp_info (self->watched_clock, self->watch_id);
     gst_object_unref (self->watched_clock);
   }
   g_object_unref (self->adapter);
+  g_mutex_clear (&self->sdp_file_lock);
+  g_cond_clear (&self->sdp_file_cond);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -206,26 +294,39 @@ gst_aes67_sender_get_property (GObject * object, guint prop_id,
   }
 }
 
-/* with the object lock */
+/* A copy of the settings as they are now. Takes the object lock. */
+static void
+settings_snapshot (GstAes67Sender * self, Aes67SenderSettings * out)
+{
+  GST_OBJECT_LOCK (self);
+  aes67_sender_settings_copy (out, &self->settings);
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* The session name for session-name @set: itself, or when unset "<host>
+ * <element> <pid>" (two processes with default names must not land on
+ * one address; set session-name for one that survives restarts). No lock
+ * held: it asks for the parent. */
 static gchar *
-effective_session_name (GstAes67Sender * self)
+session_name_for (GstAes67Sender * self, const gchar * set)
 {
   GstObject *parent;
-  gchar *name;
+  gchar *pname, *name;
 
-  if (self->session_name && *self->session_name)
-    return g_strdup (self->session_name);
-  /* "<host> <element> <pid>": two processes with default names must not
-   * land on one address; set session-name for one that survives restarts */
-  parent = GST_OBJECT_PARENT (self);
-  name = g_strdup_printf ("%s %s %d", g_get_host_name (),
-      parent ? GST_OBJECT_NAME (parent) : GST_OBJECT_NAME (self),
+  if (set && *set)
+    return g_strdup (set);
+  parent = gst_object_get_parent (GST_OBJECT (self));
+  pname = gst_object_get_name (parent ? parent : GST_OBJECT (self));
+  name = g_strdup_printf ("%s %s %d", g_get_host_name (), pname,
       (gint) getpid ());
+  g_free (pname);
+  if (parent)
+    gst_object_unref (parent);
   return name;
 }
 
-static gchar *
-machine_id (void)
+static gpointer
+read_machine_id (gpointer data)
 {
   gchar *id = NULL;
 
@@ -234,33 +335,42 @@ machine_id (void)
   return g_strdup (g_get_host_name ());
 }
 
-/* with the object lock */
-static gchar *
-derived_address (GstAes67Sender * self)
+/* /etc/machine-id (or the host name), read once per process, with no lock
+ * held the first time */
+static const gchar *
+machine_id (void)
 {
-  gchar *name = effective_session_name (self), *mid = machine_id (), *key;
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, read_machine_id, NULL);
+}
+
+/* The group in 239.69.0.0/16 (the prefix Dante's AES67 mode uses) that
+ * session @name on @port gets on this machine. No lock held. */
+static gchar *
+derived_address (const gchar * name, guint port)
+{
+  gchar *key;
   guint32 h;
 
-  key = g_strdup_printf ("%s\n%s\n%u", mid, name, self->port);
+  key = g_strdup_printf ("%s\n%s\n%u", machine_id (), name, port);
   h = aes67_hash32 (key, 0);
   g_free (key);
-  g_free (mid);
-  g_free (name);
-  /* 239.69.0.0/16: the prefix Dante's AES67 mode uses */
   return g_strdup_printf ("239.69.%u.%u", 1 + h % 254, 1 + (h >> 8) % 254);
 }
 
-gchar *
-gst_aes67_sender_dup_address (GstAes67Sender * self)
+/* The destination for settings @s: address, or the one derived from the
+ * session name. No lock held. */
+static gchar *
+address_for (GstAes67Sender * self, const Aes67SenderSettings * s)
 {
-  gchar *a;
+  gchar *name, *a;
 
-  GST_OBJECT_LOCK (self);
-  if (self->address && *self->address)
-    a = g_strdup (self->address);
-  else
-    a = derived_address (self);
-  GST_OBJECT_UNLOCK (self);
+  if (s->address && *s->address)
+    return g_strdup (s->address);
+  name = session_name_for (self, s->session_name);
+  a = derived_address (name, s->port);
+  g_free (name);
   return a;
 }
 
@@ -299,157 +409,100 @@ make_stats (GstAes67Sender * self)
   return s;
 }
 
-void
+gboolean
 gst_aes67_sender_set_config (GstAes67Sender * self, guint prop_id,
-    const GValue * value)
+    const GValue * value, GParamSpec * pspec)
 {
+  gchar *old = NULL;
+  gpointer field;
+
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case AES67_SINK_PROP_ADDRESS:
-      g_free (self->address);
-      self->address = g_value_dup_string (value);
+  field = setting_field (&self->settings, prop_id);
+  if (!field) {
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  switch (G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec))) {
+    case G_TYPE_STRING:
+      old = *(gchar **) field;
+      *(gchar **) field = g_value_dup_string (value);
       break;
-    case AES67_SINK_PROP_PORT:
-      self->port = g_value_get_uint (value);
+    case G_TYPE_UINT:
+      *(guint *) field = g_value_get_uint (value);
       break;
-    case AES67_SINK_PROP_PTIME:
-      self->ptime_us = g_value_get_uint (value);
+    case G_TYPE_UINT64:
+      *(guint64 *) field = g_value_get_uint64 (value);
       break;
-    case AES67_SINK_PROP_PAYLOAD_TYPE:
-      self->payload_type = g_value_get_uint (value);
+    case G_TYPE_BOOLEAN:
+      *(gboolean *) field = g_value_get_boolean (value);
       break;
-    case AES67_SINK_PROP_ENCODING:
-      self->encoding = g_value_get_enum (value);
-      break;
-    case AES67_SINK_PROP_TTL:
-      self->ttl = g_value_get_uint (value);
-      break;
-    case AES67_SINK_PROP_MULTICAST_IFACE:
-      g_free (self->multicast_iface);
-      self->multicast_iface = g_value_dup_string (value);
-      break;
-    case AES67_SINK_PROP_DSCP:
-      self->dscp = g_value_get_uint (value);
-      break;
-    case AES67_SINK_PROP_LOOP:
-      self->loop = g_value_get_boolean (value);
-      break;
-    case AES67_SINK_PROP_MTU:
-      self->mtu = g_value_get_uint (value);
-      break;
-    case AES67_SINK_PROP_SESSION_NAME:
-      g_free (self->session_name);
-      self->session_name = g_value_dup_string (value);
-      break;
-    case AES67_SINK_PROP_SESSION_ID:
-      self->session_id = g_value_get_uint64 (value);
-      break;
-    case AES67_SINK_PROP_CHANNEL_LABELS:
-      g_free (self->channel_labels);
-      self->channel_labels = g_value_dup_string (value);
-      break;
-    case AES67_SINK_PROP_TIMESTAMP_OFFSET:
-      self->timestamp_offset = g_value_get_uint (value);
-      break;
-    case AES67_SINK_PROP_SDP_FILE:
-      g_free (self->sdp_file);
-      self->sdp_file = g_value_dup_string (value);
-      break;
-    case AES67_SINK_PROP_LATENESS_THRESHOLD:
-      self->lateness_threshold_us = g_value_get_uint (value);
-      break;
-    case AES67_SINK_PROP_SECONDARY_ADDRESS:
-      g_free (self->secondary_address);
-      self->secondary_address = g_value_dup_string (value);
-      break;
-    case AES67_SINK_PROP_SECONDARY_PORT:
-      self->secondary_port = g_value_get_uint (value);
-      break;
-    case AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE:
-      g_free (self->secondary_multicast_iface);
-      self->secondary_multicast_iface = g_value_dup_string (value);
+    case G_TYPE_ENUM:
+      *(gint *) field = g_value_get_enum (value);
       break;
     default:
       g_assert_not_reached ();
   }
   GST_OBJECT_UNLOCK (self);
+  g_free (old);
+  return TRUE;
 }
 
-void
+gboolean
 gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
-    GValue * value)
+    GValue * value, GParamSpec * pspec)
 {
+  Aes67SenderSettings s;
+  gpointer field;
+
   if (prop_id == AES67_SINK_PROP_STATS) {
     g_value_take_boxed (value, make_stats (self));
-    return;
+    return TRUE;
+  }
+  if (prop_id == AES67_SINK_PROP_SDP) {
+    GST_OBJECT_LOCK (self);
+    g_value_set_string (value, self->sdp);
+    GST_OBJECT_UNLOCK (self);
+    return TRUE;
+  }
+  settings_snapshot (self, &s);
+  field = setting_field (&s, prop_id);
+  if (!field) {
+    aes67_sender_settings_clear (&s);
+    return FALSE;
   }
   if (prop_id == AES67_SINK_PROP_ADDRESS) {
-    g_value_take_string (value, gst_aes67_sender_dup_address (self));
-    return;
+    g_value_take_string (value, address_for (self, &s));
+  } else if (prop_id == AES67_SINK_PROP_SESSION_NAME) {
+    g_value_take_string (value, session_name_for (self, s.session_name));
+  } else {
+    switch (G_TYPE_FUNDAMENTAL (G_PARAM_SPEC_VALUE_TYPE (pspec))) {
+      case G_TYPE_STRING:
+        g_value_set_string (value, *(gchar **) field);
+        break;
+      case G_TYPE_UINT:
+        g_value_set_uint (value, *(guint *) field);
+        break;
+      case G_TYPE_UINT64:
+        g_value_set_uint64 (value, *(guint64 *) field);
+        break;
+      case G_TYPE_BOOLEAN:
+        g_value_set_boolean (value, *(gboolean *) field);
+        break;
+      case G_TYPE_ENUM:
+        g_value_set_enum (value, *(gint *) field);
+        break;
+      default:
+        g_assert_not_reached ();
+    }
   }
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case AES67_SINK_PROP_PORT:
-      g_value_set_uint (value, self->port);
-      break;
-    case AES67_SINK_PROP_PTIME:
-      g_value_set_uint (value, self->ptime_us);
-      break;
-    case AES67_SINK_PROP_PAYLOAD_TYPE:
-      g_value_set_uint (value, self->payload_type);
-      break;
-    case AES67_SINK_PROP_ENCODING:
-      g_value_set_enum (value, self->encoding);
-      break;
-    case AES67_SINK_PROP_TTL:
-      g_value_set_uint (value, self->ttl);
-      break;
-    case AES67_SINK_PROP_MULTICAST_IFACE:
-      g_value_set_string (value, self->multicast_iface);
-      break;
-    case AES67_SINK_PROP_DSCP:
-      g_value_set_uint (value, self->dscp);
-      break;
-    case AES67_SINK_PROP_LOOP:
-      g_value_set_boolean (value, self->loop);
-      break;
-    case AES67_SINK_PROP_MTU:
-      g_value_set_uint (value, self->mtu);
-      break;
-    case AES67_SINK_PROP_SESSION_NAME:
-      g_value_take_string (value, effective_session_name (self));
-      break;
-    case AES67_SINK_PROP_SESSION_ID:
-      g_value_set_uint64 (value, self->session_id);
-      break;
-    case AES67_SINK_PROP_CHANNEL_LABELS:
-      g_value_set_string (value, self->channel_labels);
-      break;
-    case AES67_SINK_PROP_TIMESTAMP_OFFSET:
-      g_value_set_uint (value, self->timestamp_offset);
-      break;
-    case AES67_SINK_PROP_SDP:
-      g_value_set_string (value, self->sdp);
-      break;
-    case AES67_SINK_PROP_SDP_FILE:
-      g_value_set_string (value, self->sdp_file);
-      break;
-    case AES67_SINK_PROP_LATENESS_THRESHOLD:
-      g_value_set_uint (value, self->lateness_threshold_us);
-      break;
-    case AES67_SINK_PROP_SECONDARY_ADDRESS:
-      g_value_set_string (value, self->secondary_address);
-      break;
-    case AES67_SINK_PROP_SECONDARY_PORT:
-      g_value_set_uint (value, self->secondary_port);
-      break;
-    case AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE:
-      g_value_set_string (value, self->secondary_multicast_iface);
-      break;
-    default:
-      g_assert_not_reached ();
-  }
-  GST_OBJECT_UNLOCK (self);
+  aes67_sender_settings_clear (&s);
+  return TRUE;
+}
+
+Aes67Encoding
+gst_aes67_sender_encoding_in_use (GstAes67Sender * self)
+{
+  return self->cfg.encoding;
 }
 
 static const gchar *
@@ -489,8 +542,8 @@ channel_info (GstAes67Sender * self)
   gchar **labels = NULL;
 
   g_string_append_printf (s, "%u channel%s: ", ch, ch == 1 ? "" : "s");
-  if (self->channel_labels && *self->channel_labels)
-    labels = g_strsplit (self->channel_labels, ",", -1);
+  if (self->cfg.channel_labels && *self->cfg.channel_labels)
+    labels = g_strsplit (self->cfg.channel_labels, ",", -1);
   for (i = 0; i < ch; i++) {
     const gchar *l = NULL;
     gchar num[16];
@@ -509,13 +562,86 @@ channel_info (GstAes67Sender * self)
   return g_string_free (s, FALSE);
 }
 
-/* Makes the SDP for the current configuration and format. Returns TRUE if
- * it differs from the one before (the caller notifies, without locks). */
+/* sdp-file: written by one thread of a pool for the whole process (one
+ * thread, so the writes of a file keep their order), never by the
+ * streaming thread; a failed write is an element warning from there. */
+typedef struct
+{
+  GstAes67Sender *self;
+  gchar *path;
+  gchar *text;
+} SdpFileJob;
+
+static void
+write_sdp_file (gpointer data, gpointer user_data)
+{
+  SdpFileJob *job = data;
+  GError *err = NULL;
+
+  if (g_file_set_contents (job->path, job->text, -1, &err)) {
+    GST_INFO_OBJECT (job->self, "wrote the session description to %s",
+        job->path);
+  } else {
+    GST_ELEMENT_WARNING (job->self, RESOURCE, OPEN_WRITE,
+        ("Could not write the session description to %s.", job->path),
+        ("%s", err->message));
+    g_clear_error (&err);
+  }
+  g_mutex_lock (&job->self->sdp_file_lock);
+  job->self->sdp_file_pending--;
+  g_cond_broadcast (&job->self->sdp_file_cond);
+  g_mutex_unlock (&job->self->sdp_file_lock);
+  gst_object_unref (job->self);
+  g_free (job->path);
+  g_free (job->text);
+  g_free (job);
+}
+
+static gpointer
+make_sdp_file_writer (gpointer data)
+{
+  return g_thread_pool_new (write_sdp_file, NULL, 1, FALSE, NULL);
+}
+
+/* Hands @text to the writer thread for @path. Any thread, no lock. */
+static void
+queue_sdp_file (GstAes67Sender * self, const gchar * path, const gchar * text)
+{
+  static GOnce once = G_ONCE_INIT;
+  GThreadPool *pool = g_once (&once, make_sdp_file_writer, NULL);
+  SdpFileJob *job = g_new0 (SdpFileJob, 1);
+
+  job->self = gst_object_ref (self);
+  job->path = g_strdup (path);
+  job->text = g_strdup (text);
+  g_mutex_lock (&self->sdp_file_lock);
+  self->sdp_file_pending++;
+  g_mutex_unlock (&self->sdp_file_lock);
+  g_thread_pool_push (pool, job, NULL);
+}
+
+/* Waits until the writer thread has done every write handed to it for
+ * this sender (so that a pipeline stopped right after it started still
+ * leaves its SDP file). PAUSED->READY, no lock held. */
+static void
+wait_sdp_file (GstAes67Sender * self)
+{
+  g_mutex_lock (&self->sdp_file_lock);
+  while (self->sdp_file_pending > 0)
+    g_cond_wait (&self->sdp_file_cond, &self->sdp_file_lock);
+  g_mutex_unlock (&self->sdp_file_lock);
+}
+
+/* Makes the SDP for the settings in use and the format, from what open_stream()
+ * looked up: no file or system call. Returns TRUE if it differs from the
+ * one before (the caller notifies, without locks); then sdp-file gets it,
+ * from the writer thread. */
 static gboolean
 rebuild_sdp (GstAes67Sender * self)
 {
+  const Aes67SenderSettings *cfg = &self->cfg;
   Aes67SdpStream s;
-  gchar *text = NULL, *body, *mid, *name, *file = NULL, *iface;
+  gchar *text = NULL, *body;
   gboolean changed;
   GError *err = NULL;
 
@@ -525,28 +651,21 @@ rebuild_sdp (GstAes67Sender * self)
     GST_OBJECT_UNLOCK (self);
     return FALSE;
   }
-  name = effective_session_name (self);
-  mid = machine_id ();
-  s.session_name = name;
+  s.session_name = g_strdup (self->used_session_name);
   s.info = channel_info (self);
-  s.session_id = self->session_id;
-  if (!s.session_id) {
-    gchar *key = g_strdup_printf ("%s\n%s", mid, name);
-    s.session_id = aes67_hash32 (key, 0x67);
-    g_free (key);
-  }
+  s.session_id = self->used_session_id;
   s.origin_address = g_strdup (self->origin_address);
   s.address = g_strdup (self->used_address);
-  s.ttl = self->ttl;
-  s.port = self->port;
-  s.payload_type = self->payload_type;
+  s.ttl = cfg->ttl;
+  s.port = cfg->port;
+  s.payload_type = cfg->payload_type;
   s.encoding = g_strdup (GST_AUDIO_INFO_FORMAT (&self->info) ==
       GST_AUDIO_FORMAT_S16BE ? "L16" : "L24");
   s.rate = GST_AUDIO_INFO_RATE (&self->info);
   s.channels = GST_AUDIO_INFO_CHANNELS (&self->info);
-  s.ptime_us = self->ptime_us;
+  s.ptime_us = cfg->ptime_us;
   s.framecount = self->frames_per_packet;
-  s.mediaclk_offset = self->timestamp_offset;
+  s.mediaclk_offset = cfg->timestamp_offset;
   if (self->used_secondary_address) {
     /* ST 2022-7: the DUP form (RFC 7104), each leg with its own source */
     s.secondary_address = g_strdup (self->used_secondary_address);
@@ -560,13 +679,8 @@ rebuild_sdp (GstAes67Sender * self)
     s.ptp_gmid = g_strdup (self->ptp_gmid);
   } else {
     /* no PTP: RFC 7273 localmac of the sending interface, the truth */
-    iface = self->multicast_iface && *self->multicast_iface ?
-        g_strdup (self->multicast_iface) :
-        aes67_net_iface_of_address (self->origin_address);
-    s.localmac = aes67_net_iface_mac (iface);
-    g_free (iface);
-    if (!s.localmac)
-      s.localmac = g_strdup ("00-00-00-00-00-00");
+    s.localmac = g_strdup (self->localmac ? self->localmac :
+        "00-00-00-00-00-00");
   }
   GST_OBJECT_UNLOCK (self);
 
@@ -579,7 +693,6 @@ rebuild_sdp (GstAes67Sender * self)
     text = aes67_sdp_build (&s, &err);
   }
   g_free (body);
-  g_free (mid);
   aes67_sdp_stream_clear (&s);
   if (!text) {
     GST_ERROR_OBJECT (self, "cannot build the SDP: %s", err->message);
@@ -593,18 +706,10 @@ rebuild_sdp (GstAes67Sender * self)
     g_free (self->sdp);
     self->sdp = g_strdup (text);
   }
-  file = g_strdup (self->sdp_file);
   GST_OBJECT_UNLOCK (self);
 
-  if (changed && file && *file) {
-    if (!g_file_set_contents (file, text, -1, &err)) {
-      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
-          ("Could not write the session description to %s.", file),
-          ("%s", err->message));
-      g_clear_error (&err);
-    }
-  }
-  g_free (file);
+  if (changed && cfg->sdp_file && *cfg->sdp_file)
+    queue_sdp_file (self, cfg->sdp_file, text);
   g_free (text);
   return changed;
 }
@@ -790,30 +895,37 @@ shared_socket_release (const gchar * key)
   g_mutex_unlock (&shared_sockets_lock);
 }
 
+/* Sets the stream up from a copy of the settings: READY -> PAUSED, before
+ * the pads are active (GstBaseSink's start would be NULL -> READY, and a
+ * setting changed in READY would wait for the next NULL). */
 static gboolean
-gst_aes67_sender_start (GstBaseSink * sink)
+open_stream (GstAes67Sender * self)
 {
-  GstAes67Sender *self = GST_AES67_SENDER (sink);
+  Aes67SenderSettings cfg;
+  Aes67PacerStream *stream;
   GError *err = NULL;
-  gchar *address, *iface, *origin = NULL;
+  gchar *address, *iface, *origin = NULL, *name, *mac_iface, *mac, *key;
   gchar *address2, *iface2, *origin2 = NULL;
   GInetAddress *inet = NULL, *inet2 = NULL;
   guint port, port2, ttl, dscp, ptime;
+  guint64 session_id;
   gboolean loop, mc, mc2 = FALSE;
 
-  address = gst_aes67_sender_dup_address (self);
-  GST_OBJECT_LOCK (self);
-  iface = g_strdup (self->multicast_iface);
-  address2 = self->secondary_address && *self->secondary_address ?
-      g_strdup (self->secondary_address) : NULL;
-  iface2 = g_strdup (self->secondary_multicast_iface);
-  port2 = self->secondary_port ? self->secondary_port : self->port;
-  port = self->port;
-  ttl = self->ttl;
-  dscp = self->dscp;
-  loop = self->loop;
-  ptime = self->ptime_us;
-  GST_OBJECT_UNLOCK (self);
+  /* the settings for this run, copied under the lock; the look-ups below
+   * (addresses, interfaces, the MAC, the machine id) run without it */
+  settings_snapshot (self, &cfg);
+  name = session_name_for (self, cfg.session_name);
+  address = address_for (self, &cfg);
+  iface = g_strdup (cfg.multicast_iface);
+  address2 = cfg.secondary_address && *cfg.secondary_address ?
+      g_strdup (cfg.secondary_address) : NULL;
+  iface2 = g_strdup (cfg.secondary_multicast_iface);
+  port2 = cfg.secondary_port ? cfg.secondary_port : cfg.port;
+  port = cfg.port;
+  ttl = cfg.ttl;
+  dscp = cfg.dscp;
+  loop = cfg.loop;
+  ptime = cfg.ptime_us;
 
   if (ptime != 125 && ptime != 250 && ptime != 333 && ptime != 1000
       && ptime != 4000) {
@@ -894,16 +1006,39 @@ gst_aes67_sender_start (GstBaseSink * sink)
     }
     self->dest2 = g_inet_socket_address_new (inet2, port2);
   }
-  self->stream = aes67_pacer_stream_new_redundant (self->socket, self->dest,
+  stream = aes67_pacer_stream_new_redundant (self->socket, self->dest,
       self->socket2, self->dest2);
-  GST_OBJECT_LOCK (self);
-  self->pacer_threshold_us = self->lateness_threshold_us;
-  GST_OBJECT_UNLOCK (self);
-  aes67_pacer_stream_set_late_threshold (self->stream,
+  self->pacer_threshold_us = cfg.lateness_threshold_us;
+  aes67_pacer_stream_set_late_threshold (stream,
       (gint64) self->pacer_threshold_us * GST_USECOND);
+  GST_OBJECT_LOCK (self);
+  self->stream = stream;
+  GST_OBJECT_UNLOCK (self);
   self->qos_at = 0;
 
+  /* what the SDP says of us: the o= session id, and (without PTP) the MAC
+   * of the interface we send from */
+  session_id = cfg.session_id;
+  if (!session_id) {
+    key = g_strdup_printf ("%s\n%s", machine_id (), name);
+    session_id = aes67_hash32 (key, 0x67);
+    g_free (key);
+  }
+  mac_iface = cfg.multicast_iface && *cfg.multicast_iface ?
+      g_strdup (cfg.multicast_iface) : aes67_net_iface_of_address (origin);
+  mac = aes67_net_iface_mac (mac_iface);
+  g_free (mac_iface);
+
   GST_OBJECT_LOCK (self);
+  aes67_sender_settings_clear (&self->cfg);
+  self->cfg = cfg;
+  memset (&cfg, 0, sizeof (cfg));
+  g_free (self->used_session_name);
+  self->used_session_name = name;
+  name = NULL;
+  self->used_session_id = session_id;
+  g_free (self->localmac);
+  self->localmac = mac;
   g_free (self->used_address);
   self->used_address = g_strdup (address);
   g_free (self->origin_address);
@@ -938,6 +1073,8 @@ gst_aes67_sender_start (GstBaseSink * sink)
   return TRUE;
 
 fail:
+  aes67_sender_settings_clear (&cfg);
+  g_free (name);
   g_clear_error (&err);
   g_clear_object (&inet);
   g_clear_object (&inet2);
@@ -950,13 +1087,19 @@ fail:
   return FALSE;
 }
 
-static gboolean
-gst_aes67_sender_stop (GstBaseSink * sink)
+/* PAUSED -> READY, after the streaming thread stopped; also when READY ->
+ * PAUSED failed after open_stream. */
+static void
+close_stream (GstAes67Sender * self)
 {
-  GstAes67Sender *self = GST_AES67_SENDER (sink);
+  Aes67PacerStream *stream;
 
-  aes67_pacer_stream_free (self->stream);
+  /* stats reads the stream under the object lock */
+  GST_OBJECT_LOCK (self);
+  stream = self->stream;
   self->stream = NULL;
+  GST_OBJECT_UNLOCK (self);
+  aes67_pacer_stream_free (stream);
   g_clear_object (&self->dest);
   g_clear_object (&self->socket);
   if (self->socket_key) {
@@ -973,7 +1116,23 @@ gst_aes67_sender_stop (GstBaseSink * sink)
   GST_OBJECT_LOCK (self);
   self->have_info = FALSE;
   GST_OBJECT_UNLOCK (self);
-  return TRUE;
+  wait_sdp_file (self);
+}
+
+static GstStateChangeReturn
+gst_aes67_sender_change_state (GstElement * element, GstStateChange transition)
+{
+  GstAes67Sender *self = GST_AES67_SENDER (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED && !open_stream (self))
+    return GST_STATE_CHANGE_FAILURE;
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if ((transition == GST_STATE_CHANGE_READY_TO_PAUSED
+          && ret == GST_STATE_CHANGE_FAILURE)
+      || transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    close_stream (self);
+  return ret;
 }
 
 static gboolean
@@ -988,11 +1147,8 @@ gst_aes67_sender_set_caps (GstBaseSink * sink, GstCaps * caps)
         ("caps %" GST_PTR_FORMAT, caps));
     return FALSE;
   }
-  GST_OBJECT_LOCK (self);
-  mtu = self->mtu;
-  ptime = self->ptime_us;
-  GST_OBJECT_UNLOCK (self);
-
+  mtu = self->cfg.mtu;
+  ptime = self->cfg.ptime_us;
   frames = aes67_ptime_to_frames (ptime, GST_AUDIO_INFO_RATE (&info));
   bytes = frames * GST_AUDIO_INFO_BPF (&info);
   if (frames == 0 || bytes + PACKET_OVERHEAD > mtu) {
@@ -1040,10 +1196,25 @@ clock_to_monotonic_offset (GstAes67Sender * self, gint64 * off)
 {
   GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
 
+  gint64 spread = G_MAXINT64;
+  guint i;
+
   *off = 0;
   if (!clock)
     return FALSE;
-  *off = aes67_pacer_now () - (gint64) gst_clock_get_time (clock);
+  /* the pipeline clock read between two monotonic reads, the tightest of
+   * a few tries kept: a preemption between two plain reads (a loaded
+   * machine) moved every packet of the buffer early by its length */
+  for (i = 0; i < 4 && spread > 20 * GST_USECOND; i++) {
+    gint64 t0 = aes67_pacer_now ();
+    gint64 c = (gint64) gst_clock_get_time (clock);
+    gint64 t1 = aes67_pacer_now ();
+
+    if (t1 - t0 < spread) {
+      spread = t1 - t0;
+      *off = t0 + spread / 2 - c;
+    }
+  }
   gst_object_unref (clock);
   return TRUE;
 }
@@ -1058,8 +1229,8 @@ packetize (GstAes67Sender * self, GstClockTime base_time, GstClockTime latency,
   guint8 pt;
   guint32 ssrc;
 
+  pt = self->cfg.payload_type;
   GST_OBJECT_LOCK (self);
-  pt = self->payload_type;
   ssrc = self->ssrc;
   GST_OBJECT_UNLOCK (self);
 
@@ -1140,8 +1311,8 @@ timeline_start (GstAes67Sender * self, gint64 rt, GstClockTime base_time,
       GST_SECOND, rate) - (gint64) base_time;
   self->timeline_frames = 0;
   self->timeline_base = base_time;
+  offset = self->cfg.timestamp_offset;
   GST_OBJECT_LOCK (self);
-  offset = self->timestamp_offset;
   /* RTP time of the capture clock time: the AES67 media clock */
   self->rtptime = (guint32) (clock_frames - lead + offset);
   GST_OBJECT_UNLOCK (self);
@@ -1354,8 +1525,9 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
     if (rebuild_sdp (self))
       g_object_notify (G_OBJECT (self), "sdp");
   }
+  /* lateness-threshold: the one setting that applies while playing */
   GST_OBJECT_LOCK (self);
-  threshold = self->lateness_threshold_us;
+  threshold = self->settings.lateness_threshold_us;
   GST_OBJECT_UNLOCK (self);
   if (threshold != self->pacer_threshold_us) {
     aes67_pacer_stream_set_late_threshold (self->stream,
@@ -1376,7 +1548,7 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
         (self->timeline_frames + gst_adapter_available (self->adapter) / bpf,
         GST_SECOND, rate);
     if (ABS ((gint64) rt - expect) >
-        (gint64) (self->ptime_us * GST_USECOND / 2)) {
+        (gint64) (self->cfg.ptime_us * GST_USECOND / 2)) {
       GST_INFO_OBJECT (self, "timestamp gap: expected %" GST_STIME_FORMAT
           ", got %" GST_TIME_FORMAT ": new timeline", GST_STIME_ARGS (expect),
           GST_TIME_ARGS (rt));
@@ -1414,11 +1586,15 @@ gst_aes67_sender_render (GstBaseSink * sink, GstBuffer * buffer)
     gint64 now = aes67_pacer_now ();
     if (self->warned_at == 0 || now - (gint64) self->warned_at >
         5 * (gint64) GST_SECOND) {
-      gchar *addr = gst_aes67_sender_dup_address (self);
+      gchar *addr;
+
+      GST_OBJECT_LOCK (self);
+      addr = g_strdup (self->used_address);
+      GST_OBJECT_UNLOCK (self);
       GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
           ("Could not send to %s:%u%s (%" G_GUINT64_FORMAT " send errors so "
               "far); the stream continues when the network returns.", addr,
-              self->port, self->socket2 ? " on the primary path" : "",
+              self->cfg.port, self->socket2 ? " on the primary path" : "",
               st.path_send_errors[0]), (NULL));
       g_free (addr);
       self->warned_at = now;

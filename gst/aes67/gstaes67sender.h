@@ -43,9 +43,6 @@ G_BEGIN_DECLS
   AES67_SINK_N_PROPS
 } Aes67SinkProp;
 
-/* lateness-threshold's default, µs: one packet time at AES67's 1 ms */
-#define AES67_SINK_DEFAULT_LATENESS_THRESHOLD 1000
-
 typedef enum
 {
   AES67_ENCODING_AUTO,
@@ -56,16 +53,12 @@ typedef enum
 #define GST_TYPE_AES67_ENCODING (gst_aes67_encoding_get_type ())
 GType gst_aes67_encoding_get_type (void);
 
-#define GST_TYPE_AES67_SENDER (gst_aes67_sender_get_type ())
-G_DECLARE_FINAL_TYPE (GstAes67Sender, gst_aes67_sender, GST, AES67_SENDER,
-    GstBaseSink);
-
-struct _GstAes67Sender
+/* aes67sink's configuration: one struct, one table of defaults
+ * (aes67_sender_settings_defaults, which aes67sink's param specs and the
+ * sender's _init both take), one mapping from property to field (in
+ * gstaes67sender.c). */
+typedef struct
 {
-  GstBaseSink parent;
-
-  /* configuration, protected by the object lock; read at start and
-   * set_caps, so changes apply from the next READY->PAUSED */
   gchar *address;               /* NULL: derived from the session name */
   guint port;
   guint ptime_us;
@@ -76,16 +69,42 @@ struct _GstAes67Sender
   guint dscp;
   gboolean loop;
   guint mtu;
-  gchar *session_name;          /* NULL: "<host> <element>" */
+  gchar *session_name;          /* NULL: "<host> <element> <pid>" */
   guint64 session_id;           /* 0: derived */
   gchar *channel_labels;
-  guint32 timestamp_offset;     /* a=mediaclk:direct=<offset> */
+  guint timestamp_offset;       /* a=mediaclk:direct=<offset> */
   gchar *sdp_file;
-  guint lateness_threshold_us;  /* applies while playing */
+  guint lateness_threshold_us;  /* µs; the one setting read while playing */
   /* SMPTE ST 2022-7: the secondary path */
   gchar *secondary_address;     /* NULL: no second path */
   guint secondary_port;         /* 0: the same as port */
   gchar *secondary_multicast_iface;
+} Aes67SenderSettings;
+
+extern const Aes67SenderSettings aes67_sender_settings_defaults;
+
+/* Deep copy (strings duplicated) into @dst, which must be clear. */
+void aes67_sender_settings_copy (Aes67SenderSettings * dst,
+    const Aes67SenderSettings * src);
+/* Frees the strings and zeroes @s. */
+void aes67_sender_settings_clear (Aes67SenderSettings * s);
+
+#define GST_TYPE_AES67_SENDER (gst_aes67_sender_get_type ())
+G_DECLARE_FINAL_TYPE (GstAes67Sender, gst_aes67_sender, GST, AES67_SENDER,
+    GstBaseSink);
+
+struct _GstAes67Sender
+{
+  GstBaseSink parent;
+
+  /* the settings as set, protected by the object lock. READY->PAUSED
+   * (open_stream) copies them into cfg under the lock; everything but
+   * lateness-threshold is used from that copy until PAUSED->READY, so a
+   * change applies from the next READY->PAUSED */
+  Aes67SenderSettings settings;
+  /* the copy in use: written by open_stream only, read by the streaming
+   * thread (no lock: open_stream runs before the pads are active) */
+  Aes67SenderSettings cfg;
 
   /* state, protected by the object lock */
   gchar *sdp;                   /* current session description */
@@ -95,6 +114,11 @@ struct _GstAes67Sender
                                          * NULL */
   guint used_secondary_port;
   gchar *secondary_origin_address;      /* our source address towards it */
+  gchar *used_session_name;     /* the session name in use (s=) */
+  guint64 used_session_id;      /* the o= session id in use */
+  gchar *localmac;              /* MAC of the sending interface, looked up
+                                 * in open_stream with no lock held, or
+                                 * NULL */
   guint32 ssrc;
   guint16 seqnum;
   guint32 rtptime;              /* RTP time of the next packet */
@@ -106,6 +130,12 @@ struct _GstAes67Sender
   GstClock *watched_clock;      /* clock whose PTP changes we follow */
   gulong watch_id;
   gint sdp_dirty;               /* atomic: rebuild the SDP in render */
+
+  /* sdp-file writes handed to the writer thread and not done yet:
+   * protected by sdp_file_lock; PAUSED->READY waits for them */
+  GMutex sdp_file_lock;
+  GCond sdp_file_cond;
+  guint sdp_file_pending;
 
   /* streaming state, protected by the stream lock */
   GstAudioInfo info;
@@ -127,7 +157,7 @@ struct _GstAes67Sender
   guint pacer_threshold_us;     /* lateness threshold the pacer has */
   gint64 qos_at;                /* last QoS message, monotonic ns, or 0 */
 
-  /* the network, set up in start() */
+  /* the network, set up at READY->PAUSED (open_stream) */
   GSocket *socket;              /* shared with alike senders */
   gchar *socket_key;
   GSocketAddress *dest;
@@ -139,14 +169,17 @@ struct _GstAes67Sender
   GstClockTime warned_at2;
 };
 
-void gst_aes67_sender_set_config (GstAes67Sender * self, guint prop_id,
-    const GValue * value);
-void gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
-    GValue * value);
+/* aes67sink's set_property / get_property: FALSE for a property id that
+ * is not aes67sink's. */
+gboolean gst_aes67_sender_set_config (GstAes67Sender * self, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+gboolean gst_aes67_sender_get_config (GstAes67Sender * self, guint prop_id,
+    GValue * value, GParamSpec * pspec);
 
-/* The destination address the sender uses with its current configuration
- * (the property, or the one derived from the session name). Free it. */
-gchar *gst_aes67_sender_dup_address (GstAes67Sender * self);
+
+/* The encoding setting of the running stream (taken at READY -> PAUSED).
+ * Streaming thread. */
+Aes67Encoding gst_aes67_sender_encoding_in_use (GstAes67Sender * self);
 
 G_END_DECLS
 #endif /* __GST_AES67_SENDER_H__ */

@@ -88,6 +88,29 @@
  * the audio, as at the start). A non-live source (a file) keeps latency +
  * 200 ms queued ahead of the clock; none of that is lost.
  *
+ * ## When properties take effect
+ *
+ * The stream is set up when the element goes from READY to PAUSED: every
+ * property but `lateness-threshold` is read then, so a change made in NULL
+ * or READY is used by the next start. The look-ups that go with them (the
+ * source address towards the destination, the interface, its MAC for
+ * `a=ts-refclk:localmac`) run then too, without any lock held, and a bad
+ * `address`, `ptime`, `multicast-iface` or secondary path fails READY to
+ * PAUSED with an error that says why. Set while the stream runs (PAUSED or
+ * PLAYING), a property posts a warning naming it: the running stream, its
+ * sockets and its SDP keep the values they started with, and the new value
+ * takes effect at the next READY to PAUSED. `lateness-threshold` can be
+ * changed while playing.
+ *
+ * `sdp-file` is written whenever the SDP changes (the format becomes
+ * known, the PTP grandmaster changes) by a writer thread, never by the
+ * streaming thread, so a slow or hung file system does not hold up the
+ * packets: the file appears just after the caps arrive, replaced whole
+ * (written to a temporary file and renamed). Stopping the stream (PAUSED
+ * to READY) waits for a write still under way, so a pipeline stopped just
+ * after it started leaves its file too. A file that cannot be written
+ * posts an element warning that names it; the stream goes on.
+ *
  * aes67sink posts: an element error when the destination is not an IPv4
  * address, the socket cannot be made or the format does not fit the MTU;
  * an element warning (at most every 5 s) while sends fail, e.g. when the
@@ -163,24 +186,8 @@
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_sink_debug);
 #define GST_CAT_DEFAULT gst_aes67_sink_debug
 
-#define DEFAULT_ADDRESS NULL
-#define DEFAULT_PORT 5004
-#define DEFAULT_PTIME 1000
-#define DEFAULT_PAYLOAD_TYPE 96
-#define DEFAULT_ENCODING AES67_ENCODING_AUTO
-#define DEFAULT_TTL 32
-#define DEFAULT_MULTICAST_IFACE NULL
-#define DEFAULT_DSCP 34
-#define DEFAULT_LOOP TRUE
-#define DEFAULT_MTU 1500
-#define DEFAULT_SESSION_NAME NULL
-#define DEFAULT_SESSION_ID 0
-#define DEFAULT_CHANNEL_LABELS NULL
-#define DEFAULT_TIMESTAMP_OFFSET 0
-#define DEFAULT_SDP_FILE NULL
-#define DEFAULT_SECONDARY_ADDRESS NULL
-#define DEFAULT_SECONDARY_PORT 0
-#define DEFAULT_SECONDARY_MULTICAST_IFACE NULL
+/* the defaults: aes67_sender_settings_defaults, the one table */
+#define DEFAULTS aes67_sender_settings_defaults
 
 static GParamSpec *properties[AES67_SINK_N_PROPS];
 
@@ -224,59 +231,59 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
       "Destination IPv4 address: a multicast group (239.x.x.x) or a "
       "receiver's unicast address. Default: a group in 239.69.0.0/16 derived "
       "from the machine and the session name, so that two senders do not "
-      "share one by accident", DEFAULT_ADDRESS, rw);
+      "share one by accident", DEFAULTS.address, rw);
   properties[AES67_SINK_PROP_PORT] =
       g_param_spec_uint ("port", "Port", "Destination UDP port",
-      1, 65535, DEFAULT_PORT, rw);
+      1, 65535, DEFAULTS.port, rw);
   properties[AES67_SINK_PROP_PTIME] =
       g_param_spec_uint ("ptime", "Packet time",
       "Packet time in µs: 125, 250, 333 (1/3 ms: 16 frames at 48 kHz), 1000 "
-      "or 4000", 125, 4000, DEFAULT_PTIME, rw);
+      "or 4000", 125, 4000, DEFAULTS.ptime_us, rw);
   properties[AES67_SINK_PROP_PAYLOAD_TYPE] =
       g_param_spec_uint ("payload-type", "Payload type",
-      "RTP payload type (dynamic range)", 96, 127, DEFAULT_PAYLOAD_TYPE, rw);
+      "RTP payload type (dynamic range)", 96, 127, DEFAULTS.payload_type, rw);
   properties[AES67_SINK_PROP_ENCODING] =
       g_param_spec_enum ("encoding", "Encoding",
       "RTP encoding on the wire (L16: 16-bit, L24: 24-bit big-endian PCM)",
-      GST_TYPE_AES67_ENCODING, DEFAULT_ENCODING, rw);
+      GST_TYPE_AES67_ENCODING, DEFAULTS.encoding, rw);
   properties[AES67_SINK_PROP_TTL] =
       g_param_spec_uint ("ttl", "TTL",
       "IP time to live (hops) of the packets; written as c=<address>/<ttl> "
-      "for multicast", 1, 255, DEFAULT_TTL, rw);
+      "for multicast", 1, 255, DEFAULTS.ttl, rw);
   properties[AES67_SINK_PROP_MULTICAST_IFACE] =
       g_param_spec_string ("multicast-iface", "Multicast interface",
       "Network interface (name, e.g. eth1) to send multicast on; NULL: the "
-      "routing table decides", DEFAULT_MULTICAST_IFACE, rw);
+      "routing table decides", DEFAULTS.multicast_iface, rw);
   properties[AES67_SINK_PROP_DSCP] =
       g_param_spec_uint ("dscp", "DSCP",
       "Differentiated services code point of the packets (6 bits; AES67 "
-      "media: 34 = AF41)", 0, 63, DEFAULT_DSCP, rw);
+      "media: 34 = AF41)", 0, 63, DEFAULTS.dscp, rw);
   properties[AES67_SINK_PROP_LOOP] =
       g_param_spec_boolean ("loop", "Multicast loopback",
       "Deliver multicast packets to receivers on this machine too",
-      DEFAULT_LOOP, rw);
+      DEFAULTS.loop, rw);
   properties[AES67_SINK_PROP_MTU] =
       g_param_spec_uint ("mtu", "MTU",
       "Largest IP packet in bytes (headers included) the network carries",
-      576, 9000, DEFAULT_MTU, rw);
+      576, 9000, DEFAULTS.mtu, rw);
   properties[AES67_SINK_PROP_SESSION_NAME] =
       g_param_spec_string ("session-name", "Session name",
       "Name of the session (SDP s=) that receivers show. Default: "
-      "\"<host> <element name> <process id>\"", DEFAULT_SESSION_NAME, rw);
+      "\"<host> <element name> <process id>\"", DEFAULTS.session_name, rw);
   properties[AES67_SINK_PROP_SESSION_ID] =
       g_param_spec_uint64 ("session-id", "Session id",
       "SDP o= session id; 0: derived from the machine and session name "
-      "(stays across restarts)", 0, G_MAXUINT64, DEFAULT_SESSION_ID, rw);
+      "(stays across restarts)", 0, G_MAXUINT64, DEFAULTS.session_id, rw);
   properties[AES67_SINK_PROP_CHANNEL_LABELS] =
       g_param_spec_string ("channel-labels", "Channel labels",
       "Comma-separated channel names for the SDP i= line (e.g. "
       "\"Left,Right\"); NULL: from the channel positions, else numbers",
-      DEFAULT_CHANNEL_LABELS, rw);
+      DEFAULTS.channel_labels, rw);
   properties[AES67_SINK_PROP_TIMESTAMP_OFFSET] =
       g_param_spec_uint ("timestamp-offset", "Timestamp offset",
       "Media clock offset in samples: RTP time = clock time in samples + "
       "this, mod 2^32 (SDP a=mediaclk:direct=<offset>)", 0, G_MAXUINT32,
-      DEFAULT_TIMESTAMP_OFFSET, rw);
+      DEFAULTS.timestamp_offset, rw);
   properties[AES67_SINK_PROP_SDP] =
       g_param_spec_string ("sdp", "SDP",
       "The current session description (SDP text, CRLF line ends); NULL "
@@ -284,8 +291,9 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[AES67_SINK_PROP_SDP_FILE] =
       g_param_spec_string ("sdp-file", "SDP file",
-      "Path the session description is written to when the stream starts "
-      "and whenever it changes; NULL: none", DEFAULT_SDP_FILE, rw);
+      "Path the session description is written to (by a writer thread) when "
+      "the stream starts and whenever it changes; NULL: none",
+      DEFAULTS.sdp_file, rw);
   /**
    * GstAes67Sink:stats:
    *
@@ -338,7 +346,7 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
       g_param_spec_uint ("lateness-threshold", "Lateness threshold",
       "Packets that leave more than this many µs after their time count as "
       "late (stats packets-late, QoS messages). Default: one packet time at "
-      "AES67's 1 ms", 0, 10000000, AES67_SINK_DEFAULT_LATENESS_THRESHOLD,
+      "AES67's 1 ms", 0, 10000000, DEFAULTS.lateness_threshold_us,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
 
   /**
@@ -354,7 +362,7 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
       g_param_spec_string ("secondary-address", "Secondary address",
       "SMPTE ST 2022-7: destination IPv4 address on the second network (a "
       "multicast group or a unicast receiver); every packet is also sent "
-      "there. NULL: one path only", DEFAULT_SECONDARY_ADDRESS, rw);
+      "there. NULL: one path only", DEFAULTS.secondary_address, rw);
   /**
    * GstAes67Sink:secondary-port:
    *
@@ -364,7 +372,7 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
   properties[AES67_SINK_PROP_SECONDARY_PORT] =
       g_param_spec_uint ("secondary-port", "Secondary port",
       "Destination UDP port on the second network; 0: the same as port",
-      0, 65535, DEFAULT_SECONDARY_PORT, rw);
+      0, 65535, DEFAULTS.secondary_port, rw);
   /**
    * GstAes67Sink:secondary-multicast-iface:
    *
@@ -376,7 +384,7 @@ gst_aes67_sink_class_init (GstAes67SinkClass * klass)
       "Secondary multicast interface",
       "Network interface (name, e.g. eth1) of the second network, which the "
       "secondary copies leave from (multicast); NULL: the routing table "
-      "decides", DEFAULT_SECONDARY_MULTICAST_IFACE, rw);
+      "decides", DEFAULTS.secondary_multicast_iface, rw);
 
   g_object_class_install_properties (gobject_class, AES67_SINK_N_PROPS,
       properties);
@@ -479,18 +487,13 @@ set_path (GstAes67Sink * self, gboolean convert)
 static void
 gst_aes67_sink_update_caps (GstAes67Sink * self, GstCaps * in_caps)
 {
-  GValue v = G_VALUE_INIT;
   Aes67Encoding enc;
   GstAudioInfo info;
   GstAudioFormat wire;
   gboolean have_info;
   GstCaps *caps, *cur;
 
-  g_value_init (&v, GST_TYPE_AES67_ENCODING);
-  gst_aes67_sender_get_config (GST_AES67_SENDER (self->sender),
-      AES67_SINK_PROP_ENCODING, &v);
-  enc = g_value_get_enum (&v);
-  g_value_unset (&v);
+  enc = gst_aes67_sender_encoding_in_use (GST_AES67_SENDER (self->sender));
 
   have_info = gst_audio_info_from_caps (&info, in_caps);
   if (enc == AES67_ENCODING_AUTO) {
@@ -531,39 +534,42 @@ gst_aes67_sink_change_state (GstElement * element, GstStateChange transition)
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
 
+/* A setting the stream takes when it starts (READY -> PAUSED), set while
+ * it runs: the value is kept for the next start, and a warning says so.
+ * From set_property, no lock held. */
+static void
+warn_if_running (GstAes67Sink * self, GParamSpec * pspec)
+{
+  GstState state;
+
+  if (pspec->flags & GST_PARAM_MUTABLE_PLAYING)
+    return;
+  GST_OBJECT_LOCK (self);
+  state = GST_STATE (self);
+  GST_OBJECT_UNLOCK (self);
+  if (state < GST_STATE_PAUSED)
+    return;
+  GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+      ("The %s property was set in the %s state: the running stream keeps "
+          "the value it started with; the new one takes effect when the "
+          "element next goes from READY to PAUSED.", pspec->name,
+          gst_element_state_get_name (state)), (NULL));
+}
+
+/* every setting goes to the sender's Aes67SenderSettings, the one
+ * mapping from property to field */
 static void
 gst_aes67_sink_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstAes67Sink *self = GST_AES67_SINK (object);
 
-  switch (prop_id) {
-    case AES67_SINK_PROP_ADDRESS:
-    case AES67_SINK_PROP_PORT:
-    case AES67_SINK_PROP_PTIME:
-    case AES67_SINK_PROP_PAYLOAD_TYPE:
-    case AES67_SINK_PROP_ENCODING:
-    case AES67_SINK_PROP_TTL:
-    case AES67_SINK_PROP_MULTICAST_IFACE:
-    case AES67_SINK_PROP_DSCP:
-    case AES67_SINK_PROP_LOOP:
-    case AES67_SINK_PROP_MTU:
-    case AES67_SINK_PROP_SESSION_NAME:
-    case AES67_SINK_PROP_SESSION_ID:
-    case AES67_SINK_PROP_CHANNEL_LABELS:
-    case AES67_SINK_PROP_TIMESTAMP_OFFSET:
-    case AES67_SINK_PROP_SDP_FILE:
-    case AES67_SINK_PROP_LATENESS_THRESHOLD:
-    case AES67_SINK_PROP_SECONDARY_ADDRESS:
-    case AES67_SINK_PROP_SECONDARY_PORT:
-    case AES67_SINK_PROP_SECONDARY_MULTICAST_IFACE:
-      gst_aes67_sender_set_config (GST_AES67_SENDER (self->sender), prop_id,
-          value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  if (!gst_aes67_sender_set_config (GST_AES67_SENDER (self->sender), prop_id,
+          value, pspec)) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
   }
+  warn_if_running (self, pspec);
 }
 
 static void
@@ -572,9 +578,7 @@ gst_aes67_sink_get_property (GObject * object, guint prop_id, GValue * value,
 {
   GstAes67Sink *self = GST_AES67_SINK (object);
 
-  if (prop_id > AES67_SINK_PROP_0 && prop_id < AES67_SINK_N_PROPS)
-    gst_aes67_sender_get_config (GST_AES67_SENDER (self->sender), prop_id,
-        value);
-  else
+  if (!gst_aes67_sender_get_config (GST_AES67_SENDER (self->sender), prop_id,
+          value, pspec))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }

@@ -2480,6 +2480,10 @@ again:
       if (self->next_capture >= self->drift_settle_end
           && drift_rate_known (self)) {
         self->drift_locked = TRUE;
+        GST_INFO_OBJECT (self, "arrival playout settled: the output time "
+            "runs on from %" GST_TIME_FORMAT " (sender %+.1f ppm)",
+            GST_TIME_ARGS (self->next_capture),
+            (drift_sender_rate (self, rate) - 1.0) * 1e6);
         self->drift_base = self->next_capture;
         self->drift_frames = 0;
         self->drift_prev_err = 0;       /* the output time is the anchor's */

@@ -81,11 +81,6 @@
 GST_DEBUG_CATEGORY_STATIC (gst_aes67_ptp_clock_element_debug);
 #define GST_CAT_DEFAULT gst_aes67_ptp_clock_element_debug
 
-#define DEFAULT_BACKEND       GST_AES67_PTP_CLOCK_DEFAULT_BACKEND
-#define DEFAULT_DOMAIN        GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN
-#define DEFAULT_INTERFACE     GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE
-#define DEFAULT_UDS_PATH      GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH
-#define DEFAULT_PHC_DEVICE    GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE
 #define DEFAULT_SYNC_TIMEOUT  15
 
 enum
@@ -285,11 +280,11 @@ make_clock (GstAes67PtpClockElement * self)
   GstAes67PtpBackend in_use;
 
   GST_OBJECT_LOCK (self);
-  backend = self->backend;
-  domain = self->domain;
-  iface = g_strdup (self->interface);
-  uds = g_strdup (self->uds_path);
-  phc = g_strdup (self->phc_device);
+  backend = self->settings.backend;
+  domain = self->settings.domain;
+  iface = g_strdup (self->settings.interface);
+  uds = g_strdup (self->settings.uds_path);
+  phc = g_strdup (self->settings.phc_device);
   GST_OBJECT_UNLOCK (self);
 
   name = g_strdup_printf ("%s-clock", GST_OBJECT_NAME (self));
@@ -345,7 +340,7 @@ settle_clock (GstAes67PtpClockElement * self)
     return;
   c = GST_AES67_PTP_CLOCK (clock);
   GST_OBJECT_LOCK (self);
-  backend = self->backend;
+  backend = self->settings.backend;
   timeout = self->sync_timeout;
   GST_OBJECT_UNLOCK (self);
 
@@ -481,27 +476,12 @@ gst_aes67_ptp_clock_element_set_property (GObject * object, guint prop_id,
   }
 
   GST_OBJECT_LOCK (self);
+  if (gst_aes67_ptp_clock_settings_set (&self->settings, pspec, value)) {
+    GST_OBJECT_UNLOCK (self);
+    gst_aes67_warn_if_set_too_late (GST_ELEMENT (self), pspec);
+    return;
+  }
   switch (prop_id) {
-    case PROP_BACKEND:
-      self->backend = g_value_get_enum (value);
-      break;
-    case PROP_DOMAIN:
-      self->domain = g_value_get_uint (value);
-      break;
-    case PROP_INTERFACE:
-      g_free (self->interface);
-      self->interface = g_value_dup_string (value);
-      break;
-    case PROP_UDS_PATH:
-      g_free (self->uds_path);
-      self->uds_path = g_value_dup_string (value);
-      if (!self->uds_path)
-        self->uds_path = g_strdup (DEFAULT_UDS_PATH);
-      break;
-    case PROP_PHC_DEVICE:
-      g_free (self->phc_device);
-      self->phc_device = g_value_dup_string (value);
-      break;
     case PROP_SYNC_TIMEOUT:
       self->sync_timeout = g_value_get_uint (value);
       break;
@@ -519,35 +499,16 @@ gst_aes67_ptp_clock_element_get_property (GObject * object, guint prop_id,
 {
   GstAes67PtpClockElement *self = GST_AES67_PTP_CLOCK_ELEMENT (object);
   GstClock *clock;
+  gboolean setting;
 
+  GST_OBJECT_LOCK (self);
+  setting = gst_aes67_ptp_clock_settings_get (&self->settings, pspec, value);
+  GST_OBJECT_UNLOCK (self);
+  if (setting)
+    return;
   switch (prop_id) {
     case PROP_NAME:
       g_value_take_string (value, gst_object_get_name (GST_OBJECT (self)));
-      return;
-    case PROP_BACKEND:
-      GST_OBJECT_LOCK (self);
-      g_value_set_enum (value, self->backend);
-      GST_OBJECT_UNLOCK (self);
-      return;
-    case PROP_DOMAIN:
-      GST_OBJECT_LOCK (self);
-      g_value_set_uint (value, self->domain);
-      GST_OBJECT_UNLOCK (self);
-      return;
-    case PROP_INTERFACE:
-      GST_OBJECT_LOCK (self);
-      g_value_set_string (value, self->interface);
-      GST_OBJECT_UNLOCK (self);
-      return;
-    case PROP_UDS_PATH:
-      GST_OBJECT_LOCK (self);
-      g_value_set_string (value, self->uds_path);
-      GST_OBJECT_UNLOCK (self);
-      return;
-    case PROP_PHC_DEVICE:
-      GST_OBJECT_LOCK (self);
-      g_value_set_string (value, self->phc_device);
-      GST_OBJECT_UNLOCK (self);
       return;
     case PROP_SYNC_TIMEOUT:
       GST_OBJECT_LOCK (self);
@@ -599,9 +560,7 @@ gst_aes67_ptp_clock_element_finalize (GObject * object)
   GstAes67PtpClockElement *self = GST_AES67_PTP_CLOCK_ELEMENT (object);
 
   set_clock (self, NULL);
-  g_free (self->interface);
-  g_free (self->uds_path);
-  g_free (self->phc_device);
+  gst_aes67_ptp_clock_settings_clear (&self->settings);
   g_free (self->last_gm);
   g_mutex_clear (&self->status_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -625,26 +584,28 @@ gst_aes67_ptp_clock_element_class_init (GstAes67PtpClockElementClass * klass)
   g_object_class_install_property (gobject_class, PROP_BACKEND,
       g_param_spec_enum ("backend", "Backend",
           "Where PTP time comes from: auto, linuxptp, internal or system",
-          GST_TYPE_AES67_PTP_BACKEND, DEFAULT_BACKEND,
+          GST_TYPE_AES67_PTP_BACKEND, GST_AES67_PTP_CLOCK_DEFAULT_BACKEND,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_DOMAIN,
       g_param_spec_uint ("domain", "Domain", "PTP domain number (0-127)",
-          0, 127, DEFAULT_DOMAIN, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+          0, 127, GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_INTERFACE,
       g_param_spec_string ("interface", "Interface",
           "Network interface GStreamer's PTP client (internal backend) "
-          "listens on; NULL: all", DEFAULT_INTERFACE,
+          "listens on; NULL: all", GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_UDS_PATH,
       g_param_spec_string ("uds-path", "UDS path",
           "ptp4l's management Unix socket (its uds_address), linuxptp "
-          "backend", DEFAULT_UDS_PATH,
+          "backend", GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PHC_DEVICE,
       g_param_spec_string ("phc-device", "PHC device",
           "PTP hardware clock to read time from (e.g. /dev/ptp0), linuxptp "
           "backend; NULL: the system clock phc2sys or ptp4l disciplines",
-          DEFAULT_PHC_DEVICE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+          GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_SYNC_TIMEOUT,
       g_param_spec_uint ("sync-timeout", "Sync timeout",
           "Seconds to wait for PTP lock going to PAUSED; then auto falls "
@@ -697,11 +658,7 @@ gst_aes67_ptp_clock_element_class_init (GstAes67PtpClockElementClass * klass)
 static void
 gst_aes67_ptp_clock_element_init (GstAes67PtpClockElement * self)
 {
-  self->backend = DEFAULT_BACKEND;
-  self->domain = DEFAULT_DOMAIN;
-  self->interface = g_strdup (DEFAULT_INTERFACE);
-  self->uds_path = g_strdup (DEFAULT_UDS_PATH);
-  self->phc_device = g_strdup (DEFAULT_PHC_DEVICE);
+  gst_aes67_ptp_clock_settings_init (&self->settings);
   self->sync_timeout = DEFAULT_SYNC_TIMEOUT;
   g_mutex_init (&self->status_lock);
   /* provide_clock answers from READY on */

@@ -22,12 +22,9 @@ struct _GstAes67PtpClockElement
 {
   GstElement parent;
 
-  /* settings: protected by the object lock */
-  GstAes67PtpBackend backend;
-  guint domain;
-  gchar *interface;
-  gchar *uds_path;
-  gchar *phc_device;
+  /* settings: protected by the object lock; those of the clock in the
+   * clock's own struct (one set of defaults) */
+  GstAes67PtpClockSettings settings;
   guint sync_timeout;           /* s */
 
   /* the clock: set and cleared by the streaming-state changes, read under

@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #define RATE 48000
 #define RAMP 65536              /* the ramp's period, frames (1.37 s) */
 #define RAMP_STEP 128           /* sample value per frame */
 #define MAX_RX 4
+#define MAX_SECONDS 1500        /* the probe's per-second figures */
 
 /* a calibration of the sender's clock, from external time @ext on */
 typedef struct
@@ -65,6 +67,8 @@ struct _DriftRig
   GCancellable *cancel;
   GThread *probe_thread;
   gdouble min_transit_ms;
+  gint64 start_us;              /* g_get_monotonic_time () at the start */
+  gdouble sec_transit_ms[MAX_SECONDS];  /* least transit per second */
 };
 
 /* the sender clock's external time @ext -> CLOCK_MONOTONIC ns */
@@ -234,9 +238,13 @@ probe_thread (gpointer user_data)
           idx * 1e9 / RATE);
       gdouble t = (now - cap) / 1e6;
 
+      gint64 sec = (g_get_monotonic_time () - rig->start_us) / G_USEC_PER_SEC;
+
       g_mutex_lock (&rig->calib_lock);
       if (t < rig->min_transit_ms)
         rig->min_transit_ms = t;
+      if (sec >= 0 && sec < MAX_SECONDS && t < rig->sec_transit_ms[sec])
+        rig->sec_transit_ms[sec] = t;
       g_mutex_unlock (&rig->calib_lock);
     }
   }
@@ -278,6 +286,9 @@ drift_rig_new (gint ppm, guint n_rx, const guint * link_offset_ms, guint port)
   group = g_strdup_printf ("239.69.%u.%u", 100 + (port >> 8) % 100,
       port & 0xff);
   rig->min_transit_ms = G_MAXDOUBLE;
+  rig->start_us = g_get_monotonic_time ();
+  for (r = 0; r < MAX_SECONDS; r++)
+    rig->sec_transit_ms[r] = G_MAXDOUBLE;
   g_mutex_init (&rig->calib_lock);
   rig->calibs = g_array_new (FALSE, FALSE, sizeof (Calib));
   rig->clock = g_object_new (GST_TYPE_SYSTEM_CLOCK, "name", "drifting",
@@ -403,7 +414,9 @@ drift_rig_stats (DriftRig * rig, guint r, gdouble settle_s, gdouble from_s,
   memset (st, 0, sizeof (*st));
   g_mutex_lock (&rx->lock);
   if (g_getenv ("DRIFT_PROBE_DUMP")) {
-    gchar *fn = g_strdup_printf ("%s.%u", g_getenv ("DRIFT_PROBE_DUMP"), r);
+    /* one file per process (a test case) and receiver */
+    gchar *fn = g_strdup_printf ("%s.%d.%u", g_getenv ("DRIFT_PROBE_DUMP"),
+        (gint) getpid (), r);
     FILE *f = fopen (fn, "w");
 
     for (i = 0; f && i < rx->meas->len; i++) {
@@ -423,7 +436,8 @@ drift_rig_stats (DriftRig * rig, guint r, gdouble settle_s, gdouble from_s,
     if (m->discont)
       st->disconts++;
     if (m->t_s >= settle_s && (m->gap_ns > 1 || m->gap_ns < -1)) {
-      st->pts_gaps++;
+      if (st->pts_gaps++ == 0)
+        st->first_gap_s = m->t_s;
       st->max_gap_ns = MAX (st->max_gap_ns, ABS (m->gap_ns));
     }
     if (m->t_s < from_s || m->t_s > to_s || isnan (m->lat_ms))
@@ -464,6 +478,25 @@ drift_rig_min_transit_ms (DriftRig * rig)
   t = rig->min_transit_ms;
   g_mutex_unlock (&rig->calib_lock);
   return t;
+}
+
+gdouble
+drift_rig_transit_spread_ms (DriftRig * rig, gdouble from_s, gdouble to_s)
+{
+  gdouble lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+  gint i;
+
+  g_mutex_lock (&rig->calib_lock);
+  for (i = MAX (0, (gint) from_s); i < MIN (MAX_SECONDS, (gint) to_s); i++) {
+    gdouble t = rig->sec_transit_ms[i];
+
+    if (t == G_MAXDOUBLE)
+      continue;
+    lo = MIN (lo, t);
+    hi = MAX (hi, t);
+  }
+  g_mutex_unlock (&rig->calib_lock);
+  return hi >= lo ? hi - lo : 0.0;
 }
 
 void

@@ -36,6 +36,7 @@ typedef struct
   guint pts_gaps;               /* PTS != previous PTS + duration (by more
                                  * than 1 ns), after the settling time */
   gint64 max_gap_ns;            /* the largest such |gap| */
+  gdouble first_gap_s;          /* when the first such gap came, s */
   guint index_jumps;            /* frames dropped or repeated: the frame
                                  * index shown moved by more than 2 frames
                                  * against the frames output */
@@ -58,6 +59,12 @@ void drift_rig_stats (DriftRig * rig, guint r, gdouble settle_s,
 /* The least transit (packet arrival - capture of its first frame) seen
  * by the probe socket, ms; G_MAXDOUBLE if none. */
 gdouble drift_rig_min_transit_ms (DriftRig * rig);
+/* How far the probe socket's least transit of each second (seconds since
+ * the rig started, from @from_s to @to_s) moved: the largest minus the
+ * smallest, ms. More than a few tens of µs means the sender (or the
+ * machine under it) did not send on time throughout. */
+gdouble drift_rig_transit_spread_ms (DriftRig * rig, gdouble from_s,
+    gdouble to_s);
 void drift_rig_free (DriftRig * rig);
 
 G_END_DECLS

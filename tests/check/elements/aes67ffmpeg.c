@@ -230,6 +230,7 @@ sink_to_ffmpeg (const gchar * enc, guint channels, gboolean dup)
   GstBuffer *b;
 
   g_unlink (outf);
+  g_unlink (sdp);               /* an earlier case's: not this one's */
   tx = gst_pipeline_new ("tx");
   appsrc = gst_element_factory_make ("appsrc", NULL);
   sink = gst_element_factory_make ("aes67sink", NULL);
@@ -260,8 +261,16 @@ sink_to_ffmpeg (const gchar * enc, guint channels, gboolean dup)
   gst_element_set_state (tx, GST_STATE_PAUSED);
   fail_unless_equals_int (gst_element_get_state (tx, NULL, NULL,
           5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
-  fail_unless (g_file_get_contents (sdp, &sdptext, NULL, NULL),
-      "aes67sink wrote no SDP file");
+  {
+    /* the SDP file comes from aes67sink's writer thread, just after the
+     * caps: wait for it */
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (!g_file_get_contents (sdp, &sdptext, NULL, NULL)
+        && g_get_monotonic_time () < end)
+      g_usleep (10000);
+  }
+  fail_unless (sdptext != NULL, "aes67sink wrote no SDP file");
   if (dup) {
     gchar *m2 = g_strdup_printf ("m=audio %u RTP/AVP", port2);
 

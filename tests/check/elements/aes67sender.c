@@ -1,6 +1,6 @@
 /* gst-aes67: aes67sink's sending end over a real socket on loopback: pause
  * and resume of a file-fed stream, late packets (QoS messages, stats), pad
- * templates
+ * templates, sdp-file's writer thread, when settings take effect
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifdef HAVE_CONFIG_H
@@ -691,6 +691,287 @@ GST_START_TEST (test_pad_templates)
 
 GST_END_TEST;
 
+/* Where sdp-file was written from: the thread that carried the caps to
+ * aes67sink (the streaming thread) and the one that posted the warning
+ * about a file that could not be written. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  GThread *caps_thread;
+  GThread *warn_thread;
+  gchar *warning;
+} SdpWatch;
+
+static GstPadProbeReturn
+caps_thread_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  SdpWatch *w = data;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_CAPS) {
+    g_mutex_lock (&w->lock);
+    w->caps_thread = g_thread_self ();
+    g_mutex_unlock (&w->lock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* runs in the thread that posts */
+static GstBusSyncReply
+sdp_warning_sync (GstBus * bus, GstMessage * m, gpointer data)
+{
+  SdpWatch *w = data;
+  GError *err = NULL;
+
+  if (GST_MESSAGE_TYPE (m) != GST_MESSAGE_WARNING)
+    return GST_BUS_PASS;
+  gst_message_parse_warning (m, &err, NULL);
+  g_mutex_lock (&w->lock);
+  if (!w->warning && strstr (err->message, "session description")) {
+    w->warning = g_strdup (err->message);
+    w->warn_thread = g_thread_self ();
+    g_cond_broadcast (&w->cond);
+  }
+  g_mutex_unlock (&w->lock);
+  g_error_free (err);
+  return GST_BUS_PASS;
+}
+
+/* appsrc (L24 mono, not live) ! aes67sink name=tx to 127.0.0.1:@port with
+ * sdp-file @path, watched by @w; PLAYING, two buffers pushed. */
+static GstElement *
+start_sdp_file_pipeline (guint port, const gchar * path, SdpWatch * w)
+{
+  GstElement *pipe, *appsrc, *sink;
+  GstCaps *caps;
+  GstPad *pad;
+  GstBus *bus;
+  gchar *desc;
+  guint next = 0;
+
+  desc = g_strdup_printf ("appsrc name=src format=time ! aes67sink name=tx "
+      "address=127.0.0.1 port=%u session-name=\"SDP file test\"", port);
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  fail_unless (pipe != NULL);
+  appsrc = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "tx");
+  caps = gst_caps_from_string ("audio/x-raw,format=S24BE,rate=48000,"
+      "channels=1,layout=interleaved");
+  g_object_set (appsrc, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  g_object_set (sink, "sdp-file", path, NULL);
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      caps_thread_probe, w, NULL);
+  gst_object_unref (pad);
+  bus = gst_element_get_bus (pipe);
+  gst_bus_set_sync_handler (bus, sdp_warning_sync, w, NULL);
+  gst_object_unref (bus);
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  push_counter_10ms (appsrc, &next);
+  push_counter_10ms (appsrc, &next);
+  gst_object_unref (appsrc);
+  gst_object_unref (sink);
+  return pipe;
+}
+
+/* sdp-file is written off the streaming thread (it was written by
+ * set_caps, on it: a slow or hung file system stalled the stream), with
+ * the SDP the element shows; a file that cannot be written is still an
+ * element warning naming it, posted from the writer's thread. */
+GST_START_TEST (test_sdp_file_off_streaming_thread)
+{
+  SdpWatch w = { 0, };
+  GstElement *pipe, *sink;
+  gchar *dir, *good, *bad, *text = NULL, *sdp = NULL, *expect;
+  gint64 deadline;
+  guint port;
+  gint fd = open_receiver (&port);
+
+  dir = g_dir_make_tmp ("aes67-sdpfile-XXXXXX", NULL);
+  fail_unless (dir != NULL);
+  good = g_build_filename (dir, "tx.sdp", NULL);
+  bad = g_build_filename (dir, "no-such-dir", "tx.sdp", NULL);
+  g_mutex_init (&w.lock);
+  g_cond_init (&w.cond);
+
+  /* written, with the content of the sdp property */
+  pipe = start_sdp_file_pipeline (port, good, &w);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "tx");
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  while (g_get_monotonic_time () < deadline) {
+    g_clear_pointer (&sdp, g_free);
+    g_clear_pointer (&text, g_free);
+    g_object_get (sink, "sdp", &sdp, NULL);
+    if (sdp && g_file_get_contents (good, &text, NULL, NULL)
+        && !strcmp (text, sdp))
+      break;
+    g_usleep (10 * 1000);
+  }
+  fail_unless (sdp != NULL, "no SDP after the caps");
+  fail_unless (text != NULL, "%s not written", good);
+  fail_unless_equals_string (text, sdp);
+  fail_unless (strstr (text, "s=SDP file test\r\n") != NULL, "%s", text);
+  expect = g_strdup_printf ("m=audio %u RTP/AVP 96\r\n", port);
+  fail_unless (strstr (text, expect) != NULL, "%s", text);
+  g_free (expect);
+  fail_unless (strstr (text, "a=rtpmap:96 L24/48000/1\r\n") != NULL, "%s",
+      text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+
+  /* not writable: a warning, not from the streaming thread */
+  w.caps_thread = NULL;
+  pipe = start_sdp_file_pipeline (port, bad, &w);
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&w.lock);
+  while (!w.warning)
+    if (!g_cond_wait_until (&w.cond, &w.lock, deadline))
+      break;
+  g_mutex_unlock (&w.lock);
+  fail_unless (w.warning != NULL, "no warning about %s", bad);
+  fail_unless (strstr (w.warning, bad) != NULL, "%s", w.warning);
+  fail_unless (w.caps_thread != NULL);
+  fail_if (w.warn_thread == w.caps_thread,
+      "sdp-file was written by the streaming thread");
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+
+  g_unlink (good);
+  g_rmdir (dir);
+  g_free (w.warning);
+  g_free (text);
+  g_free (sdp);
+  g_free (good);
+  g_free (bad);
+  g_free (dir);
+  g_mutex_clear (&w.lock);
+  g_cond_clear (&w.cond);
+  close (fd);
+}
+
+GST_END_TEST;
+
+/* A warning on @bus naming @name, or NULL; takes what is on the bus now
+ * (set_property posts it before it returns). */
+static gchar *
+pop_warning_naming (GstBus * bus, const gchar * name)
+{
+  GstMessage *m;
+  gchar *found = NULL;
+
+  while (!found && (m = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING))) {
+    GError *err = NULL;
+
+    gst_message_parse_warning (m, &err, NULL);
+    if (strstr (err->message, name))
+      found = g_strdup (err->message);
+    g_error_free (err);
+    gst_message_unref (m);
+  }
+  return found;
+}
+
+/* Runs @pipe (appsrc ! aes67sink name=tx) to PLAYING and pushes 50 ms;
+ * TRUE if a packet then reaches @fd. */
+static gboolean
+packets_reach (GstElement * pipe, gint fd)
+{
+  GstElement *appsrc = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  guint8 buf[2048];
+  guint next = 0, i;
+  gssize len;
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_ASYNC);
+  for (i = 0; i < 5; i++)
+    push_counter_10ms (appsrc, &next);
+  gst_object_unref (appsrc);
+  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  len = recv_packet (fd, buf, sizeof (buf), 10000);
+  return len == PKT_LEN;
+}
+
+/* aes67sink's settings are taken when the stream starts (READY ->
+ * PAUSED): a change made in READY is used; one made while the stream runs
+ * is kept for the next start, the running stream goes on as it started,
+ * and a warning says so (before, it was taken silently, and parts of it,
+ * such as the session name, leaked into the running SDP at its next
+ * rebuild). */
+GST_START_TEST (test_settings_taken_at_start)
+{
+  GstElement *pipe, *sink;
+  GstBus *bus;
+  gchar *desc, *sdp, *expect, *w;
+  guint p1, p2, port;
+  gint fd1 = open_receiver (&p1), fd2 = open_receiver (&p2);
+  guint8 buf[2048];
+
+  desc = g_strdup_printf ("appsrc name=src format=time caps=\"audio/x-raw,"
+      "format=S24BE,rate=48000,channels=1,layout=interleaved\" ! "
+      "aes67sink name=tx address=127.0.0.1 port=%u", p1);
+  pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "tx");
+  bus = gst_element_get_bus (pipe);
+
+  /* in READY: quietly taken, and used */
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_set (sink, "port", p2, "session-name", "Set in READY", NULL);
+  w = pop_warning_naming (bus, "property");
+  fail_unless (w == NULL, "a warning for a setting made in READY: %s", w);
+  fail_unless (packets_reach (pipe, fd2), "nothing reached port %u", p2);
+  g_object_get (sink, "sdp", &sdp, NULL);
+  expect = g_strdup_printf ("m=audio %u RTP/AVP 96\r\n", p2);
+  fail_unless (strstr (sdp, expect) != NULL, "%s", sdp);
+  fail_unless (strstr (sdp, "s=Set in READY\r\n") != NULL, "%s", sdp);
+  g_free (sdp);
+
+  /* while it runs: a warning; the value is kept, the stream and its SDP
+   * go on as they started */
+  g_object_set (sink, "port", p1, "session-name", "Set in PLAYING", NULL);
+  w = pop_warning_naming (bus, "port property");
+  fail_unless (w != NULL, "no warning that port set in PLAYING is late");
+  fail_unless (strstr (w, "READY to PAUSED") != NULL, "%s", w);
+  g_free (w);
+  w = pop_warning_naming (bus, "session-name property");
+  fail_unless (w != NULL, "no warning that session-name set in PLAYING is "
+      "late");
+  g_free (w);
+  g_object_get (sink, "port", &port, NULL);
+  fail_unless_equals_int (port, p1);
+  g_object_get (sink, "sdp", &sdp, NULL);
+  fail_unless (strstr (sdp, expect) != NULL, "%s", sdp);
+  fail_unless (strstr (sdp, "s=Set in READY\r\n") != NULL, "%s", sdp);
+  g_free (sdp);
+  g_free (expect);
+  fail_unless (recv_packet (fd2, buf, sizeof (buf), 10000) == PKT_LEN,
+      "the running stream left port %u", p2);
+
+  /* the next start takes it */
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  while (recv (fd1, buf, sizeof (buf), MSG_DONTWAIT) > 0);
+  fail_unless (packets_reach (pipe, fd1), "nothing reached port %u", p1);
+  g_object_get (sink, "sdp", &sdp, NULL);
+  fail_unless (strstr (sdp, "s=Set in PLAYING\r\n") != NULL, "%s", sdp);
+  g_free (sdp);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  close (fd1);
+  close (fd2);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67sender_suite (void)
 {
@@ -704,6 +985,8 @@ aes67sender_suite (void)
   tcase_add_test (tc, test_pause_resume_idle);
   tcase_add_test (tc, test_seek_file);
   tcase_add_test (tc, test_lateness_qos);
+  tcase_add_test (tc, test_sdp_file_off_streaming_thread);
+  tcase_add_test (tc, test_settings_taken_at_start);
   return s;
 }
 

@@ -11,7 +11,8 @@
  * (host 0), read through a free-running ptp4l slave (host 1) by a
  * GstAes67PtpClock, and by a stock GstPtpClock (host 2); the expected
  * grandmaster identity comes from pmc on the grandmaster. This program
- * links the clock's sources itself and loads no plugin.
+ * links libgstaes67core-1.0, as the aes67 plugin does, and loads that plugin
+ * too: one copy of the clock's type in the process.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -112,6 +113,36 @@ GST_START_TEST (test_not_ptp)
   fail_if (aes67_clock_get_ptp_info (ours, &gm, &domain, &synced));
   fail_unless (gm == NULL);
   gst_object_unref (ours);
+}
+
+GST_END_TEST;
+
+/* The ptpclock element's clock (from the plugin, loaded into this process)
+ * is of the very type this program links: the library holds it once. With
+ * the clock's sources compiled into the test as well as into the plugin,
+ * loading the plugin registered GstAes67PtpClock a second time. */
+GST_START_TEST (test_one_type_with_plugin)
+{
+  GstElement *el = gst_element_factory_make ("ptpclock", NULL);
+  GstClock *clock = NULL;
+  guint domain = 99;
+
+  fail_unless (el != NULL, "the aes67 plugin's ptpclock cannot be made");
+  gst_util_set_object_arg (G_OBJECT (el), "backend", "system");
+  fail_unless_equals_int (gst_element_set_state (el, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (el, "clock", &clock, NULL);
+  fail_unless (clock != NULL);
+  fail_unless (GST_IS_AES67_PTP_CLOCK (clock), "the clock is a %s",
+      G_OBJECT_TYPE_NAME (clock));
+  fail_unless (g_type_from_name ("GstAes67PtpClock") ==
+      GST_TYPE_AES67_PTP_CLOCK);
+  /* the library's clock-info API reads the plugin's clock */
+  fail_if (aes67_clock_get_ptp_info (clock, NULL, &domain, NULL));
+  fail_unless_equals_int (domain, 0);
+  gst_object_unref (clock);
+  gst_element_set_state (el, GST_STATE_NULL);
+  gst_object_unref (el);
 }
 
 GST_END_TEST;
@@ -232,6 +263,7 @@ ptpclockinfo_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_not_ptp);
+  tcase_add_test (tc, test_one_type_with_plugin);
   suite_add_tcase (s, tcn);
   tcase_add_unchecked_fixture (tcn, setup, teardown);
   tcase_set_timeout (tcn, 60);

@@ -21,6 +21,7 @@
 
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
+#include "aes67-sdp.h"
 #include "aes67-testnet.h"
 #include "../sap-test-events.h"
 
@@ -66,17 +67,26 @@ send_raw (const guint8 * data, gsize len, const gchar * group)
   g_object_unref (ia);
 }
 
+/* A SAP packet from 192.0.2.1 carrying @sdp into @buf (4096 bytes) */
+static gsize
+build_sap (Aes67SapMessageType type, const gchar * sdp,
+    const gchar * payload_type, gboolean compress, guint8 * buf)
+{
+  const guint8 origin[4] = { 192, 0, 2, 1 };
+  gssize n = aes67_sap_build (type, aes67_sap_msg_id_hash (sdp, strlen (sdp)),
+      origin, FALSE, payload_type, sdp, strlen (sdp), compress, buf, 4096);
+
+  fail_unless (n > 0);
+  return n;
+}
+
 static void
 send_sap (Aes67SapMessageType type, const gchar * sdp, gboolean compress,
     const gchar * group)
 {
-  const guint8 origin[4] = { 192, 0, 2, 1 };
   guint8 buf[4096];
-  gssize n = aes67_sap_build (type, aes67_sap_msg_id_hash (sdp, strlen (sdp)),
-      origin, FALSE, AES67_SAP_PAYLOAD_TYPE, sdp, strlen (sdp), compress, buf,
-      sizeof (buf));
+  gsize n = build_sap (type, sdp, AES67_SAP_PAYLOAD_TYPE, compress, buf);
 
-  fail_unless (n > 0);
   send_raw (buf, n, group);
 }
 
@@ -823,12 +833,118 @@ GST_START_TEST (test_last_ref_in_handler)
 
 GST_END_TEST;
 
+/* One SDP reader: what the browser keeps, and whether it calls a session
+ * playable, follow aes67-sdp.c's reader, the one aes67src plays by. A text
+ * the reader refuses as not SDP at all (no leading v=0) is no session
+ * (it was listed as one, unplayable, while aes67src refused the same text
+ * as not SDP); a stream it refuses (L8, AM824, no rtpmap) is a session
+ * that is not playable, with the reader's own reason; a deletion still
+ * carries a bare o= line. No network: packets go in by handle_packet. */
+static const gchar *const reader_cases[] = {
+  /* kept and playable */
+  "v=0\r\no=- 301 1 IN IP4 192.0.2.1\r\ns=Reader L24\r\n"
+      "c=IN IP4 239.69.3.1/32\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:97 L24/48000/2\r\na=ptime:1\r\n",
+  /* kept, not playable */
+  "v=0\r\no=- 302 1 IN IP4 192.0.2.1\r\ns=Reader L8\r\n"
+      "c=IN IP4 239.69.3.2/32\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:97 L8/48000/2\r\na=ptime:1\r\n",
+  "v=0\r\no=- 303 1 IN IP4 192.0.2.1\r\ns=Reader AM824\r\n"
+      "c=IN IP4 239.69.3.3/32\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:97 AM824/48000/2\r\n",
+  "v=0\r\no=- 304 1 IN IP4 192.0.2.1\r\ns=Reader video\r\n"
+      "c=IN IP4 239.69.3.4/32\r\nt=0 0\r\nm=video 5004 RTP/AVP 96\r\n"
+      "a=rtpmap:96 raw/90000\r\n",
+  /* not SDP by the reader's rules: no session */
+  "v=1\r\no=- 305 1 IN IP4 192.0.2.1\r\ns=Reader v1\r\n"
+      "c=IN IP4 239.69.3.5/32\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:97 L24/48000/2\r\n",
+  "o=- 306 1 IN IP4 192.0.2.1\r\ns=Reader no v\r\n"
+      "c=IN IP4 239.69.3.6/32\r\nt=0 0\r\nm=audio 5004 RTP/AVP 97\r\n"
+      "a=rtpmap:97 L24/48000/2\r\n",
+};
+
+static void
+handle_sap (GstAes67SapBrowser * b, Aes67SapMessageType type,
+    const gchar * sdp, const gchar * payload_type)
+{
+  guint8 buf[4096];
+  gsize n = build_sap (type, sdp, payload_type, FALSE, buf);
+
+  gst_aes67_sap_browser_handle_packet (b, buf, n, "192.0.2.1");
+}
+
+GST_START_TEST (test_one_reader)
+{
+  GstAes67SapBrowser *b = gst_aes67_sap_browser_new (NULL, 0);
+  guint i, kept = 0, malformed = 0;
+
+  for (i = 0; i < G_N_ELEMENTS (reader_cases); i++) {
+    const gchar *sdp = reader_cases[i];
+    Aes67SdpStream st;
+    GError *err = NULL;
+    gboolean plays, is_sdp;
+    GList *l, *sessions;
+    GstAes67SapSession *found = NULL;
+
+    aes67_sdp_stream_init (&st);
+    plays = aes67_sdp_parse (sdp, &st, &err);
+    is_sdp = plays || !g_error_matches (err, AES67_SDP_ERROR,
+        AES67_SDP_ERROR_SYNTAX);
+    handle_sap (b, AES67_SAP_ANNOUNCE, sdp, AES67_SAP_PAYLOAD_TYPE);
+    if (is_sdp)
+      kept++;
+    else
+      malformed++;
+    fail_unless_equals_int (browser_stat (b, "sessions"), kept);
+    fail_unless_equals_int (browser_stat (b, "malformed"), malformed);
+
+    sessions = gst_aes67_sap_browser_get_sessions (b);
+    for (l = sessions; l; l = l->next) {
+      GstAes67SapSession *s = l->data;
+      if (strcmp (s->sdp, sdp) == 0)
+        found = s;
+    }
+    fail_unless ((found != NULL) == is_sdp, "case %u: kept %d, SDP %d", i,
+        found != NULL, is_sdp);
+    if (found) {
+      fail_unless (found->playable == plays, "case %u: playable %d, plays %d",
+          i, found->playable, plays);
+      if (plays) {
+        fail_unless_equals_string (found->encoding, st.encoding);
+        fail_unless_equals_int (found->rate, st.rate);
+        fail_unless_equals_int (found->channels, st.channels);
+        fail_unless_equals_string (found->address, st.address);
+      } else {
+        fail_unless_equals_string (found->reason, err->message);
+      }
+    }
+    g_list_free_full (sessions, (GDestroyNotify) gst_aes67_sap_session_unref);
+    g_clear_error (&err);
+    aes67_sdp_stream_clear (&st);
+  }
+  /* what aes67src would refuse is listed as such, never as playable */
+  fail_unless_equals_int (kept, 4);
+  fail_unless_equals_int (malformed, 2);
+
+  /* a deletion whose payload is the bare o= line (RFC 2974 section 6) */
+  handle_sap (b, AES67_SAP_DELETE, "o=- 302 1 IN IP4 192.0.2.1\r\n", NULL);
+  fail_unless_equals_int (browser_stat (b, "sessions"), 3);
+  fail_unless (gst_aes67_sap_browser_find_by_name (b, "Reader L8") == NULL);
+  gst_object_unref (b);
+}
+
+GST_END_TEST;
+
 static Suite *
 sapbrowser_suite (void)
 {
   Suite *s = suite_create ("sapbrowser");
   TCase *tc = tcase_create ("network");
+  TCase *tc_reader = tcase_create ("reader");
 
+  suite_add_tcase (s, tc_reader);
+  tcase_add_test (tc_reader, test_one_reader);
   suite_add_tcase (s, tc);
   if (!setup_net ())
     exit (77);
