@@ -938,6 +938,25 @@ thread_pick (GError ** error)
 
 /* ---- streams ---- */
 
+/* Closes @s's sockets and frees it: a stream no thread serves (never
+ * added, or taken out and waited for). */
+static void
+stream_release (Aes67RxStream * s)
+{
+  guint i;
+
+  for (i = 0; i < s->n_legs; i++)
+    close (s->legs[i].fd);
+  g_mutex_clear (&s->lock);
+  g_free (s->from);
+  g_free (s->seq_ts);
+  g_free (s->ring);
+  g_free (s->tag);
+  g_free (s->present);
+  g_free (s->seen);
+  g_free (s);
+}
+
 static gboolean
 is_multicast (guint32 addr_be)
 {
@@ -1093,13 +1112,7 @@ aes67_rx_stream_new (const Aes67RxConfig * cfg, GError ** error)
   t = thread_pick (error);
   if (t == NULL) {
     G_UNLOCK (engine);
-    close (fd);
-    g_mutex_clear (&s->lock);
-    g_free (s->ring);
-    g_free (s->tag);
-    g_free (s->present);
-    g_free (s->seen);
-    g_free (s);
+    stream_release (s);
     return NULL;
   }
   s->thread = t;
@@ -1116,13 +1129,7 @@ aes67_rx_stream_new (const Aes67RxConfig * cfg, GError ** error)
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
         "cannot receive %s port %u: epoll: %s", cfg->address, cfg->port,
         g_strerror (e));
-    close (fd);
-    g_mutex_clear (&s->lock);
-    g_free (s->ring);
-    g_free (s->tag);
-    g_free (s->present);
-    g_free (s->seen);
-    g_free (s);
+    stream_release (s);
     return NULL;
   }
   G_UNLOCK (engine);
@@ -1243,16 +1250,7 @@ aes67_rx_stream_free (Aes67RxStream * s)
   engine_n_streams--;
   G_UNLOCK (engine);
 
-  for (i = 0; i < s->n_legs; i++)
-    close (s->legs[i].fd);
-  g_mutex_clear (&s->lock);
-  g_free (s->from);
-  g_free (s->seq_ts);
-  g_free (s->ring);
-  g_free (s->tag);
-  g_free (s->present);
-  g_free (s->seen);
-  g_free (s);
+  stream_release (s);
 }
 
 /* A frame at RTP time @ts that no packet brought was missing from the
