@@ -32,18 +32,52 @@ struct _Aes67Mdns
   AvahiServiceBrowser *browser;
   Aes67MdnsFunc func;
   gpointer user_data;
+  Aes67MdnsWarningFunc warn;
+  gpointer warn_data;
 };
+
+/* One published session: its entry group and name */
+typedef struct
+{
+  Aes67Mdns *mdns;
+  gchar *name;
+  AvahiEntryGroup *group;
+} Group;
+
+static void
+warn (Aes67Mdns * self, const gchar * name, const gchar * message)
+{
+  GST_WARNING ("%s", message);
+  if (self->warn)
+    self->warn (name, message, self->warn_data);
+}
 
 static void
 client_cb (AvahiClient * c, AvahiClientState state, void *data)
 {
+  Aes67Mdns *self = data;
+
   GST_DEBUG ("avahi client state %d", state);
+  /* during avahi_client_new () the client is not ours yet */
+  if (!self->client)
+    return;
+  if (state == AVAHI_CLIENT_FAILURE)
+    warn (self, NULL, "the connection to avahi-daemon was lost (the daemon "
+        "stopped?): sessions are no longer published or browsed with mDNS");
+  else if (state == AVAHI_CLIENT_S_COLLISION)
+    warn (self, NULL, "this host's mDNS host name collides with another "
+        "host's: avahi-daemon is choosing a new one");
 }
 
 static void
-group_free (gpointer g)
+group_free (gpointer data)
 {
-  avahi_entry_group_free (g);
+  Group *g = data;
+
+  if (g->group)
+    avahi_entry_group_free (g->group);
+  g_free (g->name);
+  g_free (g);
 }
 
 Aes67Mdns *
@@ -81,6 +115,16 @@ aes67_mdns_new (GError ** error)
 }
 
 void
+aes67_mdns_set_warning_func (Aes67Mdns * self, Aes67MdnsWarningFunc func,
+    gpointer user_data)
+{
+  avahi_threaded_poll_lock (self->poll);
+  self->warn = func;
+  self->warn_data = user_data;
+  avahi_threaded_poll_unlock (self->poll);
+}
+
+void
 aes67_mdns_free (Aes67Mdns * self)
 {
   if (!self)
@@ -98,13 +142,23 @@ aes67_mdns_free (Aes67Mdns * self)
 static void
 group_cb (AvahiEntryGroup * g, AvahiEntryGroupState state, void *data)
 {
-  if (state == AVAHI_ENTRY_GROUP_COLLISION)
-    GST_WARNING ("mDNS name collision for a session: another device "
-        "publishes the same session name");
-  else if (state == AVAHI_ENTRY_GROUP_FAILURE)
-    GST_WARNING ("mDNS publishing failed");
-  else if (state == AVAHI_ENTRY_GROUP_ESTABLISHED)
-    GST_DEBUG ("mDNS service established");
+  Group *grp = data;
+  gchar *msg;
+
+  if (state == AVAHI_ENTRY_GROUP_COLLISION) {
+    msg = g_strdup_printf ("mDNS name collision: another device publishes "
+        "a session named '%s', so this one is not published with mDNS; "
+        "give the session another name", grp->name);
+    warn (grp->mdns, grp->name, msg);
+    g_free (msg);
+  } else if (state == AVAHI_ENTRY_GROUP_FAILURE) {
+    msg = g_strdup_printf ("publishing session '%s' with mDNS failed: %s",
+        grp->name, avahi_strerror (avahi_client_errno (grp->mdns->client)));
+    warn (grp->mdns, grp->name, msg);
+    g_free (msg);
+  } else if (state == AVAHI_ENTRY_GROUP_ESTABLISHED) {
+    GST_DEBUG ("mDNS service '%s' established", grp->name);
+  }
 }
 
 gboolean
@@ -112,13 +166,18 @@ aes67_mdns_publish (Aes67Mdns * self, const gchar * name, guint16 port,
     GError ** error)
 {
   AvahiEntryGroup *g;
+  Group *grp;
   int ret;
 
   avahi_threaded_poll_lock (self->poll);
   g_hash_table_remove (self->groups, name);
-  g = avahi_entry_group_new (self->client, group_cb, self);
+  grp = g_new0 (Group, 1);
+  grp->mdns = self;
+  grp->name = g_strdup (name);
+  g = avahi_entry_group_new (self->client, group_cb, grp);
   if (!g) {
     ret = avahi_client_errno (self->client);
+    group_free (grp);
     goto fail;
   }
   ret = avahi_entry_group_add_service (g, AVAHI_IF_UNSPEC, AVAHI_PROTO_INET,
@@ -130,9 +189,11 @@ aes67_mdns_publish (Aes67Mdns * self, const gchar * name, guint16 port,
     ret = avahi_entry_group_commit (g);
   if (ret < 0) {
     avahi_entry_group_free (g);
+    group_free (grp);
     goto fail;
   }
-  g_hash_table_insert (self->groups, g_strdup (name), g);
+  grp->group = g;
+  g_hash_table_insert (self->groups, g_strdup (name), grp);
   avahi_threaded_poll_unlock (self->poll);
   GST_INFO ("published session '%s' on RTSP port %u", name, port);
   return TRUE;

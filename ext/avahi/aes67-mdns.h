@@ -18,10 +18,8 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-
 #define AES67_MDNS_TYPE     "_rtsp._tcp"
 #define AES67_MDNS_SUBTYPE  "_ravenna_session._sub._rtsp._tcp"
-
 typedef struct _Aes67Mdns Aes67Mdns;
 
 /* Called when a session service appears (@added, with its host name,
@@ -29,10 +27,21 @@ typedef struct _Aes67Mdns Aes67Mdns;
 typedef void (*Aes67MdnsFunc) (const gchar * name, const gchar * host,
     const gchar * address, guint16 port, gboolean added, gpointer user_data);
 
+/* Called from the poll thread (with its lock held: do not call back into
+ * @mdns, do not block) when something goes wrong after the fact: a
+ * published session's name collides with another device's (@name is the
+ * session), publishing fails, avahi-daemon goes away (@name NULL). */
+typedef void (*Aes67MdnsWarningFunc) (const gchar * name,
+    const gchar * message, gpointer user_data);
+
 /* Connects to avahi-daemon over D-Bus and starts the poll thread. NULL with
  * @error when the daemon cannot be reached. */
 Aes67Mdns *aes67_mdns_new (GError ** error);
 void aes67_mdns_free (Aes67Mdns * mdns);
+
+/* Where warnings go (none by default); set before publishing or browsing */
+void aes67_mdns_set_warning_func (Aes67Mdns * mdns, Aes67MdnsWarningFunc func,
+    gpointer user_data);
 
 /* Publishes session @name on RTSP @port / withdraws it. */
 gboolean aes67_mdns_publish (Aes67Mdns * mdns, const gchar * name,
@@ -44,5 +53,4 @@ gboolean aes67_mdns_browse (Aes67Mdns * mdns, Aes67MdnsFunc func,
     gpointer user_data, GError ** error);
 
 G_END_DECLS
-
 #endif /* __AES67_MDNS_H__ */

@@ -19,10 +19,16 @@
  *
  * It has no pads. Sessions come from the #GstRavennaAnnounce:sdp and
  * #GstRavennaAnnounce:sdp-files properties or the
- * #GstRavennaAnnounce::add-session action signal (sapannounce with
- * `mdns=true` uses it for every session it announces with SAP). It needs a
- * running avahi-daemon; without one, going to READY fails with an error
- * that says so.
+ * #GstRavennaAnnounce::add-session action signal. sapannounce with
+ * `mdns=true` publishes every session it announces with SAP the same way
+ * (the same code, without this element). It needs a running avahi-daemon;
+ * without one, going to READY fails with an error that says so. A session
+ * that cannot be published, a name another device already publishes (an
+ * mDNS name collision, found after publishing) and avahi-daemon going
+ * away are posted as warnings (RESOURCE, WRITE) on the element's bus.
+ *
+ * It is part of the aes67 plugin when gst-aes67 is built with
+ * libavahi-client.
  *
  * ## The RTSP server
  *
@@ -59,7 +65,7 @@
 #endif
 
 #include "gstravennaannounce.h"
-#include "aes67-mdns.h"
+#include "aes67-discovery-backend.h"
 #include "aes67-rtsp-describe.h"
 #include "aes67-sdp.h"
 
@@ -104,9 +110,10 @@ struct _GstRavennaAnnounce
   GHashTable *sessions;         /* name -> SDP */
   gchar *sdp_name;              /* the session of the sdp property */
 
-  /* made at NULL->READY, freed at READY->NULL (state changes only) */
-  Aes67RtspServer *server;
-  Aes67Mdns *mdns;
+  /* the mDNS backend's publisher: made at NULL->READY, freed at
+   * READY->NULL (state changes; set and cleared under the object lock) */
+  const Aes67DiscoveryBackend *backend;
+  Aes67DiscoveryPublisher *pub;
   gboolean active;              /* >= PAUSED, under the object lock */
 };
 
@@ -136,10 +143,9 @@ static void
 publish (GstRavennaAnnounce * self, const gchar * name, const gchar * sdp)
 {
   GError *err = NULL;
-  guint16 port = aes67_rtsp_server_get_port (self->server);
+  guint16 port = self->backend->publisher_get_port (self->pub);
 
-  aes67_rtsp_server_set_session (self->server, name, sdp);
-  if (!aes67_mdns_publish (self->mdns, name, port, &err)) {
+  if (!self->backend->publish (self->pub, name, sdp, &err)) {
     GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
         ("Session '%s' cannot be published with mDNS: %s.", name,
             err->message), (NULL));
@@ -152,9 +158,8 @@ publish (GstRavennaAnnounce * self, const gchar * name, const gchar * sdp)
 static void
 withdraw (GstRavennaAnnounce * self, const gchar * name)
 {
-  aes67_mdns_unpublish (self->mdns, name);
-  aes67_rtsp_server_remove_session (self->server, name);
-  post (self, "withdraw", name, aes67_rtsp_server_get_port (self->server));
+  self->backend->withdraw (self->pub, name);
+  post (self, "withdraw", name, self->backend->publisher_get_port (self->pub));
 }
 
 static gboolean
@@ -203,30 +208,35 @@ gst_ravenna_announce_change_state (GstElement * element,
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:{
-      guint port, max_connections, idle_timeout;
+      const Aes67DiscoveryBackend *b = aes67_discovery_backend_mdns ();
+      Aes67DiscoveryPublishConfig cfg = { 0, };
+      Aes67DiscoveryPublisher *pub;
 
       GST_OBJECT_LOCK (self);
-      port = self->rtsp_port;
-      max_connections = self->max_connections;
-      idle_timeout = self->idle_timeout;
+      cfg.port = self->rtsp_port;
+      cfg.max_connections = self->max_connections;
+      cfg.idle_timeout_ms = self->idle_timeout;
       GST_OBJECT_UNLOCK (self);
-      self->mdns = aes67_mdns_new (&err);
-      if (!self->mdns) {
-        GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-            ("Cannot publish with mDNS: %s. Is avahi-daemon running?",
-                err->message), (NULL));
+      /* (compiled only with the backend) */
+      g_assert (b != NULL);
+      /* the server in the caller's network namespace */
+      pub = b->publisher_new (&cfg, element, &err);
+      if (!pub) {
+        if (g_error_matches (err, AES67_DISCOVERY_ERROR,
+                AES67_DISCOVERY_ERROR_NO_DAEMON))
+          GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+              ("Cannot publish with mDNS: %s. Is avahi-daemon running?",
+                  err->message), (NULL));
+        else
+          GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+              ("Cannot serve SDPs with RTSP: %s.", err->message), (NULL));
         g_clear_error (&err);
         return GST_STATE_CHANGE_FAILURE;
       }
-      self->server = aes67_rtsp_server_new_full (port, max_connections,
-          idle_timeout, &err);
-      if (!self->server) {
-        GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
-            ("Cannot serve SDPs with RTSP: %s.", err->message), (NULL));
-        g_clear_error (&err);
-        g_clear_pointer (&self->mdns, aes67_mdns_free);
-        return GST_STATE_CHANGE_FAILURE;
-      }
+      GST_OBJECT_LOCK (self);
+      self->backend = b;
+      self->pub = pub;
+      GST_OBJECT_UNLOCK (self);
       break;
     }
     case GST_STATE_CHANGE_READY_TO_PAUSED:{
@@ -291,10 +301,17 @@ gst_ravenna_announce_change_state (GstElement * element,
       g_list_free_full (names, g_free);
       break;
     }
-    case GST_STATE_CHANGE_READY_TO_NULL:
-      g_clear_pointer (&self->mdns, aes67_mdns_free);
-      g_clear_pointer (&self->server, aes67_rtsp_server_free);
+    case GST_STATE_CHANGE_READY_TO_NULL:{
+      Aes67DiscoveryPublisher *pub;
+
+      GST_OBJECT_LOCK (self);
+      pub = self->pub;
+      self->pub = NULL;
+      GST_OBJECT_UNLOCK (self);
+      if (pub)
+        self->backend->publisher_free (pub);
       break;
+    }
     default:
       break;
   }
@@ -384,8 +401,8 @@ gst_ravenna_announce_get_property (GObject * object, guint prop_id,
     }
     case PROP_RTSP_PORT:
       /* the bound port once the server runs */
-      g_value_set_uint (value, self->server ?
-          aes67_rtsp_server_get_port (self->server) : self->rtsp_port);
+      g_value_set_uint (value, self->pub ?
+          self->backend->publisher_get_port (self->pub) : self->rtsp_port);
       break;
     case PROP_MAX_CONNECTIONS:
       g_value_set_uint (value, self->max_connections);

@@ -15,7 +15,8 @@
  * subtype `_ravenna_session`), fetches each SDP with RTSP DESCRIBE and
  * lists the session as a #GstDevice of class `Audio/Source/Network` with
  * the properties `device.api` ("aes67"), `aes67.session-name`,
- * `aes67.sdp`, `aes67.origin` (the address the SDP was fetched from),
+ * `aes67.sdp`, `aes67.session-id` (the o= line without its version),
+ * `aes67.origin` (the address the SDP was fetched from),
  * `aes67.rtsp-url`, and, read from the SDP by aes67src's own reader as
  * aes67deviceprovider does, `aes67.playable`, `aes67.address`,
  * `aes67.port`, `aes67.payload-type`, `aes67.encoding`, `aes67.rate`,
@@ -25,93 +26,36 @@
  * those aes67src outputs (empty when it refuses the SDP).
  * gst_device_create_element() makes an aes67src with its `sdp` set.
  *
+ * A session whose SDP has no o= or s= line is not listed.
+ *
  * Its rank is NONE: device monitors do not start it themselves. The SAP
- * browser of the aes67 plugin runs it and merges what it finds with the
- * SAP sessions, so aes67deviceprovider and `aes67src session-name=` see
- * both without listing a session twice.
+ * browser of the aes67 plugin browses with the same mDNS code and merges
+ * what it finds with the SAP sessions, so aes67deviceprovider and
+ * `aes67src session-name=` see both without listing a session twice.
+ *
+ * It is part of the aes67 plugin when gst-aes67 is built with
+ * libavahi-client.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstravennadeviceprovider.h"
-#include "aes67-mdns.h"
-#include "aes67-rtsp-describe.h"
-#include "aes67-sdp.h"
+#include "gstaes67deviceprovider.h"
+#include "aes67-discovery-backend.h"
+#include "aes67-sap-browser.h"
 
 GST_DEBUG_CATEGORY_STATIC (ravenna_provider_debug);
 #define GST_CAT_DEFAULT ravenna_provider_debug
-
-#define FETCH_TIMEOUT_US (3 * G_USEC_PER_SEC)
-
-/* ---------- device ---------- */
-
-struct _GstRavennaDevice
-{
-  GstDevice parent;
-  gchar *sdp;
-};
-
-G_DEFINE_TYPE (GstRavennaDevice, gst_ravenna_device, GST_TYPE_DEVICE);
-
-static GstElement *
-gst_ravenna_device_create_element (GstDevice * device, const gchar * name)
-{
-  GstElement *src = gst_element_factory_make ("aes67src", name);
-
-  if (!src) {
-    GST_WARNING_OBJECT (device, "the aes67src element is not installed");
-    return NULL;
-  }
-  g_object_set (src, "sdp", GST_RAVENNA_DEVICE (device)->sdp, NULL);
-  return src;
-}
-
-static void
-gst_ravenna_device_finalize (GObject * object)
-{
-  g_free (GST_RAVENNA_DEVICE (object)->sdp);
-  G_OBJECT_CLASS (gst_ravenna_device_parent_class)->finalize (object);
-}
-
-static void
-gst_ravenna_device_class_init (GstRavennaDeviceClass * klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = gst_ravenna_device_finalize;
-  GST_DEVICE_CLASS (klass)->create_element = gst_ravenna_device_create_element;
-}
-
-static void
-gst_ravenna_device_init (GstRavennaDevice * self)
-{
-}
-
-/* ---------- provider ---------- */
-
-typedef struct
-{
-  gchar *name, *address;
-  guint16 port;
-  gboolean added;
-} Job;
-
-static void
-job_free (Job * j)
-{
-  g_free (j->name);
-  g_free (j->address);
-  g_free (j);
-}
 
 struct _GstRavennaDeviceProvider
 {
   GstDeviceProvider parent;
 
   /* start/stop only */
-  Aes67Mdns *mdns;
-  GThread *worker;
-  GAsyncQueue *jobs;            /* of Job; a Job with no name stops */
-  /* the worker thread only */
+  const Aes67DiscoveryBackend *backend;
+  Aes67DiscoveryBrowse *browse;
+  /* protected by the object lock */
   GHashTable *devices;          /* name -> GstDevice */
 };
 
@@ -120,148 +64,65 @@ G_DEFINE_TYPE (GstRavennaDeviceProvider, gst_ravenna_device_provider,
 GST_DEVICE_PROVIDER_REGISTER_DEFINE (ravennadeviceprovider,
     "ravennadeviceprovider", GST_RANK_NONE, GST_TYPE_RAVENNA_DEVICE_PROVIDER);
 
-static GstDevice *
-device_new (const gchar * name, const gchar * sdp, const gchar * address,
-    guint16 port)
+/* the backend's thread: a session found or changed */
+static void
+on_found (const Aes67DiscoveredSession * found, gpointer data)
 {
-  gchar *path = aes67_rtsp_session_path (name);
-  gchar *url = g_strdup_printf ("rtsp://%s:%u%s", address, port, path);
-  GstStructure *props = gst_structure_new ("ravenna-device",
-      "device.api", G_TYPE_STRING, "aes67",
-      "aes67.session-name", G_TYPE_STRING, name,
-      "aes67.sdp", G_TYPE_STRING, sdp,
-      "aes67.origin", G_TYPE_STRING, address,
-      "aes67.rtsp-url", G_TYPE_STRING, url, NULL);
-  GstCaps *caps;
-  GstRavennaDevice *dev;
-  Aes67SdpStream st;
-  GError *why = NULL;
+  GstRavennaDeviceProvider *self = data;
+  GstAes67SapSession *s;
+  GstDevice *dev;
+  GError *err = NULL;
 
-  /* aes67src's reader and caps: what is listed is what plays */
-  aes67_sdp_stream_init (&st);
-  if (aes67_sdp_parse (sdp, &st, &why)) {
-    caps = aes67_sdp_stream_to_audio_caps (&st);
-    gst_structure_set (props, "aes67.playable", G_TYPE_BOOLEAN, TRUE,
-        "aes67.address", G_TYPE_STRING, st.address,
-        "aes67.port", G_TYPE_UINT, st.port,
-        "aes67.payload-type", G_TYPE_UINT, st.payload_type,
-        "aes67.encoding", G_TYPE_STRING, st.encoding,
-        "aes67.rate", G_TYPE_UINT, st.rate,
-        "aes67.channels", G_TYPE_UINT, st.channels, NULL);
-    if (st.has_secondary)
-      gst_structure_set (props,
-          "aes67.secondary-address", G_TYPE_STRING, st.secondary_address,
-          "aes67.secondary-port", G_TYPE_UINT, st.secondary_port, NULL);
-    if (st.warnings) {
-      gchar *w = g_strjoinv ("; ", st.warnings);
-
-      gst_structure_set (props, "aes67.warnings", G_TYPE_STRING, w, NULL);
-      g_free (w);
-    }
-  } else {
-    caps = gst_caps_new_empty ();
-    gst_structure_set (props, "aes67.playable", G_TYPE_BOOLEAN, FALSE,
-        "aes67.reason", G_TYPE_STRING, why->message, NULL);
-    g_clear_error (&why);
+  s = gst_aes67_sap_session_new (found->sdp, found->origin, 0, &err);
+  if (!s) {
+    GST_WARNING_OBJECT (self, "session '%s' (%s): %s", found->name,
+        GST_STR_NULL (found->url), err->message);
+    g_clear_error (&err);
+    return;
   }
-  aes67_sdp_stream_clear (&st);
-  dev = g_object_new (GST_TYPE_RAVENNA_DEVICE,
-      "display-name", name, "device-class", "Audio/Source/Network",
-      "caps", caps, "properties", props, NULL);
-
-  dev->sdp = g_strdup (sdp);
-  gst_structure_free (props);
-  gst_caps_unref (caps);
-  g_free (path);
-  g_free (url);
-  return GST_DEVICE (gst_object_ref_sink (dev));
+  dev = gst_aes67_device_new (s, found->url);
+  gst_aes67_sap_session_unref (s);
+  gst_aes67_device_provider_update (GST_DEVICE_PROVIDER (self),
+      self->devices, found->name, dev);
+  gst_object_unref (dev);
 }
 
-/* Fetches SDPs off the avahi thread (DESCRIBE blocks). */
-static gpointer
-worker (gpointer data)
+/* the backend's thread: a session gone */
+static void
+on_removed (const Aes67DiscoveredSession * gone, gpointer data)
 {
   GstRavennaDeviceProvider *self = data;
 
-  for (;;) {
-    Job *j = g_async_queue_pop (self->jobs);
-    GstDevice *dev;
-
-    if (!j->name) {
-      job_free (j);
-      break;
-    }
-    if (j->added) {
-      GError *err = NULL;
-      gchar *sdp = aes67_rtsp_describe (j->address, j->port, j->name,
-          FETCH_TIMEOUT_US, &err);
-
-      if (!sdp) {
-        GST_WARNING_OBJECT (self, "session '%s' found with mDNS, but its "
-            "SDP cannot be fetched: %s", j->name, err->message);
-        g_clear_error (&err);
-      } else {
-        dev = device_new (j->name, sdp, j->address, j->port);
-        if (g_hash_table_contains (self->devices, j->name))
-          gst_device_provider_device_changed (GST_DEVICE_PROVIDER (self),
-              dev, g_hash_table_lookup (self->devices, j->name));
-        else
-          gst_device_provider_device_add (GST_DEVICE_PROVIDER (self), dev);
-        g_hash_table_replace (self->devices, g_strdup (j->name), dev);
-        g_free (sdp);
-      }
-    } else if ((dev = g_hash_table_lookup (self->devices, j->name))) {
-      gst_device_provider_device_remove (GST_DEVICE_PROVIDER (self), dev);
-      g_hash_table_remove (self->devices, j->name);
-    }
-    job_free (j);
-  }
-  /* stopping: every device goes */
-  {
-    GHashTableIter it;
-    gpointer v;
-
-    g_hash_table_iter_init (&it, self->devices);
-    while (g_hash_table_iter_next (&it, NULL, &v))
-      gst_device_provider_device_remove (GST_DEVICE_PROVIDER (self), v);
-    g_hash_table_remove_all (self->devices);
-  }
-  return NULL;
+  gst_aes67_device_provider_update (GST_DEVICE_PROVIDER (self),
+      self->devices, gone->name, NULL);
 }
 
 static void
-on_mdns (const gchar * name, const gchar * host, const gchar * address,
-    guint16 port, gboolean added, gpointer data)
+on_warning (const gchar * name, const gchar * message, gpointer data)
 {
-  GstRavennaDeviceProvider *self = data;
-  Job *j = g_new0 (Job, 1);
-
-  j->name = g_strdup (name);
-  j->address = g_strdup (address);
-  j->port = port;
-  j->added = added;
-  g_async_queue_push (self->jobs, j);
+  GST_WARNING_OBJECT (data, "%s", message);
 }
 
 static gboolean
 gst_ravenna_device_provider_start (GstDeviceProvider * provider)
 {
+  static const Aes67DiscoveryBrowseFuncs funcs = {
+    on_found, on_removed, on_warning
+  };
   GstRavennaDeviceProvider *self = GST_RAVENNA_DEVICE_PROVIDER (provider);
+  const Aes67DiscoveryBackend *b = aes67_discovery_backend_mdns ();
   GError *err = NULL;
 
-  self->mdns = aes67_mdns_new (&err);
-  if (!self->mdns) {
+  if (!b)
+    return FALSE;
+  /* in the caller's network namespace */
+  self->browse = b->browse (&funcs, self, &err);
+  if (!self->browse) {
     GST_INFO_OBJECT (self, "no mDNS: %s", err->message);
     g_clear_error (&err);
     return FALSE;
   }
-  self->jobs = g_async_queue_new ();
-  /* made here, so its sockets are in the caller's network namespace */
-  self->worker = g_thread_new ("ravenna-fetch", worker, self);
-  if (!aes67_mdns_browse (self->mdns, on_mdns, self, &err)) {
-    GST_WARNING_OBJECT (self, "%s", err->message);
-    g_clear_error (&err);
-  }
+  self->backend = b;
   return TRUE;
 }
 
@@ -270,15 +131,13 @@ gst_ravenna_device_provider_stop (GstDeviceProvider * provider)
 {
   GstRavennaDeviceProvider *self = GST_RAVENNA_DEVICE_PROVIDER (provider);
 
-  if (!self->mdns)
+  if (!self->browse)
     return;
   /* no more callbacks after this */
-  g_clear_pointer (&self->mdns, aes67_mdns_free);
-  g_async_queue_push (self->jobs, g_new0 (Job, 1));
-  g_thread_join (self->worker);
-  self->worker = NULL;
-  g_async_queue_unref (self->jobs);
-  self->jobs = NULL;
+  self->backend->browse_stop (self->browse);
+  self->browse = NULL;
+  /* stopping: every device goes */
+  gst_aes67_device_provider_remove_all (provider, self->devices);
 }
 
 static void

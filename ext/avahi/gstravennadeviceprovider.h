@@ -12,17 +12,11 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_RAVENNA_DEVICE_PROVIDER (gst_ravenna_device_provider_get_type ())
 G_DECLARE_FINAL_TYPE (GstRavennaDeviceProvider, gst_ravenna_device_provider,
     GST, RAVENNA_DEVICE_PROVIDER, GstDeviceProvider);
 
-#define GST_TYPE_RAVENNA_DEVICE (gst_ravenna_device_get_type ())
-G_DECLARE_FINAL_TYPE (GstRavennaDevice, gst_ravenna_device, GST,
-    RAVENNA_DEVICE, GstDevice);
-
 GST_DEVICE_PROVIDER_REGISTER_DECLARE (ravennadeviceprovider);
 
 G_END_DECLS
-
 #endif /* __GST_RAVENNA_DEVICE_PROVIDER_H__ */

@@ -26,10 +26,15 @@
  * property sets a fixed time instead. Times come from the `clock` property
  * (the system clock unless a test sets a GstTestClock).
  *
- * mDNS: with the aes67avahi plugin installed (and `mdns` left on), the
- * browser also runs its ravennadeviceprovider and lists the RAVENNA
- * sessions it finds (SDP fetched with RTSP DESCRIBE); those do not time out
- * but go when their mDNS service goes.
+ * mDNS: built with libavahi-client (and `mdns` left on), the browser also
+ * browses with the mDNS discovery backend (aes67-discovery-backend.h) and
+ * lists the RAVENNA sessions it finds (SDP fetched with RTSP DESCRIBE);
+ * those do not time out but go when their mDNS service goes. The backend's
+ * warnings (a session whose SDP cannot be fetched, avahi-daemon gone) are
+ * emitted as the "warning" signal, for the elements that use the browser
+ * to post. What the backend reports is handed to the browser's thread:
+ * every signal of a running browser comes from there (or from a caller of
+ * handle_packet / check_timeouts).
  *
  * Bounds: packets larger than max-packet-size are dropped before parsing;
  * an SDP may inflate to at most AES67_SAP_MAX_INFLATED bytes; at most
@@ -54,6 +59,7 @@
 #endif
 
 #include "aes67-sap-browser.h"
+#include "aes67-discovery-backend.h"
 #include "aes67-sap.h"
 #include "aes67-sdp.h"
 
@@ -211,6 +217,7 @@ enum
   SIGNAL_SESSION_ADDED,
   SIGNAL_SESSION_CHANGED,
   SIGNAL_SESSION_REMOVED,
+  SIGNAL_WARNING,
   LAST_SIGNAL
 };
 
@@ -233,7 +240,6 @@ enum
 #define DEFAULT_MAX_PACKET_SIZE AES67_SAP_DEFAULT_MAX_PACKET
 #define DEFAULT_TIMEOUT         0
 #define DEFAULT_MDNS            TRUE
-#define MDNS_PROVIDER           "ravennadeviceprovider"
 
 struct _GstAes67SapBrowser
 {
@@ -265,8 +271,8 @@ struct _GstAes67SapBrowser
   GThread *thread;
   guint8 *recv_buf;
   gchar *shared_key;            /* set when in the shared table */
-  GstDeviceProvider *mdns_provider;     /* ravennadeviceprovider, if any */
-  GSource *mdns_watch;
+  const Aes67DiscoveryBackend *mdns_backend;    /* when browsing with it */
+  Aes67DiscoveryBrowse *mdns_browse;
 };
 
 static guint signals[LAST_SIGNAL];
@@ -655,7 +661,7 @@ done:
   events_emit (self, events);
 }
 
-/* A session found (@added) or gone with mDNS, by ravennadeviceprovider */
+/* A session found (@added) or gone with mDNS; the browser's thread */
 static void
 handle_mdns (GstAes67SapBrowser * self, const gchar * sdp,
     const gchar * origin, gboolean added)
@@ -698,92 +704,142 @@ handle_mdns (GstAes67SapBrowser * self, const gchar * sdp,
   events_emit (self, events);
 }
 
-static gboolean
-on_mdns_message (GstBus * bus, GstMessage * msg, gpointer user_data)
+/* What the mDNS backend reported, handed from its thread to the browser's
+ * own, so that every signal of the browser is emitted there (and the
+ * backend's thread, which stop joins, never runs a handler) */
+typedef struct
 {
-  GstAes67SapBrowser *self = user_data;
-  GstDevice *dev = NULL, *old = NULL;
-  gboolean added;
+  GstAes67SapBrowser *self;     /* no reference: dispatched on the browser's
+                                 * thread only, which stops before finalize */
+  gint what;                    /* 1 found, 0 removed, -1 warning */
+  gchar *sdp, *origin;          /* found, removed */
+  gchar *name, *message;        /* warning */
+} MdnsEvent;
 
-  switch (GST_MESSAGE_TYPE (msg)) {
-    case GST_MESSAGE_DEVICE_ADDED:
-      gst_message_parse_device_added (msg, &dev);
-      added = TRUE;
-      break;
-    case GST_MESSAGE_DEVICE_CHANGED:
-      gst_message_parse_device_changed (msg, &dev, &old);
-      added = TRUE;
-      break;
-    case GST_MESSAGE_DEVICE_REMOVED:
-      gst_message_parse_device_removed (msg, &dev);
-      added = FALSE;
-      break;
-    default:
-      return G_SOURCE_CONTINUE;
-  }
-  if (dev) {
-    GstStructure *props = gst_device_get_properties (dev);
-    const gchar *sdp = props ?
-        gst_structure_get_string (props, "aes67.sdp") : NULL;
+static void
+mdns_event_free (gpointer data)
+{
+  MdnsEvent *ev = data;
 
-    if (sdp)
-      handle_mdns (self, sdp, gst_structure_get_string (props,
-              "aes67.origin"), added);
-    if (props)
-      gst_structure_free (props);
-    gst_object_unref (dev);
-  }
-  if (old)
-    gst_object_unref (old);
-  return G_SOURCE_CONTINUE;
+  g_free (ev->sdp);
+  g_free (ev->origin);
+  g_free (ev->name);
+  g_free (ev->message);
+  g_free (ev);
 }
 
-/* With the aes67avahi plugin installed, runs its ravennadeviceprovider
- * (in the calling thread's namespace) and merges what it finds. */
+/* the browser's thread */
+static gboolean
+mdns_event_dispatch (gpointer data)
+{
+  MdnsEvent *ev = data;
+
+  if (ev->what >= 0)
+    handle_mdns (ev->self, ev->sdp, ev->origin, ev->what);
+  else
+    g_signal_emit (ev->self, signals[SIGNAL_WARNING], 0, ev->name, ev->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* the backend's thread */
+static void
+mdns_event_queue (GstAes67SapBrowser * self, MdnsEvent * ev)
+{
+  GSource *src = g_idle_source_new ();
+
+  ev->self = self;
+  g_source_set_callback (src, mdns_event_dispatch, ev, mdns_event_free);
+  g_source_attach (src, self->context);
+  g_source_unref (src);
+}
+
+static void
+on_mdns_found (const Aes67DiscoveredSession * s, gpointer user_data)
+{
+  MdnsEvent *ev = g_new0 (MdnsEvent, 1);
+
+  ev->what = 1;
+  ev->sdp = g_strdup (s->sdp);
+  ev->origin = g_strdup (s->origin);
+  mdns_event_queue (user_data, ev);
+}
+
+static void
+on_mdns_removed (const Aes67DiscoveredSession * s, gpointer user_data)
+{
+  MdnsEvent *ev = g_new0 (MdnsEvent, 1);
+
+  ev->what = 0;
+  ev->sdp = g_strdup (s->sdp);
+  ev->origin = g_strdup (s->origin);
+  mdns_event_queue (user_data, ev);
+}
+
+static void
+on_mdns_warning (const gchar * name, const gchar * message, gpointer user_data)
+{
+  MdnsEvent *ev = g_new0 (MdnsEvent, 1);
+
+  ev->what = -1;
+  ev->name = g_strdup (name);
+  ev->message = g_strdup (message);
+  mdns_event_queue (user_data, ev);
+}
+
+/* Built with the mDNS backend: browses with it (in the calling thread's
+ * namespace) and merges what it finds. */
 static void
 start_mdns (GstAes67SapBrowser * self)
 {
-  GstDeviceProviderFactory *f =
-      gst_device_provider_factory_find (MDNS_PROVIDER);
-  GstDeviceProvider *p;
-  GstBus *bus;
+  static const Aes67DiscoveryBrowseFuncs funcs = {
+    on_mdns_found, on_mdns_removed, on_mdns_warning
+  };
+  const Aes67DiscoveryBackend *b = aes67_discovery_backend_mdns ();
+  Aes67DiscoveryBrowse *browse;
+  GError *err = NULL;
 
-  if (!f) {
-    GST_DEBUG_OBJECT (self, "no %s: SAP only", MDNS_PROVIDER);
+  if (!b) {
+    GST_DEBUG_OBJECT (self, "built without mDNS: SAP only");
     return;
   }
-  p = gst_device_provider_factory_get (f);
-  gst_object_unref (f);
-  if (!p)
-    return;
-  bus = gst_device_provider_get_bus (p);
-  self->mdns_watch = gst_bus_create_watch (bus);
-  gst_object_unref (bus);
-  g_source_set_callback (self->mdns_watch, G_SOURCE_FUNC (on_mdns_message),
-      self, NULL);
-  g_source_attach (self->mdns_watch, self->context);
-  if (!gst_device_provider_start (p)) {
-    GST_INFO_OBJECT (self, "mDNS not available (no avahi-daemon?): SAP "
-        "only");
-    g_source_destroy (self->mdns_watch);
-    g_clear_pointer (&self->mdns_watch, g_source_unref);
-    gst_object_unref (p);
+  browse = b->browse (&funcs, self, &err);
+  if (!browse) {
+    GST_INFO_OBJECT (self, "mDNS not available: %s; SAP only", err->message);
+    g_clear_error (&err);
     return;
   }
-  self->mdns_provider = p;
+  GST_OBJECT_LOCK (self);
+  self->mdns_backend = b;
+  self->mdns_browse = browse;
+  GST_OBJECT_UNLOCK (self);
 }
 
 static void
 stop_mdns (GstAes67SapBrowser * self)
 {
-  if (self->mdns_provider) {
-    gst_device_provider_stop (self->mdns_provider);
-    gst_clear_object (&self->mdns_provider);
-  }
-  if (self->mdns_watch) {
-    g_source_destroy (self->mdns_watch);
-    g_clear_pointer (&self->mdns_watch, g_source_unref);
-  }
+  const Aes67DiscoveryBackend *b;
+  Aes67DiscoveryBrowse *browse;
+
+  GST_OBJECT_LOCK (self);
+  b = self->mdns_backend;
+  browse = self->mdns_browse;
+  self->mdns_backend = NULL;
+  self->mdns_browse = NULL;
+  GST_OBJECT_UNLOCK (self);
+  /* no callback after this */
+  if (browse)
+    b->browse_stop (browse);
+}
+
+gboolean
+gst_aes67_sap_browser_has_mdns (GstAes67SapBrowser * self)
+{
+  gboolean has;
+
+  GST_OBJECT_LOCK (self);
+  has = self->mdns_browse != NULL;
+  GST_OBJECT_UNLOCK (self);
+  return has;
 }
 
 void
@@ -1047,7 +1103,7 @@ stop_internal (GstAes67SapBrowser * self, gboolean emit)
 {
   GArray *events = g_array_new (FALSE, FALSE, sizeof (Event));
 
-  /* the provider's watch is on our context: stop it first */
+  /* no mDNS session arrives after this */
   stop_mdns (self);
   if (self->thread) {
     /* quit from inside the loop: a quit before g_main_loop_run() started
@@ -1266,7 +1322,8 @@ unref_on_own_thread (gpointer object)
  * after finalize would use freed memory. So the object keeps itself alive
  * (a reference taken in dispose, as GObject allows) and a short-lived
  * thread drops it again: that second dispose stops the browser's thread
- * once its callback returned, and finalize follows. */
+ * once its callback returned, and finalize follows. (The mDNS backend's
+ * thread emits nothing: what it finds is handed to the browser's thread.) */
 static void
 gst_aes67_sap_browser_dispose (GObject * object)
 {
@@ -1369,8 +1426,8 @@ gst_aes67_sap_browser_class_init (GstAes67SapBrowserClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_MDNS,
       g_param_spec_boolean ("mdns", "mDNS too",
-          "Also list RAVENNA sessions found with mDNS (needs the aes67avahi "
-          "plugin and avahi-daemon; read at start)", DEFAULT_MDNS,
+          "Also list RAVENNA sessions found with mDNS (needs a build with "
+          "libavahi-client and avahi-daemon; read at start)", DEFAULT_MDNS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   /**
@@ -1395,6 +1452,17 @@ gst_aes67_sap_browser_class_init (GstAes67SapBrowserClass * klass)
   signals[SIGNAL_SESSION_REMOVED] = g_signal_new ("session-removed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 2, GST_TYPE_AES67_SAP_SESSION, G_TYPE_UINT);
+  /**
+   * GstAes67SapBrowser::warning:
+   * @session_name: (nullable): the session it is about, or NULL
+   * @message: what went wrong, a sentence without final stop
+   *
+   * A warning of a discovery backend (mDNS: a session found whose SDP
+   * cannot be fetched, avahi-daemon gone), from the browser's thread.
+   */
+  signals[SIGNAL_WARNING] = g_signal_new ("warning",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

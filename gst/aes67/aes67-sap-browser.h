@@ -127,6 +127,10 @@ void gst_aes67_sap_browser_follow (GstAes67SapBrowser * browser,
 void gst_aes67_sap_browser_unfollow (GstAes67SapBrowser * browser,
     const gchar * key);
 
+/* Whether the browser browses with mDNS too (built with it, `mdns` on and
+ * avahi-daemon reached at start) */
+gboolean gst_aes67_sap_browser_has_mdns (GstAes67SapBrowser * browser);
+
 /* Counters: packets (SAP packets handled: counted after the packet's
  * table changes and signals, so a caller may wait on it), malformed,
  * encrypted, evicted, oversize, rejected (new sessions not kept: only

@@ -11,6 +11,10 @@
 #endif
 
 #include "gstaes67elements.h"
+#ifdef HAVE_AVAHI
+#include "gstravennaannounce.h"
+#include "gstravennadeviceprovider.h"
+#endif
 
 void
 gst_aes67_warn_if_set_too_late (GstElement * element, GParamSpec * pspec)
@@ -42,6 +46,11 @@ plugin_init (GstPlugin * plugin)
   ret &= GST_ELEMENT_REGISTER (ptpclock, plugin);
   ret &= GST_ELEMENT_REGISTER (sapannounce, plugin);
   ret &= GST_DEVICE_PROVIDER_REGISTER (aes67deviceprovider, plugin);
+#ifdef HAVE_AVAHI
+  /* RAVENNA: the mDNS backend's elements */
+  ret &= GST_ELEMENT_REGISTER (ravennaannounce, plugin);
+  ret &= GST_DEVICE_PROVIDER_REGISTER (ravennadeviceprovider, plugin);
+#endif
 
   return ret;
 }

@@ -66,6 +66,7 @@
 
 #include "gstaes67deviceprovider.h"
 #include "gstaes67elements.h"
+#include "gstaes67src.h"
 #include "aes67-sap-browser.h"
 #include "aes67-sdp.h"
 
@@ -79,26 +80,30 @@ struct _GstAes67Device
   GstDevice parent;
 
   gchar *session_name;          /* immutable */
+  gchar *sdp;                   /* immutable; set: the element gets it */
 };
 
 G_DEFINE_TYPE (GstAes67Device, gst_aes67_device, GST_TYPE_DEVICE);
 
+/* The one create_element of both providers: an aes67src (our own type, in
+ * this plugin) for the session. */
 static GstElement *
 gst_aes67_device_create_element (GstDevice * device, const gchar * name)
 {
   GstAes67Device *self = GST_AES67_DEVICE (device);
-  GstElement *src = gst_element_factory_make ("aes67src", name);
+  GstElement *src = g_object_new (GST_TYPE_AES67_SRC, "name", name, NULL);
 
-  if (!src) {
-    GST_WARNING_OBJECT (self, "the aes67src element is not installed");
-    return NULL;
-  }
-  /* by name, not by its SDP: gst-device-monitor-1.0 prints the element's
-   * properties as a launch line, and an SDP (CRLFs, spaces) printed there
-   * does not survive being pasted into a shell; a name does. The browser
-   * that found the device is the process's shared one, so the element
-   * finds the session at once (and follows it when it changes). */
-  g_object_set (src, "session-name", self->session_name, NULL);
+  /* SAP sessions by name, not by their SDP: gst-device-monitor-1.0 prints
+   * the element's properties as a launch line, and an SDP (CRLFs, spaces)
+   * printed there does not survive being pasted into a shell; a name
+   * does. The browser that found the device is the process's shared one,
+   * so the element finds the session at once (and follows it when it
+   * changes). RAVENNA devices (ravennadeviceprovider) give the SDP
+   * fetched with DESCRIBE. */
+  if (self->sdp)
+    g_object_set (src, "sdp", self->sdp, NULL);
+  else
+    g_object_set (src, "session-name", self->session_name, NULL);
   return src;
 }
 
@@ -106,6 +111,7 @@ static void
 gst_aes67_device_finalize (GObject * object)
 {
   g_free (GST_AES67_DEVICE (object)->session_name);
+  g_free (GST_AES67_DEVICE (object)->sdp);
   G_OBJECT_CLASS (gst_aes67_device_parent_class)->finalize (object);
 }
 
@@ -121,8 +127,8 @@ gst_aes67_device_init (GstAes67Device * self)
 {
 }
 
-static GstDevice *
-device_new (const GstAes67SapSession * s)
+GstDevice *
+gst_aes67_device_new (const GstAes67SapSession * s, const gchar * rtsp_url)
 {
   GstAes67Device *dev;
   GstCaps *caps;
@@ -160,10 +166,14 @@ device_new (const GstAes67SapSession * s)
     gst_structure_set (props, "aes67.warnings", G_TYPE_STRING, w, NULL);
     g_free (w);
   }
+  if (rtsp_url)
+    gst_structure_set (props, "aes67.rtsp-url", G_TYPE_STRING, rtsp_url, NULL);
   dev = g_object_new (GST_TYPE_AES67_DEVICE, "display-name", s->name,
       "device-class", "Audio/Source/Network", "caps", caps,
       "properties", props, NULL);
   dev->session_name = g_strdup (s->name);
+  if (rtsp_url)
+    dev->sdp = g_strdup (s->sdp);
   gst_caps_unref (caps);
   gst_structure_free (props);
   return GST_DEVICE (gst_object_ref_sink (dev));
@@ -187,24 +197,57 @@ G_DEFINE_TYPE (GstAes67DeviceProvider, gst_aes67_device_provider,
 GST_DEVICE_PROVIDER_REGISTER_DEFINE (aes67deviceprovider,
     "aes67deviceprovider", GST_RANK_SECONDARY, GST_TYPE_AES67_DEVICE_PROVIDER);
 
+void
+gst_aes67_device_provider_update (GstDeviceProvider * provider,
+    GHashTable * devices, const gchar * key, GstDevice * dev)
+{
+  GstDevice *old = NULL;
+  gpointer old_key = NULL;
+
+  GST_OBJECT_LOCK (provider);
+  if (g_hash_table_steal_extended (devices, key, &old_key, (gpointer *) & old))
+    g_free (old_key);
+  if (dev)
+    g_hash_table_insert (devices, g_strdup (key), gst_object_ref (dev));
+  GST_OBJECT_UNLOCK (provider);
+  if (dev && old)
+    gst_device_provider_device_changed (provider, dev, old);
+  else if (dev)
+    gst_device_provider_device_add (provider, dev);
+  else if (old)
+    gst_device_provider_device_remove (provider, old);
+  if (old)
+    gst_object_unref (old);
+}
+
+void
+gst_aes67_device_provider_remove_all (GstDeviceProvider * provider,
+    GHashTable * devices)
+{
+  GHashTableIter it;
+  gpointer v;
+  GPtrArray *devs = g_ptr_array_new_with_free_func (gst_object_unref);
+  guint i;
+
+  GST_OBJECT_LOCK (provider);
+  g_hash_table_iter_init (&it, devices);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    g_ptr_array_add (devs, gst_object_ref (v));
+  g_hash_table_remove_all (devices);
+  GST_OBJECT_UNLOCK (provider);
+  for (i = 0; i < devs->len; i++)
+    gst_device_provider_device_remove (provider, g_ptr_array_index (devs, i));
+  g_ptr_array_free (devs, TRUE);
+}
+
 static void
 on_session_added (GstAes67SapBrowser * b, GstAes67SapSession * s,
     GstAes67DeviceProvider * self)
 {
-  GstDevice *dev = device_new (s), *old;
+  GstDevice *dev = gst_aes67_device_new (s, NULL);
 
-  GST_OBJECT_LOCK (self);
-  old = g_hash_table_lookup (self->devices, s->key);
-  if (old)
-    gst_object_ref (old);
-  g_hash_table_replace (self->devices, g_strdup (s->key), gst_object_ref (dev));
-  GST_OBJECT_UNLOCK (self);
-  if (old) {
-    gst_device_provider_device_changed (GST_DEVICE_PROVIDER (self), dev, old);
-    gst_object_unref (old);
-  } else {
-    gst_device_provider_device_add (GST_DEVICE_PROVIDER (self), dev);
-  }
+  gst_aes67_device_provider_update (GST_DEVICE_PROVIDER (self),
+      self->devices, s->key, dev);
   gst_object_unref (dev);
 }
 
@@ -212,18 +255,8 @@ static void
 on_session_removed (GstAes67SapBrowser * b, GstAes67SapSession * s,
     guint reason, GstAes67DeviceProvider * self)
 {
-  GstDevice *dev = NULL;
-  gpointer key = NULL;
-
-  GST_OBJECT_LOCK (self);
-  if (g_hash_table_steal_extended (self->devices, s->key, &key,
-          (gpointer *) & dev))
-    g_free (key);
-  GST_OBJECT_UNLOCK (self);
-  if (dev) {
-    gst_device_provider_device_remove (GST_DEVICE_PROVIDER (self), dev);
-    gst_object_unref (dev);
-  }
+  gst_aes67_device_provider_update (GST_DEVICE_PROVIDER (self),
+      self->devices, s->key, NULL);
 }
 
 static gboolean
@@ -256,10 +289,6 @@ static void
 gst_aes67_device_provider_stop (GstDeviceProvider * provider)
 {
   GstAes67DeviceProvider *self = GST_AES67_DEVICE_PROVIDER (provider);
-  GHashTableIter it;
-  gpointer v;
-  GPtrArray *devs = g_ptr_array_new_with_free_func (gst_object_unref);
-  guint i;
 
   if (!self->browser)
     return;
@@ -267,15 +296,7 @@ gst_aes67_device_provider_stop (GstDeviceProvider * provider)
   g_signal_handler_disconnect (self->browser, self->changed_id);
   g_signal_handler_disconnect (self->browser, self->removed_id);
   gst_clear_object (&self->browser);
-  GST_OBJECT_LOCK (self);
-  g_hash_table_iter_init (&it, self->devices);
-  while (g_hash_table_iter_next (&it, NULL, &v))
-    g_ptr_array_add (devs, gst_object_ref (v));
-  g_hash_table_remove_all (self->devices);
-  GST_OBJECT_UNLOCK (self);
-  for (i = 0; i < devs->len; i++)
-    gst_device_provider_device_remove (provider, g_ptr_array_index (devs, i));
-  g_ptr_array_free (devs, TRUE);
+  gst_aes67_device_provider_remove_all (provider, self->devices);
 }
 
 /* Without start: what the shared browser knows now (nothing if no one is
@@ -290,7 +311,7 @@ gst_aes67_device_provider_probe (GstDeviceProvider * provider)
     return NULL;
   sessions = gst_aes67_sap_browser_get_sessions (b);
   for (l = sessions; l; l = l->next)
-    devices = g_list_prepend (devices, device_new (l->data));
+    devices = g_list_prepend (devices, gst_aes67_device_new (l->data, NULL));
   g_list_free_full (sessions, (GDestroyNotify) gst_aes67_sap_session_unref);
   gst_object_unref (b);
   return devices;

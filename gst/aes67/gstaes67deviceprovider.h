@@ -10,9 +10,9 @@
 #define __GST_AES67_DEVICE_PROVIDER_H__
 
 #include <gst/gst.h>
+#include "aes67-sap-browser.h"
 
 G_BEGIN_DECLS
-
 #define GST_TYPE_AES67_DEVICE_PROVIDER (gst_aes67_device_provider_get_type ())
 G_DECLARE_FINAL_TYPE (GstAes67DeviceProvider, gst_aes67_device_provider, GST,
     AES67_DEVICE_PROVIDER, GstDeviceProvider);
@@ -23,6 +23,25 @@ G_DECLARE_FINAL_TYPE (GstAes67Device, gst_aes67_device, GST, AES67_DEVICE,
 
 GST_DEVICE_PROVIDER_REGISTER_DECLARE (aes67deviceprovider);
 
-G_END_DECLS
+/* A device of class Audio/Source/Network for session @s, with the device
+ * properties aes67deviceprovider documents. Without @rtsp_url (a SAP
+ * session) its element is an aes67src with `session-name`; with one (a
+ * RAVENNA session, ravennadeviceprovider) the properties also have
+ * `aes67.rtsp-url` and its element is an aes67src with the `sdp`. */
+GstDevice *gst_aes67_device_new (const GstAes67SapSession * s,
+    const gchar * rtsp_url);
 
+/* For both providers: @devices maps a key to a GstDevice (a reference) and
+ * is protected by @provider's object lock. Puts @dev under @key (the
+ * monitors see it added, or changed from the one it replaces), or with
+ * @dev NULL removes the device of @key (they see it removed). Call with no
+ * lock held. */
+void gst_aes67_device_provider_update (GstDeviceProvider * provider,
+    GHashTable * devices, const gchar * key, GstDevice * dev);
+/* Removes every device of @devices (the monitors see each go). No lock
+ * held. */
+void gst_aes67_device_provider_remove_all (GstDeviceProvider * provider,
+    GHashTable * devices);
+
+G_END_DECLS
 #endif /* __GST_AES67_DEVICE_PROVIDER_H__ */

@@ -51,9 +51,9 @@
  *
  * With `session-name` (and neither `sdp` nor `sdp-file`), aes67src listens
  * for SAP announcements (RFC 2974, on 239.255.255.255 and 224.2.127.254
- * port 9875, on `multicast-iface`) and, when the aes67avahi plugin is
- * installed and avahi-daemon runs, for RAVENNA sessions published with
- * mDNS, and takes the SDP of the session whose `s=` line is that name.
+ * port 9875, on `multicast-iface`) and, when built with libavahi-client
+ * and avahi-daemon runs, for RAVENNA sessions published with mDNS, and
+ * takes the SDP of the session whose `s=` line is that name.
  * One browser per process and interface is shared by every aes67src and
  * the device provider, so a session already heard is found at once. At
  * NULL to READY the element waits up to `discovery-timeout` ms for it;
@@ -68,6 +68,11 @@
  * writes strings (`Studio\ 1` is "Studio 1", `\\` a backslash), so the
  * launch line gst-device-monitor-1.0 prints for a session,
  * `aes67src session-name="Studio\ 1"`, works when pasted into a shell.
+ * What goes wrong on the mDNS side is posted as a warning (RESOURCE,
+ * READ) while the element looks for or follows its session: a RAVENNA
+ * session of that name found whose SDP cannot be fetched with RTSP
+ * DESCRIBE (the message names the session, the host and port, and why),
+ * avahi-daemon going away.
  *
  * While running it follows the session (by its `o=` identity once found):
  * - When its SDP changes (a new `o=` version: the sender restarted with
@@ -833,11 +838,12 @@ make_stats (GstAes67Src * self)
 /* ---------- following a session by name (session-name) ---------- */
 
 static Aes67SrcFollow *
-follow_new (const gchar * name)
+follow_new (GstAes67Src * self, const gchar * name)
 {
   Aes67SrcFollow *f = g_new0 (Aes67SrcFollow, 1);
 
   f->refcount = 1;
+  g_weak_ref_init (&f->element, self);
   g_mutex_init (&f->lock);
   g_cond_init (&f->cond);
   f->name = g_strdup (name);
@@ -862,6 +868,7 @@ follow_unref (gpointer data, GClosure * closure)
   g_free (f->name);
   g_free (f->key);
   g_free (f->followed);
+  g_weak_ref_clear (&f->element);
   if (f->update)
     gst_aes67_sap_session_unref (f->update);
   g_mutex_clear (&f->lock);
@@ -924,6 +931,24 @@ on_session_removed (GstAes67SapBrowser * browser, GstAes67SapSession * s,
   g_mutex_unlock (&f->lock);
 }
 
+/* The browser's thread: a warning of the browser's mDNS side (the
+ * SDP of a session found cannot be fetched, avahi-daemon gone), posted on
+ * the element when it is about no session or about ours. */
+static void
+on_browser_warning (GstAes67SapBrowser * browser, const gchar * name,
+    const gchar * message, Aes67SrcFollow * f)
+{
+  GstElement *self;
+
+  if (name && g_strcmp0 (name, f->name) != 0)
+    return;
+  self = g_weak_ref_get (&f->element);
+  if (!self)
+    return;
+  GST_ELEMENT_WARNING (self, RESOURCE, READ, ("%s.", message), (NULL));
+  gst_object_unref (self);
+}
+
 /* Drops the browser and what follows it (no lock held; not on the
  * browser's thread). */
 static void
@@ -976,7 +1001,6 @@ ms_to_string (guint ms)
 static GstAes67SapSession *
 discover_session (GstAes67Src * self, const gchar * name)
 {
-  GstDeviceProviderFactory *mdns;
   GstAes67SapSession *found, *s;
   Aes67SrcFollow *f;
   GError *err = NULL;
@@ -999,7 +1023,7 @@ discover_session (GstAes67Src * self, const gchar * name)
     g_free (iface);
     return NULL;
   }
-  f = self->follow = follow_new (name);
+  f = self->follow = follow_new (self, name);
   self->browser_handlers[0] = g_signal_connect_data (self->browser,
       "session-added", G_CALLBACK (on_session_update), follow_ref (f),
       follow_unref, 0);
@@ -1008,6 +1032,9 @@ discover_session (GstAes67Src * self, const gchar * name)
       follow_unref, 0);
   self->browser_handlers[2] = g_signal_connect_data (self->browser,
       "session-removed", G_CALLBACK (on_session_removed), follow_ref (f),
+      follow_unref, 0);
+  self->browser_handlers[3] = g_signal_connect_data (self->browser,
+      "warning", G_CALLBACK (on_browser_warning), follow_ref (f),
       follow_unref, 0);
   /* after connecting, so nothing announced in between is missed */
   found = gst_aes67_sap_browser_find_by_name (self->browser, name);
@@ -1033,14 +1060,12 @@ discover_session (GstAes67Src * self, const gchar * name)
   if (!s) {
     gchar *t = ms_to_string (timeout_ms);
 
-    mdns = gst_device_provider_factory_find ("ravennadeviceprovider");
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
         ("No session named '%s' announced with SAP%s within %s (on %s): "
             "check the name and that the sender announces it, or raise "
-            "discovery-timeout.", name, mdns ? " (or mDNS)" : "", t,
-            iface ? iface : "the default interface"), (NULL));
-    if (mdns)
-      gst_object_unref (mdns);
+            "discovery-timeout.", name,
+            gst_aes67_sap_browser_has_mdns (self->browser) ? " (or mDNS)" :
+            "", t, iface ? iface : "the default interface"), (NULL));
     g_free (t);
   } else {
     GST_INFO_OBJECT (self, "found session '%s' (%s) from %s", s->name,

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
   GMutex lock;
   GCond cond;                   /* signalled when update or removed is set */
   gchar *name;                  /* s= to follow; set once */
+  GWeakRef element;             /* the aes67src: the browser's warnings
+                                 * are posted on it */
   /* protected by lock */
   gchar *key;                   /* o= identity followed, NULL: any */
   GstAes67SapSession *update;   /* newest SDP not taken yet, or NULL */
@@ -84,7 +86,7 @@ struct _GstAes67Src
    * state changes, polled by the streaming thread) */
   GstAes67SapBrowser *browser;
   Aes67SrcFollow *follow;
-  gulong browser_handlers[3];
+  gulong browser_handlers[4];
   GstAes67SapSession *session;  /* the announcement in use, object lock */
   gboolean parked;              /* not listening: the session was removed
                                  * (rx_lock) */

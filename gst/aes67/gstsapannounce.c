@@ -26,8 +26,13 @@
  * gear that cannot announce itself.
  *
  * With #GstSapAnnounce:mdns every session is also published the RAVENNA
- * way, with mDNS/DNS-SD and RTSP DESCRIBE, by a ravennaannounce element
- * (aes67avahi plugin) that sapannounce runs itself.
+ * way, with mDNS/DNS-SD and RTSP DESCRIBE, as ravennaannounce publishes
+ * (same code; needs a build with libavahi-client and a running
+ * avahi-daemon). What goes wrong there is posted as a warning on
+ * sapannounce's bus and the session is still announced with SAP: no
+ * avahi-daemon, an RTSP server that cannot start, a session that cannot be
+ * published, a name another device already publishes (mDNS name
+ * collision), avahi-daemon going away.
  *
  * Packets: SAP version 1, the IPv4 originating source of the interface
  * sending, a 16-bit message id hash of the SDP text (never 0; it changes
@@ -89,6 +94,8 @@
 
 #include "gstsapannounce.h"
 #include "gstaes67elements.h"
+#include "gstaes67sink.h"
+#include "aes67-discovery-backend.h"
 #include "aes67-sap.h"
 #include "aes67-sap-browser.h"
 #include "aes67-sdp.h"
@@ -104,8 +111,6 @@
 
 GST_DEBUG_CATEGORY_STATIC (gst_sap_announce_debug);
 #define GST_CAT_DEFAULT gst_sap_announce_debug
-
-#define AES67SINK_FACTORY "aes67sink"
 
 enum
 {
@@ -132,7 +137,6 @@ enum
 #define DEFAULT_SDP_FILES        NULL
 #define DEFAULT_AUTO             TRUE
 #define DEFAULT_MDNS             FALSE
-#define MDNS_FACTORY             "ravennaannounce"
 
 /* One announced session. */
 typedef struct
@@ -164,8 +168,14 @@ struct _GstSapAnnounce
   gboolean auto_announce;
   gboolean mdns;
 
+  /* with mdns: the mDNS backend and its publisher, set and cleared at
+   * start/stop, used under mdns_lock (which is held while publishing, and
+   * never while posting) */
+  GMutex mdns_lock;
+  const Aes67DiscoveryBackend *mdns_backend;
+  Aes67DiscoveryPublisher *mdns_pub;
+
   /* protected by the object lock */
-  GstElement *ravenna;          /* the ravennaannounce used with mdns */
   GList *announcements;         /* of Announcement */
   Announcement *sdp_announcement;       /* the sdp property's, in the list */
   GSocket *socket;
@@ -316,25 +326,28 @@ post_message (GstSapAnnounce * self, const gchar * action,
       gst_message_new_element (GST_OBJECT (self), st));
 }
 
-/* With mdns: publishes @sdp / withdraws @old_name through ravennaannounce.
- * Call with no lock held. */
+/* With mdns: publishes @sdp as @name / withdraws @old_name with the mDNS
+ * backend. Call with no lock held. */
 static void
 mdns_update (GstSapAnnounce * self, const gchar * old_name, const gchar * name,
     const gchar * sdp)
 {
-  GstElement *r;
-  gboolean ok = FALSE;
+  GError *err = NULL;
 
-  GST_OBJECT_LOCK (self);
-  r = self->ravenna ? gst_object_ref (self->ravenna) : NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (!r)
-    return;
-  if (old_name && g_strcmp0 (old_name, name) != 0)
-    g_signal_emit_by_name (r, "remove-session", old_name);
-  if (sdp)
-    g_signal_emit_by_name (r, "add-session", sdp, &ok);
-  gst_object_unref (r);
+  g_mutex_lock (&self->mdns_lock);
+  if (self->mdns_pub) {
+    if (old_name && g_strcmp0 (old_name, name) != 0)
+      self->mdns_backend->withdraw (self->mdns_pub, old_name);
+    if (sdp)
+      self->mdns_backend->publish (self->mdns_pub, name, sdp, &err);
+  }
+  g_mutex_unlock (&self->mdns_lock);
+  if (err) {
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("Session '%s' cannot be published with mDNS: %s. It is announced "
+            "with SAP only.", name, err->message), (NULL));
+    g_clear_error (&err);
+  }
 }
 
 /* Sets @a's SDP to @sdp (NULL: none) and sends what that takes: a deletion
@@ -423,10 +436,7 @@ announcement_delete (GstSapAnnounce * self, Announcement * a)
 static gboolean
 is_aes67sink (GstElement * e)
 {
-  GstElementFactory *f = gst_element_get_factory (e);
-
-  return f && g_strcmp0 (gst_plugin_feature_get_name (f),
-      AES67SINK_FACTORY) == 0;
+  return GST_IS_AES67_SINK (e);
 }
 
 static void
@@ -697,48 +707,56 @@ close_socket (GstSapAnnounce * self)
 
 /* ---------- start / stop ---------- */
 
-/* mdns: a ravennaannounce of our own, not in any bin, run by us */
+/* mdns: a publisher of the mDNS backend, whose warnings come to our bus */
 static void
 start_mdns (GstSapAnnounce * self)
 {
-  GstElement *r = gst_element_factory_make (MDNS_FACTORY, NULL);
-  GstStateChangeReturn ret;
+  const Aes67DiscoveryBackend *b = aes67_discovery_backend_mdns ();
+  Aes67DiscoveryPublisher *pub;
+  GError *err = NULL;
 
-  if (!r) {
+  if (!b) {
     GST_ELEMENT_WARNING (self, CORE, MISSING_PLUGIN,
-        ("mdns=true needs the " MDNS_FACTORY " element of the aes67avahi "
-            "plugin (built with libavahi-client); announcing with SAP only."),
-        (NULL));
-    return;
-  }
-  ret = gst_element_set_state (r, GST_STATE_PLAYING);
-  if (ret == GST_STATE_CHANGE_FAILURE) {
-    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
-        ("Cannot publish with mDNS: is avahi-daemon running? Announcing "
+        ("mdns=true needs gst-aes67 built with libavahi-client; announcing "
             "with SAP only."), (NULL));
-    gst_element_set_state (r, GST_STATE_NULL);
-    gst_object_unref (r);
     return;
   }
-  GST_OBJECT_LOCK (self);
-  self->ravenna = gst_object_ref_sink (r);
-  GST_OBJECT_UNLOCK (self);
+  /* made here, so its RTSP server is in the caller's network namespace */
+  pub = b->publisher_new (NULL, GST_ELEMENT (self), &err);
+  if (!pub) {
+    if (g_error_matches (err, AES67_DISCOVERY_ERROR,
+            AES67_DISCOVERY_ERROR_NO_DAEMON))
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+          ("Cannot publish with mDNS: %s. Is avahi-daemon running? "
+              "Announcing with SAP only.", err->message), (NULL));
+    else
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+          ("Cannot serve SDPs with RTSP for mDNS: %s. Announcing with SAP "
+              "only.", err->message), (NULL));
+    g_clear_error (&err);
+    return;
+  }
+  g_mutex_lock (&self->mdns_lock);
+  self->mdns_backend = b;
+  self->mdns_pub = pub;
+  g_mutex_unlock (&self->mdns_lock);
 }
 
+/* withdraws whatever is left */
 static void
 stop_mdns (GstSapAnnounce * self)
 {
-  GstElement *r;
+  const Aes67DiscoveryBackend *b;
+  Aes67DiscoveryPublisher *pub;
 
-  GST_OBJECT_LOCK (self);
-  r = self->ravenna;
-  self->ravenna = NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (r) {
-    /* withdraws whatever is left */
-    gst_element_set_state (r, GST_STATE_NULL);
-    gst_object_unref (r);
-  }
+  g_mutex_lock (&self->mdns_lock);
+  b = self->mdns_backend;
+  pub = self->mdns_pub;
+  self->mdns_backend = NULL;
+  self->mdns_pub = NULL;
+  g_mutex_unlock (&self->mdns_lock);
+  if (pub)
+    b->publisher_free (pub);
 }
 
 static Announcement *
@@ -1018,6 +1036,7 @@ gst_sap_announce_finalize (GObject * object)
   g_strfreev (self->sdp_files);
   g_free (self->origin_str);
   g_mutex_clear (&self->thread_lock);
+  g_mutex_clear (&self->mdns_lock);
   g_cond_clear (&self->thread_cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1089,8 +1108,8 @@ gst_sap_announce_class_init (GstSapAnnounceClass * klass)
   g_object_class_install_property (gobject_class, PROP_MDNS,
       g_param_spec_boolean ("mdns", "mDNS too",
           "Also publish every session RAVENNA-style (mDNS/DNS-SD and RTSP "
-          "DESCRIBE) with the ravennaannounce element (aes67avahi plugin, "
-          "needs avahi-daemon)", DEFAULT_MDNS,
+          "DESCRIBE), as ravennaannounce does (needs a build with "
+          "libavahi-client and avahi-daemon)", DEFAULT_MDNS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -1117,5 +1136,6 @@ gst_sap_announce_init (GstSapAnnounce * self)
   self->auto_announce = DEFAULT_AUTO;
   self->mdns = DEFAULT_MDNS;
   g_mutex_init (&self->thread_lock);
+  g_mutex_init (&self->mdns_lock);
   g_cond_init (&self->thread_cond);
 }

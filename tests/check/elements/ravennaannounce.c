@@ -941,10 +941,35 @@ GST_START_TEST (test_sapannounce_mdns)
 
 GST_END_TEST;
 
+/* The device named @name that @bus reports added within @s seconds (a
+ * reference), or NULL; other messages are dropped */
+static GstDevice *
+wait_device_added (GstBus * bus, const gchar * name, guint s)
+{
+  gint64 end = g_get_monotonic_time () + s * G_TIME_SPAN_SECOND;
+  GstDevice *d = NULL;
+
+  while (!d && g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, GST_SECOND,
+        GST_MESSAGE_DEVICE_ADDED);
+    gchar *n;
+
+    if (!m)
+      continue;
+    gst_message_parse_device_added (m, &d);
+    gst_message_unref (m);
+    n = gst_device_get_display_name (d);
+    if (g_strcmp0 (n, name) != 0)
+      gst_clear_object (&d);
+    g_free (n);
+  }
+  return d;
+}
+
 /* gst-device-monitor's view: aes67deviceprovider (through the shared SAP
- * browser, which runs ravennadeviceprovider) lists a session host 1
- * publishes only with mDNS, with the SDP fetched by DESCRIBE; it goes
- * when the service goes. */
+ * browser, which browses with the mDNS backend) lists a session host 1
+ * publishes only with mDNS, with the SDP fetched by DESCRIBE, as
+ * ravennadeviceprovider does; it goes when the service goes. */
 GST_START_TEST (test_device_monitor_mdns)
 {
   GstDeviceProviderFactory *f =
@@ -955,7 +980,7 @@ GST_START_TEST (test_device_monitor_mdns)
   GError *err = NULL;
   GstDevice *d = NULL, *r = NULL;
   GstStructure *props;
-  gchar *port_s, *env, *name;
+  gchar *port_s, *env;
   const gchar *booth = "v=0\r\no=- 7000 3 IN IP4 192.0.2.2\r\n"
       "s=Booth\r\nc=IN IP4 239.69.2.3/32\r\nt=0 0\r\n"
       "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 L24/48000/8\r\n" "a=ptime:1\r\n";
@@ -992,19 +1017,7 @@ GST_START_TEST (test_device_monitor_mdns)
   fail_unless (gst_device_monitor_start (mon));
   fail_unless (aes67_test_net_leave ());
 
-  end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-  while (!d && g_get_monotonic_time () < end) {
-    GstMessage *m = gst_bus_timed_pop_filtered (bus, GST_SECOND,
-        GST_MESSAGE_DEVICE_ADDED);
-    if (!m)
-      continue;
-    gst_message_parse_device_added (m, &d);
-    gst_message_unref (m);
-    name = gst_device_get_display_name (d);
-    if (g_strcmp0 (name, "Booth") != 0)
-      gst_clear_object (&d);
-    g_free (name);
-  }
+  d = wait_device_added (bus, "Booth", 10);
   fail_unless (d != NULL, "no device for the mDNS session in 10 s");
   props = gst_device_get_properties (d);
   fail_unless_equals_string (gst_structure_get_string (props, "aes67.sdp"),
@@ -1015,7 +1028,8 @@ GST_START_TEST (test_device_monitor_mdns)
           "aes67.session-id"), "- 7000 IN IP4 192.0.2.2");
   gst_structure_free (props);
   /* the caps aes67src outputs for it, from aes67deviceprovider and from
-   * the ravennadeviceprovider the browser runs (one SDP reader) */
+   * ravennadeviceprovider (the same mDNS backend and SDP reader), whose
+   * device makes an aes67src with the SDP fetched */
   {
     GstCaps *expect = gst_caps_from_string ("audio/x-raw, format=S24BE, "
         "rate=48000, channels=8, layout=interleaved, "
@@ -1023,31 +1037,45 @@ GST_START_TEST (test_device_monitor_mdns)
     GstCaps *caps = gst_device_get_caps (d);
     GstDeviceProvider *rp =
         gst_device_provider_factory_get_by_name ("ravennadeviceprovider");
-    GList *list, *l;
-    gboolean seen = FALSE;
+    GstBus *rbus;
+    GstDevice *rd = NULL;
+    GstElement *src;
+    gboolean playable = FALSE;
+    gchar *url, *sdp = NULL;
 
     fail_unless (gst_caps_is_equal (caps, expect));
     gst_caps_unref (caps);
     fail_unless (rp != NULL);
-    list = gst_device_provider_get_devices (rp);
-    for (l = list; l; l = l->next) {
-      gchar *n = gst_device_get_display_name (l->data);
-      gboolean playable = FALSE;
-
-      if (g_strcmp0 (n, "Booth") == 0) {
-        caps = gst_device_get_caps (l->data);
-        fail_unless (gst_caps_is_equal (caps, expect));
-        gst_caps_unref (caps);
-        props = gst_device_get_properties (l->data);
-        fail_unless (gst_structure_get_boolean (props, "aes67.playable",
-                &playable) && playable);
-        gst_structure_free (props);
-        seen = TRUE;
-      }
-      g_free (n);
-    }
-    g_list_free_full (list, gst_object_unref);
-    fail_unless (seen, "ravennadeviceprovider does not list Booth");
+    rbus = gst_device_provider_get_bus (rp);
+    fail_unless (aes67_test_net_enter (net, 0));
+    fail_unless (gst_device_provider_start (rp));
+    fail_unless (aes67_test_net_leave ());
+    rd = wait_device_added (rbus, "Booth", 10);
+    fail_unless (rd != NULL, "ravennadeviceprovider does not list Booth");
+    caps = gst_device_get_caps (rd);
+    fail_unless (gst_caps_is_equal (caps, expect));
+    gst_caps_unref (caps);
+    props = gst_device_get_properties (rd);
+    fail_unless (gst_structure_get_boolean (props, "aes67.playable",
+            &playable) && playable);
+    fail_unless_equals_string (gst_structure_get_string (props, "aes67.sdp"),
+        booth);
+    url = g_strdup_printf ("rtsp://%s:%s/by-name/Booth", net->hosts[1].addr,
+        port_s);
+    fail_unless_equals_string (gst_structure_get_string (props,
+            "aes67.rtsp-url"), url);
+    g_free (url);
+    gst_structure_free (props);
+    src = gst_device_create_element (rd, "rsrc");
+    fail_unless (src != NULL);
+    fail_unless_equals_string (G_OBJECT_TYPE_NAME (src), "GstAes67Src");
+    g_object_get (src, "sdp", &sdp, NULL);
+    fail_unless_equals_string (sdp, booth);
+    g_free (sdp);
+    gst_object_unref (src);
+    gst_object_unref (rd);
+    gst_device_provider_stop (rp);
+    gst_object_unref (rbus);
     gst_object_unref (rp);
     gst_caps_unref (expect);
   }
@@ -1223,6 +1251,152 @@ GST_START_TEST (test_aes67src_finds_mdns)
 
 GST_END_TEST;
 
+/* Waits up to @ms for a warning on @bus whose text has @needle; its text,
+ * or NULL (other messages are dropped) */
+static gchar *
+wait_warning (GstBus * bus, const gchar * needle, guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, 50 * GST_MSECOND,
+        GST_MESSAGE_WARNING);
+    GError *e = NULL;
+    gchar *text = NULL;
+
+    if (!m)
+      continue;
+    gst_message_parse_warning (m, &e, NULL);
+    if (strstr (e->message, needle))
+      text = g_strdup (e->message);
+    g_error_free (e);
+    gst_message_unref (m);
+    if (text)
+      return text;
+  }
+  return NULL;
+}
+
+/* avahi-publish in host 1 publishes session @name on RTSP @port (nothing
+ * need serve it); returns once it says the service is established */
+static GPid
+publish_in_host1 (const gchar * name, guint port)
+{
+  gchar *env = g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", avahi[1].bus);
+  gchar *port_s = g_strdup_printf ("%u", port);
+  gchar *log = g_strdup_printf ("%s/publish-%u.log", avahi[1].dir,
+      g_random_int ());
+  const gchar *argv[] = { "env", env, "avahi-publish", "-s", name,
+    "_rtsp._tcp", port_s, "--subtype=_ravenna_session._sub._rtsp._tcp", NULL
+  };
+  GError *err = NULL;
+  GPid pub = sap_test_spawn (net, 1, argv, log, &err);
+
+  fail_unless (pub > 0, "%s", err ? err->message : "");
+  fail_unless (wait_file_has (log, "Established", 10000),
+      "avahi-publish in host 1 did not publish '%s' within 10 s", name);
+  g_free (log);
+  g_free (port_s);
+  g_free (env);
+  return pub;
+}
+
+/* Runs @e (publishing "Stage Left") in a pipeline in host 0 until it
+ * posts its element message @posted and then a warning of an mDNS name
+ * collision that names the session, on its own bus; fails otherwise */
+static void
+expect_collision_warning (GstElement * e, const gchar * posted)
+{
+  GstElement *pipe = gst_pipeline_new (NULL);
+  GstBus *bus = gst_pipeline_get_bus (GST_PIPELINE (pipe));
+  GstMessage *m;
+  gchar *w;
+
+  gst_bin_add (GST_BIN (pipe), e);
+  fail_unless (aes67_test_net_enter (net, 0));
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (aes67_test_net_leave ());
+  m = wait_element (bus, posted, 5000);
+  fail_unless (m != NULL, "%s: no %s message", GST_OBJECT_NAME (e), posted);
+  gst_message_unref (m);
+  w = wait_warning (bus, "collision", 15000);
+  fail_unless (w != NULL, "no mDNS name collision warning on %s's bus "
+      "within 15 s", GST_OBJECT_NAME (e));
+  fail_unless (strstr (w, "'Stage Left'") != NULL, "%s", w);
+  g_free (w);
+  fail_unless (aes67_test_net_enter (net, 0));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless (aes67_test_net_leave ());
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
+/* Another device (host 1, Debian's avahi-publish) already publishes a
+ * session named "Stage Left". sapannounce mdns=true in host 0 learns of
+ * the mDNS name collision after publishing and posts it on its own bus
+ * (its SAP announcement goes on); so does ravennaannounce. */
+GST_START_TEST (test_mdns_collision_warns)
+{
+  GPid pub = publish_in_host1 ("Stage Left", 9);
+  GstElement *e;
+
+  /* sapannounce, its SAP announcement going on */
+  e = gst_element_factory_make ("sapannounce", "sapannounce");
+  fail_unless (e != NULL);
+  g_object_set (e, "sdp", sdp_stage, "mdns", TRUE, NULL);
+  expect_collision_warning (e, "sap-announce");
+  /* ravennaannounce */
+  e = gst_element_factory_make ("ravennaannounce", "ravennaannounce");
+  fail_unless (e != NULL);
+  g_object_set (e, "sdp", sdp_stage, NULL);
+  expect_collision_warning (e, "ravenna-announce");
+  sap_test_stop (pub);
+}
+
+GST_END_TEST;
+
+/* aes67src session-name=Broken: host 1 publishes "Broken" with mDNS on a
+ * port where no RTSP server listens. The SDP cannot be fetched, and
+ * aes67src says so on its own bus before its discovery times out. */
+GST_START_TEST (test_aes67src_mdns_warns)
+{
+  GstElement *rx;
+  GstBus *bus;
+  GstMessage *m;
+  GError *err = NULL;
+  gchar *w;
+  /* port 9: nothing listens there, connections are refused */
+  GPid pub = publish_in_host1 ("Broken", 9);
+
+  rx = gst_parse_launch ("aes67src name=src multicast-iface=eth0 "
+      "session-name=Broken discovery-timeout=10000 ! fakesink", &err);
+  fail_unless (rx != NULL, "%s", err ? err->message : "");
+  bus = gst_element_get_bus (rx);
+  fail_unless (aes67_test_net_enter (net, 0));
+  /* waits discovery-timeout for a session that never plays */
+  fail_unless (gst_element_set_state (rx, GST_STATE_READY) ==
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (aes67_test_net_leave ());
+  w = wait_warning (bus, "cannot be fetched", 100);
+  fail_unless (w != NULL, "no warning on aes67src's bus that the SDP of "
+      "'Broken' cannot be fetched");
+  fail_unless (strstr (w, "'Broken'") != NULL, "%s", w);
+  fail_unless (strstr (w, net->hosts[1].addr) != NULL, "%s", w);
+  g_free (w);
+  /* and the error of the failed discovery */
+  m = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (m != NULL);
+  gst_message_unref (m);
+
+  gst_element_set_state (rx, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (rx);
+  sap_test_stop (pub);
+}
+
+GST_END_TEST;
+
 static Suite *
 ravenna_suite (gboolean with_avahi)
 {
@@ -1243,6 +1417,8 @@ ravenna_suite (gboolean with_avahi)
     tcase_add_test (tc, test_sapannounce_mdns);
     tcase_add_test (tc, test_device_monitor_mdns);
     tcase_add_test (tc, test_aes67src_finds_mdns);
+    tcase_add_test (tc, test_mdns_collision_warns);
+    tcase_add_test (tc, test_aes67src_mdns_warns);
   }
   return s;
 }

@@ -641,6 +641,116 @@ GST_START_TEST (test_auto_aes67sink)
 
 GST_END_TEST;
 
+/* sapannounce knows an aes67sink by its type, not by the name of its
+ * factory: an application that registers the element under a name of its
+ * own (as a static build may) still has its sinks announced. */
+GST_START_TEST (test_aes67sink_by_type)
+{
+  GstElementFactory *f = gst_element_factory_find ("aes67sink");
+  GstPluginFeature *loaded;
+  GAsyncQueue *q;
+  GstAes67SapBrowser *b;
+  GstElement *pipe, *src, *sink, *ann;
+  GType sink_type;
+  Ev *ev;
+
+  if (!f) {
+    g_print ("SKIP test_aes67sink_by_type: no aes67sink element in this "
+        "build\n");
+    return;
+  }
+  loaded = gst_plugin_feature_load (GST_PLUGIN_FEATURE (f));
+  fail_unless (loaded != NULL);
+  sink_type = gst_element_factory_get_element_type (GST_ELEMENT_FACTORY
+      (loaded));
+  gst_object_unref (loaded);
+  gst_object_unref (f);
+  /* before the first sink is made (this test's process made none), so the
+   * class's factory is this one */
+  fail_unless (gst_element_register (NULL, "studiosink", GST_RANK_NONE,
+          sink_type));
+  sink = gst_element_factory_make ("studiosink", NULL);
+  fail_unless (sink != NULL);
+  fail_unless_equals_string (GST_OBJECT_NAME (gst_element_get_factory
+          (sink)), "studiosink");
+  g_object_set (sink, "session-name", "Typed", NULL);
+
+  q = g_async_queue_new_full ((GDestroyNotify) ev_free);
+  b = browser_new (q);
+  pipe = gst_pipeline_new (NULL);
+  src = gst_element_factory_make ("audiotestsrc", NULL);
+  g_object_set (src, "is-live", TRUE, NULL);
+  ann = gst_element_factory_make ("sapannounce", NULL);
+  g_object_set (ann, "interval", 1, NULL);
+  gst_bin_add_many (GST_BIN (pipe), src, sink, ann, NULL);
+  fail_unless (gst_element_link (src, sink));
+  set_state_in (0, pipe, GST_STATE_PLAYING);
+  ev = ev_wait (q, "added");
+  fail_unless_equals_string (ev->session->name, "Typed");
+  ev_free (ev);
+
+  set_state_in (0, pipe, GST_STATE_NULL);
+  ev = ev_wait (q, "removed");
+  ev_free (ev);
+  gst_object_unref (pipe);
+  gst_aes67_sap_browser_stop (b);
+  gst_object_unref (b);
+  g_async_queue_unref (q);
+}
+
+GST_END_TEST;
+
+/* mdns=true where no avahi-daemon can be reached: a warning on
+ * sapannounce's own bus says why, and the session is still announced with
+ * SAP. */
+GST_START_TEST (test_mdns_without_daemon)
+{
+  GAsyncQueue *q = g_async_queue_new_full ((GDestroyNotify) ev_free);
+  GstAes67SapBrowser *b = browser_new (q);
+  GstElement *pipe = gst_pipeline_new (NULL);
+  GstElement *e = gst_element_factory_make ("sapannounce", NULL);
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *m;
+  GError *err = NULL;
+  Ev *ev;
+
+  /* a system bus that is not there: avahi-client cannot reach a daemon */
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/aes67-bus",
+      TRUE);
+  g_object_set (e, "sdp", sdp_stage, "mdns", TRUE, "interval", 1, NULL);
+  gst_bin_add (GST_BIN (pipe), e);
+  set_state_in (0, pipe, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (bus, 5 * GST_SECOND, GST_MESSAGE_WARNING);
+  fail_unless (m != NULL, "no warning about mDNS on sapannounce's bus");
+  fail_unless (GST_MESSAGE_SRC (m) == GST_OBJECT (e));
+  gst_message_parse_warning (m, &err, NULL);
+#ifdef HAVE_AVAHI
+  fail_unless (strstr (err->message, "Is avahi-daemon running?") != NULL,
+      "%s", err->message);
+#else
+  fail_unless (strstr (err->message, "libavahi-client") != NULL, "%s",
+      err->message);
+#endif
+  fail_unless (strstr (err->message, "SAP only") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  gst_message_unref (m);
+  ev = ev_wait (q, "added");
+  fail_unless_equals_string (ev->session->name, "Stage");
+  ev_free (ev);
+
+  set_state_in (0, pipe, GST_STATE_NULL);
+  ev = ev_wait (q, "removed");
+  ev_free (ev);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  gst_aes67_sap_browser_stop (b);
+  gst_object_unref (b);
+  g_async_queue_unref (q);
+  g_unsetenv ("DBUS_SYSTEM_BUS_ADDRESS");
+}
+
+GST_END_TEST;
+
 /* ST 2022-7: the DUP SDP of an aes67sink with a secondary path goes out
  * in SAP as aes67sink made it, byte for byte: the group and both media
  * sections (read from the wire in host 1 with a plain socket) */
@@ -726,6 +836,8 @@ sapannounce_suite (void)
   tcase_add_test (tc, test_tshark);
   tcase_add_test (tc, test_auto_aes67sink);
   tcase_add_test (tc, test_dup_sdp_announced);
+  tcase_add_test (tc, test_aes67sink_by_type);
+  tcase_add_test (tc, test_mdns_without_daemon);
   return s;
 }
 
