@@ -704,6 +704,9 @@ handle_mdns (GstAes67SapBrowser * self, const gchar * sdp,
   events_emit (self, events);
 }
 
+enum
+{ MDNS_REMOVED = 0, MDNS_FOUND = 1, MDNS_WARNING = -1 };
+
 /* What the mDNS backend reported, handed from its thread to the browser's
  * own, so that every signal of the browser is emitted there (and the
  * backend's thread, which stop joins, never runs a handler) */
@@ -711,7 +714,7 @@ typedef struct
 {
   GstAes67SapBrowser *self;     /* no reference: dispatched on the browser's
                                  * thread only, which stops before finalize */
-  gint what;                    /* 1 found, 0 removed, -1 warning */
+  gint what;                    /* MDNS_FOUND, MDNS_REMOVED, MDNS_WARNING */
   gchar *sdp, *origin;          /* found, removed */
   gchar *name, *message;        /* warning */
 } MdnsEvent;
@@ -734,7 +737,7 @@ mdns_event_dispatch (gpointer data)
 {
   MdnsEvent *ev = data;
 
-  if (ev->what >= 0)
+  if (ev->what != MDNS_WARNING)
     handle_mdns (ev->self, ev->sdp, ev->origin, ev->what);
   else
     g_signal_emit (ev->self, signals[SIGNAL_WARNING], 0, ev->name, ev->message);
@@ -753,26 +756,29 @@ mdns_event_queue (GstAes67SapBrowser * self, MdnsEvent * ev)
   g_source_unref (src);
 }
 
+/* the backend's thread: a session found or removed */
 static void
-on_mdns_found (const Aes67DiscoveredSession * s, gpointer user_data)
+mdns_session_queue (gpointer user_data, gint what,
+    const Aes67DiscoveredSession * s)
 {
   MdnsEvent *ev = g_new0 (MdnsEvent, 1);
 
-  ev->what = 1;
+  ev->what = what;
   ev->sdp = g_strdup (s->sdp);
   ev->origin = g_strdup (s->origin);
   mdns_event_queue (user_data, ev);
 }
 
 static void
+on_mdns_found (const Aes67DiscoveredSession * s, gpointer user_data)
+{
+  mdns_session_queue (user_data, MDNS_FOUND, s);
+}
+
+static void
 on_mdns_removed (const Aes67DiscoveredSession * s, gpointer user_data)
 {
-  MdnsEvent *ev = g_new0 (MdnsEvent, 1);
-
-  ev->what = 0;
-  ev->sdp = g_strdup (s->sdp);
-  ev->origin = g_strdup (s->origin);
-  mdns_event_queue (user_data, ev);
+  mdns_session_queue (user_data, MDNS_REMOVED, s);
 }
 
 static void
@@ -780,7 +786,7 @@ on_mdns_warning (const gchar * name, const gchar * message, gpointer user_data)
 {
   MdnsEvent *ev = g_new0 (MdnsEvent, 1);
 
-  ev->what = -1;
+  ev->what = MDNS_WARNING;
   ev->name = g_strdup (name);
   ev->message = g_strdup (message);
   mdns_event_queue (user_data, ev);
