@@ -800,9 +800,14 @@ typedef struct
 static GMutex shared_sockets_lock;
 static GHashTable *shared_sockets;      /* key -> SharedSocket */
 
+/* A UDP socket set up to send the stream (DSCP, TTL, multicast interface
+ * and loopback), bound to @origin. NULL with @error set: an invalid
+ * setting (the interface) is G_IO_ERROR_INVALID_ARGUMENT. Posts nothing:
+ * shared_socket_get calls it under shared_sockets_lock. */
 static GSocket *
 make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
-    guint dscp, const gchar * iface, gboolean loop, gboolean mc)
+    guint dscp, const gchar * iface, gboolean loop, gboolean mc,
+    GError ** error)
 {
   GError *err = NULL;
   GSocket *sock;
@@ -813,8 +818,8 @@ make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
   sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
       G_SOCKET_PROTOCOL_UDP, &err);
   if (!sock) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-        ("Could not create a UDP socket."), ("%s", err->message));
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+        "Could not create a UDP socket: %s.", err->message);
     g_clear_error (&err);
     return NULL;
   }
@@ -827,9 +832,9 @@ make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
     g_socket_set_multicast_ttl (sock, ttl);
     g_socket_set_multicast_loopback (sock, loop);
     if (iface && *iface && !aes67_net_set_multicast_iface (sock, iface, &err)) {
-      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-          ("Could not send multicast on interface \"%s\": %s.", iface,
-              err->message), (NULL));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+          "Could not send multicast on interface \"%s\": %s.", iface,
+          err->message);
       g_clear_error (&err);
       g_object_unref (sock);
       return NULL;
@@ -843,8 +848,8 @@ make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
   g_object_unref (sa);
   g_object_unref (src);
   if (!bound) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-        ("Could not send from %s: %s.", origin, err->message), (NULL));
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+        "Could not send from %s: %s.", origin, err->message);
     g_clear_error (&err);
     g_object_unref (sock);
     return NULL;
@@ -852,6 +857,8 @@ make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
   return sock;
 }
 
+/* The socket for @key, made on first use; NULL after posting an element
+ * error (outside shared_sockets_lock) saying why. */
 static GSocket *
 shared_socket_get (GstAes67Sender * self, const gchar * key,
     const gchar * origin, guint ttl, guint dscp, const gchar * iface,
@@ -859,6 +866,7 @@ shared_socket_get (GstAes67Sender * self, const gchar * key,
 {
   SharedSocket *ss;
   GSocket *sock = NULL;
+  GError *err = NULL;
 
   g_mutex_lock (&shared_sockets_lock);
   if (!shared_sockets)
@@ -866,7 +874,7 @@ shared_socket_get (GstAes67Sender * self, const gchar * key,
         g_free);
   ss = g_hash_table_lookup (shared_sockets, key);
   if (!ss) {
-    sock = make_socket (self, origin, ttl, dscp, iface, loop, mc);
+    sock = make_socket (self, origin, ttl, dscp, iface, loop, mc, &err);
     if (sock) {
       ss = g_new0 (SharedSocket, 1);
       ss->socket = sock;
@@ -878,6 +886,15 @@ shared_socket_get (GstAes67Sender * self, const gchar * key,
     sock = g_object_ref (ss->socket);
   }
   g_mutex_unlock (&shared_sockets_lock);
+  if (err) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", err->message),
+          (NULL));
+    else
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE, ("%s", err->message),
+          (NULL));
+    g_error_free (err);
+  }
   return sock;
 }
 
