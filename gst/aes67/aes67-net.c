@@ -135,6 +135,65 @@ aes67_net_set_multicast_iface (GSocket * sock, const gchar * iface,
   return FALSE;
 }
 
+GSocket *
+aes67_net_send_socket (const gchar * origin, guint ttl, guint dscp,
+    const gchar * iface, gboolean loop, gboolean multicast,
+    GError ** dscp_error, GError ** error)
+{
+  GError *err = NULL;
+  GSocket *sock;
+
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, &err);
+  if (!sock) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+        "Could not create a UDP socket: %s.", err->message);
+    g_clear_error (&err);
+    return NULL;
+  }
+  if (dscp > 0 && !g_socket_set_option (sock, IPPROTO_IP, IP_TOS,
+          (gint) (dscp << 2), &err))
+    g_propagate_error (dscp_error, err);
+  g_clear_error (&err);
+  g_socket_set_ttl (sock, ttl);
+  if (multicast) {
+    g_socket_set_multicast_ttl (sock, ttl);
+    g_socket_set_multicast_loopback (sock, loop);
+    if (iface && *iface && !aes67_net_set_multicast_iface (sock, iface, &err)) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+          "Could not send multicast on interface \"%s\": %s.", iface,
+          err->message);
+      g_clear_error (&err);
+      g_object_unref (sock);
+      return NULL;
+    }
+  }
+  if (origin) {
+    GInetAddress *src = g_inet_address_new_from_string (origin);
+    GSocketAddress *sa;
+    gboolean bound;
+
+    if (!src) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+          "Could not send from %s: not an IPv4 address.", origin);
+      g_object_unref (sock);
+      return NULL;
+    }
+    sa = g_inet_socket_address_new (src, 0);
+    bound = g_socket_bind (sock, sa, FALSE, &err);
+    g_object_unref (sa);
+    g_object_unref (src);
+    if (!bound) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+          "Could not send from %s: %s.", origin, err->message);
+      g_clear_error (&err);
+      g_object_unref (sock);
+      return NULL;
+    }
+  }
+  return sock;
+}
+
 gboolean
 aes67_net_join_group (gint fd, guint32 group, const gchar * iface,
     GError ** error)

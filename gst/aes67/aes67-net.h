@@ -27,6 +27,25 @@ gchar *aes67_net_iface_mac (const gchar * iface);
 gboolean aes67_net_set_multicast_iface (GSocket * sock, const gchar * iface,
     GError ** error);
 
+/* A UDP socket set up to send IPv4 datagrams: DSCP @dscp (0-63, written
+ * to the IP header's TOS byte as RFC 2474 places it; 0: left alone), TTL
+ * @ttl (hops), and when
+ * @multicast the multicast TTL @ttl, multicast loopback @loop and, when
+ * @iface is neither NULL nor "", the multicast interface @iface. Bound to
+ * @origin (a dotted-quad IPv4 address; NULL: not bound) so that packets
+ * leave from the address a session description names (RFC 4566 o=,
+ * RFC 4570 source-filter, RFC 2974's originating source); otherwise the
+ * kernel may choose another address of the host for multicast.
+ *
+ * NULL with @error otherwise: G_IO_ERROR_INVALID_ARGUMENT when @iface
+ * cannot carry multicast (no such interface), G_IO_ERROR_FAILED when no
+ * socket can be made or @origin cannot be bound; each message is a
+ * sentence that names the setting. When the kernel refuses the DSCP, the
+ * socket is still returned and *@dscp_error (when not NULL) is set. */
+GSocket *aes67_net_send_socket (const gchar * origin, guint ttl, guint dscp,
+    const gchar * iface, gboolean loop, gboolean multicast,
+    GError ** dscp_error, GError ** error);
+
 /* Makes the bound IPv4 UDP socket @fd receive multicast group @group (in
  * network byte order) on @iface (NULL or "": the interface the kernel
  * routes the group to): IP_MULTICAST_ALL off, so that only this group's

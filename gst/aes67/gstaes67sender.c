@@ -800,59 +800,22 @@ typedef struct
 static GMutex shared_sockets_lock;
 static GHashTable *shared_sockets;      /* key -> SharedSocket */
 
-/* A UDP socket set up to send the stream (DSCP, TTL, multicast interface
- * and loopback), bound to @origin. NULL with @error set: an invalid
- * setting (the interface) is G_IO_ERROR_INVALID_ARGUMENT. Posts nothing:
- * shared_socket_get calls it under shared_sockets_lock. */
+/* A UDP socket set up to send the stream (aes67_net_send_socket). NULL
+ * with @error set. Posts nothing: shared_socket_get calls it under
+ * shared_sockets_lock. */
 static GSocket *
 make_socket (GstAes67Sender * self, const gchar * origin, guint ttl,
     guint dscp, const gchar * iface, gboolean loop, gboolean mc,
     GError ** error)
 {
-  GError *err = NULL;
-  GSocket *sock;
-  GInetAddress *src;
-  GSocketAddress *sa;
-  gboolean bound;
+  GError *dscp_err = NULL;
+  GSocket *sock = aes67_net_send_socket (origin, ttl, dscp, iface, loop, mc,
+      &dscp_err, error);
 
-  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-      G_SOCKET_PROTOCOL_UDP, &err);
-  if (!sock) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-        "Could not create a UDP socket: %s.", err->message);
-    g_clear_error (&err);
-    return NULL;
-  }
-  if (!g_socket_set_option (sock, IPPROTO_IP, IP_TOS, (gint) (dscp << 2), &err)) {
-    GST_WARNING_OBJECT (self, "could not set DSCP %u: %s", dscp, err->message);
-    g_clear_error (&err);
-  }
-  g_socket_set_ttl (sock, ttl);
-  if (mc) {
-    g_socket_set_multicast_ttl (sock, ttl);
-    g_socket_set_multicast_loopback (sock, loop);
-    if (iface && *iface && !aes67_net_set_multicast_iface (sock, iface, &err)) {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-          "Could not send multicast on interface \"%s\": %s.", iface,
-          err->message);
-      g_clear_error (&err);
-      g_object_unref (sock);
-      return NULL;
-    }
-  }
-  /* send from the address the SDP names (o=, source-filter): bind to it,
-   * else the kernel may pick another address of the host for multicast */
-  src = g_inet_address_new_from_string (origin);
-  sa = g_inet_socket_address_new (src, 0);
-  bound = g_socket_bind (sock, sa, FALSE, &err);
-  g_object_unref (sa);
-  g_object_unref (src);
-  if (!bound) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-        "Could not send from %s: %s.", origin, err->message);
-    g_clear_error (&err);
-    g_object_unref (sock);
-    return NULL;
+  if (dscp_err) {
+    GST_WARNING_OBJECT (self, "could not set DSCP %u: %s", dscp,
+        dscp_err->message);
+    g_error_free (dscp_err);
   }
   return sock;
 }

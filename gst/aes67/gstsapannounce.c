@@ -654,18 +654,11 @@ open_socket (GstSapAnnounce * self)
             err->message), (NULL));
     goto fail;
   }
-  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-      G_SOCKET_PROTOCOL_UDP, &err);
+  /* from the originating source the SAP header names (RFC 2974 3) */
+  sock = aes67_net_send_socket (origin_str, ttl, 0, iface, loop, TRUE, NULL,
+      &err);
   if (!sock) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-        ("Cannot make a UDP socket: %s.", err->message), (NULL));
-    goto fail;
-  }
-  g_socket_set_multicast_ttl (sock, ttl);
-  g_socket_set_multicast_loopback (sock, loop);
-  if (iface && !aes67_net_set_multicast_iface (sock, iface, &err)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-        ("Cannot send multicast on interface %s: %s.", iface, err->message),
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE, ("%s", err->message),
         (NULL));
     goto fail;
   }
