@@ -31,8 +31,42 @@ SECTION_RE = re.compile(r"/\*\*\s*\n\s*\* SECTION:([\w-]+)\s*\n(.*?)\*/",
 PSPEC_RE = re.compile(
     r'g_param_spec_\w+\s*\(\s*"([^"]+)"\s*,\s*"(?:[^"\\]|\\.)*"\s*,\s*'
     r'((?:"(?:[^"\\]|\\.)*"\s*)+)', re.S)
+# a property spec shared by two classes, made by a function of ours:
+# gst_aes67_ptp_clock_param_spec ("name", flags)
+SHARED_RE = re.compile(r'\b(gst_aes67_ptp_clock_param_spec)\s*\(\s*"([^"]+)"')
+SHARED_SRC = {"gst_aes67_ptp_clock_param_spec": "gst/aes67/gstaes67ptpclock.c"}
 OVERRIDE_RE = re.compile(r'g_object_class_override_property\s*\([^,]+,'
                          r'[^,]+,\s*"([^"]+)"\s*\)')
+
+
+def shared_body(src, func):
+    """The span of the definition of @func in @src, or None."""
+    m = re.search(r"\n%s \(.*?\n}\n" % func, src, re.S)
+    return m.span() if m else None
+
+
+def shared_specs(func, root):
+    """name -> blurb pieces of the specs @func makes."""
+    src = open(os.path.join(root, SHARED_SRC[func]), encoding="utf-8").read()
+    a, b = shared_body(src, func)
+    return dict(PSPEC_RE.findall(src[a:b]))
+
+
+def properties(src, root):
+    """(name, blurb pieces) of the properties @src installs, in order."""
+    skip = [shared_body(src, f) for f in SHARED_SRC]
+    found = []
+    for m in PSPEC_RE.finditer(src):
+        if any(sp and sp[0] <= m.start() < sp[1] for sp in skip):
+            continue
+        found.append((m.start(), m.group(1), m.group(2)))
+    for m in SHARED_RE.finditer(src):
+        if any(sp and sp[0] <= m.start() < sp[1] for sp in skip):
+            continue
+        specs = shared_specs(m.group(1), root)
+        if m.group(2) in specs:
+            found.append((m.start(), m.group(2), specs[m.group(2)]))
+    return [(n, b) for _, n, b in sorted(found)]
 
 
 def c_string(pieces):
@@ -92,7 +126,7 @@ def page_for(path, root):
         out.append(" See also: %s." % see)
     out.append("\n\n")
     out.append(block_to_markdown("\n".join(rest)))
-    props = PSPEC_RE.findall(src)
+    props = properties(src, root)
     overridden = OVERRIDE_RE.findall(src)
     if props or overridden:
         out.append("\n## Properties\n\n")

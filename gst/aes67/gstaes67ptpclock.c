@@ -784,6 +784,54 @@ settings_string (const GstAes67PtpClockSettings * s, const gchar * name)
   return NULL;
 }
 
+GParamSpec *
+gst_aes67_ptp_clock_param_spec (const gchar * name, GParamFlags write_flags)
+{
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      write_flags, ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  if (!strcmp (name, "backend"))
+    return g_param_spec_enum ("backend", "Backend",
+        "Where PTP time comes from: auto, linuxptp, internal or system",
+        GST_TYPE_AES67_PTP_BACKEND, GST_AES67_PTP_CLOCK_DEFAULT_BACKEND, rw);
+  if (!strcmp (name, "domain"))
+    return g_param_spec_uint ("domain", "Domain",
+        "PTP domain number (0-127)", 0, 127,
+        GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN, rw);
+  if (!strcmp (name, "interface"))
+    return g_param_spec_string ("interface", "Interface",
+        "Network interface GStreamer's PTP client (internal backend) "
+        "listens on; NULL: all", GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE, rw);
+  if (!strcmp (name, "uds-path"))
+    return g_param_spec_string ("uds-path", "UDS path",
+        "ptp4l's management Unix socket (its uds_address), linuxptp "
+        "backend", GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH, rw);
+  if (!strcmp (name, "phc-device"))
+    return g_param_spec_string ("phc-device", "PHC device",
+        "PTP hardware clock to read time from (e.g. /dev/ptp0), linuxptp "
+        "backend; NULL: the system clock phc2sys or ptp4l disciplines",
+        GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE, rw);
+  if (!strcmp (name, "backend-in-use"))
+    return g_param_spec_enum ("backend-in-use", "Backend in use",
+        "The backend the clock runs on (after auto's choice)",
+        GST_TYPE_AES67_PTP_BACKEND, GST_AES67_PTP_BACKEND_SYSTEM, ro);
+  if (!strcmp (name, "synced"))
+    return g_param_spec_boolean ("synced", "Synced",
+        "Locked to a PTP grandmaster now", FALSE, ro);
+  if (!strcmp (name, "grandmaster-id"))
+    return g_param_spec_string ("grandmaster-id", "Grandmaster ID",
+        "Clock identity of the grandmaster locked to, as EUI-64 "
+        "(00-1D-C1-FF-FE-50-36-33); NULL when not locked", NULL, ro);
+  if (!strcmp (name, "port-state"))
+    return g_param_spec_string ("port-state", "Port state",
+        "PTP port state (SLAVE, LISTENING, ...; NONE without PTP)", "NONE", ro);
+  if (!strcmp (name, "offset-ns"))
+    return g_param_spec_int64 ("offset-ns", "Offset",
+        "Last measured offset from the master, in ns", G_MININT64,
+        G_MAXINT64, 0, ro);
+  return NULL;
+}
+
 gboolean
 gst_aes67_ptp_clock_settings_set (GstAes67PtpClockSettings * s,
     GParamSpec * pspec, const GValue * value)
@@ -887,45 +935,24 @@ gst_aes67_ptp_clock_class_init (GstAes67PtpClockClass * klass)
   gobject_class->get_property = gst_aes67_ptp_clock_get_property;
   clock_class->get_internal_time = gst_aes67_ptp_clock_get_internal_time;
 
-  properties[PROP_BACKEND] = g_param_spec_enum ("backend", "Backend",
-      "Where PTP time comes from", GST_TYPE_AES67_PTP_BACKEND,
-      GST_AES67_PTP_CLOCK_DEFAULT_BACKEND,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DOMAIN] = g_param_spec_uint ("domain", "Domain",
-      "PTP domain number (0-127)", 0, 127,
-      GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_INTERFACE] = g_param_spec_string ("interface", "Interface",
-      "Network interface of the internal backend (NULL: all)",
-      GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_UDS_PATH] = g_param_spec_string ("uds-path", "UDS path",
-      "ptp4l's management Unix socket (its uds_address)",
-      GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PHC_DEVICE] = g_param_spec_string ("phc-device",
-      "PHC device", "PTP hardware clock to read (e.g. /dev/ptp0); NULL: the "
-      "system clock", GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BACKEND_IN_USE] = g_param_spec_enum ("backend-in-use",
-      "Backend in use", "The backend chosen", GST_TYPE_AES67_PTP_BACKEND,
-      GST_AES67_PTP_BACKEND_SYSTEM, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SYNCED] = g_param_spec_boolean ("synced", "Synced",
-      "Locked to a PTP grandmaster now", FALSE,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_GRANDMASTER_ID] = g_param_spec_string ("grandmaster-id",
-      "Grandmaster ID",
-      "Clock identity of the grandmaster locked to, as EUI-64 "
-      "(00-1D-C1-FF-FE-50-36-33); NULL when not locked", NULL,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_PORT_STATE] =
-      g_param_spec_string ("port-state", "Port state",
-      "PTP port state (SLAVE, LISTENING, ...)", "NONE",
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_OFFSET_NS] =
-      g_param_spec_int64 ("offset-ns", "Offset",
-      "Last measured offset from the master in ns", G_MININT64, G_MAXINT64, 0,
-      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BACKEND] = gst_aes67_ptp_clock_param_spec ("backend",
+      G_PARAM_CONSTRUCT_ONLY);
+  properties[PROP_DOMAIN] = gst_aes67_ptp_clock_param_spec ("domain",
+      G_PARAM_CONSTRUCT_ONLY);
+  properties[PROP_INTERFACE] = gst_aes67_ptp_clock_param_spec ("interface",
+      G_PARAM_CONSTRUCT_ONLY);
+  properties[PROP_UDS_PATH] = gst_aes67_ptp_clock_param_spec ("uds-path",
+      G_PARAM_CONSTRUCT_ONLY);
+  properties[PROP_PHC_DEVICE] = gst_aes67_ptp_clock_param_spec ("phc-device",
+      G_PARAM_CONSTRUCT_ONLY);
+  properties[PROP_BACKEND_IN_USE] =
+      gst_aes67_ptp_clock_param_spec ("backend-in-use", 0);
+  properties[PROP_SYNCED] = gst_aes67_ptp_clock_param_spec ("synced", 0);
+  properties[PROP_GRANDMASTER_ID] =
+      gst_aes67_ptp_clock_param_spec ("grandmaster-id", 0);
+  properties[PROP_PORT_STATE] = gst_aes67_ptp_clock_param_spec ("port-state",
+      0);
+  properties[PROP_OFFSET_NS] = gst_aes67_ptp_clock_param_spec ("offset-ns", 0);
   properties[PROP_TIMESCALE_OFFSET_S] =
       g_param_spec_int ("timescale-offset-s", "Timescale offset",
       "Seconds added to the system clock to show the "

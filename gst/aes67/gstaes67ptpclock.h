@@ -64,6 +64,15 @@ gboolean gst_aes67_ptp_clock_settings_set (GstAes67PtpClockSettings * s,
 gboolean gst_aes67_ptp_clock_settings_get (const GstAes67PtpClockSettings * s,
     GParamSpec * pspec, GValue * value);
 
+/* A new GParamSpec for the clock property @name that the ptpclock element
+ * exposes too: the settings above, and the read-only "backend-in-use",
+ * "synced", "grandmaster-id", "port-state" and "offset-ns". One name,
+ * blurb, range and default for both; a setting gets G_PARAM_READWRITE |
+ * @write_flags (the clock passes G_PARAM_CONSTRUCT_ONLY, the element 0).
+ * NULL for any other name. */
+GParamSpec *gst_aes67_ptp_clock_param_spec (const gchar * name,
+    GParamFlags write_flags);
+
 #define GST_TYPE_AES67_PTP_CLOCK (gst_aes67_ptp_clock_get_type ())
 G_DECLARE_FINAL_TYPE (GstAes67PtpClock, gst_aes67_ptp_clock, GST, AES67_PTP_CLOCK,
     GstSystemClock)

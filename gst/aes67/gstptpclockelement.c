@@ -582,30 +582,15 @@ gst_aes67_ptp_clock_element_class_init (GstAes67PtpClockElementClass * klass)
    * GST_PARAM_MUTABLE_* flag, a later change warns (sync-timeout is read
    * going to PAUSED) */
   g_object_class_install_property (gobject_class, PROP_BACKEND,
-      g_param_spec_enum ("backend", "Backend",
-          "Where PTP time comes from: auto, linuxptp, internal or system",
-          GST_TYPE_AES67_PTP_BACKEND, GST_AES67_PTP_CLOCK_DEFAULT_BACKEND,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("backend", 0));
   g_object_class_install_property (gobject_class, PROP_DOMAIN,
-      g_param_spec_uint ("domain", "Domain", "PTP domain number (0-127)",
-          0, 127, GST_AES67_PTP_CLOCK_DEFAULT_DOMAIN,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("domain", 0));
   g_object_class_install_property (gobject_class, PROP_INTERFACE,
-      g_param_spec_string ("interface", "Interface",
-          "Network interface GStreamer's PTP client (internal backend) "
-          "listens on; NULL: all", GST_AES67_PTP_CLOCK_DEFAULT_INTERFACE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("interface", 0));
   g_object_class_install_property (gobject_class, PROP_UDS_PATH,
-      g_param_spec_string ("uds-path", "UDS path",
-          "ptp4l's management Unix socket (its uds_address), linuxptp "
-          "backend", GST_AES67_PTP_CLOCK_DEFAULT_UDS_PATH,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("uds-path", 0));
   g_object_class_install_property (gobject_class, PROP_PHC_DEVICE,
-      g_param_spec_string ("phc-device", "PHC device",
-          "PTP hardware clock to read time from (e.g. /dev/ptp0), linuxptp "
-          "backend; NULL: the system clock phc2sys or ptp4l disciplines",
-          GST_AES67_PTP_CLOCK_DEFAULT_PHC_DEVICE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("phc-device", 0));
   g_object_class_install_property (gobject_class, PROP_SYNC_TIMEOUT,
       g_param_spec_uint ("sync-timeout", "Sync timeout",
           "Seconds to wait for PTP lock going to PAUSED; then auto falls "
@@ -613,27 +598,15 @@ gst_aes67_ptp_clock_element_class_init (GstAes67PtpClockElementClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SYNCED,
-      g_param_spec_boolean ("synced", "Synced",
-          "Locked to a PTP grandmaster now", FALSE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("synced", 0));
   g_object_class_install_property (gobject_class, PROP_GRANDMASTER_ID,
-      g_param_spec_string ("grandmaster-id", "Grandmaster ID",
-          "Clock identity of the grandmaster locked to, as EUI-64 "
-          "(00-1D-C1-FF-FE-50-36-33); NULL when not locked", NULL,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("grandmaster-id", 0));
   g_object_class_install_property (gobject_class, PROP_PORT_STATE,
-      g_param_spec_string ("port-state", "Port state",
-          "PTP port state (SLAVE, LISTENING, ...; NONE without PTP)", "NONE",
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("port-state", 0));
   g_object_class_install_property (gobject_class, PROP_OFFSET_NS,
-      g_param_spec_int64 ("offset-ns", "Offset",
-          "Last measured offset from the master in ns", G_MININT64, G_MAXINT64,
-          0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("offset-ns", 0));
   g_object_class_install_property (gobject_class, PROP_BACKEND_IN_USE,
-      g_param_spec_enum ("backend-in-use", "Backend in use",
-          "The backend the clock runs on (after auto's choice)",
-          GST_TYPE_AES67_PTP_BACKEND, GST_AES67_PTP_BACKEND_SYSTEM,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+      gst_aes67_ptp_clock_param_spec ("backend-in-use", 0));
   g_object_class_install_property (gobject_class, PROP_CLOCK,
       g_param_spec_object ("clock", "Clock",
           "The GstAes67PtpClock this element gives the pipeline (from "
