@@ -53,8 +53,19 @@ run_converter (GConverter * conv, const guint8 * in, gsize in_len, gsize max,
     gsize r = 0, w = 0;
     GConverterResult res;
     GError *err = NULL;
+    gboolean full = done_out == cap;
 
-    if (done_out == cap) {
+    if (!full) {
+      res = g_converter_convert (conv, in + done_in, in_len - done_in,
+          out + done_out, cap - done_out, G_CONVERTER_INPUT_AT_END, &r, &w,
+          &err);
+      /* no room for the next piece: grow and retry */
+      full = res == G_CONVERTER_ERROR && g_error_matches (err, G_IO_ERROR,
+          G_IO_ERROR_NO_SPACE);
+      if (full)
+        g_clear_error (&err);
+    }
+    if (full) {
       if (cap >= max) {
         g_set_error (error, AES67_SAP_ERROR, AES67_SAP_ERROR_INFLATE,
             "payload inflates to more than %" G_GSIZE_FORMAT " bytes", max);
@@ -63,23 +74,9 @@ run_converter (GConverter * conv, const guint8 * in, gsize in_len, gsize max,
       }
       cap = MIN (max, cap * 2);
       out = g_realloc (out, cap + 1);
+      continue;
     }
-    res = g_converter_convert (conv, in + done_in, in_len - done_in,
-        out + done_out, cap - done_out, G_CONVERTER_INPUT_AT_END, &r, &w, &err);
     if (res == G_CONVERTER_ERROR) {
-      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_NO_SPACE)) {
-        g_clear_error (&err);
-        /* grow and retry: force the branch above */
-        if (cap >= max) {
-          g_set_error (error, AES67_SAP_ERROR, AES67_SAP_ERROR_INFLATE,
-              "payload inflates to more than %" G_GSIZE_FORMAT " bytes", max);
-          g_free (out);
-          return NULL;
-        }
-        cap = MIN (max, cap * 2);
-        out = g_realloc (out, cap + 1);
-        continue;
-      }
       g_set_error (error, AES67_SAP_ERROR, AES67_SAP_ERROR_INFLATE,
           "bad zlib data: %s", err->message);
       g_clear_error (&err);
