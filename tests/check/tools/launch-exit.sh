@@ -28,21 +28,29 @@ run() {   # name, expected status, text the output must have, pipeline...
   shift 3
   local t0=$SECONDS rc
   # shellcheck disable=SC2086
-  timeout -s KILL "$limit" ${AES67_VALGRIND:-} gst-launch-1.0 "$@" \
+  # the state changes are logged (GST_STATES at INFO names a child that
+  # failed to change state, which leaves it out of NULL at dispose)
+  GST_DEBUG="${GST_DEBUG:-GST_STATES:4,aes67*:4}" GST_DEBUG_NO_COLOR=1 \
+    timeout -s KILL "$limit" ${AES67_VALGRIND:-} gst-launch-1.0 "$@" \
     >"$tmp/$name.log" 2>&1
   rc=$?
   if [ $rc = 137 ]; then
-    echo "FAIL: $name: still running after $limit s (killed):"
-    tail -5 "$tmp/$name.log"
+    echo "FAIL: $name: still running after $limit s (killed). Criticals," \
+      "failed state changes, then the last 40 lines:"
+    grep -E -A3 "CRITICAL|WARNING|failed to go to state|dispose element" \
+      "$tmp/$name.log" | grep -v '^==' | head -60
+    echo "..."
+    grep -v '^==' "$tmp/$name.log" | tail -40
     fail=1
   elif [ $rc != "$want" ]; then
     echo "FAIL: $name: exit status $rc, expected $want:"
-    grep -v '^==' "$tmp/$name.log" | tail -15
+    grep -v -E '^==|^[0-9]+:[0-9]{2}:[0-9]{2}\.[0-9]+ ' "$tmp/$name.log" |
+      tail -15
     [ $rc = 99 ] && grep '^==' "$tmp/$name.log" | tail -60
     fail=1
   elif ! grep -q -- "$needle" "$tmp/$name.log"; then
     echo "FAIL: $name: output lacks '$needle':"
-    tail -15 "$tmp/$name.log"
+    grep -v -E '^[0-9]+:[0-9]{2}:[0-9]{2}\.[0-9]+ ' "$tmp/$name.log" | tail -15
     fail=1
   else
     echo "ok: $name: exit status $rc after $((SECONDS - t0)) s"
