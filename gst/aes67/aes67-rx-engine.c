@@ -19,6 +19,9 @@
  * and the least-transit anchor need. A packet without a timestamp gets
  * the batch's monotonic time.
  *
+ * The threads run at real-time priority (SCHED_FIFO 10, as the sender's
+ * pacer) where the process may; AES67_RX_NO_RT=1 turns that off.
+ *
  * Locks:
  * - engine_lock (G_LOCK): the thread table and the stream counts.
  * - Aes67RxThread.lock: held by the thread while it handles the events of
@@ -59,6 +62,8 @@
 #include <sys/socket.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <pthread.h>
+#include <sched.h>
 
 #define AES67_RX_MAX_THREADS 4
 #define AES67_RX_STREAMS_PER_FIRST_THREAD 32
@@ -849,6 +854,17 @@ engine_thread (gpointer data)
 {
   Aes67RxThread *t = data;
   struct epoll_event ev[64];
+  struct sched_param param = {.sched_priority = 10 };
+
+  /* real-time priority where allowed (root, or RLIMIT_RTPRIO), as the
+   * sender's pacer has: a packet is in its ring as soon as the kernel has
+   * it, not when the scheduler next gets to a thread beside every
+   * stream's streaming thread; harmless where not allowed (the thread
+   * then runs at normal priority). AES67_RX_NO_RT=1 keeps it at normal
+   * priority. The kernel's real-time throttling (sched_rt_runtime_us)
+   * keeps a flood from taking a whole core. */
+  if (!g_getenv ("AES67_RX_NO_RT"))
+    pthread_setschedparam (pthread_self (), SCHED_FIFO, &param);
 
   for (;;) {
     gint n = epoll_wait (t->epfd, ev, G_N_ELEMENTS (ev), -1);
@@ -1302,6 +1318,40 @@ aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts, guint n_frames,
   return got;
 }
 
+guint
+aes67_rx_stream_read_run (Aes67RxStream * s, guint32 rtp_ts,
+    guint max_frames, guint8 * dest, gboolean * present)
+{
+  gsize fb = s->frame_bytes;
+  gboolean first = FALSE;
+  guint i;
+
+  g_mutex_lock (&s->lock);
+  for (i = 0; i < max_frames; i++) {
+    guint32 ts = rtp_ts + i;
+    guint32 idx = ts & s->ring_mask;
+    gboolean here = s->present[idx] && s->tag[idx] == ts;
+
+    if (i == 0)
+      first = here;
+    else if (here != first)
+      break;
+    if (here) {
+      memcpy (dest + i * fb, s->ring + idx * fb, fb);
+      s->present[idx] = 0;
+      s->ever_read = TRUE;
+    } else {
+      memset (dest + i * fb, 0, fb);
+      count_missing_locked (s, ts);
+    }
+  }
+  s->read_pos = rtp_ts + i;
+  s->have_read_pos = TRUE;
+  g_mutex_unlock (&s->lock);
+  *present = first;
+  return i;
+}
+
 void
 aes67_rx_stream_skip (Aes67RxStream * s, guint32 rtp_ts, guint n_frames)
 {
@@ -1340,6 +1390,7 @@ aes67_rx_stream_get_anchor (Aes67RxStream * s, Aes67RxAnchor * anchor)
 {
   g_mutex_lock (&s->lock);
   *anchor = s->anchor;
+  anchor->frames_per_packet = s->have_seq ? s->frames_per_packet : 0;
   g_mutex_unlock (&s->lock);
 }
 

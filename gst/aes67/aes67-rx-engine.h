@@ -174,6 +174,8 @@ typedef struct
   guint32 first_rtp_ts;         /* RTP timestamp of the epoch's first
                                  * packet (where its audio begins) */
   gboolean valid;               /* FALSE: no packet yet */
+  guint frames_per_packet;      /* frames in the newest packet of the
+                                 * sequence (0: none yet) */
 } Aes67RxAnchor;
 
 /* What aes67_rx_stream_take_restored() hands out, once per restore. */
@@ -225,6 +227,18 @@ void aes67_rx_stream_free (Aes67RxStream * s);
  * Missing frames count in samples_concealed as Aes67RxStats says. */
 guint aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts,
     guint n_frames, guint8 * dest, guint * first_missing);
+
+/* Reader: as aes67_rx_stream_read(), but stops where the frames change
+ * from brought by a packet to missing or back: copies the run of at most
+ * @max_frames frames from @rtp_ts on whose first frame's state they all
+ * share. Returns its length (at least 1 when @max_frames is; 0 otherwise)
+ * and sets *@present to whether packets brought it (else it is zeroes,
+ * counted in samples_concealed as aes67_rx_stream_read() counts it). So a
+ * reader can flag every buffer either whole audio or whole silence
+ * (GST_BUFFER_FLAG_GAP). Afterwards the read position is @rtp_ts + the
+ * length. */
+guint aes67_rx_stream_read_run (Aes67RxStream * s, guint32 rtp_ts,
+    guint max_frames, guint8 * dest, gboolean * present);
 
 /* Reader: passes over @n_frames frames from RTP timestamp @rtp_ts on
  * without handing them out (playout jumped ahead after a stall): they are

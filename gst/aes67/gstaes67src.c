@@ -1323,21 +1323,29 @@ done:
 
 /* ---------- the reception ---------- */
 
-/* Frames per output buffer for @st with a link offset of @latency_ms: the
- * packet time, or as many packet times as fit in MAX_OUT_NS and a quarter
- * of the link offset (many streams stay cheap; the link offset holds for
- * the last frame of a buffer too). */
+/* Frames per output buffer at @rate Hz with a link offset of @latency_ms,
+ * for packets of @packet frames (0: not known yet): at most a quarter of
+ * the link offset and MAX_OUT_NS (the link offset holds for the last frame
+ * of a buffer too), as many whole packets as fit (many streams stay
+ * cheap), or, for packets longer than that, the longest whole part of a
+ * packet, so that buffers end where packets end and a lost packet is
+ * whole GAP buffers. */
 static guint
-output_frames (const Aes67SdpStream * st, guint latency_ms)
+output_frames (guint packet, guint rate, guint latency_ms)
 {
-  guint packet = aes67_ptime_to_frames (st->ptime_us ? st->ptime_us : 1000,
-      st->rate);
   guint64 limit_ns = MIN (MAX_OUT_NS, (guint64) latency_ms * GST_MSECOND / 4);
-  guint limit = (guint) gst_util_uint64_scale (limit_ns, st->rate, GST_SECOND);
+  guint limit = MAX (1, (guint) gst_util_uint64_scale (limit_ns, rate,
+          GST_SECOND));
+  guint d;
 
   if (packet == 0)
-    packet = MAX (1, st->rate / 1000);
-  return MAX (1, limit / packet) * packet;
+    return limit;
+  if (packet <= limit)
+    return limit / packet * packet;
+  for (d = limit; d > 1; d--)
+    if (packet % d == 0)
+      break;
+  return d;
 }
 
 /* The ring: the link offset and a quarter of a second more, at least 8192
@@ -1440,7 +1448,9 @@ swap_rx (GstAes67Src * self, Aes67RxStream * rx)
   caps = aes67_sdp_stream_to_audio_caps (&self->stream);
   frame_bytes = self->stream.channels *
       (!strcmp (self->stream.encoding, "L16") ? 2 : 3);
-  out = output_frames (&self->stream, self->latency_in_use_ms);
+  out = output_frames (self->stream.ptime_us ?
+      aes67_ptime_to_frames (self->stream.ptime_us, self->stream.rate) : 0,
+      self->stream.rate, self->latency_in_use_ms);
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->rx_lock);
@@ -1460,6 +1470,7 @@ swap_rx (GstAes67Src * self, Aes67RxStream * rx)
   }
   self->frame_bytes = frame_bytes;
   self->out_frames = out;
+  self->out_packet = 0;
   self->reanchor = TRUE;
   g_mutex_unlock (&self->rx_lock);
   gst_caps_unref (caps);
@@ -2381,12 +2392,21 @@ again:
   }
   media = self->media_clock;
   offset = self->mediaclk_offset;
-  out = self->out_frames;
   frame_bytes = self->frame_bytes;
   if (self->rx)
     aes67_rx_stream_get_anchor (self->rx, &anchor);
   else
     anchor.valid = FALSE;
+  /* the packets received say how long they are (an SDP may not) */
+  if (anchor.valid && anchor.frames_per_packet
+      && anchor.frames_per_packet != self->out_packet) {
+    self->out_packet = anchor.frames_per_packet;
+    self->out_frames = output_frames (self->out_packet, rate,
+        (guint) (latency / GST_MSECOND));
+    GST_DEBUG_OBJECT (self, "packets of %u frames: output buffers of %u",
+        self->out_packet, self->out_frames);
+  }
+  out = self->out_frames;
   g_mutex_unlock (&self->rx_lock);
   if (new_caps) {
     GST_INFO_OBJECT (self, "caps %" GST_PTR_FORMAT, new_caps);
@@ -2544,7 +2564,14 @@ again:
     if (!media && self->rs_engaged)
       got = drift_read_resampled (self, n, map.data, frame_bytes, &consumed);
     else {
-      got = aes67_rx_stream_read (self->rx, self->next_rtp, n, map.data, NULL);
+      gboolean present;
+
+      /* a buffer is whole audio or whole silence (GAP): it ends where
+       * the frames change from one to the other */
+      n = aes67_rx_stream_read_run (self->rx, self->next_rtp, n, map.data,
+          &present);
+      consumed = n;
+      got = present ? n : 0;
       if (!media && self->drift_locked)
         drift_keep_history (self, map.data, n, frame_bytes);
     }
@@ -2552,6 +2579,8 @@ again:
     memset (map.data, 0, map.size);
   g_mutex_unlock (&self->rx_lock);
   gst_buffer_unmap (buf, &map);
+  if (gst_buffer_get_size (buf) != (gsize) n * frame_bytes)
+    gst_buffer_set_size (buf, (gsize) n * frame_bytes);
   GST_LOG_OBJECT (self, "read %u of %u frames at RTP %u", got, n,
       self->next_rtp);
 

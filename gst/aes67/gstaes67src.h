@@ -102,6 +102,8 @@ struct _GstAes67Src
   gboolean caps_pending;        /* caps changed: set before the next buffer */
   guint frame_bytes;
   guint out_frames;             /* frames per output buffer */
+  guint out_packet;             /* the packet frames out_frames was chosen
+                                 * for (0: from the SDP's ptime, or none) */
   gboolean media_clock;         /* playout on the media clock, else by
                                  * arrival */
   guint32 mediaclk_offset;

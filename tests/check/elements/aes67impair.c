@@ -37,9 +37,10 @@
  * restarted one's first: no packet was lost there): at a snapshot taken on the
  * streaming thread (in appsink's new-sample, so no frame is read that is
  * not out yet) after the impairment ended and a second of clean audio
- * followed, `samples-concealed` must equal them exactly. Buffers of
- * silence after the first counter frame must be flagged
- * GST_BUFFER_FLAG_GAP, and a GAP buffer must be silence.
+ * followed, `samples-concealed` must equal them exactly. Every frame of
+ * silence after the first counter frame must be in a buffer flagged
+ * GST_BUFFER_FLAG_GAP (a buffer is whole audio or whole silence), and a
+ * GAP buffer must be silence.
  * The statistics after the sender stopped and the stream was declared
  * lost must equal what was done to the packets: packets-lost the nft
  * counter's drops, packets-duplicate and packets-reordered the relay's
@@ -382,6 +383,9 @@ typedef struct
   guint64 gap_with_audio;       /* ... of them with a counter frame */
   guint64 silent_unflagged;     /* buffers of silence after the first
                                  * counter frame, not flagged GAP */
+  guint64 zeros_unflagged;      /* zero frames after the first counter
+                                 * frame in buffers not flagged GAP (a
+                                 * buffer partly silence) */
 } Tally;
 
 typedef struct
@@ -487,6 +491,8 @@ analyse (Rx * rx, GstBuffer * b, GstClockTime base)
         rx->t.zeros++;
         zeros++;
         rx->zero_run++;
+        if (!gap)
+          rx->t.zeros_unflagged++;
       }
       continue;
     }
@@ -1220,6 +1226,10 @@ check_common (Verdict * v, const Outcome * o)
   check (v, o->snap_t.silent_unflagged == 0, "buffers of silence after the "
       "start are flagged GAP (%" G_GUINT64_FORMAT " not)",
       o->snap_t.silent_unflagged);
+  check (v, o->final_t.zeros_unflagged == 0, "every frame of silence after "
+      "the start is in a GAP buffer: a buffer is whole audio or whole "
+      "silence (%" G_GUINT64_FORMAT " silent frames in buffers not flagged "
+      "GAP)", o->final_t.zeros_unflagged);
   check_figure (v, &o->snap, "snapshot:", S_CONCEALED, o->snap_t.zeros +
       o->snap_t.skipped - o->snap_t.idle, FALSE, "what the output misses "
       "after the first counter frame: its zero frames and the frames jumped "

@@ -52,8 +52,11 @@ frame_bytes_for (guint64 n, guint8 * out)
   }
 }
 
+/* Starts aes67src on an SDP whose ptime is @ptime (the a=ptime value, in
+ * ms) with a link offset of @latency_ms. */
 static void
-ring_start (Ring * r, guint32 offset)
+ring_start_full (Ring * r, guint32 offset, const gchar * ptime,
+    guint latency_ms)
 {
   guint port = roundtrip_free_port ();
   gchar *sdp;
@@ -62,11 +65,11 @@ ring_start (Ring * r, guint32 offset)
   r->offset = offset;
   sdp = g_strdup_printf ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=Ring\r\n"
       "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio %u RTP/AVP 96\r\n"
-      "a=rtpmap:96 L24/%u/%u\r\na=ptime:1\r\n"
+      "a=rtpmap:96 L24/%u/%u\r\na=ptime:%s\r\n"
       "a=ts-refclk:ptp=IEEE1588-2008:00-11-22-FF-FE-33-44-55:0\r\n"
-      "a=mediaclk:direct=%u\r\n", port, RATE, CH, offset);
+      "a=mediaclk:direct=%u\r\n", port, RATE, CH, ptime, offset);
   r->src = gst_element_factory_make ("aes67src", NULL);
-  g_object_set (r->src, "sdp", sdp, "latency", LATENCY_MS, "playout", 2,
+  g_object_set (r->src, "sdp", sdp, "latency", latency_ms, "playout", 2,
       "stats-interval", 0, NULL);
   g_free (sdp);
   r->h = gst_harness_new_with_element (r->src, NULL, "src");
@@ -80,6 +83,12 @@ ring_start (Ring * r, guint32 offset)
 }
 
 static void
+ring_start (Ring * r, guint32 offset)
+{
+  ring_start_full (r, offset, "1", LATENCY_MS);
+}
+
+static void
 ring_stop (Ring * r)
 {
   gst_harness_teardown (r->h);
@@ -88,11 +97,14 @@ ring_stop (Ring * r)
   g_object_unref (r->sock);
 }
 
-/* Sends the packet holding frames [n, n + PKT_FRAMES) of the timeline. */
+/* Sends the packet holding frames [n, n + @frames) of the timeline
+ * (@frames at most PKT_FRAMES). */
 static void
-send_packet (Ring * r, guint16 seq, guint64 n, guint32 ssrc)
+send_packet_frames (Ring * r, guint16 seq, guint64 n, guint frames,
+    guint32 ssrc)
 {
   guint8 p[12 + PKT_BYTES];
+  gsize len = 12 + (gsize) frames * FRAME_BYTES;
   guint i;
 
   p[0] = 0x80;
@@ -100,10 +112,17 @@ send_packet (Ring * r, guint16 seq, guint64 n, guint32 ssrc)
   GST_WRITE_UINT16_BE (p + 2, seq);
   GST_WRITE_UINT32_BE (p + 4, (guint32) (n + r->offset));
   GST_WRITE_UINT32_BE (p + 8, ssrc);
-  for (i = 0; i < PKT_FRAMES; i++)
+  for (i = 0; i < frames; i++)
     frame_bytes_for (n + i, p + 12 + i * FRAME_BYTES);
   fail_unless (g_socket_send_to (r->sock, r->dest, (const gchar *) p,
-          sizeof (p), NULL, NULL) == sizeof (p));
+          len, NULL, NULL) == (gssize) len);
+}
+
+/* Sends the packet holding frames [n, n + PKT_FRAMES) of the timeline. */
+static void
+send_packet (Ring * r, guint16 seq, guint64 n, guint32 ssrc)
+{
+  send_packet_frames (r, seq, n, PKT_FRAMES, ssrc);
 }
 
 static guint64
@@ -420,6 +439,85 @@ GST_START_TEST (test_stall_skips_counted)
 
 GST_END_TEST;
 
+/* Packets of 125 µs (6 frames) with a 4 ms link offset: output buffers of
+ * up to 1 ms (8 packets), ending where packets end (where, depends on the
+ * packet the engine anchors to); one lost packet inside a buffer splits
+ * it, so that every buffer is whole audio or whole silence (GAP) and the
+ * GAP frames are exactly samples-concealed. */
+GST_START_TEST (test_partial_loss_splits_buffer)
+{
+  Ring r;
+  guint64 n = 0, gap_frames = 0;
+  gint64 missing[7];
+  guint i;
+
+  ring_start_full (&r, 777, "0.125", LATENCY_MS);
+  for (i = 0; i < 24; i++)
+    if (i != 2)
+      send_packet_frames (&r, (guint16) (65530 + i), i * 6, 6, SSRC);
+  wait_stat (&r, "packets-received", 23);
+  for (i = 0; i < 6; i++)
+    missing[i] = 12 + i;
+  missing[6] = -1;
+  while (n < 96) {
+    GstBuffer *b = next_buffer (&r);
+    guint64 frames = gst_buffer_get_size (b) / FRAME_BYTES;
+    gboolean silent = n >= 12 && n + frames <= 18;
+
+    fail_unless (frames > 0 && frames <= 48 && frames % 6 == 0,
+        "a buffer of %" G_GUINT64_FORMAT " frames", frames);
+    fail_unless (silent || n + frames <= 12 || n >= 18, "the buffer of "
+        "frames %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT " is partly "
+        "silence", n, n + frames);
+    fail_unless_equals_int (GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP),
+        silent);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (b),
+        gst_util_uint64_scale (n, GST_SECOND, RATE));
+    fail_unless_equals_uint64 (GST_BUFFER_DURATION (b),
+        gst_util_uint64_scale (frames, GST_SECOND, RATE));
+    if (silent)
+      gap_frames += frames;
+    n = check_buffer (b, n, missing);
+    gst_buffer_unref (b);
+  }
+  fail_unless_equals_uint64 (gap_frames, 6);
+  fail_unless_equals_uint64 (stat (&r, "samples-concealed"), 6);
+  ring_stop (&r);
+}
+
+GST_END_TEST;
+
+/* A link offset of 1 ms: output buffers of at most a quarter of it
+ * (250 µs, two 125 µs packets), also when the SDP's ptime (1 ms) says
+ * otherwise: the packets received decide. */
+GST_START_TEST (test_short_link_offset_buffers)
+{
+  Ring r;
+  guint64 n = 0;
+  guint i;
+
+  ring_start_full (&r, 4242, "1", 1);
+  for (i = 0; i < 24; i++)
+    send_packet_frames (&r, (guint16) (100 + i), i * 6, 6, SSRC);
+  wait_stat (&r, "packets-received", 24);
+  for (i = 0; n < 96; i++) {
+    GstBuffer *b = next_buffer (&r);
+    guint64 frames = gst_buffer_get_size (b) / FRAME_BYTES;
+
+    /* the first two: before the first packet, and to where the packet
+     * the engine anchors to puts the ends of buffers */
+    fail_unless (i < 2 ? frames == 6 || frames == 12 : frames == 12,
+        "buffer %u: %" G_GUINT64_FORMAT " frames", i, frames);
+    fail_if (GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP));
+    n = check_buffer (b, n, NULL);
+    gst_buffer_unref (b);
+  }
+  fail_unless_equals_uint64 (stat (&r, "samples-concealed"), 0);
+  ring_stop (&r);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67srcring_suite (void)
 {
@@ -436,6 +534,8 @@ aes67srcring_suite (void)
   tcase_add_test (tc, test_late_packet);
   tcase_add_test (tc, test_concealment_after_outage);
   tcase_add_test (tc, test_stall_skips_counted);
+  tcase_add_test (tc, test_partial_loss_splits_buffer);
+  tcase_add_test (tc, test_short_link_offset_buffers);
   return s;
 }
 
