@@ -111,10 +111,13 @@
  * bytes unchanged (bit-exact).
  *
  * aes67src is a live source: from PLAYING it outputs a buffer every output
- * period (the packet time; with short packets a few packet times, at most
- * 1 ms and a quarter of the link offset), whether packets came or not. A
- * place in the stream that no packet filled in time comes out as silence;
- * a buffer that is silence only is flagged GAP. So the sink of a pipeline
+ * period (as many whole packets as fit in a quarter of the link offset and
+ * 5 ms: 1 ms at the default 4 ms link offset, so a longer link offset
+ * costs fewer wake-ups), whether packets came or not. A place in the
+ * stream that no packet filled in time comes out as silence: a buffer
+ * ends where the audio changes from received to missing or back, so every
+ * buffer is whole audio or whole silence, and silence is flagged GAP (its
+ * frames are what `samples-concealed` counts). So the sink of a pipeline
  * that waits for no stream (a pipeline that also sends, an intercom, a
  * test rig) runs at once.
  *
@@ -455,7 +458,7 @@ gst_aes67_playout_get_type (void)
 
 /* the longest output buffer, ns (and at most a quarter of the link
  * offset): shorter with short packets and a small link offset */
-#define MAX_OUT_NS (1 * GST_MSECOND)
+#define MAX_OUT_NS (5 * GST_MSECOND)
 /* playout further behind than this (a stalled machine) starts again at
  * the present instead of catching up */
 #define MAX_BEHIND_NS (200 * GST_MSECOND)

@@ -7,12 +7,14 @@
 #                   ONE receiving process (STREAMS_CPU="1 16 64"), ours and
 #                   stock back to back (RUNS pairs, the order alternating),
 #                   SECS (10) seconds each: % of one core, ratio stock/ours.
+#                   CPU_OFFSET_US (4000): the receivers' link offset.
 #                   Target (issue 12): at 16 streams ours <= 1/3 of stock.
 #   ONLY=load    2. 64 (LOAD_STREAMS) stereo streams sent by one process and
 #                   received by another for DURATION (60) seconds, ours then
 #                   stock: per stream lost / late, and how many streams had
 #                   0 lost and 0 late. Target: every stream.
 #                   LOAD_OFFSET_US (4000): the receivers' link offset.
+#                   LOAD_KINDS ("ours stock"): the receivers to run.
 #                   SENDER=raw: the streams come from rx-engine-bench send
 #                   (one thread, one sendmmsg a ms) instead of aes67sink,
 #                   which on 2 cores falls behind beside 64 receivers.
@@ -20,6 +22,11 @@
 #                   DURATION seconds over a veth between two network
 #                   namespaces, at ptime 125 us and 1 ms (PTIMES), trying
 #                   OFFSETS="1 2 3 4 6 8" (ms). Target: 1 ms at 125 us.
+#                   SENDER=raw: the stream comes from rx-engine-bench send
+#                   with RX_BENCH_MEDIACLK=1 (RTP time = capture time, each
+#                   packet sent when its last frame is captured, a
+#                   real-time thread: a sender as exact as hardware)
+#                   instead of aes67sink from audiotestsrc.
 #   (unset: all three, in that order)
 #
 # The senders' CPU is not measured: they are aes67sink in one other
@@ -63,10 +70,11 @@
 # property that takes the offset, LATENCY_UNIT_US (1000) its unit in us,
 # should finer control come as another property; OFFSETS stay in ms.
 # Before the receivers, a plain socket in the receiving namespace (the
-# driver's --kind tap, no GStreamer) takes the stream for DURATION seconds
-# and counts, for every offset, the packets that arrived after capture +
-# offset: the floor that the sender, the veth and this machine's
-# scheduling leave to any receiver.
+# driver's --kind tap, no GStreamer, at SCHED_FIFO 10 as the receive
+# engine's threads) takes the stream for DURATION seconds and counts, for
+# every offset, the packets that arrived after capture + offset: the floor
+# that the sender, the veth and this machine's scheduling leave to any
+# receiver.
 #
 # Exit 0 after printing (a benchmark does not fail the build); non-zero when
 # a pipeline failed to run (or, for measure 3 only, when not root: it is
@@ -87,6 +95,7 @@ PTIMES=${PTIMES:-125 1000}
 LATENCY_PROP=${LATENCY_PROP:-latency}
 LATENCY_UNIT_US=${LATENCY_UNIT_US:-1000}
 SENDER_TS_OFFSET=${SENDER_TS_OFFSET:-48}
+CPU_OFFSET_US=${CPU_OFFSET_US:-4000}
 BASE=${BASE:-23000}
 export GST_PLUGIN_PATH=$PWD/$BUILD
 DRIVER=$PWD/$BUILD/tests/benchmarks/rx-bench
@@ -101,8 +110,7 @@ spid=
 netns=0
 failed=0
 cleanup () {
-  [ -n "$spid" ] && kill -INT "$spid" 2>/dev/null || true
-  [ -n "$spid" ] && wait "$spid" 2>/dev/null || true
+  [ -n "$spid" ] && stop_senders
   if [ "$netns" = 1 ]; then
     ip netns del "$NS_TX" 2>/dev/null || true
     ip netns del "$NS_RX" 2>/dev/null || true
@@ -133,14 +141,18 @@ start_senders () {
   fi
 }
 stop_senders () {
+  # gst-launch-1.0 stops on SIGINT; rx-engine-bench, started in the
+  # background of this non-interactive shell, ignores SIGINT: SIGTERM
   kill -INT "$spid" 2>/dev/null || true
+  sleep 0.5
+  kill -TERM "$spid" 2>/dev/null || true
   wait "$spid" 2>/dev/null || true
   spid=
 }
 
 # driver ARGS... -> its output in $OUT; a failed run is remembered
 driver () {
-  if ! "${IN_NS[@]}" "$DRIVER" --warmup "$WARMUP" "$@" >"$OUT" 2>"$OUT.err"; then
+  if ! "${IN_NS[@]}" "${PRE[@]}" "$DRIVER" --warmup "$WARMUP" "$@" >"$OUT" 2>"$OUT.err"; then
     echo "!! rx-bench $* failed: $(cat "$OUT.err")"
     failed=1
   fi
@@ -152,11 +164,12 @@ field () { # KEY -> value from the summary line
 echo "# rx-bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# GStreamer $(gst-launch-1.0 --version | sed -n 2p | cut -d' ' -f2); aes67src property for the link offset: $LATENCY_PROP (unit $LATENCY_UNIT_US us)"
 IN_NS=()
+PRE=()
 
 if [ -z "$ONLY" ] || [ "$ONLY" = cpu ]; then
   echo
   echo "## 1. receive CPU, N stereo L24 1 ms streams in one process (127.0.0.1),"
-  echo "##    latency 4 ms, into fakesink sync=true; $SECS s window, % of one core"
+  echo "##    latency $((CPU_OFFSET_US / 1000)) ms, into fakesink sync=true; $SECS s window, % of one core"
   printf "%-8s %4s %10s %10s %8s\n" "streams" "run" "aes67src" "stock" "stock/ours"
   R16=
   for n in $STREAMS_CPU; do
@@ -165,7 +178,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cpu ]; then
       if [ $((run % 2)) = 1 ]; then order="ours stock"; else order="stock ours"; fi
       for kind in $order; do
         driver --kind "$kind" --streams "$n" --address 127.0.0.1 --port "$BASE" \
-          --seconds "$SECS" --link-offset-us 4000 \
+          --seconds "$SECS" --link-offset-us "$CPU_OFFSET_US" \
           --latency-property "$LATENCY_PROP" --latency-unit-us "$LATENCY_UNIT_US"
         eval "c_$kind=$(field cpu)"
         [ -n "$(field cpu)" ] || eval "c_$kind=nan"
@@ -199,7 +212,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = load ]; then
   else
     start_senders "$LOAD_STREAMS" 1000 "address=127.0.0.1"
   fi
-  for kind in ours stock; do
+  for kind in ${LOAD_KINDS:-ours stock}; do
     driver --kind "$kind" --streams "$LOAD_STREAMS" --address 127.0.0.1 \
       --port "$BASE" --seconds "$DURATION" --link-offset-us "$LOAD_OFFSET_US" --probe \
       --deadline-zero --latency-property "$LATENCY_PROP" \
@@ -245,12 +258,28 @@ if [ -z "$ONLY" ] || [ "$ONLY" = offset ]; then
     for ptime in $PTIMES; do
       best=
       best_stats=
-      SPB=$((ptime * 48 / 1000)) SENDER_PROPS="multicast-iface=v0 timestamp-offset=$SENDER_TS_OFFSET" \
-        start_senders 1 "$ptime" "address=$GROUP" ip netns exec "$NS_TX"
+      if [ "${SENDER:-gst}" = raw ]; then
+        # a sender that keeps time as hardware does: RTP time = capture
+        # time on CLOCK_MONOTONIC, each packet sent when its last frame was
+        # captured, from a real-time thread
+        echo "${ptime}us  sender: rx-engine-bench send with RX_BENCH_MEDIACLK=1, not aes67sink"
+        ip netns exec "$NS_TX" env RX_BENCH_MEDIACLK=1 RX_BENCH_PT=96 \
+          RX_BENCH_FPP=$((ptime * 48 / 1000)) RX_BENCH_DEST="$GROUP" RX_BENCH_IFACE=v0 \
+          "$PWD/$BUILD/tests/benchmarks/rx-engine-bench" send 1 \
+          $(( (DURATION + WARMUP + 3) * ($(echo $OFFSETS | wc -w) + 1) + 10 )) "$BASE" &
+        spid=$!
+        sleep 1
+      else
+        SPB=$((ptime * 48 / 1000)) SENDER_PROPS="multicast-iface=v0 timestamp-offset=$SENDER_TS_OFFSET" \
+          start_senders 1 "$ptime" "address=$GROUP" ip netns exec "$NS_TX"
+      fi
       IN_NS=(ip netns exec "$NS_RX")
-      # the floor: a plain socket in the receiving namespace, no GStreamer
+      # the floor: a plain socket in the receiving namespace, no GStreamer,
+      # at the receive engine's real-time priority (SCHED_FIFO 10)
+      if command -v chrt >/dev/null; then PRE=(chrt -f 10); fi
       driver --kind tap --address "$GROUP" --iface v1 --port "$BASE" \
         --seconds "$DURATION" --tap-offsets-ms "$(echo $OFFSETS | tr ' ' ,)"
+      PRE=()
       tap=$(grep '^tap ' "$OUT" || true)
       echo "${ptime}us  floor (plain socket): $(echo "$tap" | sed 's/^tap //')"
       floor=

@@ -20,6 +20,11 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -43,8 +48,10 @@ tick_add (struct timespec *t, long ns)
 static int two_legs;
 /* send: stream i goes to port + RX_BENCH_STRIDE * i (default 1), with
  * payload type RX_BENCH_PT (default 97), 48 stereo L24 frames a packet
- * (each packet's bytes one value); rx-bench.sh's SENDER=raw uses it as a
- * sender that keeps time whatever the receivers cost */
+ * (each packet's bytes one value), from a thread at real-time priority
+ * 20 where allowed (above the receive engine's 10: the senders stand for
+ * other machines); rx-bench.sh's SENDER=raw uses it as a sender that
+ * keeps time whatever the receivers cost */
 static int stride = 1, send_pt = 97;
 
 static int
@@ -77,6 +84,13 @@ do_send (int n, int secs, int port)
     pk[i][1] = send_pt;
     pk[i][8] = i;
   }
+  /* real-time: the senders stand for other machines */
+  {
+    struct sched_param sp = {.sched_priority = 20 };
+
+    prctl (PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+    pthread_setschedparam (pthread_self (), SCHED_FIFO, &sp);
+  }
   clock_gettime (CLOCK_MONOTONIC, &t);
   for (k = 0; k < ticks; k++) {
     for (i = 0; i < n; i++) {
@@ -95,6 +109,128 @@ do_send (int n, int secs, int port)
     clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
   }
   close (fd);
+  return 0;
+}
+
+/* RX_BENCH_MEDIACLK=1: send as a hardware AES67 sender on the media
+ * clock does, for rx-bench.sh's link-offset measure (SENDER=raw): N
+ * streams of RX_BENCH_FPP (default 48) stereo L24 frames a packet to
+ * RX_BENCH_DEST (default 127.0.0.1; a multicast group goes out of
+ * RX_BENCH_IFACE) port + 2 * i, whose RTP timestamp is the capture time
+ * of the packet's first frame on CLOCK_MONOTONIC in samples at 48 kHz
+ * (mediaclk:direct=0 on the system clock), each sent when its last frame
+ * was captured (one packet time after its RTP time), from a thread at
+ * real-time priority 20 (above the receive engine's 10: the sender stands
+ * for another machine) where allowed, memory locked, 1 ns timer slack.
+ * Prints how late its own wake-ups were (stderr). */
+static int
+do_send_mediaclk (int n, int secs, int port)
+{
+  const char *dest = getenv ("RX_BENCH_DEST");
+  const char *iface = getenv ("RX_BENCH_IFACE");
+  int fpp = getenv ("RX_BENCH_FPP") ? atoi (getenv ("RX_BENCH_FPP")) : FPP;
+  int fd = socket (AF_INET, SOCK_DGRAM, 0);
+  struct mmsghdr *m = calloc (n, sizeof (*m));
+  struct iovec *iov = calloc (n, sizeof (*iov));
+  struct sockaddr_in *sa = calloc (n, sizeof (*sa));
+  size_t plen = 12 + (size_t) fpp * FB;
+  unsigned char *pk = calloc (n, plen);
+  /* above the receive engine's 10: the sender stands for another machine */
+  struct sched_param sp = {.sched_priority = 20 };
+  struct timespec t;
+  unsigned long long f0, f, ns;
+  long k, packets;
+  int i, ttl = 4;
+  static const long long wake_bounds[4] = { 100000, 500000, 1000000,
+    2000000
+  };
+  long wake_over[4] = { 0, };
+  long long wake_max = 0;
+
+  if (fpp <= 0 || fpp > 480) {
+    fprintf (stderr, "RX_BENCH_FPP %d: 1 to 480 frames\n", fpp);
+    return 2;
+  }
+  prctl (PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  pthread_setschedparam (pthread_self (), SCHED_FIFO, &sp);
+  mlockall (MCL_CURRENT | MCL_FUTURE);
+  setsockopt (fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof (ttl));
+  if (iface) {
+    struct ip_mreqn mr = { 0, };
+
+    mr.imr_ifindex = (int) if_nametoindex (iface);
+    if (mr.imr_ifindex == 0
+        || setsockopt (fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof (mr))) {
+      fprintf (stderr, "RX_BENCH_IFACE %s: no such interface\n", iface);
+      return 2;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    unsigned char *p = pk + (size_t) i * plen;
+
+    sa[i].sin_family = AF_INET;
+    sa[i].sin_port = htons (port + 2 * i);
+    if (inet_pton (AF_INET, dest ? dest : "127.0.0.1", &sa[i].sin_addr) != 1) {
+      fprintf (stderr, "RX_BENCH_DEST %s: not an IPv4 address\n", dest);
+      return 2;
+    }
+    iov[i].iov_base = p;
+    iov[i].iov_len = plen;
+    m[i].msg_hdr.msg_name = &sa[i];
+    m[i].msg_hdr.msg_namelen = sizeof (sa[i]);
+    m[i].msg_hdr.msg_iov = &iov[i];
+    m[i].msg_hdr.msg_iovlen = 1;
+    p[0] = 0x80;
+    p[1] = send_pt;
+    p[8] = 0x67;
+    p[11] = i;
+  }
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  ns = (unsigned long long) t.tv_sec * 1000000000ULL + t.tv_nsec;
+  /* the first packet: the next whole packet of the timeline */
+  f0 = (ns * 48 / 1000000 + fpp) / fpp * fpp + fpp;
+  packets = (long) secs *48000 / fpp;
+  for (k = 0; k < packets; k++) {
+    f = f0 + (unsigned long long) k *fpp;
+    /* sent when its last frame was captured */
+    ns = (f + fpp) * 1000000 / 48;
+    t.tv_sec = ns / 1000000000ULL;
+    t.tv_nsec = ns % 1000000000ULL;
+    while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) != 0) {
+      /* interrupted: sleep on */
+    }
+    {
+      struct timespec w;
+      long long late_ns;
+
+      clock_gettime (CLOCK_MONOTONIC, &w);
+      late_ns = ((long long) w.tv_sec * 1000000000LL + w.tv_nsec) -
+          (long long) ns;
+      if (late_ns > wake_max)
+        wake_max = late_ns;
+      for (i = 0; i < 4; i++)
+        if (late_ns > wake_bounds[i])
+          wake_over[i]++;
+    }
+    for (i = 0; i < n; i++) {
+      unsigned char *p = pk + (size_t) i * plen;
+      unsigned int ts = (unsigned int) f;
+
+      p[2] = k >> 8;
+      p[3] = k;
+      p[4] = ts >> 24;
+      p[5] = ts >> 16;
+      p[6] = ts >> 8;
+      p[7] = ts;
+      memset (p + 12, (int) (k & 0x7f) + 1, plen - 12);
+    }
+    sendmmsg (fd, m, n, 0);
+  }
+  close (fd);
+  /* the sender's own lateness: what any receiver's floor includes */
+  fprintf (stderr, "sender wake-up late: max %lld us; over 100 us %ld, "
+      "500 us %ld, 1 ms %ld, 2 ms %ld of %ld packets\n", wake_max / 1000,
+      wake_over[0], wake_over[1], wake_over[2], wake_over[3], packets);
   return 0;
 }
 
@@ -220,6 +356,9 @@ main (int argc, char **argv)
     send_pt = atoi (getenv ("RX_BENCH_PT"));
   if (getenv ("RX_BENCH_LATENCY_MS"))
     latency_ms = atoi (getenv ("RX_BENCH_LATENCY_MS"));
+  if (strcmp (argv[1], "send") == 0 && getenv ("RX_BENCH_MEDIACLK")
+      && atoi (getenv ("RX_BENCH_MEDIACLK")))
+    return do_send_mediaclk (n, secs, port);
   if (strcmp (argv[1], "send") == 0)
     return do_send (n, secs, port);
   return do_recv (n, secs, port);
