@@ -23,6 +23,7 @@
 #include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -123,6 +124,14 @@ do_send (int n, int secs, int port)
  * real-time priority 20 (above the receive engine's 10: the sender stands
  * for another machine) where allowed, memory locked, 1 ns timer slack.
  * Prints how late its own wake-ups were (stderr). */
+static volatile sig_atomic_t stop_sending;
+
+static void
+on_stop (int sig)
+{
+  stop_sending = 1;
+}
+
 static int
 do_send_mediaclk (int n, int secs, int port)
 {
@@ -151,6 +160,9 @@ do_send_mediaclk (int n, int secs, int port)
     fprintf (stderr, "RX_BENCH_FPP %d: 1 to 480 frames\n", fpp);
     return 2;
   }
+  /* stopped early (rx-bench.sh's SIGTERM): still say how late it was */
+  signal (SIGTERM, on_stop);
+  signal (SIGINT, on_stop);
   prctl (PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
   pthread_setschedparam (pthread_self (), SCHED_FIFO, &sp);
   mlockall (MCL_CURRENT | MCL_FUTURE);
@@ -190,13 +202,14 @@ do_send_mediaclk (int n, int secs, int port)
   /* the first packet: the next whole packet of the timeline */
   f0 = (ns * 48 / 1000000 + fpp) / fpp * fpp + fpp;
   packets = (long) secs *48000 / fpp;
-  for (k = 0; k < packets; k++) {
+  for (k = 0; k < packets && !stop_sending; k++) {
     f = f0 + (unsigned long long) k *fpp;
     /* sent when its last frame was captured */
     ns = (f + fpp) * 1000000 / 48;
     t.tv_sec = ns / 1000000000ULL;
     t.tv_nsec = ns % 1000000000ULL;
-    while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) != 0) {
+    while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) != 0
+        && !stop_sending) {
       /* interrupted: sleep on */
     }
     {
@@ -230,7 +243,7 @@ do_send_mediaclk (int n, int secs, int port)
   /* the sender's own lateness: what any receiver's floor includes */
   fprintf (stderr, "sender wake-up late: max %lld us; over 100 us %ld, "
       "500 us %ld, 1 ms %ld, 2 ms %ld of %ld packets\n", wake_max / 1000,
-      wake_over[0], wake_over[1], wake_over[2], wake_over[3], packets);
+      wake_over[0], wake_over[1], wake_over[2], wake_over[3], k);
   return 0;
 }
 
