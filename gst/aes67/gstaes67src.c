@@ -112,8 +112,8 @@
  *
  * aes67src is a live source: from PLAYING it outputs a buffer every output
  * period (as many whole packets as fit in a quarter of the link offset and
- * 5 ms: 1 ms at the default 4 ms link offset, so a longer link offset
- * costs fewer wake-ups), whether packets came or not. A place in the
+ * 1 ms: 250 µs of 125 µs packets at a 1 ms link offset, 1 ms from the
+ * default 4 ms link offset on), whether packets came or not. A place in the
  * stream that no packet filled in time comes out as silence: a buffer
  * ends where the audio changes from received to missing or back, so every
  * buffer is whole audio or whole silence, and silence is flagged GAP (its
@@ -458,7 +458,7 @@ gst_aes67_playout_get_type (void)
 
 /* the longest output buffer, ns (and at most a quarter of the link
  * offset): shorter with short packets and a small link offset */
-#define MAX_OUT_NS (5 * GST_MSECOND)
+#define MAX_OUT_NS (1 * GST_MSECOND)
 /* playout further behind than this (a stalled machine) starts again at
  * the present instead of catching up */
 #define MAX_BEHIND_NS (200 * GST_MSECOND)
