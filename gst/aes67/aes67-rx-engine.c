@@ -1286,29 +1286,38 @@ count_missing_locked (Aes67RxStream * s, guint32 ts)
     s->concealed_pending++;
 }
 
+/* Hands out the frame at RTP time @ts into @dest (stream's lock held): its
+ * audio if a packet brought it (then gone from the ring), else zeroes,
+ * counted missing. Returns whether a packet brought it. */
+static gboolean
+take_frame_locked (Aes67RxStream * s, guint32 ts, guint8 * dest)
+{
+  guint32 idx = ts & s->ring_mask;
+  gsize fb = s->frame_bytes;
+
+  if (s->present[idx] && s->tag[idx] == ts) {
+    memcpy (dest, s->ring + idx * fb, fb);
+    s->present[idx] = 0;
+    s->ever_read = TRUE;
+    return TRUE;
+  }
+  memset (dest, 0, fb);
+  count_missing_locked (s, ts);
+  return FALSE;
+}
+
 guint
 aes67_rx_stream_read (Aes67RxStream * s, guint32 rtp_ts, guint n_frames,
     guint8 * dest, guint * first_missing)
 {
   guint i, got = 0, first = n_frames;
-  gsize fb = s->frame_bytes;
 
   g_mutex_lock (&s->lock);
   for (i = 0; i < n_frames; i++) {
-    guint32 ts = rtp_ts + i;
-    guint32 idx = ts & s->ring_mask;
-
-    if (s->present[idx] && s->tag[idx] == ts) {
-      memcpy (dest + i * fb, s->ring + idx * fb, fb);
-      s->present[idx] = 0;
-      s->ever_read = TRUE;
+    if (take_frame_locked (s, rtp_ts + i, dest + i * s->frame_bytes))
       got++;
-    } else {
-      memset (dest + i * fb, 0, fb);
-      if (first == n_frames)
-        first = i;
-      count_missing_locked (s, ts);
-    }
+    else if (first == n_frames)
+      first = i;
   }
   s->read_pos = rtp_ts + n_frames;
   s->have_read_pos = TRUE;
@@ -1322,7 +1331,6 @@ guint
 aes67_rx_stream_read_run (Aes67RxStream * s, guint32 rtp_ts,
     guint max_frames, guint8 * dest, gboolean * present)
 {
-  gsize fb = s->frame_bytes;
   gboolean first = FALSE;
   guint i;
 
@@ -1332,18 +1340,10 @@ aes67_rx_stream_read_run (Aes67RxStream * s, guint32 rtp_ts,
     guint32 idx = ts & s->ring_mask;
     gboolean here = s->present[idx] && s->tag[idx] == ts;
 
-    if (i == 0)
-      first = here;
-    else if (here != first)
+    /* the run ends before the first frame whose state differs */
+    if (i > 0 && here != first)
       break;
-    if (here) {
-      memcpy (dest + i * fb, s->ring + idx * fb, fb);
-      s->present[idx] = 0;
-      s->ever_read = TRUE;
-    } else {
-      memset (dest + i * fb, 0, fb);
-      count_missing_locked (s, ts);
-    }
+    first = take_frame_locked (s, ts, dest + i * s->frame_bytes);
   }
   s->read_pos = rtp_ts + i;
   s->have_read_pos = TRUE;
