@@ -34,7 +34,8 @@ typedef struct
 {
   GstClockTime pts;             /* of the buffer */
   gdouble t_s;                  /* seconds since the receiver's first
-                                 * buffer */
+                                 * buffer's PTS (< 0 for a buffer that
+                                 * settling put before it) */
   gdouble lat_ms;               /* capture->PTS, NAN: no sample to tell */
   gdouble index;                /* frame index shown by that sample */
   guint64 frame;                /* frames output before that sample */
@@ -179,7 +180,9 @@ rx_new_sample (GstAppSink * sink, gpointer user_data)
     rx->first_pts = m.pts;
   else
     m.discont = GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DISCONT);
-  m.t_s = (gdouble) (m.pts - rx->first_pts) / 1e9;
+  /* signed: while arrival playout settles, the PTS may step back by what
+   * the anchor moves, to before the first buffer's */
+  m.t_s = (gdouble) ((gint64) m.pts - (gint64) rx->first_pts) / 1e9;
   if (GST_CLOCK_TIME_IS_VALID (rx->prev_end))
     m.gap_ns = (gint64) m.pts - (gint64) rx->prev_end;
   rx->prev_end = m.pts + GST_BUFFER_DURATION (b);
