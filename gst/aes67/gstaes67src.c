@@ -463,6 +463,10 @@ gst_aes67_playout_get_type (void)
  * the present instead of catching up */
 #define MAX_BEHIND_NS (200 * GST_MSECOND)
 
+/* AES67_SRC_CLOCK_WAIT=1: wait with gst_clock_id_wait on every clock (to
+ * measure the difference; read once) */
+static gboolean clock_id_wait_only;
+
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
     GST_PAD_ALWAYS,
@@ -502,6 +506,8 @@ gst_aes67_src_class_init (GstAes67SrcClass * klass)
   /* most properties are read when the element leaves NULL (the stream is
    * set up then), so no GST_PARAM_MUTABLE_* flag: setting them later warns */
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  clock_id_wait_only = g_getenv ("AES67_SRC_CLOCK_WAIT") != NULL;
 
   GST_DEBUG_CATEGORY_INIT (gst_aes67_src_debug, "aes67src", 0,
       "AES67 stream receiver");
@@ -661,6 +667,7 @@ gst_aes67_src_init (GstAes67Src * self)
   self->ignore_grandmaster = DEFAULT_IGNORE_GRANDMASTER;
   aes67_sdp_stream_init (&self->stream);
   g_mutex_init (&self->rx_lock);
+  g_cond_init (&self->wait_cond);
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
@@ -694,6 +701,7 @@ gst_aes67_src_finalize (GObject * object)
   g_free (self->rs_in);
   g_free (self->rs_out);
   g_mutex_clear (&self->rx_lock);
+  g_cond_clear (&self->wait_cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1756,6 +1764,7 @@ gst_aes67_src_unlock (GstBaseSrc * bsrc)
   self->flushing = TRUE;
   if (self->clock_id)
     gst_clock_id_unschedule (self->clock_id);
+  g_cond_broadcast (&self->wait_cond);
   GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
@@ -1771,6 +1780,38 @@ gst_aes67_src_unlock_stop (GstBaseSrc * bsrc)
   return TRUE;
 }
 
+/* Waits until @clock, a GstSystemClock (or a subclass: GstPtpClock,
+ * ptpclock's clock, GstNetClientClock), reads @until, with one sleep.
+ * Such a clock's time is CLOCK_MONOTONIC (or CLOCK_REALTIME / TAI) through
+ * a calibration, so a timed wait on CLOCK_MONOTONIC (g_cond_wait_until, a
+ * futex) to where the clock will read @until ends there within the ppm of
+ * the calibration; the clock is read again after it, and a clock that ran
+ * slower waits the few ns more. gst_clock_id_wait on GstSystemClock 1.22
+ * sleeps twice for a wait of 0.5 to 2 ms, an output period's (a futex wait
+ * to 0.5 ms before, then clock_nanosleep): one wake-up per buffer and
+ * stream more than this (docs/benchmarks.md). FALSE when unlocked
+ * (flushing, EOS, going down). */
+static gboolean
+wait_until_system (GstAes67Src * self, GstClock * clock, GstClockTime until)
+{
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  while (!self->flushing) {
+    GstClockTime now = gst_clock_get_time (clock);
+    gint64 end;
+
+    if (now >= until)
+      break;
+    /* µs, rounded up: never before @until on a clock at monotonic's rate */
+    end = g_get_monotonic_time () + (gint64) ((until - now + 999) / 1000);
+    g_cond_wait_until (&self->wait_cond, GST_OBJECT_GET_LOCK (self), end);
+  }
+  ok = !self->flushing;
+  GST_OBJECT_UNLOCK (self);
+  return ok;
+}
+
 /* Waits until the pipeline clock reads @until. FALSE when unlocked
  * (flushing, EOS, going down). */
 static gboolean
@@ -1778,6 +1819,9 @@ wait_until (GstAes67Src * self, GstClock * clock, GstClockTime until)
 {
   GstClockReturn ret;
   GstClockID id;
+
+  if (GST_IS_SYSTEM_CLOCK (clock) && !clock_id_wait_only)
+    return wait_until_system (self, clock, until);
 
   GST_OBJECT_LOCK (self);
   if (self->flushing) {

@@ -119,6 +119,8 @@ struct _GstAes67Src
   /* streaming thread only */
   GstClockID clock_id;          /* the wait in create (object lock) */
   GstClockID wait_id;           /* the entry it reuses (object lock) */
+  GCond wait_cond;              /* the wait on a system clock, broadcast
+                                 * by unlock (object lock) */
   GstBufferPool *pool;          /* output buffers, streaming thread */
   gsize pool_size;
   gint64 next_check;            /* monotonic ns of the next look at the

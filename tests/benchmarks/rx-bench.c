@@ -6,13 +6,20 @@
  * into `fakesink sync=true`, for a warm-up and then a measured window, and
  * prints what it saw. The receivers are either aes67src (--kind ours) or
  * the stock chain `udpsrc ! rtpjitterbuffer ! rtpL24depay` (--kind stock).
+ * --kind floor receives nothing: N `audiotestsrc wave=silence
+ * samplesperbuffer=F ! fakesink` (F: --floor-frames, 48 = 1 ms), what N
+ * streams of F-frame buffers cost the same sinks with no receiver at all
+ * (CPU only). --no-sync makes the sinks `sync=false`: the receiver alone
+ * keeps time (aes67src waits for each buffer's playout time itself, the
+ * stock jitter buffer pushes each packet when it comes).
  * The streams are on ADDRESS, ports PORT, PORT+2, ... (sent by another
  * process: rx-bench.sh starts it).
  *
- *   rx-bench --kind ours|stock|tap --streams N --address A --port P
+ *   rx-bench --kind ours|stock|floor|tap --streams N --address A --port P
  *       [--iface IF] [--warmup S] [--seconds S] [--link-offset-us US]
  *       [--latency-property NAME] [--latency-unit-us U]
- *       [--playout MODE] [--deadline-zero] [--probe] [--tap-offsets-ms L]
+ *       [--playout MODE] [--deadline-zero] [--no-sync] [--floor-frames F]
+ *       [--probe] [--tap-offsets-ms L]
  *
  * Measured over the window only (after --warmup seconds):
  * - CPU: CLOCK_PROCESS_CPUTIME_ID (every thread of the process, what
@@ -80,6 +87,8 @@ static gint opt_streams = 1, opt_port = 5004, opt_latency_unit_us = 1000;
 static gdouble opt_warmup = 2.0, opt_seconds = 10.0;
 static gint opt_link_offset_us = 4000;
 static gboolean opt_probe = FALSE, opt_deadline_zero = FALSE;
+static gboolean opt_no_sync = FALSE;
+static gint opt_floor_frames = 48;
 static gchar *opt_tap_offsets = NULL;
 
 static GMainLoop *loop;
@@ -177,6 +186,8 @@ read_stats (Stream * s, guint64 * rx, gint64 * lost, guint64 * late,
   *rx = *late = *conc = 0;
   *lost = 0;
   *has_conc = FALSE;
+  if (g_str_equal (opt_kind, "floor"))
+    return;                     /* nothing received */
   g_object_get (s->stats_element, "stats", &st, NULL);
   if (!st)
     return;
@@ -370,6 +381,10 @@ main (int argc, char **argv)
         "aes67src playout (default: the element's)", "MODE"},
     {"deadline-zero", 0, 0, G_OPTION_ARG_NONE, &opt_deadline_zero,
         "fakesink processing-deadline=0", NULL},
+    {"no-sync", 0, 0, G_OPTION_ARG_NONE, &opt_no_sync,
+        "fakesink sync=false: the receiver alone keeps time", NULL},
+    {"floor-frames", 0, 0, G_OPTION_ARG_INT, &opt_floor_frames,
+        "--kind floor: frames per buffer (48: 1 ms)", "F"},
     {"tap-offsets-ms", 0, 0, G_OPTION_ARG_STRING, &opt_tap_offsets,
         "--kind tap: link offsets to count late packets at, ms, comma-"
           "separated", "LIST"},
@@ -401,12 +416,13 @@ main (int argc, char **argv)
   g_option_context_free (ctx);
   if (!opt_kind || (!g_str_equal (opt_kind, "ours")
           && !g_str_equal (opt_kind, "stock")
+          && !g_str_equal (opt_kind, "floor")
           && !g_str_equal (opt_kind, "tap")) || !opt_address
       || opt_streams < 1 || opt_streams > 1000 || opt_port < 1
       || opt_port + 2 * (opt_streams - 1) > 65535 || opt_seconds <= 0
       || opt_latency_unit_us < 1) {
-    g_printerr ("rx-bench: need --kind ours|stock|tap, --address, a valid "
-        "--streams/--port/--seconds\n");
+    g_printerr ("rx-bench: need --kind ours|stock|floor|tap, --address, a "
+        "valid --streams/--port/--seconds\n");
     return 1;
   }
   if (!opt_latency_prop)
@@ -418,7 +434,11 @@ main (int argc, char **argv)
   for (i = 0; i < opt_streams; i++) {
     gint port = opt_port + 2 * i;
 
-    if (g_str_equal (opt_kind, "ours")) {
+    if (g_str_equal (opt_kind, "floor")) {
+      g_string_append_printf (desc, " audiotestsrc name=rx%d wave=silence "
+          "samplesperbuffer=%d ! audio/x-raw,format=S24BE,rate=48000,"
+          "channels=2", i, MAX (opt_floor_frames, 1));
+    } else if (g_str_equal (opt_kind, "ours")) {
       g_string_append_printf (desc, " aes67src name=rx%d address=%s port=%d "
           "encoding-name=L24 rate=48000 channels=2 %s=%d", i, opt_address,
           port, opt_latency_prop, opt_link_offset_us / opt_latency_unit_us);
@@ -436,7 +456,8 @@ main (int argc, char **argv)
           "! rtpjitterbuffer name=rx%d latency=%d ! rtpL24depay", i,
           opt_link_offset_us / 1000);
     }
-    g_string_append_printf (desc, " ! fakesink name=out%d sync=true%s", i,
+    g_string_append_printf (desc, " ! fakesink name=out%d sync=%s%s", i,
+        opt_no_sync ? "false" : "true",
         opt_deadline_zero ? " processing-deadline=0" : "");
   }
   pipeline = gst_parse_launch (desc->str, &err);
@@ -566,7 +587,7 @@ main (int argc, char **argv)
         render_latency / 1e3);
   printf ("\n");
   fflush (stdout);
-  if (nothing > 0) {
+  if (nothing > 0 && !g_str_equal (opt_kind, "floor")) {
     fail_reason = g_strdup_printf ("%u of %d streams received nothing",
         nothing, opt_streams);
     ret = 1;

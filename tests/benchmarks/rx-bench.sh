@@ -9,6 +9,12 @@
 #                   SECS (10) seconds each: % of one core, ratio stock/ours.
 #                   CPU_OFFSET_US (4000): the receivers' link offset.
 #                   Target (issue 12): at 16 streams ours <= 1/3 of stock.
+#                   Beside them "floor": N audiotestsrc into the same
+#                   synchronised fakesinks, in buffers as long as
+#                   aes67src's (a quarter of the link offset, at most
+#                   1 ms), no network: what the sinks' own clock waits cost
+#                   any source of such buffers. NO_SYNC=1: fakesink
+#                   sync=false, the receivers alone keep time (no floor).
 #   ONLY=load    2. 64 (LOAD_STREAMS) stereo streams sent by one process and
 #                   received by another for DURATION (60) seconds, ours then
 #                   stock: per stream lost / late, and how many streams had
@@ -169,31 +175,45 @@ PRE=()
 if [ -z "$ONLY" ] || [ "$ONLY" = cpu ]; then
   echo
   echo "## 1. receive CPU, N stereo L24 1 ms streams in one process (127.0.0.1),"
-  echo "##    latency $((CPU_OFFSET_US / 1000)) ms, into fakesink sync=true; $SECS s window, % of one core"
-  printf "%-8s %4s %10s %10s %8s\n" "streams" "run" "aes67src" "stock" "stock/ours"
+  if [ "${NO_SYNC:-0}" = 1 ]; then sync=false; nosync=(--no-sync); kinds="ours stock"
+  else sync=true; nosync=(); kinds="ours stock floor"; fi
+  # aes67src's output buffer: a quarter of the link offset, at most 1 ms
+  # (whole 1 ms packets, or a divisor of one)
+  ff=48
+  [ "$CPU_OFFSET_US" -lt 4000 ] && ff=$((CPU_OFFSET_US * 48 / 4000))
+  while [ $((48 % ff)) != 0 ]; do ff=$((ff - 1)); done
+  echo "##    latency $((CPU_OFFSET_US / 1000)) ms, into fakesink sync=$sync; $SECS s window, % of one core"
+  [ "$sync" = true ] && echo "##    floor: audiotestsrc samplesperbuffer=$ff ! fakesink sync=true, no receiver"
+  printf "%-8s %4s %10s %10s %10s %10s %11s\n" "streams" "run" "aes67src" "stock" "floor" "stock/ours" "floor/stock"
   R16=
   for n in $STREAMS_CPU; do
     start_senders "$n" 1000 "address=127.0.0.1"
     for run in $(seq 1 "$RUNS"); do
-      if [ $((run % 2)) = 1 ]; then order="ours stock"; else order="stock ours"; fi
+      order=$kinds
+      [ $((run % 2)) = 0 ] && order=$(echo "$kinds" | tr ' ' '\n' | tac | tr '\n' ' ')
+      c_floor=-
       for kind in $order; do
         driver --kind "$kind" --streams "$n" --address 127.0.0.1 --port "$BASE" \
           --seconds "$SECS" --link-offset-us "$CPU_OFFSET_US" \
-          --latency-property "$LATENCY_PROP" --latency-unit-us "$LATENCY_UNIT_US"
+          --latency-property "$LATENCY_PROP" --latency-unit-us "$LATENCY_UNIT_US" \
+          --floor-frames "$ff" "${nosync[@]}"
         eval "c_$kind=$(field cpu)"
         [ -n "$(field cpu)" ] || eval "c_$kind=nan"
       done
       ratio=$(awk -v a="$c_stock" -v b="$c_ours" 'BEGIN { printf "%.2fx", a / b }')
-      printf "%-8s %4s %10s %10s %8s\n" "$n" "$run" "$c_ours" "$c_stock" "$ratio"
-      [ "$n" = 16 ] && R16+="$c_ours $c_stock"$'\n'
+      fratio=$(awk -v a="$c_floor" -v b="$c_stock" 'BEGIN { if (a == "-") print "-"; else printf "%.2f", a / b }')
+      printf "%-8s %4s %10s %10s %10s %10s %11s\n" "$n" "$run" "$c_ours" "$c_stock" "$c_floor" "$ratio" "$fratio"
+      [ "$n" = 16 ] && R16+="$c_ours $c_stock $c_floor"$'\n'
     done
     stop_senders
   done
   if [ -n "$R16" ]; then
-    echo "$R16" | awk 'NF == 2 { n++; a += $1; b += $2; f = $1 / $2
+    echo "$R16" | awk 'NF == 3 { n++; a += $1; b += $2; f = $1 / $2
+        if ($3 != "-") { fl += $3; nf++ }
         if (n == 1 || f < lo) lo = f; if (n == 1 || f > hi) hi = f }
       END { m = a / b; printf "summary: at 16 streams aes67src %.1f %%, stock %.1f %% (mean of %d runs): ours = %.2f of stock (runs %.2f-%.2f; target <= 0.33): %s\n",
-        a / n, b / n, n, m, lo, hi, m <= 1 / 3 ? "met" : "not met" }'
+        a / n, b / n, n, m, lo, hi, m <= 1 / 3 ? "met" : "not met"
+        if (nf) printf "summary: the floor (the same sinks, no receiver) is %.1f %% = %.2f of stock\n", fl / nf, fl / nf / (b / n) }'
   fi
 fi
 
