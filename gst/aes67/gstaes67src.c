@@ -113,7 +113,8 @@
  * aes67src is a live source: from PLAYING it outputs a buffer every output
  * period (as many whole packets as fit in a quarter of the link offset and
  * 1 ms: 250 µs of 125 µs packets at a 1 ms link offset, 1 ms from the
- * default 4 ms link offset on), whether packets came or not. A place in the
+ * default 4 ms link offset on; with media-clock playout up to 5 ms, so 2 ms
+ * at 8 ms and 3 ms at 12 ms: fewer wake-ups), whether packets came or not. A place in the
  * stream that no packet filled in time comes out as silence: a buffer
  * ends where the audio changes from received to missing or back, so every
  * buffer is whole audio or whole silence, and silence is flagged GAP (its
@@ -457,8 +458,12 @@ gst_aes67_playout_get_type (void)
 }
 
 /* the longest output buffer, ns (and at most a quarter of the link
- * offset): shorter with short packets and a small link offset */
+ * offset): shorter with short packets and a small link offset. Longer with
+ * media-clock playout: fewer wake-ups at a long link offset; arrival
+ * playout's drift control is shown to hold with 1 ms buffers only
+ * (docs/benchmarks.md) */
 #define MAX_OUT_NS (1 * GST_MSECOND)
+#define MAX_OUT_MEDIA_NS (5 * GST_MSECOND)
 /* playout further behind than this (a stalled machine) starts again at
  * the present instead of catching up */
 #define MAX_BEHIND_NS (200 * GST_MSECOND)
@@ -1336,15 +1341,17 @@ done:
 
 /* Frames per output buffer at @rate Hz with a link offset of @latency_ms,
  * for packets of @packet frames (0: not known yet): at most a quarter of
- * the link offset and MAX_OUT_NS (the link offset holds for the last frame
- * of a buffer too), as many whole packets as fit (many streams stay
+ * the link offset and MAX_OUT_NS (@media, media-clock playout:
+ * MAX_OUT_MEDIA_NS; the link offset holds for the last frame of a buffer
+ * too), as many whole packets as fit (many streams stay
  * cheap), or, for packets longer than that, the longest whole part of a
  * packet, so that buffers end where packets end and a lost packet is
  * whole GAP buffers. */
 static guint
-output_frames (guint packet, guint rate, guint latency_ms)
+output_frames (guint packet, guint rate, guint latency_ms, gboolean media)
 {
-  guint64 limit_ns = MIN (MAX_OUT_NS, (guint64) latency_ms * GST_MSECOND / 4);
+  guint64 limit_ns = MIN (media ? MAX_OUT_MEDIA_NS : MAX_OUT_NS,
+      (guint64) latency_ms * GST_MSECOND / 4);
   guint limit = MAX (1, (guint) gst_util_uint64_scale (limit_ns, rate,
           GST_SECOND));
   guint d;
@@ -1461,7 +1468,7 @@ swap_rx (GstAes67Src * self, Aes67RxStream * rx)
       (!strcmp (self->stream.encoding, "L16") ? 2 : 3);
   out = output_frames (self->stream.ptime_us ?
       aes67_ptime_to_frames (self->stream.ptime_us, self->stream.rate) : 0,
-      self->stream.rate, self->latency_in_use_ms);
+      self->stream.rate, self->latency_in_use_ms, FALSE);
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->rx_lock);
@@ -1482,6 +1489,7 @@ swap_rx (GstAes67Src * self, Aes67RxStream * rx)
   self->frame_bytes = frame_bytes;
   self->out_frames = out;
   self->out_packet = 0;
+  self->out_media = FALSE;
   self->reanchor = TRUE;
   g_mutex_unlock (&self->rx_lock);
   gst_caps_unref (caps);
@@ -2446,10 +2454,12 @@ again:
     anchor.valid = FALSE;
   /* the packets received say how long they are (an SDP may not) */
   if (anchor.valid && anchor.frames_per_packet
-      && anchor.frames_per_packet != self->out_packet) {
+      && (anchor.frames_per_packet != self->out_packet
+          || media != self->out_media)) {
     self->out_packet = anchor.frames_per_packet;
+    self->out_media = media;
     self->out_frames = output_frames (self->out_packet, rate,
-        (guint) (latency / GST_MSECOND));
+        (guint) (latency / GST_MSECOND), media);
     GST_DEBUG_OBJECT (self, "packets of %u frames: output buffers of %u",
         self->out_packet, self->out_frames);
   }

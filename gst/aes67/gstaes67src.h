@@ -104,6 +104,7 @@ struct _GstAes67Src
   guint out_frames;             /* frames per output buffer */
   guint out_packet;             /* the packet frames out_frames was chosen
                                  * for (0: from the SDP's ptime, or none) */
+  gboolean out_media;           /* and for media-clock playout */
   gboolean media_clock;         /* playout on the media clock, else by
                                  * arrival */
   guint32 mediaclk_offset;

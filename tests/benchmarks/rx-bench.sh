@@ -15,6 +15,11 @@
 #                   1 ms), no network: what the sinks' own clock waits cost
 #                   any source of such buffers. NO_SYNC=1: fakesink
 #                   sync=false, the receivers alone keep time (no floor).
+#                   CPU_PLAYOUT=media-clock: aes67src plays on the media
+#                   clock (aes67sink stamps capture time on the shared
+#                   system clock, as in measure 3) instead of by arrival;
+#                   its output buffers may then be up to 5 ms (a quarter
+#                   of the link offset), the floor's as long.
 #   ONLY=load    2. 64 (LOAD_STREAMS) stereo streams sent by one process and
 #                   received by another for DURATION (60) seconds, ours then
 #                   stock: per stream lost / late, and how many streams had
@@ -179,10 +184,20 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cpu ]; then
   else sync=true; nosync=(); kinds="ours stock floor"; fi
   # aes67src's output buffer: a quarter of the link offset, at most 1 ms
   # (whole 1 ms packets, or a divisor of one)
+  # (with media-clock playout up to 5 ms)
   ff=48
+  playout=()
+  if [ -n "${CPU_PLAYOUT:-}" ]; then
+    playout=(--playout "$CPU_PLAYOUT")
+    if [ "$CPU_PLAYOUT" = media-clock ]; then
+      ff=$((CPU_OFFSET_US * 48 / 4000 / 48 * 48))
+      [ "$ff" -gt 240 ] && ff=240
+      [ "$ff" -lt 48 ] && ff=48
+    fi
+  fi
   [ "$CPU_OFFSET_US" -lt 4000 ] && ff=$((CPU_OFFSET_US * 48 / 4000))
-  while [ $((48 % ff)) != 0 ]; do ff=$((ff - 1)); done
-  echo "##    latency $((CPU_OFFSET_US / 1000)) ms, into fakesink sync=$sync; $SECS s window, % of one core"
+  while [ $((48 % ff)) != 0 ] && [ "$ff" -lt 48 ]; do ff=$((ff - 1)); done
+  echo "##    latency $((CPU_OFFSET_US / 1000)) ms, into fakesink sync=$sync; $SECS s window, % of one core${CPU_PLAYOUT:+; aes67src playout=$CPU_PLAYOUT}"
   [ "$sync" = true ] && echo "##    floor: audiotestsrc samplesperbuffer=$ff ! fakesink sync=true, no receiver"
   printf "%-8s %4s %10s %10s %10s %10s %11s\n" "streams" "run" "aes67src" "stock" "floor" "stock/ours" "floor/stock"
   R16=
@@ -196,7 +211,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cpu ]; then
         driver --kind "$kind" --streams "$n" --address 127.0.0.1 --port "$BASE" \
           --seconds "$SECS" --link-offset-us "$CPU_OFFSET_US" \
           --latency-property "$LATENCY_PROP" --latency-unit-us "$LATENCY_UNIT_US" \
-          --floor-frames "$ff" "${nosync[@]}"
+          --floor-frames "$ff" "${nosync[@]}" "${playout[@]}"
         eval "c_$kind=$(field cpu)"
         [ -n "$(field cpu)" ] || eval "c_$kind=nan"
       done

@@ -518,6 +518,60 @@ GST_START_TEST (test_short_link_offset_buffers)
 
 GST_END_TEST;
 
+/* Media-clock playout at a 12 ms link offset: output buffers of three
+ * 1 ms packets (a quarter of the link offset: fewer wake-ups), and still
+ * whole audio or whole silence around a lost packet. */
+GST_START_TEST (test_long_link_offset_buffers)
+{
+  Ring r;
+  guint64 n = 0;
+  guint i, gap_frames = 0, full = 0;
+  gint64 missing[PKT_FRAMES + 1];
+
+  for (i = 0; i < PKT_FRAMES; i++)
+    missing[i] = 7 * PKT_FRAMES + i;
+  missing[PKT_FRAMES] = -1;
+  ring_start_full (&r, 777, "1", 12);
+  for (i = 0; i < 24; i++)
+    if (i != 7)
+      send_packet (&r, (guint16) (100 + i), i * PKT_FRAMES, SSRC);
+  wait_stat (&r, "packets-received", 23);
+  for (i = 0; n < 24 * PKT_FRAMES; i++) {
+    GstBuffer *b = next_buffer (&r);
+    guint64 frames = gst_buffer_get_size (b) / FRAME_BYTES;
+    gboolean gap = GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_GAP);
+
+    /* whole packets, at most three; shorter only where buffers are put
+     * in step with the packet the engine anchors to (the first two, as
+     * in test_short_link_offset_buffers), and where the audio
+     * changes to missing and back (the lost packet, frames 336..383,
+     * and the end of what was sent) */
+    fail_unless (frames % PKT_FRAMES == 0 && frames <= 3 * PKT_FRAMES,
+        "buffer %u at frame %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
+        " frames", i, n, frames);
+    if (gap) {
+      fail_unless_equals_uint64 (n, 7 * PKT_FRAMES);
+      gap_frames += frames;
+    } else if (frames == 3 * PKT_FRAMES)
+      full++;
+    else
+      fail_unless (i < 2 || n + frames == 7 * PKT_FRAMES
+          || n == 8 * PKT_FRAMES
+          || n + frames == 24 * PKT_FRAMES,
+          "buffer %u at frame %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
+          " frames", i, n, frames);
+    n = check_buffer (b, n, missing);
+    gst_buffer_unref (b);
+  }
+  fail_unless_equals_int (gap_frames, PKT_FRAMES);
+  /* 24 packets less the first, and two short ones around the lost one */
+  fail_unless (full >= 5, "%u buffers of 3 ms", full);
+  fail_unless_equals_uint64 (stat (&r, "samples-concealed"), PKT_FRAMES);
+  ring_stop (&r);
+}
+
+GST_END_TEST;
+
 static Suite *
 aes67srcring_suite (void)
 {
@@ -536,6 +590,7 @@ aes67srcring_suite (void)
   tcase_add_test (tc, test_stall_skips_counted);
   tcase_add_test (tc, test_partial_loss_splits_buffer);
   tcase_add_test (tc, test_short_link_offset_buffers);
+  tcase_add_test (tc, test_long_link_offset_buffers);
   return s;
 }
 
