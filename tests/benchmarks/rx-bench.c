@@ -52,7 +52,8 @@
  * would have to count late at that link offset.
  *
  * Output: one line per stream ("stream I key=value ..."), then
- * "summary key=value ...". Exit 0 after printing; 1 when the pipeline
+ * "summary key=value ..." (out-frames: the frames of the first stream's
+ * output buffers, the last of its first 500). Exit 0 after printing; 1 when the pipeline
  * failed (an error message, a bad argument) or a stream received nothing.
  */
 #include <gst/gst.h>
@@ -92,6 +93,11 @@ static gint opt_floor_frames = 48;
 static gchar *opt_tap_offsets = NULL;
 
 static GMainLoop *loop;
+/* bytes of the first stream's output buffers, the last of the warm-up's
+ * first OUT_SIZE_BUFFERS (written by its streaming thread, read after) */
+#define OUT_SIZE_BUFFERS 500
+static gsize out_size;
+static gint out_size_seen;
 static GstClock *clock_;
 static GstClockTime base_time;
 static GstClockTime render_latency;     /* the pipeline's latency */
@@ -202,6 +208,16 @@ read_stats (Stream * s, guint64 * rx, gint64 * lost, guint64 * late,
     *has_conc = TRUE;
   }
   gst_structure_free (st);
+}
+
+/* The length of the first stream's output buffers, once it runs steadily:
+ * the last of its first OUT_SIZE_BUFFERS (then the probe goes). */
+static GstPadProbeReturn
+out_size_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  out_size = gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info));
+  return ++out_size_seen < OUT_SIZE_BUFFERS ? GST_PAD_PROBE_OK :
+      GST_PAD_PROBE_REMOVE;
 }
 
 static gboolean
@@ -476,6 +492,15 @@ main (int argc, char **argv)
     g_snprintf (name, sizeof name, "rx%d", i);
     streams[i].stats_element = gst_bin_get_by_name (GST_BIN (pipeline), name);
     streams[i].next_pts = GST_CLOCK_TIME_NONE;
+    if (i == 0) {
+      g_snprintf (name, sizeof name, "out%d", i);
+      out = gst_bin_get_by_name (GST_BIN (pipeline), name);
+      pad = gst_element_get_static_pad (out, "sink");
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, out_size_cb, NULL,
+          NULL);
+      gst_object_unref (pad);
+      gst_object_unref (out);
+    }
     if (!opt_probe)
       continue;
     /* the receiver's output, where the sink takes it */
@@ -585,7 +610,8 @@ main (int argc, char **argv)
     printf (" out-late=%" G_GUINT64_FORMAT " out-missing=%" G_GUINT64_FORMAT
         " render-latency-us=%.0f", sum_out_late, sum_missing,
         render_latency / 1e3);
-  printf ("\n");
+  /* stereo 24-bit (the caps every kind puts out): 6 bytes a frame */
+  printf (" out-frames=%" G_GSIZE_FORMAT "\n", out_size / 6);
   fflush (stdout);
   if (nothing > 0 && !g_str_equal (opt_kind, "floor")) {
     fail_reason = g_strdup_printf ("%u of %d streams received nothing",

@@ -11,15 +11,14 @@
 #                   Target (issue 12): at 16 streams ours <= 1/3 of stock.
 #                   Beside them "floor": N audiotestsrc into the same
 #                   synchronised fakesinks, in buffers as long as
-#                   aes67src's (a quarter of the link offset, at most
-#                   1 ms), no network: what the sinks' own clock waits cost
+#                   aes67src's (its out-frames), no network: what the sinks' own clock waits cost
 #                   any source of such buffers. NO_SYNC=1: fakesink
 #                   sync=false, the receivers alone keep time (no floor).
 #                   CPU_PLAYOUT=media-clock: aes67src plays on the media
 #                   clock (aes67sink stamps capture time on the shared
 #                   system clock, as in measure 3) instead of by arrival;
 #                   its output buffers may then be up to 5 ms (a quarter
-#                   of the link offset), the floor's as long.
+#                   of the link offset).
 #   ONLY=load    2. 64 (LOAD_STREAMS) stereo streams sent by one process and
 #                   received by another for DURATION (60) seconds, ours then
 #                   stock: per stream lost / late, and how many streams had
@@ -182,23 +181,13 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cpu ]; then
   echo "## 1. receive CPU, N stereo L24 1 ms streams in one process (127.0.0.1),"
   if [ "${NO_SYNC:-0}" = 1 ]; then sync=false; nosync=(--no-sync); kinds="ours stock"
   else sync=true; nosync=(); kinds="ours stock floor"; fi
-  # aes67src's output buffer: a quarter of the link offset, at most 1 ms
-  # (whole 1 ms packets, or a divisor of one)
-  # (with media-clock playout up to 5 ms)
-  ff=48
   playout=()
-  if [ -n "${CPU_PLAYOUT:-}" ]; then
-    playout=(--playout "$CPU_PLAYOUT")
-    if [ "$CPU_PLAYOUT" = media-clock ]; then
-      ff=$((CPU_OFFSET_US * 48 / 4000 / 48 * 48))
-      [ "$ff" -gt 240 ] && ff=240
-      [ "$ff" -lt 48 ] && ff=48
-    fi
-  fi
-  [ "$CPU_OFFSET_US" -lt 4000 ] && ff=$((CPU_OFFSET_US * 48 / 4000))
-  while [ $((48 % ff)) != 0 ] && [ "$ff" -lt 48 ]; do ff=$((ff - 1)); done
+  [ -n "${CPU_PLAYOUT:-}" ] && playout=(--playout "$CPU_PLAYOUT")
+  # the floor's buffers are as long as aes67src's: the out-frames its first
+  # run printed (ours runs first in the first run)
+  ff=48
   echo "##    latency $((CPU_OFFSET_US / 1000)) ms, into fakesink sync=$sync; $SECS s window, % of one core${CPU_PLAYOUT:+; aes67src playout=$CPU_PLAYOUT}"
-  [ "$sync" = true ] && echo "##    floor: audiotestsrc samplesperbuffer=$ff ! fakesink sync=true, no receiver"
+  [ "$sync" = true ] && echo "##    floor: audiotestsrc samplesperbuffer=(aes67src's output buffer) ! fakesink sync=true, no receiver"
   printf "%-8s %4s %10s %10s %10s %10s %11s\n" "streams" "run" "aes67src" "stock" "floor" "stock/ours" "floor/stock"
   R16=
   for n in $STREAMS_CPU; do
@@ -214,6 +203,9 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cpu ]; then
           --floor-frames "$ff" "${nosync[@]}" "${playout[@]}"
         eval "c_$kind=$(field cpu)"
         [ -n "$(field cpu)" ] || eval "c_$kind=nan"
+        if [ "$kind" = ours ] && [ -n "$(field out-frames)" ] && [ "$(field out-frames)" -gt 0 ]; then
+          ff=$(field out-frames)
+        fi
       done
       ratio=$(awk -v a="$c_stock" -v b="$c_ours" 'BEGIN { printf "%.2fx", a / b }')
       fratio=$(awk -v a="$c_floor" -v b="$c_stock" 'BEGIN { if (a == "-") print "-"; else printf "%.2f", a / b }')
@@ -222,6 +214,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = cpu ]; then
     done
     stop_senders
   done
+  [ "$sync" = true ] && echo "## the floor's buffers: $ff frames (aes67src's out-frames)"
   if [ -n "$R16" ]; then
     echo "$R16" | awk 'NF == 3 { n++; a += $1; b += $2; f = $1 / $2
         if ($3 != "-") { fl += $3; nf++ }
